@@ -1,0 +1,66 @@
+package dev.litefs.spring.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+
+import dev.litefs.spring.node.Hostnames;
+import dev.litefs.spring.node.LiteFsApi;
+import dev.litefs.spring.node.LiteFsMount;
+import dev.litefs.spring.node.LiteFsNode;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the {@link LiteFsNode}: what every other LiteFS feature asks
+ * about this node's role, the primary and the database's position.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "litefs.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LiteFsProperties.class)
+public final class LiteFsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LiteFsNode liteFsNode(LiteFsProperties properties, Environment environment, ApplicationEventPublisher events) {
+		Path mountDir = properties.getMountDir();
+		if (mountDir == null) {
+			throw new InvalidConfigurationPropertyValueException("litefs.mount-dir", null,
+					"Set it to LiteFS's FUSE directory ('fuse.dir' in litefs.yml), or to a plain directory to run "
+							+ "as a standalone primary, or set litefs.enabled=false.");
+		}
+		LiteFsApi api = (properties.getApiUrl() != null)
+				? new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout()) : null;
+		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
+				api, properties.getPollInterval(), events);
+	}
+
+	private static String hostname(LiteFsProperties properties, Environment environment) {
+		if (properties.getHostname() != null) {
+			return properties.getHostname();
+		}
+		String hostname = environment.getProperty("HOSTNAME");
+		if (hostname == null || hostname.isBlank()) {
+			try {
+				hostname = InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				hostname = null;
+			}
+		}
+		String problem = Hostnames.problem(hostname);
+		if (problem != null) {
+			throw new InvalidConfigurationPropertyValueException("litefs.hostname", hostname,
+					"This node's host name " + problem + "; set litefs.hostname to LiteFS's 'lease.hostname'.");
+		}
+		return hostname;
+	}
+
+}

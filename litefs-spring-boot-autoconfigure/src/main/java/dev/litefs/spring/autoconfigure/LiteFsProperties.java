@@ -1,0 +1,129 @@
+package dev.litefs.spring.autoconfigure;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.litefs.spring.node.Hostnames;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
+
+/**
+ * Configuration of LiteFS support, under {@code litefs}.
+ */
+@ConfigurationProperties("litefs")
+public class LiteFsProperties {
+
+	/**
+	 * Whether LiteFS support is enabled. When false the application behaves as if the
+	 * starter were absent.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * LiteFS FUSE mount directory ('fuse.dir' in litefs.yml). A plain directory that is
+	 * not a LiteFS mount makes this node a standalone primary (local development).
+	 */
+	private @Nullable Path mountDir;
+
+	/**
+	 * Database file name inside the mount directory.
+	 */
+	private String database = "app.db";
+
+	/**
+	 * This node's LiteFS hostname ('lease.hostname' in litefs.yml). Defaults to the
+	 * HOSTNAME environment variable, then to the machine's host name.
+	 */
+	private @Nullable String hostname;
+
+	/**
+	 * Base URL of LiteFS's HTTP API ('http.addr' in litefs.yml). Consulted when it
+	 * answers, never required; empty to never call it.
+	 */
+	private @Nullable URI apiUrl = URI.create("http://localhost:20202");
+
+	/**
+	 * Time limit for each call to LiteFS's HTTP API.
+	 */
+	private Duration apiTimeout = Duration.ofMillis(500);
+
+	/**
+	 * How often the LiteFS files are read again to detect a change of role or primary.
+	 */
+	private Duration pollInterval = Duration.ofSeconds(1);
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Path getMountDir() {
+		return this.mountDir;
+	}
+
+	public void setMountDir(@Nullable Path mountDir) {
+		this.mountDir = mountDir;
+	}
+
+	public String getDatabase() {
+		return this.database;
+	}
+
+	public void setDatabase(String database) {
+		Assert.isTrue(database != null && !database.isBlank(), "must not be empty");
+		Assert.isTrue(!database.contains("/") && !database.contains("\\") && !database.equals(".")
+				&& !database.equals(".."), "must be a file name inside litefs.mount-dir, not a path");
+		Assert.isTrue(database.chars().noneMatch((c) -> c < 0x20 || c == 0x7f), "must not contain control characters");
+		this.database = database;
+	}
+
+	public @Nullable String getHostname() {
+		return this.hostname;
+	}
+
+	public void setHostname(@Nullable String hostname) {
+		if (hostname != null && !hostname.isEmpty()) {
+			String problem = Hostnames.problem(hostname);
+			Assert.isNull(problem, () -> "is not a usable hostname: it " + problem);
+		}
+		this.hostname = (hostname == null || hostname.isEmpty()) ? null : hostname;
+	}
+
+	public @Nullable URI getApiUrl() {
+		return this.apiUrl;
+	}
+
+	public void setApiUrl(@Nullable URI apiUrl) {
+		if (apiUrl != null && !apiUrl.toString().isEmpty()) {
+			Assert.isTrue("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme()),
+					"must be an http:// or https:// URL");
+			Assert.isTrue(apiUrl.getHost() != null, "must name a host, e.g. http://localhost:20202");
+		}
+		this.apiUrl = (apiUrl == null || apiUrl.toString().isEmpty()) ? null : apiUrl;
+	}
+
+	public Duration getApiTimeout() {
+		return this.apiTimeout;
+	}
+
+	public void setApiTimeout(Duration apiTimeout) {
+		Assert.isTrue(apiTimeout.toMillis() >= 1, "must be at least 1ms");
+		this.apiTimeout = apiTimeout;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		Assert.isTrue(pollInterval.toMillis() >= 1, "must be at least 1ms");
+		this.pollInterval = pollInterval;
+	}
+
+}

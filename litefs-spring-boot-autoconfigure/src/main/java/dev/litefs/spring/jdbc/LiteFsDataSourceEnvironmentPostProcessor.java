@@ -1,0 +1,58 @@
+package dev.litefs.spring.jdbc;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Points Spring Boot's DataSource at the SQLite database on the LiteFS mount, with
+ * defaults that suit SQLite there, unless {@code spring.datasource.url} is set.
+ * <p>
+ * The defaults are added as the environment's last property source, so any
+ * {@code spring.datasource.*} property the application sets wins over them:
+ * <ul>
+ * <li>{@code spring.datasource.url=jdbc:sqlite:${litefs.mount-dir}/${litefs.database}}</li>
+ * <li>{@code spring.datasource.hikari.maximum-pool-size=4}: readers share the pool,
+ * SQLite writes one at a time anyway;</li>
+ * <li>{@code spring.datasource.hikari.data-source-properties.busy_timeout=5000}: a
+ * writer waits up to 5 s for another instead of failing with {@code SQLITE_BUSY};</li>
+ * <li>{@code spring.datasource.hikari.data-source-properties.foreign_keys=true}.</li>
+ * </ul>
+ * The journal mode is the database's own (LiteFS supports rollback journal and WAL);
+ * choose one with {@code spring.datasource.hikari.data-source-properties.journal_mode}.
+ */
+public class LiteFsDataSourceEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	/** The name of the property source holding the defaults. */
+	public static final String PROPERTY_SOURCE_NAME = "litefsDataSourceDefaults";
+
+	private static final String SQLITE_DRIVER = "org.sqlite.JDBC";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		boolean enabled = environment.getProperty("litefs.enabled", Boolean.class, true);
+		if (!enabled || environment.containsProperty("spring.datasource.url")
+				|| !environment.containsProperty("litefs.mount-dir")
+				|| !ClassUtils.isPresent(SQLITE_DRIVER, application.getClassLoader())) {
+			return;
+		}
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("spring.datasource.url", "jdbc:sqlite:${litefs.mount-dir}/${litefs.database:app.db}");
+		defaults.put("spring.datasource.hikari.maximum-pool-size", 4);
+		defaults.put("spring.datasource.hikari.data-source-properties.busy_timeout", 5000);
+		defaults.put("spring.datasource.hikari.data-source-properties.foreign_keys", true);
+		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}

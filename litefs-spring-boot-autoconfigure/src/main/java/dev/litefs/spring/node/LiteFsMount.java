@@ -1,0 +1,207 @@
+package dev.litefs.spring.node;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The files LiteFS serves in its FUSE mount directory for one database, read and
+ * parsed exactly as LiteFS writes them.
+ * <p>
+ * Every read goes to the file system; {@link LiteFsNode} caches what it needs.
+ */
+public final class LiteFsMount {
+
+	/** The file present only on replicas, holding the primary's hostname. */
+	public static final String PRIMARY_FILE = ".primary";
+
+	/** The file holding the replication lag in milliseconds. */
+	public static final String LAG_FILE = ".lag";
+
+	/** The lag LiteFS reports on a replica that has not finished its first sync. */
+	public static final Duration NEVER_SYNCED_LAG = Duration.ofMillis(Integer.MAX_VALUE);
+
+	/** LiteFS's {@code .primary} holds a hostname: at most 255 bytes. */
+	static final int MAX_HOSTNAME_LENGTH = 255;
+
+	/** More than any well-formed LiteFS file holds: reads stop here. */
+	private static final int READ_LIMIT = 1024;
+
+	private final Path dir;
+
+	private final String database;
+
+	/**
+	 * Creates a view of a mount directory and one database in it.
+	 * @param dir the LiteFS FUSE mount directory ({@code fuse.dir}) or a plain directory
+	 * @param database the database file name inside it
+	 */
+	public LiteFsMount(Path dir, String database) {
+		this.dir = dir;
+		this.database = database;
+	}
+
+	/**
+	 * The mount directory.
+	 * @return the directory
+	 */
+	public Path dir() {
+		return this.dir;
+	}
+
+	/**
+	 * The database file name.
+	 * @return the name inside {@link #dir()}
+	 */
+	public String database() {
+		return this.database;
+	}
+
+	/**
+	 * The database file the application opens.
+	 * @return {@code <dir>/<database>}
+	 */
+	public Path databaseFile() {
+		return this.dir.resolve(this.database);
+	}
+
+	/**
+	 * The database's replication position file.
+	 * @return {@code <dir>/<database>-pos}
+	 */
+	public Path positionFile() {
+		return this.dir.resolve(this.database + "-pos");
+	}
+
+	/**
+	 * Whether the directory exists and can be read.
+	 * @return {@code true} when it is a readable directory
+	 */
+	public boolean isReadable() {
+		return Files.isDirectory(this.dir) && Files.isReadable(this.dir);
+	}
+
+	/**
+	 * Whether the directory is a LiteFS mount rather than a plain directory: LiteFS
+	 * serves {@code .lag} (and {@code .primary} on replicas, {@code <db>-pos} once the
+	 * database exists) in every mount, and the kernel lists the mount as a FUSE file
+	 * system named {@code litefs}.
+	 * @return {@code true} for a LiteFS mount
+	 */
+	public boolean isLiteFsMount() {
+		return Files.exists(this.dir.resolve(LAG_FILE)) || Files.exists(this.dir.resolve(PRIMARY_FILE))
+				|| Files.exists(positionFile()) || MountTable.isLiteFsMount(this.dir);
+	}
+
+	/**
+	 * Reads the primary's hostname from {@code .primary}.
+	 * @return the hostname, or empty when the file is absent (this node is the primary,
+	 * or a replica connected to no primary)
+	 * @throws LiteFsFileException if the file does not hold a valid hostname
+	 */
+	public Optional<String> readPrimary() {
+		Path file = this.dir.resolve(PRIMARY_FILE);
+		return read(file).map((content) -> parsePrimary(file, content));
+	}
+
+	/**
+	 * Reads the database's position from {@code <db>-pos}.
+	 * @return the position, or empty when the file is absent
+	 * @throws LiteFsFileException if the file is not {@code %016x/%016x\n}
+	 */
+	public Optional<Position> readPosition() {
+		Path file = positionFile();
+		return read(file).map((content) -> parsePosition(file, content));
+	}
+
+	/**
+	 * Reads the replication lag from {@code .lag}.
+	 * @return the lag ({@link #NEVER_SYNCED_LAG} before the first sync), or empty when
+	 * the file is absent
+	 * @throws LiteFsFileException if the file is not {@code %+010d\n}
+	 */
+	public Optional<Duration> readLag() {
+		Path file = this.dir.resolve(LAG_FILE);
+		return read(file).map((content) -> parseLag(file, content));
+	}
+
+	static String parsePrimary(Path file, String content) {
+		String hostname = withoutTrailingNewline(content);
+		String problem = Hostnames.problem(hostname);
+		if (problem != null) {
+			throw new LiteFsFileException(file, problem);
+		}
+		return hostname;
+	}
+
+	static Position parsePosition(Path file, String content) {
+		String text = withoutTrailingNewline(content);
+		if (text.length() != 33 || text.charAt(16) != '/') {
+			throw new LiteFsFileException(file,
+					"expected 16 hex digits, '/', 16 hex digits and a newline, got " + describe(content));
+		}
+		try {
+			return new Position(Position.parseHex16(text.substring(0, 16), "TXID"),
+					Position.parseHex16(text.substring(17), "checksum"));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new LiteFsFileException(file, ex.getMessage() + ", got " + describe(content));
+		}
+	}
+
+	static Duration parseLag(Path file, String content) {
+		String text = withoutTrailingNewline(content);
+		boolean signed = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-');
+		if (!signed || text.length() != 11 || !text.substring(1).chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			throw new LiteFsFileException(file,
+					"expected a sign, 10 digits and a newline (milliseconds), got " + describe(content));
+		}
+		long millis = Long.parseLong(text);
+		// a primary whose clock runs ahead of a replica's yields a negative lag: no lag
+		return Duration.ofMillis(Math.max(0, Math.min(millis, Integer.MAX_VALUE)));
+	}
+
+	private static String withoutTrailingNewline(String content) {
+		return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+	}
+
+	private static String describe(String content) {
+		if (content.isEmpty()) {
+			return "an empty file";
+		}
+		String shown = content.length() > 40 ? content.substring(0, 40) + "..." : content;
+		StringBuilder out = new StringBuilder("\"");
+		shown.codePoints().forEach((c) -> {
+			if (c < 0x20 || c == 0x7f) {
+				out.append(String.format("\\x%02x", c));
+			}
+			else {
+				out.appendCodePoint(c);
+			}
+		});
+		return out.append("\" (").append(content.length()).append(" characters)").toString();
+	}
+
+	private static Optional<String> read(Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			return Optional.of(new String(in.readNBytes(READ_LIMIT), StandardCharsets.UTF_8));
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			throw new LiteFsFileException(file, "cannot be read: " + ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.dir.resolve(this.database).toString();
+	}
+
+}

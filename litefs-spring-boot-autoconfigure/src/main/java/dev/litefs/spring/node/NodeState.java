@@ -1,0 +1,52 @@
+package dev.litefs.spring.node;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a node knew of itself at one instant: an immutable reading of the LiteFS mount.
+ *
+ * @param role the node's role
+ * @param hostname this node's LiteFS hostname
+ * @param primary the primary's hostname (this node's own on a primary or standalone
+ * node), or {@code null} when no primary is known
+ * @param position the database's replication position ({@link Position#ZERO} when
+ * LiteFS has not written it)
+ * @param lag how far this replica is behind the primary ({@link Duration#ZERO} on a
+ * primary, {@link LiteFsMount#NEVER_SYNCED_LAG} before the first sync)
+ * @param mounted whether the directory is a LiteFS mount rather than a plain directory
+ * @param readable whether the mount directory exists and can be read
+ * @param problems why the reading is incomplete: LiteFS files that could not be read or
+ * were malformed, a missing directory; empty when all is well
+ * @param readAt when the reading was taken
+ */
+public record NodeState(NodeRole role, String hostname, @Nullable String primary, Position position, Duration lag,
+		boolean mounted, boolean readable, List<String> problems, Instant readAt) {
+
+	public NodeState {
+		problems = List.copyOf(problems);
+	}
+
+	/**
+	 * Whether this node may write to its database now.
+	 * @return {@code true} on a primary or standalone node
+	 */
+	public boolean isPrimary() {
+		return this.role.acceptsWrites();
+	}
+
+	/**
+	 * Whether this reading differs from another in role or primary: the change a
+	 * {@link LiteFsRoleChangedEvent} announces.
+	 * @param other the other reading
+	 * @return {@code true} when role or primary differ
+	 */
+	public boolean isRoleChangeFrom(NodeState other) {
+		return this.role != other.role || !Objects.equals(this.primary, other.primary);
+	}
+
+}

@@ -1,0 +1,206 @@
+package dev.litefs.spring.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import dev.litefs.spring.node.LiteFsMount;
+import dev.litefs.spring.node.Position;
+
+/**
+ * A directory that holds the files a LiteFS FUSE mount serves, byte for byte, so that
+ * tests can play primary, replica, replication and fail-over without LiteFS.
+ * <p>
+ * Every write replaces the file atomically, so a reader never sees half of it:
+ * <pre class="code">
+ * FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(tempDir, "node-a").txid(5);
+ * // ... a request waits for TXID 7 ...
+ * mount.txid(7);
+ * </pre>
+ */
+public final class FakeLiteFsMount {
+
+	/** The default database name, as in {@code litefs.database}. */
+	public static final String DEFAULT_DATABASE = "app.db";
+
+	private final Path dir;
+
+	private final String database;
+
+	private FakeLiteFsMount(Path dir, String database) {
+		this.dir = dir;
+		this.database = database;
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A mount in which this node is the primary: no {@code .primary}, a lag of zero,
+	 * TXID 1.
+	 * @param dir the directory to use
+	 * @return the mount
+	 */
+	public static FakeLiteFsMount primary(Path dir) {
+		return new FakeLiteFsMount(dir, DEFAULT_DATABASE).becomePrimary().txid(1);
+	}
+
+	/**
+	 * A mount in which this node is a synced replica of another: {@code .primary}
+	 * names it, a lag of zero, TXID 1.
+	 * @param dir the directory to use
+	 * @param primary the primary's hostname
+	 * @return the mount
+	 */
+	public static FakeLiteFsMount replicaOf(Path dir, String primary) {
+		return new FakeLiteFsMount(dir, DEFAULT_DATABASE).becomeReplicaOf(primary).lag(Duration.ZERO).txid(1);
+	}
+
+	/**
+	 * The same mount for another database name (for {@code litefs.database}).
+	 * @param database the database file name
+	 * @return a mount of the same directory for that database
+	 */
+	public FakeLiteFsMount withDatabase(String database) {
+		return new FakeLiteFsMount(this.dir, database);
+	}
+
+	/**
+	 * Makes this node the primary: removes {@code .primary}, sets the lag to zero.
+	 * @return this mount
+	 */
+	public FakeLiteFsMount becomePrimary() {
+		delete(LiteFsMount.PRIMARY_FILE);
+		return lag(Duration.ZERO);
+	}
+
+	/**
+	 * Makes this node a replica of another: writes its hostname to {@code .primary}.
+	 * @param primary the primary's hostname
+	 * @return this mount
+	 */
+	public FakeLiteFsMount becomeReplicaOf(String primary) {
+		return write(LiteFsMount.PRIMARY_FILE, primary + "\n");
+	}
+
+	/**
+	 * Makes this node a replica connected to no primary: no {@code .primary}, and the
+	 * lag LiteFS shows before the first sync.
+	 * @return this mount
+	 */
+	public FakeLiteFsMount loseConnection() {
+		delete(LiteFsMount.PRIMARY_FILE);
+		return neverSynced();
+	}
+
+	/**
+	 * Sets the database's TXID (and a checksum derived from it) in {@code <db>-pos}.
+	 * @param txid the transaction ID
+	 * @return this mount
+	 */
+	public FakeLiteFsMount txid(long txid) {
+		return position(new Position(txid, Long.rotateLeft(txid * 0x9E3779B97F4A7C15L, 17)));
+	}
+
+	/**
+	 * Writes a position to {@code <db>-pos} as {@code %016x/%016x\n}.
+	 * @param position the position
+	 * @return this mount
+	 */
+	public FakeLiteFsMount position(Position position) {
+		return write(this.database + "-pos", position.txidHex() + "/" + position.checksumHex() + "\n");
+	}
+
+	/**
+	 * Writes the replication lag to {@code .lag} as {@code %+010d\n} milliseconds.
+	 * @param lag the lag
+	 * @return this mount
+	 */
+	public FakeLiteFsMount lag(Duration lag) {
+		return write(LiteFsMount.LAG_FILE, String.format("%+010d\n", lag.toMillis()));
+	}
+
+	/**
+	 * Writes the lag a replica shows before its first sync: {@code +2147483647}.
+	 * @return this mount
+	 */
+	public FakeLiteFsMount neverSynced() {
+		return lag(LiteFsMount.NEVER_SYNCED_LAG);
+	}
+
+	/**
+	 * Replaces any file of the mount with the given content, e.g. a malformed one.
+	 * @param name the file name inside the mount
+	 * @param content the content, written as UTF-8
+	 * @return this mount
+	 */
+	public FakeLiteFsMount write(String name, String content) {
+		return write(name, content.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Replaces any file of the mount with the given bytes.
+	 * @param name the file name inside the mount
+	 * @param content the content
+	 * @return this mount
+	 */
+	public FakeLiteFsMount write(String name, byte[] content) {
+		try {
+			Path temp = Files.createTempFile(this.dir, ".fake-", ".tmp");
+			Files.write(temp, content);
+			Files.move(temp, this.dir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+					StandardCopyOption.REPLACE_EXISTING);
+			return this;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Removes a file of the mount if it exists.
+	 * @param name the file name inside the mount
+	 * @return this mount
+	 */
+	public FakeLiteFsMount delete(String name) {
+		try {
+			Files.deleteIfExists(this.dir.resolve(name));
+			return this;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * The mount directory, for {@code litefs.mount-dir}.
+	 * @return the directory
+	 */
+	public Path dir() {
+		return this.dir;
+	}
+
+	/**
+	 * The database file name, for {@code litefs.database}.
+	 * @return the name
+	 */
+	public String database() {
+		return this.database;
+	}
+
+	/**
+	 * The properties that point an application at this mount.
+	 * @return {@code litefs.mount-dir=...} and {@code litefs.database=...}
+	 */
+	public String[] properties() {
+		return new String[] { "litefs.mount-dir=" + this.dir, "litefs.database=" + this.database };
+	}
+
+}
