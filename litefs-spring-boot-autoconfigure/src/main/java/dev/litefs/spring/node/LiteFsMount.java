@@ -123,7 +123,8 @@ public final class LiteFsMount {
 	 * Reads the replication lag from {@code .lag}.
 	 * @return the lag ({@link #NEVER_SYNCED_LAG} before the first sync), or empty when
 	 * the file is absent
-	 * @throws LiteFsFileException if the file is not {@code %+010d\n}
+	 * @throws LiteFsFileException if the file is not {@code %+010d\n} (a sign and 9 or 10
+	 * digits)
 	 */
 	public Optional<Duration> readLag() {
 		Path file = this.dir.resolve(LAG_FILE);
@@ -156,10 +157,12 @@ public final class LiteFsMount {
 
 	static Duration parseLag(Path file, String content) {
 		String text = withoutTrailingNewline(content);
+		// %+010d: a sign and at least 9 digits; an int has at most 10
 		boolean signed = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-');
-		if (!signed || text.length() != 11 || !text.substring(1).chars().allMatch((c) -> c >= '0' && c <= '9')) {
+		if (!signed || text.length() < 10 || text.length() > 11
+				|| !text.substring(1).chars().allMatch((c) -> c >= '0' && c <= '9')) {
 			throw new LiteFsFileException(file,
-					"expected a sign, 10 digits and a newline (milliseconds), got " + describe(content));
+					"expected a sign, 9 or 10 digits and a newline (milliseconds), got " + describe(content));
 		}
 		long millis = Long.parseLong(text);
 		// a primary whose clock runs ahead of a replica's yields a negative lag: no lag

@@ -1,0 +1,300 @@
+package dev.litefs.spring.node;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.litefs.spring.test.FakeLiteFsMount;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class LiteFsNodeTests {
+
+	@TempDir
+	Path dir;
+
+	final List<Object> events = new CopyOnWriteArrayList<>();
+
+	final ApplicationEventPublisher publisher = this.events::add;
+
+	HttpServer api;
+
+	LiteFsNode node;
+
+	@AfterEach
+	void stop() {
+		if (this.node != null) {
+			this.node.stop();
+		}
+		if (this.api != null) {
+			this.api.stop(0);
+		}
+	}
+
+	LiteFsNode node(LiteFsApi api) {
+		this.node = new LiteFsNode(new LiteFsMount(this.dir, "app.db"), "node-b", api, Duration.ofMillis(20),
+				this.publisher);
+		return this.node;
+	}
+
+	LiteFsNode node() {
+		return node(null);
+	}
+
+	LiteFsApi api(int status, String body) throws IOException {
+		this.api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.api.createContext("/info", (exchange) -> {
+			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(status, bytes.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(bytes);
+			}
+		});
+		this.api.start();
+		return new LiteFsApi(URI.create("http://127.0.0.1:" + this.api.getAddress().getPort()), Duration.ofSeconds(2));
+	}
+
+	@Nested
+	class Roles {
+
+		@Test
+		void aPlainDirectoryIsAStandalonePrimaryAtTxidZero() {
+			NodeState state = node().state();
+			assertThat(state.role()).isEqualTo(NodeRole.STANDALONE);
+			assertThat(state.isPrimary()).isTrue();
+			assertThat(state.primary()).isEqualTo("node-b");
+			assertThat(state.position()).isEqualTo(Position.ZERO);
+			assertThat(state.mounted()).isFalse();
+			assertThat(state.readable()).isTrue();
+			assertThat(state.problems()).isEmpty();
+		}
+
+		@Test
+		void aMountWithoutPrimaryFileAndZeroLagIsThePrimary() {
+			FakeLiteFsMount.primary(mountDir()).txid(42);
+			NodeState state = node().state();
+			assertThat(state.role()).isEqualTo(NodeRole.PRIMARY);
+			assertThat(state.primary()).isEqualTo("node-b");
+			assertThat(state.position().txid()).isEqualTo(42);
+			assertThat(state.lag()).isZero();
+			assertThat(state.mounted()).isTrue();
+		}
+
+		@Test
+		void aPrimaryFileMakesAReplicaWithItsLag() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(5).lag(Duration.ofMillis(12));
+			NodeState state = node().state();
+			assertThat(state.role()).isEqualTo(NodeRole.REPLICA);
+			assertThat(state.isPrimary()).isFalse();
+			assertThat(state.primary()).isEqualTo("node-a");
+			assertThat(state.position().txid()).isEqualTo(5);
+			assertThat(state.lag()).isEqualTo(Duration.ofMillis(12));
+		}
+
+		@Test
+		void aReplicaConnectedToNoPrimaryIsUnknown() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a").loseConnection();
+			NodeState state = node().state();
+			assertThat(state.role()).isEqualTo(NodeRole.UNKNOWN);
+			assertThat(state.isPrimary()).isFalse();
+			assertThat(state.primary()).isNull();
+			assertThat(state.lag()).isEqualTo(LiteFsMount.NEVER_SYNCED_LAG);
+			assertThat(state.problems()).singleElement().asString().contains("no .primary");
+		}
+
+		@Test
+		void aDisconnectedReplicaWithLagIsUnknown() {
+			FakeLiteFsMount.primary(mountDir()).lag(Duration.ofSeconds(3));
+			assertThat(node().state().role()).isEqualTo(NodeRole.UNKNOWN);
+		}
+
+		@Test
+		void aMountWithoutLagFileOrApiIsUnknown() {
+			FakeLiteFsMount.primary(mountDir()).delete(".lag");
+			assertThat(node().state().role()).isEqualTo(NodeRole.UNKNOWN);
+		}
+
+		@Test
+		void aMissingDirectoryIsUnknownAndUnreadable() {
+			LiteFsNodeTests.this.dir = LiteFsNodeTests.this.dir.resolve("missing");
+			NodeState state = node().state();
+			assertThat(state.role()).isEqualTo(NodeRole.UNKNOWN);
+			assertThat(state.readable()).isFalse();
+			assertThat(state.problems()).singleElement().asString().contains("does not exist");
+		}
+
+	}
+
+	@Nested
+	class Api {
+
+		@Test
+		void confirmsThePrimaryBeforeTheFirstSync() throws IOException {
+			FakeLiteFsMount.primary(mountDir()).neverSynced();
+			LiteFsApi api = api(200, "{\"clusterID\":\"LFSC1\",\"isPrimary\":true,\"candidate\":true,"
+					+ "\"path\":\"/var/lib/litefs\",\"primary\":{\"hostname\":\"node-b\"}}");
+			assertThat(node(api).state().role()).isEqualTo(NodeRole.PRIMARY);
+			assertThat(api.info()).contains(new LiteFsInfo("LFSC1", true, true, "node-b"));
+		}
+
+		@Test
+		void overrulesAZeroLagWhenItSaysNotPrimary() throws IOException {
+			FakeLiteFsMount.primary(mountDir());
+			LiteFsApi api = api(200, "{\"clusterID\":\"LFSC1\",\"isPrimary\":false,\"candidate\":true}");
+			NodeState state = node(api).state();
+			assertThat(state.role()).isEqualTo(NodeRole.UNKNOWN);
+			assertThat(state.problems()).singleElement().asString().contains("not primary");
+		}
+
+		@Test
+		void anApiThatFailsIsIgnored() throws IOException {
+			FakeLiteFsMount.primary(mountDir());
+			LiteFsApi api = api(500, "oops");
+			assertThat(api.info()).isEmpty();
+			assertThat(node(api).state().role()).isEqualTo(NodeRole.PRIMARY);
+		}
+
+		@Test
+		void anApiThatAnswersGarbageIsIgnored() throws IOException {
+			assertThat(api(200, "{not json").info()).isEmpty();
+		}
+
+		@Test
+		void anApiThatIsDownIsIgnored() {
+			FakeLiteFsMount.primary(mountDir());
+			LiteFsApi api = new LiteFsApi(URI.create("http://127.0.0.1:1"), Duration.ofMillis(500));
+			assertThat(api.info()).isEmpty();
+			assertThat(node(api).state().role()).isEqualTo(NodeRole.PRIMARY);
+		}
+
+	}
+
+	@Nested
+	class MalformedFiles {
+
+		@Test
+		void aMalformedPrimaryFileMakesTheRoleUnknown() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a").write(".primary", "node-a\r\nX-Evil: 1\n");
+			NodeState state = node().state();
+			assertThat(state.role()).isEqualTo(NodeRole.UNKNOWN);
+			assertThat(state.primary()).isNull();
+			assertThat(state.problems()).singleElement().asString().contains(".primary").contains("control character");
+		}
+
+		@Test
+		void anEmptyPrimaryFileMakesTheRoleUnknown() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a").write(".primary", "");
+			assertThat(node().state().role()).isEqualTo(NodeRole.UNKNOWN);
+		}
+
+		@Test
+		void aTruncatedPositionFileYieldsTxidZero() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a").write("app.db-pos", "0000000000000005/");
+			LiteFsNode node = node();
+			assertThat(node.state().role()).isEqualTo(NodeRole.REPLICA);
+			assertThat(node.state().position()).isEqualTo(Position.ZERO);
+			assertThat(node.state().problems()).singleElement().asString().contains("app.db-pos");
+			assertThat(node.currentPosition()).isEqualTo(Position.ZERO);
+		}
+
+		@Test
+		void aGarbledLagFileIsAProblemAndNoPrimaryClaim() {
+			FakeLiteFsMount.primary(mountDir()).write(".lag", "soon\n");
+			NodeState state = node().state();
+			assertThat(state.role()).isEqualTo(NodeRole.UNKNOWN);
+			assertThat(state.problems()).anySatisfy((problem) -> assertThat(problem).contains(".lag"));
+		}
+
+	}
+
+	@Nested
+	class Changes {
+
+		@Test
+		void currentPositionReadsTheFileNow() {
+			FakeLiteFsMount mount = FakeLiteFsMount.primary(mountDir()).txid(3);
+			LiteFsNode node = node();
+			mount.txid(4);
+			assertThat(node.state().position().txid()).isEqualTo(3);
+			assertThat(node.currentPosition().txid()).isEqualTo(4);
+		}
+
+		@Test
+		void aPromotionIsPublishedWithinThePollInterval() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			LiteFsNode node = node();
+			node.start();
+			mount.becomePrimary();
+			await().atMost(Duration.ofSeconds(5)).until(() -> !LiteFsNodeTests.this.events.isEmpty());
+			assertThat(LiteFsNodeTests.this.events).singleElement().isInstanceOfSatisfying(LiteFsRoleChangedEvent.class,
+					(event) -> {
+						assertThat(event.getPreviousRole()).isEqualTo(NodeRole.REPLICA);
+						assertThat(event.getPreviousPrimary()).isEqualTo("node-a");
+						assertThat(event.getRole()).isEqualTo(NodeRole.PRIMARY);
+						assertThat(event.getPrimary()).isEqualTo("node-b");
+						assertThat(event.isPromotion()).isTrue();
+						assertThat(event.getSource()).isSameAs(node);
+					});
+			assertThat(node.isPrimary()).isTrue();
+			assertThat(node.lastRoleChange()).isPresent();
+		}
+
+		@Test
+		void aFailOverToAnotherPrimaryIsPublished() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			LiteFsNode node = node();
+			mount.becomeReplicaOf("node-c");
+			node.refresh();
+			assertThat(LiteFsNodeTests.this.events).singleElement().isInstanceOfSatisfying(LiteFsRoleChangedEvent.class,
+					(event) -> {
+						assertThat(event.getRole()).isEqualTo(NodeRole.REPLICA);
+						assertThat(event.getPrimary()).isEqualTo("node-c");
+						assertThat(event.isPromotion()).isFalse();
+					});
+		}
+
+		@Test
+		void replicationAloneIsNoRoleChange() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(5);
+			LiteFsNode node = node();
+			mount.txid(6).lag(Duration.ofMillis(40));
+			assertThat(node.refresh().position().txid()).isEqualTo(6);
+			assertThat(node.state().lag()).isEqualTo(Duration.ofMillis(40));
+			assertThat(LiteFsNodeTests.this.events).isEmpty();
+		}
+
+		@Test
+		void stoppingEndsThePolling() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			LiteFsNode node = node();
+			node.start();
+			assertThat(node.isRunning()).isTrue();
+			node.stop();
+			assertThat(node.isRunning()).isFalse();
+			mount.becomePrimary();
+			await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+				.until(() -> LiteFsNodeTests.this.events.isEmpty());
+			assertThat(node.state().role()).isEqualTo(NodeRole.REPLICA);
+		}
+
+	}
+
+	Path mountDir() {
+		return this.dir;
+	}
+
+}
