@@ -183,7 +183,7 @@ public class LiteFsProperties {
 		}
 
 		public void setReplicaTimeout(Duration replicaTimeout) {
-			Assert.isTrue(!replicaTimeout.isNegative(), "must not be negative");
+			Assert.isTrue(!replicaTimeout.isNegative(), "litefs.flyway.replica-timeout must not be negative");
 			this.replicaTimeout = replicaTimeout;
 		}
 

@@ -86,7 +86,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, DataSourceAutoConfiguration.class,
 					FlywayAutoConfiguration.class, LiteFsFlywayAutoConfiguration.class))
-			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b", "litefs.api-url=",
+			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
 					"litefs.poll-interval=50ms", "litefs.flyway.replica-timeout=300ms",
 					"spring.datasource.url=jdbc:sqlite:" + database());
 	}
@@ -312,11 +312,8 @@ class LiteFsFlywayAutoConfigurationTests {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
 			contextRunner().withPropertyValues("litefs.flyway.replica-timeout=-1s").run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure())
-					.hasStackTraceContaining("Failed to bind properties under 'litefs.flyway'")
-					.hasStackTraceContaining("Unable to set value for property replica-timeout")
-					.rootCause()
-					.hasMessageContaining("must not be negative");
+				assertThat(ExceptionText.of(context.getStartupFailure()))
+					.contains("litefs.flyway.replica-timeout must not be negative");
 			});
 		}
 
@@ -325,8 +322,8 @@ class LiteFsFlywayAutoConfigurationTests {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
 			contextRunner().withPropertyValues("litefs.flyway.replica-mode=sometimes").run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure())
-					.hasStackTraceContaining("Failed to bind properties under 'litefs.flyway.replica-mode'");
+				assertThat(ExceptionText.of(context.getStartupFailure()))
+					.contains("Failed to bind properties under 'litefs.flyway.replica-mode'");
 			});
 		}
 
@@ -339,7 +336,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		void promotedReplicaAppliesPendingMigrationsExactlyOnce(CapturedOutput output) {
 			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(3);
 			migrate(database(), "1");
-			MigrateCounter counter = new MigrateCounter();
+			MigrateProbe counter = new MigrateProbe();
 			contextRunner().withBean(Callback.class, () -> counter).run((context) -> {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.TIMED_OUT);
 				assertThat(counter.migrations).hasValue(0);
@@ -369,7 +366,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				pause(Duration.ofMillis(300));
 				mount.becomePrimary();
 			});
-			MigrateCounter counter = new MigrateCounter();
+			MigrateProbe counter = new MigrateProbe();
 			contextRunner().withPropertyValues("litefs.flyway.replica-timeout=20s")
 				.withBean(Callback.class, () -> counter)
 				.run((context) -> {
@@ -387,7 +384,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		void promotionWithNothingPendingRunsNothing(CapturedOutput output) {
 			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(9);
 			migrate(database(), "3");
-			MigrateCounter counter = new MigrateCounter();
+			MigrateProbe counter = new MigrateProbe();
 			contextRunner().withBean(Callback.class, () -> counter).run((context) -> {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.REPLICATED);
 				mount.becomePrimary();
@@ -400,7 +397,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		@Test
 		void demotionRunsNothing() {
 			FakeLiteFsMount mount = FakeLiteFsMount.primary(mountDir());
-			MigrateCounter counter = new MigrateCounter();
+			MigrateProbe counter = new MigrateProbe();
 			contextRunner().withBean(Callback.class, () -> counter).run((context) -> {
 				assertThat(counter.migrations).hasValue(1);
 				mount.becomeReplicaOf("node-a");
@@ -414,7 +411,8 @@ class LiteFsFlywayAutoConfigurationTests {
 		@Test
 		void migrationsOfTwoApplicationsInOneJvmRunOneAtATime() throws Exception {
 			FakeLiteFsMount.primary(mountDir());
-			ApplicationContextRunner runner = contextRunner();
+			MigrateProbe probe = new MigrateProbe(Duration.ofMillis(500));
+			ApplicationContextRunner runner = contextRunner().withBean(Callback.class, () -> probe);
 			List<MigrationRun> runs = atOnce(2, () -> {
 				List<MigrationRun> run = new ArrayList<>();
 				runner.run((context) -> {
@@ -423,6 +421,8 @@ class LiteFsFlywayAutoConfigurationTests {
 				});
 				return run.get(0);
 			});
+			assertThat(probe.migrations).hasValue(2);
+			assertThat(probe.mostAtOnce).hasValue(1);
 			assertThat(runs).extracting(MigrationRun::outcome).containsOnly(Outcome.MIGRATED);
 			assertThat(runs).extracting(MigrationRun::applied).containsExactlyInAnyOrder(3, 0);
 			assertThat(installedVersions(database())).containsExactly("1", "2", "3");
@@ -461,7 +461,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		private SpringApplicationBuilder application() {
 			return new SpringApplicationBuilder(AutoConfiguredApplication.class).web(WebApplicationType.NONE)
 				.properties("spring.main.banner-mode=off", "litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
-						"litefs.api-url=", "litefs.poll-interval=50ms", "litefs.flyway.replica-timeout=300ms");
+						"litefs.poll-interval=50ms", "litefs.flyway.replica-timeout=300ms");
 		}
 
 	}
@@ -473,15 +473,30 @@ class LiteFsFlywayAutoConfigurationTests {
 	}
 
 	/**
-	 * Counts how often Flyway starts to migrate.
+	 * Counts how often Flyway migrates, and how many migrations ever overlapped; each
+	 * lingers a while so that overlapping ones would be seen.
 	 */
-	static class MigrateCounter implements Callback {
+	static class MigrateProbe implements Callback {
 
 		final AtomicInteger migrations = new AtomicInteger();
 
+		final AtomicInteger mostAtOnce = new AtomicInteger();
+
+		private final AtomicInteger running = new AtomicInteger();
+
+		private final Duration linger;
+
+		MigrateProbe() {
+			this(Duration.ZERO);
+		}
+
+		MigrateProbe(Duration linger) {
+			this.linger = linger;
+		}
+
 		@Override
 		public boolean supports(Event event, Context context) {
-			return event == Event.BEFORE_MIGRATE;
+			return event == Event.BEFORE_MIGRATE || event == Event.AFTER_MIGRATE || event == Event.AFTER_MIGRATE_ERROR;
 		}
 
 		@Override
@@ -491,12 +506,19 @@ class LiteFsFlywayAutoConfigurationTests {
 
 		@Override
 		public void handle(Event event, Context context) {
-			this.migrations.incrementAndGet();
+			if (event == Event.BEFORE_MIGRATE) {
+				this.migrations.incrementAndGet();
+				this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);
+				pause(this.linger);
+			}
+			else {
+				this.running.decrementAndGet();
+			}
 		}
 
 		@Override
 		public String getCallbackName() {
-			return "migrate-counter";
+			return "migrate-probe";
 		}
 
 	}
