@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -101,19 +102,24 @@ public class LiteFsFlywayMigrationStrategy
 
 	@Override
 	public void migrate(Flyway flyway) {
-		this.flyway = flyway;
 		NodeState state = this.node.state();
-		if (state.isPrimary()) {
-			migrateOnPrimary(flyway, Trigger.STARTUP);
+		try {
+			if (state.isPrimary()) {
+				migrateOnPrimary(flyway, Trigger.STARTUP);
+			}
+			else if (this.replicaMode == ReplicaMode.SKIP) {
+				logger.info("{}: not waiting for the schema (litefs.flyway.replica-mode=skip); the primary ({}) "
+						+ "migrates", describe(state), primary(state));
+				this.lastRun = new MigrationRun(Trigger.STARTUP, Outcome.SKIPPED, Instant.now(), Duration.ZERO, 0,
+						List.of(), null, null);
+			}
+			else {
+				awaitReplicatedSchema(flyway, state);
+			}
 		}
-		else if (this.replicaMode == ReplicaMode.SKIP) {
-			logger.info("{}: not waiting for the schema (litefs.flyway.replica-mode=skip); the primary ({}) migrates",
-					describe(state), state.primary());
-			this.lastRun = new MigrationRun(Trigger.STARTUP, Outcome.SKIPPED, Instant.now(), Duration.ZERO, 0,
-					List.of(), null, null);
-		}
-		else {
-			awaitReplicatedSchema(flyway, state);
+		finally {
+			// from now on promotions are this listener's; during the wait, the wait's
+			this.flyway = flyway;
 		}
 	}
 
@@ -181,9 +187,10 @@ public class LiteFsFlywayMigrationStrategy
 		NodeState state = initial;
 		Position checked = state.position();
 		SchemaCheck check = readReplicatedSchema(flyway);
-		if (!check.complete()) {
+		boolean waiting = !check.complete();
+		if (waiting) {
 			logger.info("{}: waiting up to {} for the primary ({}) to replicate the schema: {}", describe(state),
-					this.replicaTimeout, state.primary(), check.describe());
+					format(this.replicaTimeout), primary(state), check.describe());
 		}
 		while (!check.complete()) {
 			long remaining = this.replicaTimeout.toNanos() - (System.nanoTime() - start);
@@ -201,10 +208,10 @@ public class LiteFsFlywayMigrationStrategy
 				check = readReplicatedSchema(flyway);
 			}
 		}
-		Duration waited = since(start);
-		logger.info("{}: schema at version {}{}", describe(state), check.version(),
-				waited.compareTo(Duration.ofMillis(1)) < 0 ? "" : ", replicated after waiting " + waited);
-		this.lastRun = new MigrationRun(Trigger.STARTUP, Outcome.REPLICATED, startedAt, waited, 0, List.of(),
+		Duration took = since(start);
+		logger.info("{}: schema at version {} has replicated{}", describe(state), check.version(),
+				waiting ? " after " + format(took) : "");
+		this.lastRun = new MigrationRun(Trigger.STARTUP, Outcome.REPLICATED, startedAt, took, 0, List.of(),
 				check.version(), null);
 	}
 
@@ -212,7 +219,7 @@ public class LiteFsFlywayMigrationStrategy
 		this.lastRun = new MigrationRun(Trigger.STARTUP, Outcome.TIMED_OUT, startedAt, waited, 0, check.missing(),
 				check.version(), check.error());
 		String message = "%s: the schema has not replicated from the primary (%s) within %s (litefs.flyway.replica-timeout): %s"
-			.formatted(describe(state), state.primary(), this.replicaTimeout, check.describe());
+			.formatted(describe(state), primary(state), format(this.replicaTimeout), check.describe());
 		if (this.failOnReplicaTimeout) {
 			throw new IllegalStateException(message + "; failing startup as litefs.flyway.replica-fail-on-timeout=true");
 		}
@@ -258,6 +265,18 @@ public class LiteFsFlywayMigrationStrategy
 	private static String describe(NodeState state) {
 		return (state.role() == NodeRole.REPLICA) ? "LiteFS replica " + state.hostname()
 				: "LiteFS node " + state.hostname() + " (role " + state.role().id() + ")";
+	}
+
+	private static String primary(NodeState state) {
+		return (state.primary() != null) ? state.primary() : "none known";
+	}
+
+	private static String format(Duration duration) {
+		long millis = duration.toMillis();
+		if (millis < 1000) {
+			return millis + "ms";
+		}
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
 	}
 
 	private static Duration since(long startNanos) {

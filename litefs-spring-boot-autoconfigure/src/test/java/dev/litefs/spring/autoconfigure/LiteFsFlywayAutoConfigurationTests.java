@@ -216,7 +216,7 @@ class LiteFsFlywayAutoConfigurationTests {
 					assertThat(run.applied()).isZero();
 				});
 				assertThat(output).contains("LiteFS replica node-b: the schema has not replicated from the primary "
-						+ "(node-a) within PT0.3S (litefs.flyway.replica-timeout): missing migrations 1, 2, 3; "
+						+ "(node-a) within 300ms (litefs.flyway.replica-timeout): missing migrations 1, 2, 3; "
 						+ "starting anyway");
 			});
 			assertThat(snapshot(mountDir())).isEqualTo(before);
