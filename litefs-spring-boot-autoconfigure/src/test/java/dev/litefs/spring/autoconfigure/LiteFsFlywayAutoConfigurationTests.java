@@ -32,6 +32,7 @@ import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.flyway.MigrationRun;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
+import dev.litefs.spring.flyway.ReplicaMode;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -91,15 +94,22 @@ class LiteFsFlywayAutoConfigurationTests {
 					"spring.datasource.url=jdbc:sqlite:" + database());
 	}
 
+	/** The context runner, with a Flyway callback that watches the migrations. */
+	private ApplicationContextRunner contextRunner(MigrateProbe probe) {
+		return contextRunner().withBean(Callback.class, () -> probe);
+	}
+
 	@Nested
 	class BackOff {
 
-		@Test
-		void springFlywayDisabledRegistersNothing() {
+		@ParameterizedTest
+		@CsvSource({ "spring.flyway.enabled=false, org.flywaydb.core.Flyway",
+				"litefs.enabled=false, dev.litefs.spring.node.LiteFsNode" })
+		void registersNothingWhenTurnedOff(String property, Class<?> turnedOff) {
 			FakeLiteFsMount.primary(mountDir());
-			contextRunner().withPropertyValues("spring.flyway.enabled=false").run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(LiteFsNode.class);
-				assertThat(context).doesNotHaveBean(Flyway.class).doesNotHaveBean(FlywayMigrationStrategy.class);
+			contextRunner().withPropertyValues(property).run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(turnedOff);
+				assertThat(context).doesNotHaveBean(FlywayMigrationStrategy.class);
 			});
 		}
 
@@ -118,15 +128,6 @@ class LiteFsFlywayAutoConfigurationTests {
 			contextRunner().withPropertyValues("litefs.flyway.enabled=false").run((context) -> {
 				assertThat(context).hasNotFailed().doesNotHaveBean(FlywayMigrationStrategy.class);
 				assertThat(tables(database())).contains("posts", "comments", "flyway_schema_history");
-			});
-		}
-
-		@Test
-		void liteFsDisabledRegistersNothing() throws IOException {
-			Files.createDirectories(mountDir());
-			contextRunner().withPropertyValues("litefs.enabled=false").run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(LiteFsNode.class);
-				assertThat(context).hasSingleBean(Flyway.class).doesNotHaveBean(FlywayMigrationStrategy.class);
 			});
 		}
 
@@ -308,22 +309,35 @@ class LiteFsFlywayAutoConfigurationTests {
 		}
 
 		@Test
-		void negativeTimeoutIsRejectedNamingTheProperty() {
+		void replicaWithAZeroTimeoutLooksOnceAndStarts() {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
-			contextRunner().withPropertyValues("litefs.flyway.replica-timeout=-1s").run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(ExceptionText.of(context.getStartupFailure()))
-					.contains("litefs.flyway.replica-timeout must not be negative");
-			});
+			contextRunner().withPropertyValues("litefs.flyway.replica-timeout=0s", "litefs.poll-interval=10s")
+				.run((context) -> {
+					assertThat(lastRun(context).outcome()).isEqualTo(Outcome.TIMED_OUT);
+					assertThat(lastRun(context).missing()).isEqualTo(ALL_VERSIONS);
+					assertThat(lastRun(context).duration()).isLessThan(Duration.ofSeconds(5));
+				});
 		}
 
 		@Test
-		void unknownReplicaModeIsRejectedNamingTheProperty() {
+		void propertiesHaveTheirDocumentedDefaults() {
+			LiteFsProperties.Flyway flyway = new LiteFsProperties().getFlyway();
+			assertThat(flyway.isEnabled()).isTrue();
+			assertThat(flyway.getReplicaMode()).isEqualTo(ReplicaMode.WAIT);
+			assertThat(flyway.getReplicaTimeout()).isEqualTo(Duration.ofSeconds(60));
+			assertThat(flyway.isReplicaFailOnTimeout()).isFalse();
+		}
+
+		@ParameterizedTest
+		@CsvSource(delimiter = '|', textBlock = """
+				litefs.flyway.replica-timeout=-1s      | litefs.flyway.replica-timeout must not be negative
+				litefs.flyway.replica-mode=sometimes   | Failed to bind properties under 'litefs.flyway.replica-mode'
+				""")
+		void badValuesFailStartupNamingTheProperty(String property, String message) {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
-			contextRunner().withPropertyValues("litefs.flyway.replica-mode=sometimes").run((context) -> {
+			contextRunner().withPropertyValues(property).run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(ExceptionText.of(context.getStartupFailure()))
-					.contains("Failed to bind properties under 'litefs.flyway.replica-mode'");
+				assertThat(ExceptionText.of(context.getStartupFailure())).contains(message);
 			});
 		}
 
@@ -336,10 +350,10 @@ class LiteFsFlywayAutoConfigurationTests {
 		void promotedReplicaAppliesPendingMigrationsExactlyOnce(CapturedOutput output) {
 			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(3);
 			migrate(database(), "1");
-			MigrateProbe counter = new MigrateProbe();
-			contextRunner().withBean(Callback.class, () -> counter).run((context) -> {
+			MigrateProbe probe = new MigrateProbe();
+			contextRunner(probe).run((context) -> {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.TIMED_OUT);
-				assertThat(counter.migrations).hasValue(0);
+				assertThat(probe.migrations).hasValue(0);
 
 				mount.becomePrimary();
 				await().atMost(Duration.ofSeconds(10))
@@ -354,7 +368,7 @@ class LiteFsFlywayAutoConfigurationTests {
 					context.publishEvent(promotion);
 					return null;
 				});
-				assertThat(counter.migrations).hasValue(1);
+				assertThat(probe.migrations).hasValue(1);
 				assertThat(installedVersions(database())).containsExactly("1", "2", "3");
 			});
 		}
@@ -366,15 +380,14 @@ class LiteFsFlywayAutoConfigurationTests {
 				pause(Duration.ofMillis(300));
 				mount.becomePrimary();
 			});
-			MigrateProbe counter = new MigrateProbe();
-			contextRunner().withPropertyValues("litefs.flyway.replica-timeout=20s")
-				.withBean(Callback.class, () -> counter)
+			MigrateProbe probe = new MigrateProbe();
+			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=20s")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					assertThat(lastRun(context).trigger()).isEqualTo(Trigger.PROMOTION);
 					assertThat(lastRun(context).outcome()).isEqualTo(Outcome.MIGRATED);
 					assertThat(lastRun(context).applied()).isEqualTo(3);
-					assertThat(counter.migrations).hasValue(1);
+					assertThat(probe.migrations).hasValue(1);
 					assertThat(installedVersions(database())).containsExactly("1", "2", "3");
 				});
 			promotion.join();
@@ -384,12 +397,12 @@ class LiteFsFlywayAutoConfigurationTests {
 		void promotionWithNothingPendingRunsNothing(CapturedOutput output) {
 			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(9);
 			migrate(database(), "3");
-			MigrateProbe counter = new MigrateProbe();
-			contextRunner().withBean(Callback.class, () -> counter).run((context) -> {
+			MigrateProbe probe = new MigrateProbe();
+			contextRunner(probe).run((context) -> {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.REPLICATED);
 				mount.becomePrimary();
 				await().atMost(Duration.ofSeconds(10)).until(() -> output.toString().contains("no migrations pending"));
-				assertThat(counter.migrations).hasValue(0);
+				assertThat(probe.migrations).hasValue(0);
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.REPLICATED);
 			});
 		}
@@ -397,13 +410,13 @@ class LiteFsFlywayAutoConfigurationTests {
 		@Test
 		void demotionRunsNothing() {
 			FakeLiteFsMount mount = FakeLiteFsMount.primary(mountDir());
-			MigrateProbe counter = new MigrateProbe();
-			contextRunner().withBean(Callback.class, () -> counter).run((context) -> {
-				assertThat(counter.migrations).hasValue(1);
+			MigrateProbe probe = new MigrateProbe();
+			contextRunner(probe).run((context) -> {
+				assertThat(probe.migrations).hasValue(1);
 				mount.becomeReplicaOf("node-a");
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> context.getBean(LiteFsNode.class).lastRoleChange().isPresent());
-				assertThat(counter.migrations).hasValue(1);
+				assertThat(probe.migrations).hasValue(1);
 				assertThat(lastRun(context).trigger()).isEqualTo(Trigger.STARTUP);
 			});
 		}
@@ -412,7 +425,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		void migrationsOfTwoApplicationsInOneJvmRunOneAtATime() throws Exception {
 			FakeLiteFsMount.primary(mountDir());
 			MigrateProbe probe = new MigrateProbe(Duration.ofMillis(500));
-			ApplicationContextRunner runner = contextRunner().withBean(Callback.class, () -> probe);
+			ApplicationContextRunner runner = contextRunner(probe);
 			List<MigrationRun> runs = atOnce(2, () -> {
 				List<MigrationRun> run = new ArrayList<>();
 				runner.run((context) -> {
