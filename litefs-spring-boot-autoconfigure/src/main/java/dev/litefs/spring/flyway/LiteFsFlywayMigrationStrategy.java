@@ -153,12 +153,13 @@ public class LiteFsFlywayMigrationStrategy
 			MigrationInfoService info = flyway.info();
 			int pending = info.pending().length;
 			if (pending == 0 && trigger == Trigger.PROMOTION) {
-				logger.info("LiteFS primary {}: promoted, schema at version {}, no migrations pending",
-						this.node.hostname(), version(info));
+				logger.info("LiteFS primary {}: promoted, no migrations pending (schema version {})",
+						this.node.hostname(), shown(version(info)));
 				return;
 			}
 			if (pending == 0) {
-				logger.info("LiteFS primary {}: schema up to date at version {}", this.node.hostname(), version(info));
+				logger.info("LiteFS primary {}: no migrations pending (schema version {})", this.node.hostname(),
+						shown(version(info)));
 			}
 			else {
 				logger.info("LiteFS primary {}: applying {} migration{}", this.node.hostname(), pending,
@@ -209,7 +210,7 @@ public class LiteFsFlywayMigrationStrategy
 			}
 		}
 		Duration took = since(start);
-		logger.info("{}: schema at version {} has replicated{}", describe(state), check.version(),
+		logger.info("{}: schema replicated (version {}){}", describe(state), shown(check.version()),
 				waiting ? " after " + format(took) : "");
 		this.lastRun = new MigrationRun(Trigger.STARTUP, Outcome.REPLICATED, startedAt, took, 0, List.of(),
 				check.version(), null);
@@ -255,6 +256,10 @@ public class LiteFsFlywayMigrationStrategy
 	private static @Nullable String version(MigrationInfoService info) {
 		MigrationInfo current = info.current();
 		return (current != null && current.getVersion() != null) ? current.getVersion().getVersion() : null;
+	}
+
+	private static String shown(@Nullable String version) {
+		return (version != null) ? version : "none";
 	}
 
 	private static String name(MigrationInfo migration) {

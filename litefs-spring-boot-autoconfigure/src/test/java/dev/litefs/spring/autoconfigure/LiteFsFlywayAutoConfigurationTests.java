@@ -184,7 +184,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.MIGRATED);
 				assertThat(lastRun(context).applied()).isZero();
 				assertThat(lastRun(context).schemaVersion()).isEqualTo("3");
-				assertThat(output).contains("LiteFS primary node-b: schema up to date at version 3");
+				assertThat(output).contains("LiteFS primary node-b: no migrations pending (schema version 3)");
 			});
 		}
 
