@@ -286,6 +286,25 @@ class LiteFsFlywayAutoConfigurationTests {
 		}
 
 		@Test
+		void waitingReadsTheSchemaAgainOnlyWhenThePositionMoves() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(4);
+			migrate(database(), "1");
+			MigrateProbe probe = new MigrateProbe();
+			// about 20 polls of the node; the position moves once, after the first
+			CompletableFuture<Void> replication = CompletableFuture.runAsync(() -> {
+				pause(Duration.ofMillis(300));
+				mount.txid(5);
+			});
+			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=1s").run((context) -> {
+				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.TIMED_OUT);
+				assertThat(lastRun(context).missing()).containsExactly("2", "3");
+				assertThat(probe.infos).hasValue(2);
+				assertThat(probe.migrations).hasValue(0);
+			});
+			replication.join();
+		}
+
+		@Test
 		void nodeOfUnknownRoleWaitsLikeAReplica() {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a").loseConnection();
 			Map<String, String> before = snapshot(mountDir());
@@ -486,12 +505,15 @@ class LiteFsFlywayAutoConfigurationTests {
 	}
 
 	/**
-	 * Counts how often Flyway migrates, and how many migrations ever overlapped; each
-	 * lingers a while so that overlapping ones would be seen.
+	 * Counts how often Flyway migrates and reads the schema (info), and how many
+	 * migrations ever overlapped; each migration lingers a while so that overlapping
+	 * ones would be seen.
 	 */
 	static class MigrateProbe implements Callback {
 
 		final AtomicInteger migrations = new AtomicInteger();
+
+		final AtomicInteger infos = new AtomicInteger();
 
 		final AtomicInteger mostAtOnce = new AtomicInteger();
 
@@ -509,7 +531,8 @@ class LiteFsFlywayAutoConfigurationTests {
 
 		@Override
 		public boolean supports(Event event, Context context) {
-			return event == Event.BEFORE_MIGRATE || event == Event.AFTER_MIGRATE || event == Event.AFTER_MIGRATE_ERROR;
+			return event == Event.BEFORE_MIGRATE || event == Event.AFTER_MIGRATE || event == Event.AFTER_MIGRATE_ERROR
+					|| event == Event.BEFORE_INFO;
 		}
 
 		@Override
@@ -519,7 +542,10 @@ class LiteFsFlywayAutoConfigurationTests {
 
 		@Override
 		public void handle(Event event, Context context) {
-			if (event == Event.BEFORE_MIGRATE) {
+			if (event == Event.BEFORE_INFO) {
+				this.infos.incrementAndGet();
+			}
+			else if (event == Event.BEFORE_MIGRATE) {
 				this.migrations.incrementAndGet();
 				this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);
 				pause(this.linger);
