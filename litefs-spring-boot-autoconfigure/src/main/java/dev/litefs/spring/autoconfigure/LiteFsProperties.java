@@ -55,6 +55,8 @@ public class LiteFsProperties {
 	 */
 	private Duration pollInterval = Duration.ofSeconds(1);
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -123,6 +125,32 @@ public class LiteFsProperties {
 	public void setPollInterval(Duration pollInterval) {
 		Assert.isTrue(pollInterval.toMillis() >= 1, "litefs.poll-interval must be at least 1ms");
 		this.pollInterval = pollInterval;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * The {@code litefs} health component, under {@code litefs.health}.
+	 */
+	public static class Health {
+
+		/**
+		 * Replication lag above which the litefs health component reports OUT_OF_SERVICE,
+		 * taking the replica out of the load balancer's rotation while it stays alive.
+		 */
+		private Duration maxLag = Duration.ofSeconds(10);
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			Assert.isTrue(maxLag.toMillis() >= 1, "must be at least 1ms");
+			this.maxLag = maxLag;
+		}
+
 	}
 
 }
