@@ -276,6 +276,32 @@ class LiteFsEndpointWebTests {
 			});
 		}
 
+		@Test
+		void aConfiguredReadinessGroupGetsTheLiteFsComponentToo() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(LiteFsEndpointWebTests.this.dir, "node-a")
+				.lag(Duration.ofSeconds(20));
+			runner(mount, "management.endpoint.health.group.readiness.include=readinessState",
+					"management.endpoint.health.group.readiness.show-components=always")
+				.run((context) -> assertThat(mvc(context).get().uri("/actuator/health/readiness")).hasStatus(503)
+					.bodyJson()
+					.isLenientlyEqualTo("""
+							{
+							  "status": "OUT_OF_SERVICE",
+							  "components": { "litefs": { "status": "OUT_OF_SERVICE" }, "readinessState": { "status": "UP" } }
+							}
+							"""));
+		}
+
+		@Test
+		void withoutProbesThereIsNoReadinessGroupToJoin() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(LiteFsEndpointWebTests.this.dir, "node-a")
+				.lag(Duration.ofSeconds(20));
+			runner(mount, "management.endpoint.health.probes.enabled=false").run((context) -> {
+				assertThat(mvc(context).get().uri("/actuator/health/readiness")).hasStatus(404);
+				assertThat(mvc(context).get().uri("/actuator/health/litefs")).hasStatus(503);
+			});
+		}
+
 	}
 
 	@Nested
