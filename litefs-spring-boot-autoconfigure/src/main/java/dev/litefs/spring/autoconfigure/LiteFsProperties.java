@@ -147,7 +147,7 @@ public class LiteFsProperties {
 		}
 
 		public void setMaxLag(Duration maxLag) {
-			Assert.isTrue(maxLag.toMillis() >= 1, "must be at least 1ms");
+			Assert.isTrue(maxLag.toMillis() >= 1, "litefs.health.max-lag must be at least 1ms");
 			this.maxLag = maxLag;
 		}
 
