@@ -66,6 +66,9 @@ public final class LiteFsActuatorAutoConfiguration {
 			return new LiteFsHealthIndicator(node, properties.getHealth().getMaxLag());
 		}
 
+		// Boot's probes post-processor, which creates the readiness group, has the same
+		// (lowest) order: being configured after AvailabilityProbesAutoConfiguration
+		// puts this one after it
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass({ HealthEndpointGroupsPostProcessor.class, AdditionalPathsMapper.class })
 		static class ReadinessConfiguration {
