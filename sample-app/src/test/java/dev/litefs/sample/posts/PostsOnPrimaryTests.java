@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
@@ -31,9 +30,7 @@ class PostsOnPrimaryTests extends PostsAppTests {
 
 	@DynamicPropertySource
 	static void primaryMount(DynamicPropertyRegistry registry) {
-		FakeLiteFsMount mount = FakeLiteFsMount.primary(mountDir).txid(7);
-		registry.add("litefs.mount-dir", () -> mount.dir().toString());
-		registry.add("litefs.hostname", () -> "node-a");
+		useMount(registry, FakeLiteFsMount.primary(mountDir).txid(7), "node-a");
 	}
 
 	@Autowired
@@ -251,21 +248,6 @@ class PostsOnPrimaryTests extends PostsAppTests {
 
 	@ParameterizedTest
 	@EnumSource
-	void apiAnswersAnUnknownIdWithNotFound(Via via) {
-		expectProblem(client(via).get().uri("/api/posts/999").exchange(), HttpStatus.NOT_FOUND)
-			.jsonPath("$.detail").isEqualTo("No post has ID 999.")
-			.jsonPath("$.instance").isEqualTo("/api/posts/999");
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void apiAnswersAnIdThatIsNoNumberWithBadRequest(Via via) {
-		expectProblem(client(via).get().uri("/api/posts/first").exchange(), HttpStatus.BAD_REQUEST)
-			.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("'id'").contains("'first'"));
-	}
-
-	@ParameterizedTest
-	@EnumSource
 	void apiNamesEveryInvalidFieldAndWritesNothing(Via via) {
 		expectProblem(postJson(via, "{\"title\": \"" + "t".repeat(201) + "\", \"body\": \"" + "b".repeat(10_001) + "\"}"),
 				HttpStatus.BAD_REQUEST)
@@ -322,18 +304,6 @@ class PostsOnPrimaryTests extends PostsAppTests {
 			.exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE);
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { "/actuator/health", "/actuator/info", "/actuator/metrics" })
-	void actuatorAnswers(String path) {
-		client(Via.HTTP).get().uri(path).exchange().expectStatus().isOk();
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void healthIsUp(Via via) {
-		client(via).get().uri("/actuator/health").exchange().expectBody().jsonPath("$.status").isEqualTo("UP");
-	}
-
 	private String postFormExpectingErrors(Via via, Object form) {
 		return client(via).post()
 			.uri("/posts")
@@ -351,17 +321,6 @@ class PostsOnPrimaryTests extends PostsAppTests {
 
 	private RestTestClient.ResponseSpec postJson(Via via, String json) {
 		return client(via).post().uri("/api/posts").contentType(MediaType.APPLICATION_JSON).body(json).exchange();
-	}
-
-	private static RestTestClient.BodyContentSpec expectProblem(RestTestClient.ResponseSpec response,
-			HttpStatus status) {
-		return response.expectStatus()
-			.isEqualTo(status)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.status")
-			.isEqualTo(status.value());
 	}
 
 }

@@ -14,10 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -54,8 +51,7 @@ class PostsOnReplicaTests extends PostsAppTests {
 
 	@DynamicPropertySource
 	static void replicaMount(DynamicPropertyRegistry registry) {
-		registry.add("litefs.mount-dir", () -> mount.dir().toString());
-		registry.add("litefs.hostname", () -> "node-b");
+		useMount(registry, mount, "node-b");
 	}
 
 	@ParameterizedTest
@@ -114,39 +110,6 @@ class PostsOnReplicaTests extends PostsAppTests {
 					{"id": 1, "title": "Written on the primary", "body": "and shipped by LiteFS",
 					 "createdAt": "2025-01-31T12:00:00Z", "hostname": "node-a"}
 					""");
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void apiAnswersAnUnknownIdWithNotFound(Via via) {
-		client(via).get()
-			.uri("/api/posts/7")
-			.exchange()
-			.expectStatus()
-			.isNotFound()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.status").isEqualTo(HttpStatus.NOT_FOUND.value())
-			.jsonPath("$.detail").isEqualTo("No post has ID 7.");
-	}
-
-	@ParameterizedTest
-	@EnumSource
-	void apiAnswersAnIdThatIsNoNumberWithBadRequest(Via via) {
-		client(via).get()
-			.uri("/api/posts/x")
-			.exchange()
-			.expectStatus()
-			.isBadRequest()
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { "/actuator/health", "/actuator/info", "/actuator/metrics" })
-	void actuatorAnswers(String path) {
-		client(Via.HTTP).get().uri(path).exchange().expectStatus().isOk();
 	}
 
 	private static String url() {

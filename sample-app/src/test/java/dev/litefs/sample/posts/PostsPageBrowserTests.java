@@ -56,9 +56,7 @@ class PostsPageBrowserTests {
 
 	@DynamicPropertySource
 	static void primaryMount(DynamicPropertyRegistry registry) {
-		FakeLiteFsMount mount = FakeLiteFsMount.primary(mountDir).txid(3);
-		registry.add("litefs.mount-dir", () -> mount.dir().toString());
-		registry.add("litefs.hostname", () -> "node-a");
+		PostsAppTests.useMount(registry, FakeLiteFsMount.primary(mountDir).txid(3), "node-a");
 	}
 
 	@LocalServerPort
