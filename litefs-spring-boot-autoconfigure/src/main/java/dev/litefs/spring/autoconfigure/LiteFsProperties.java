@@ -58,6 +58,8 @@ public class LiteFsProperties {
 
 	private final Flyway flyway = new Flyway();
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -193,6 +195,32 @@ public class LiteFsProperties {
 
 		public void setReplicaFailOnTimeout(boolean replicaFailOnTimeout) {
 			this.replicaFailOnTimeout = replicaFailOnTimeout;
+		}
+
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * The {@code litefs} health component, under {@code litefs.health}.
+	 */
+	public static class Health {
+
+		/**
+		 * Replication lag above which the litefs health component reports OUT_OF_SERVICE,
+		 * taking the replica out of the load balancer's rotation while it stays alive.
+		 */
+		private Duration maxLag = Duration.ofSeconds(10);
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			Assert.isTrue(maxLag.toMillis() >= 1, "litefs.health.max-lag must be at least 1ms");
+			this.maxLag = maxLag;
 		}
 
 	}
