@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.litefs.spring.actuate.LiteFsEndpoint;
+import dev.litefs.spring.flyway.FlywayEndpointContributor;
 import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.flyway.MigrationRun;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
@@ -36,6 +38,7 @@ import dev.litefs.spring.flyway.ReplicaMode;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
@@ -48,6 +51,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -458,6 +462,53 @@ class LiteFsFlywayAutoConfigurationTests {
 			assertThat(runs).extracting(MigrationRun::outcome).containsOnly(Outcome.MIGRATED);
 			assertThat(runs).extracting(MigrationRun::applied).containsExactlyInAnyOrder(3, 0);
 			assertThat(installedVersions(database())).containsExactly("1", "2", "3");
+		}
+
+	}
+
+	@Nested
+	class Actuator {
+
+		private ApplicationContextRunner withEndpoint() {
+			return contextRunner().withConfiguration(AutoConfigurations.of(LiteFsActuatorAutoConfiguration.class))
+				.withPropertyValues("management.endpoints.web.exposure.include=litefs");
+		}
+
+		@Test
+		void theEndpointShowsTheLastRun() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			withEndpoint().run((context) -> {
+				Map<String, ?> body = context.getBean(LiteFsEndpoint.class).litefs();
+				assertThat(body).extractingByKey("flyway")
+					.asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+					.extractingByKey("lastRun")
+					.asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+					.containsEntry("trigger", "startup")
+					.containsEntry("outcome", "timed-out")
+					.containsEntry("applied", 0)
+					.containsEntry("missing", ALL_VERSIONS)
+					.containsEntry("schemaVersion", null)
+					.containsKeys("startedAt", "durationMillis", "error");
+			});
+		}
+
+		@Test
+		void withoutActuatorOnlyTheStrategyIsRegistered() {
+			FakeLiteFsMount.primary(mountDir());
+			withEndpoint().withClassLoader(new FilteredClassLoader(Endpoint.class)).run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(LiteFsFlywayMigrationStrategy.class);
+				assertThat(context).doesNotHaveBean(FlywayEndpointContributor.class);
+			});
+		}
+
+		@Test
+		void anApplicationsOwnStrategyHasNoSection() {
+			FakeLiteFsMount.primary(mountDir());
+			withEndpoint().withBean(FlywayMigrationStrategy.class, () -> (flyway) -> flyway.migrate())
+				.run((context) -> {
+					assertThat(context).hasNotFailed().doesNotHaveBean(FlywayEndpointContributor.class);
+					assertThat(context.getBean(LiteFsEndpoint.class).litefs()).doesNotContainKey("flyway");
+				});
 		}
 
 	}
