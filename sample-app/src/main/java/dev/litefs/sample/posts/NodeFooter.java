@@ -9,16 +9,22 @@ import org.jspecify.annotations.Nullable;
  * around a cluster sees which node answered and in which role.
  *
  * @param hostname this node's LiteFS hostname
- * @param role {@code primary}, {@code replica}, {@code standalone} or {@code unknown}
+ * @param role {@code primary}, {@code replica}, {@code standalone} or {@code unknown};
+ * {@code off} without LiteFS
  * @param primary the primary's hostname when this node is a replica, else {@code null}
- * @param txid the database's TXID, read now, as LiteFS writes it (16 hex digits)
+ * @param txid the database's TXID, read now, as LiteFS writes it (16 hex digits), or
+ * {@code null} without LiteFS
  */
-record NodeFooter(String hostname, String role, @Nullable String primary, String txid) {
+record NodeFooter(String hostname, String role, @Nullable String primary, @Nullable String txid) {
 
 	static NodeFooter of(LiteFsNode node) {
 		NodeState state = node.state();
 		String primary = state.isPrimary() ? null : state.primary();
 		return new NodeFooter(node.hostname(), state.role().id(), primary, node.currentPosition().txidHex());
+	}
+
+	static NodeFooter withoutLiteFs(String hostname) {
+		return new NodeFooter(hostname, "off", null, null);
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.litefs.sample.posts;
 import java.net.URI;
 import java.util.List;
 
-import dev.litefs.spring.node.LiteFsNode;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ResponseEntity;
@@ -23,9 +22,9 @@ class PostApiController {
 
 	private final PostRepository posts;
 
-	private final LiteFsNode node;
+	private final ServingNode node;
 
-	PostApiController(PostRepository posts, LiteFsNode node) {
+	PostApiController(PostRepository posts, ServingNode node) {
 		this.posts = posts;
 		this.node = node;
 	}

@@ -1,6 +1,5 @@
 package dev.litefs.sample.posts;
 
-import dev.litefs.spring.node.LiteFsNode;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
@@ -22,16 +21,16 @@ class PostPageController {
 
 	private final PostRepository posts;
 
-	private final LiteFsNode node;
+	private final ServingNode node;
 
-	PostPageController(PostRepository posts, LiteFsNode node) {
+	PostPageController(PostRepository posts, ServingNode node) {
 		this.posts = posts;
 		this.node = node;
 	}
 
 	@ModelAttribute("node")
 	NodeFooter node() {
-		return NodeFooter.of(this.node);
+		return this.node.footer();
 	}
 
 	@GetMapping("/")
