@@ -1,0 +1,165 @@
+package dev.litefs.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.litefs.spring.test.FakeLiteFsMount;
+
+/**
+ * What every part shares: the sample app's jar, the JVM flags of its child JVMs, a work
+ * directory, a migrated database to copy, and the HTTP client.
+ */
+final class Bench {
+
+	/** The flags of every sample-app JVM, whatever is compared. */
+	static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseG1GC");
+
+	/** How long an app may take to start. */
+	static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+	/** The primary's LiteFS hostname in every fake cluster. */
+	static final String PRIMARY = "node-a";
+
+	/** A replica's LiteFS hostname. */
+	static final String REPLICA = "node-b";
+
+	private final Path jar;
+
+	private final Path workDir;
+
+	private final Settings settings;
+
+	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private Seed seed;
+
+	Bench(Path jar, Path workDir, Settings settings) {
+		this.jar = jar;
+		this.workDir = workDir;
+		this.settings = settings;
+	}
+
+	Settings settings() {
+		return this.settings;
+	}
+
+	HttpClient client() {
+		return this.client;
+	}
+
+	Path jar() {
+		return this.jar;
+	}
+
+	/**
+	 * A new, empty directory in the work directory.
+	 * @param name its name
+	 * @return the directory
+	 */
+	Path directory(String name) {
+		Path dir = this.workDir.resolve(name);
+		try {
+			if (Files.exists(dir)) {
+				try (Stream<Path> files = Files.walk(dir)) {
+					for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+						Files.delete(file);
+					}
+				}
+			}
+			return Files.createDirectories(dir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A new directory holding a copy of the migrated database with the seed post, as
+	 * LiteFS would have replicated it.
+	 * @param name the directory's name
+	 * @return the directory
+	 */
+	Path directoryWithDatabase(String name) {
+		Path dir = directory(name);
+		try {
+			Files.copy(seed().database(), dir.resolve(FakeLiteFsMount.DEFAULT_DATABASE),
+					StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return dir;
+	}
+
+	Seed seed() {
+		if (this.seed == null) {
+			this.seed = Seed.prepare(this);
+		}
+		return this.seed;
+	}
+
+	/** Launches the sample app without waiting for it. */
+	SampleApp launch(String name, Map<String, String> properties) {
+		return SampleApp.launch(name, this.jar, JVM_FLAGS, properties, logs());
+	}
+
+	/** Where the child JVMs' output goes. */
+	Path logs() {
+		return this.workDir.resolve("logs");
+	}
+
+	/** Launches the sample app and waits until its health is UP. */
+	SampleApp start(String name, Map<String, String> properties) {
+		SampleApp app = launch(name, properties);
+		try {
+			app.awaitReady(START_TIMEOUT);
+			return app;
+		}
+		catch (RuntimeException ex) {
+			app.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * The DataSource every compared app gets, with LiteFS or without: the database in
+	 * this directory, and the pool settings the starter would default to.
+	 */
+	static Map<String, String> dataSource(Path dir) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.datasource.url", "jdbc:sqlite:" + dir.resolve(FakeLiteFsMount.DEFAULT_DATABASE));
+		properties.put("spring.datasource.hikari.maximum-pool-size", "4");
+		properties.put("spring.datasource.hikari.data-source-properties.busy_timeout", "5000");
+		properties.put("spring.datasource.hikari.data-source-properties.foreign_keys", "true");
+		return properties;
+	}
+
+	/** The app with the starter on, on a fake mount, as this LiteFS hostname. */
+	static Map<String, String> withLiteFs(FakeLiteFsMount mount, String hostname) {
+		Map<String, String> properties = dataSource(mount.dir());
+		properties.put("litefs.mount-dir", mount.dir().toString());
+		properties.put("litefs.database", mount.database());
+		properties.put("litefs.hostname", hostname);
+		// no LiteFS API on a fake mount: without this a primary would ask localhost:20202 each poll
+		properties.put("litefs.api-url", "");
+		return properties;
+	}
+
+	/** The app with the starter off ({@code litefs.enabled=false}), on the database in this directory. */
+	static Map<String, String> withoutLiteFs(Path dir) {
+		Map<String, String> properties = dataSource(dir);
+		properties.put("litefs.enabled", "false");
+		return properties;
+	}
+
+}

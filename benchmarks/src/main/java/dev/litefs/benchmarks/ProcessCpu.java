@@ -1,0 +1,90 @@
+package dev.litefs.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The CPU time a process has used, from Linux's {@code /proc/<pid>/stat}: user time
+ * plus system time ({@code utime + stime}, fields 14 and 15), in clock ticks.
+ */
+final class ProcessCpu {
+
+	/** Clock ticks per second ({@code getconf CLK_TCK}); 100 on every common Linux. */
+	static final long TICKS_PER_SECOND = ticksPerSecond();
+
+	private ProcessCpu() {
+	}
+
+	/**
+	 * The CPU time a live process has used so far.
+	 * @param pid the process ID
+	 * @return user plus system time
+	 * @throws IOException if the process is gone or {@code /proc} cannot be read
+	 */
+	static Duration of(long pid) throws IOException {
+		return toDuration(parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))).ticks());
+	}
+
+	static Duration toDuration(long ticks) {
+		return Duration.ofNanos(ticks * 1_000_000_000L / TICKS_PER_SECOND);
+	}
+
+	/**
+	 * Parses one {@code /proc/<pid>/stat} line. The command name (field 2) is in
+	 * parentheses and may itself hold spaces and parentheses, so the fields after it are
+	 * counted from the last {@code ')'}.
+	 * @param stat the content of the file
+	 * @return the fields this harness uses
+	 * @throws IllegalArgumentException if the line does not have that shape
+	 */
+	static Stat parse(String stat) {
+		int open = stat.indexOf('(');
+		int close = stat.lastIndexOf(')');
+		if (open < 1 || close < open) {
+			throw new IllegalArgumentException("Not a /proc/<pid>/stat line: " + stat);
+		}
+		String[] rest = stat.substring(close + 1).trim().split("\\s+");
+		// rest[0] is field 3 (state): field n is rest[n - 3]
+		if (rest.length < 13) {
+			throw new IllegalArgumentException("Too few fields in /proc/<pid>/stat: " + stat);
+		}
+		long pid = Long.parseLong(stat.substring(0, open).trim());
+		long ppid = Long.parseLong(rest[4 - 3]);
+		long ticks = Long.parseLong(rest[14 - 3]) + Long.parseLong(rest[15 - 3]);
+		return new Stat(pid, stat.substring(open + 1, close), ppid, ticks);
+	}
+
+	private static long ticksPerSecond() {
+		try {
+			Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+			try (InputStream out = getconf.getInputStream()) {
+				String ticks = new String(out.readAllBytes(), StandardCharsets.US_ASCII).trim();
+				return (getconf.waitFor() == 0) ? Long.parseLong(ticks) : 100;
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			return 100;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return 100;
+		}
+	}
+
+	/**
+	 * What this harness reads of a process's stat line.
+	 *
+	 * @param pid the process ID
+	 * @param command the command name (field 2, without parentheses)
+	 * @param parentPid the parent's process ID
+	 * @param ticks user plus system time, in clock ticks
+	 */
+	record Stat(long pid, String command, long parentPid, long ticks) {
+
+	}
+
+}

@@ -1,0 +1,532 @@
+package dev.litefs.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.litefs.spring.node.Position;
+import dev.litefs.spring.test.FakeLiteFsMount;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Part 3: read-your-writes on a replica. N requests carry a {@code __txid} one ahead of
+ * the replica's, so they wait; the harness then writes that TXID into {@code <db>-pos}
+ * and times each answer from that instant. The same N waits are then played by the
+ * per-request polling of LiteFS's proxy (1 ms) and of litefs-js (30 ms), on the same
+ * kind of file, for comparison.
+ */
+final class ReleaseLatency {
+
+	private static final long P50_TARGET_NANOS = 2_000_000;
+
+	private static final long P99_TARGET_NANOS = 10_000_000;
+
+	private static final double CPU_TARGET = 0.05;
+
+	private static final int TARGET_WAITING = 300;
+
+	private static final long FIRST_TXID = 0x100;
+
+	private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final Bench bench;
+
+	ReleaseLatency(Bench bench) {
+		this.bench = bench;
+	}
+
+	Report run() {
+		Settings settings = this.bench.settings();
+		Map<Integer, Latencies> released = new LinkedHashMap<>();
+		Map<Integer, Latencies> served = new LinkedHashMap<>();
+		double idleCpu;
+		double waitingCpu = Double.NaN;
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.bench.directoryWithDatabase("release"), Bench.PRIMARY)
+			.txid(FIRST_TXID);
+		Map<String, String> properties = Bench.withLiteFs(mount, Bench.REPLICA);
+		properties.put("litefs.consistency.timeout", "60s");
+		try (SampleApp app = this.bench.start("release", properties)) {
+			Replica replica = new Replica(app, mount, FIRST_TXID);
+			replica.warmUp();
+			idleCpu = cpuShare(app::cpuTime, settings.cpuWindow());
+			for (int i = 0; i < Settings.WAITING.length; i++) {
+				int n = Settings.WAITING[i];
+				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
+					boolean measureCpu = n == TARGET_WAITING && round == 0;
+					Release release = replica.release(n, measureCpu ? settings.cpuWindow() : null);
+					released.computeIfAbsent(n, (key) -> new Latencies()).addAll(release.latencies());
+					if (measureCpu) {
+						waitingCpu = release.cpu();
+					}
+				}
+				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
+					served.computeIfAbsent(n, (key) -> new Latencies()).addAll(replica.burst(n));
+				}
+			}
+		}
+		Map<String, Polling> polling = new LinkedHashMap<>();
+		polling.put("LiteFS proxy (1 ms)", poll(Duration.ofMillis(1)));
+		polling.put("litefs-js (30 ms)", poll(Duration.ofMillis(30)));
+		return report(released, served, idleCpu, waitingCpu, polling);
+	}
+
+	private Polling poll(Duration interval) {
+		Settings settings = this.bench.settings();
+		String name = "polling-" + interval.toMillis() + "ms";
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.bench.directory(name), Bench.PRIMARY).txid(FIRST_TXID);
+		Map<Integer, Latencies> released = new LinkedHashMap<>();
+		double waitingCpu = Double.NaN;
+		try (Pollers pollers = Pollers.launch(this.bench, mount, interval, name)) {
+			long txid = FIRST_TXID;
+			for (int i = 0; i < Settings.WAITING.length; i++) {
+				int n = Settings.WAITING[i];
+				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
+					boolean measureCpu = n == TARGET_WAITING && round == 0;
+					Release release = pollers.release(mount, ++txid, n, measureCpu ? settings.cpuWindow() : null);
+					released.computeIfAbsent(n, (key) -> new Latencies()).addAll(release.latencies());
+					if (measureCpu) {
+						waitingCpu = release.cpu();
+					}
+				}
+			}
+		}
+		return new Polling(released, waitingCpu);
+	}
+
+	private Report report(Map<Integer, Latencies> released, Map<Integer, Latencies> served, double idleCpu,
+			double waitingCpu, Map<String, Polling> polling) {
+		Settings settings = this.bench.settings();
+		Report report = new Report("3. Read-your-writes: releasing requests that wait for a TXID");
+		Latencies target = released.get(TARGET_WAITING);
+		for (int n : Settings.WAITING) {
+			if (n != TARGET_WAITING) {
+				report.comparison("release p50 / p99 / max, N = " + n, percentiles(released.get(n)));
+			}
+		}
+		report.figure("release p50, N = 300", Format.nanos(target.p50()), "≤ " + Format.nanos(P50_TARGET_NANOS),
+				target.p50() <= P50_TARGET_NANOS);
+		report.figure("release p99, N = 300", Format.nanos(target.p99()), "≤ " + Format.nanos(P99_TARGET_NANOS),
+				target.p99() <= P99_TARGET_NANOS);
+		report.figure("CPU of the replica's JVM while 300 wait, " + Format.duration(settings.cpuWindow()),
+				Format.percent(waitingCpu) + " of a core (idle: " + Format.percent(idleCpu) + ")",
+				"≤ " + Format.percent(CPU_TARGET), waitingCpu <= CPU_TARGET);
+		polling.forEach((name, result) -> report.comparison(
+				name + " per-request polling, N = 300: release p50 / p99 / max; CPU",
+				percentiles(result.released().get(TARGET_WAITING)) + "; " + Format.percent(result.waitingCpu())));
+		report.detail(String.format(Locale.ROOT,
+				"A fake replica at TXID %s (`litefs.consistency.timeout=60s`, every other setting the default). "
+						+ "N client threads each send `GET /api/posts/{id}` with `__txid` one ahead; once the replica's "
+						+ "`http.server.requests.active` shows all N in flight (and none answered), the harness takes "
+						+ "`System.nanoTime()` and writes the new TXID to `<db>-pos` (an atomic rename, included in "
+						+ "the figure); each thread takes `System.nanoTime()` when its answer is complete. Release = "
+						+ "answer − write. Rounds per N: %s.",
+				Position.toHex(FIRST_TXID), rounds(settings)));
+		report.detail("");
+		report.detail("| N | samples | release p50 | p99 | max | same N, nothing to wait for: p50 | p99 | max |");
+		report.detail("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+		for (int n : Settings.WAITING) {
+			Latencies r = released.get(n);
+			Latencies s = served.get(n);
+			report.detail(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %s |", n, r.count(),
+					Format.nanos(r.p50()), Format.nanos(r.p99()), Format.nanos(r.max()), Format.nanos(s.p50()),
+					Format.nanos(s.p99()), Format.nanos(s.max())));
+		}
+		report.detail("");
+		report.detail("\"Nothing to wait for\" sends the same N requests at once with a caught-up cookie, timed from "
+				+ "the send: what serving N requests at once costs on this machine, waiting or not.");
+		report.detail("");
+		report.detail(String.format(Locale.ROOT,
+				"CPU: utime + stime of the replica's JVM from `/proc/<pid>/stat` over %s, with %d requests waiting: "
+						+ "%s of one core; over %s with none waiting: %s.",
+				Format.duration(settings.cpuWindow()), TARGET_WAITING, Format.percent(waitingCpu),
+				Format.duration(settings.cpuWindow()), Format.percent(idleCpu)));
+		report.detail("");
+		report.detail("Per-request polling, for comparison: a child JVM (same flags) in which each waiting request is "
+				+ "a thread reading `<db>-pos` every 1 ms (what LiteFS's proxy does for a `__txid` request) or every "
+				+ "30 ms (litefs-js), until the TXID is reached. Release = the instant the thread sees it (no HTTP "
+				+ "answer to serve: a lower bound for that design). Both JVMs' `System.nanoTime()` is Linux's "
+				+ "`CLOCK_MONOTONIC`; the harness checks the two agree.");
+		report.detail("");
+		report.detail("| polling | N | samples | release p50 | p99 | max | CPU while 300 wait |");
+		report.detail("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+		polling.forEach((name, result) -> {
+			for (int n : Settings.WAITING) {
+				Latencies r = result.released().get(n);
+				report.detail(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |", name, n, r.count(),
+						Format.nanos(r.p50()), Format.nanos(r.p99()), Format.nanos(r.max()),
+						(n == TARGET_WAITING) ? Format.percent(result.waitingCpu()) : ""));
+			}
+		});
+		return report;
+	}
+
+	private static String rounds(Settings settings) {
+		List<String> rounds = new ArrayList<>();
+		for (int i = 0; i < Settings.WAITING.length; i++) {
+			rounds.add("N = " + Settings.WAITING[i] + ": " + settings.releaseRounds()[i]);
+		}
+		return String.join(", ", rounds);
+	}
+
+	private static String percentiles(Latencies latencies) {
+		return Format.nanos(latencies.p50()) + " / " + Format.nanos(latencies.p99()) + " / "
+				+ Format.nanos(latencies.max());
+	}
+
+	/** The share of one core a process used over a window. */
+	private static double cpuShare(CpuClock clock, Duration window) {
+		Duration before = clock.cpuTime();
+		long start = System.nanoTime();
+		sleep(window);
+		Duration after = clock.cpuTime();
+		return (double) after.minus(before).toNanos() / (System.nanoTime() - start);
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The replica app, its mount, and the TXID it has reached. */
+	private final class Replica {
+
+		private final SampleApp app;
+
+		private final FakeLiteFsMount mount;
+
+		private long txid;
+
+		private int idleActive;
+
+		Replica(SampleApp app, FakeLiteFsMount mount, long txid) {
+			this.app = app;
+			this.mount = mount;
+			this.txid = txid;
+		}
+
+		void warmUp() {
+			// the metric may count the request that reads it: what it shows with nothing in flight
+			this.idleActive = activeRequests();
+			Settings settings = ReleaseLatency.this.bench.settings();
+			new HttpLoad(client(), settings.clientThreads()).run(() -> read(this.txid), 200, settings.warmUp());
+			for (int n : Settings.WAITING) {
+				release(n, null);
+				burst(n);
+			}
+		}
+
+		Release release(int n, Duration cpuWindow) {
+			long target = ++this.txid;
+			Batch batch = Batch.send(client(), read(target), n);
+			awaitWaiting(batch, n);
+			double cpu = (cpuWindow != null) ? cpuShare(this.app::cpuTime, cpuWindow) : Double.NaN;
+			if (batch.answered() > 0) {
+				throw new IllegalStateException(batch.answered() + " of " + n + " requests did not wait for TXID "
+						+ Position.toHex(target));
+			}
+			long written = System.nanoTime();
+			this.mount.txid(target);
+			Latencies latencies = new Latencies();
+			for (long answered : batch.await()) {
+				latencies.add(answered - written);
+			}
+			return new Release(latencies, cpu);
+		}
+
+		Latencies burst(int n) {
+			Batch batch = Batch.send(client(), read(this.txid), n);
+			Latencies latencies = new Latencies();
+			for (long answered : batch.await()) {
+				latencies.add(answered - batch.sent());
+			}
+			return latencies;
+		}
+
+		private void awaitWaiting(Batch batch, int n) {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			int active = activeRequests();
+			while (active - this.idleActive < n) {
+				if (System.nanoTime() - deadline > 0) {
+					throw new IllegalStateException("Only " + active + " of " + n + " requests reached the replica ("
+							+ batch.answered() + " answered)");
+				}
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+				active = activeRequests();
+			}
+		}
+
+		/** The requests in flight in the app, from Spring MVC's observation. */
+		private int activeRequests() {
+			HttpRequest metric = HttpRequest.newBuilder(this.app.uri("/actuator/metrics/http.server.requests.active"))
+				.build();
+			try {
+				HttpResponse<String> response = client().send(metric, HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() != 200) {
+					throw new IllegalStateException("http.server.requests.active answered " + response.statusCode());
+				}
+				for (JsonNode measurement : json.readTree(response.body()).path("measurements")) {
+					if (measurement.path("statistic").asString().equals("ACTIVE_TASKS")) {
+						return measurement.path("value").asInt();
+					}
+				}
+				throw new IllegalStateException("No ACTIVE_TASKS in " + response.body());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		private HttpRequest read(long txid) {
+			return HttpRequest.newBuilder(this.app.uri("/api/posts/" + ReleaseLatency.this.bench.seed().postId()))
+				.header("Cookie", "__txid=" + Position.toHex(txid))
+				.build();
+		}
+
+		private HttpClient client() {
+			return ReleaseLatency.this.bench.client();
+		}
+
+	}
+
+	/**
+	 * N requests sent at once, one thread each, and the instants their answers were
+	 * complete.
+	 */
+	private static final class Batch {
+
+		private final long[] answered;
+
+		private final AtomicInteger answers = new AtomicInteger();
+
+		private final List<String> failures = new ArrayList<>();
+
+		private final CountDownLatch done;
+
+		private long sent;
+
+		private Batch(int n) {
+			this.answered = new long[n];
+			this.done = new CountDownLatch(n);
+		}
+
+		static Batch send(HttpClient client, HttpRequest request, int n) {
+			Batch batch = new Batch(n);
+			CountDownLatch go = new CountDownLatch(1);
+			for (int i = 0; i < n; i++) {
+				int index = i;
+				Thread thread = new Thread(() -> batch.sendOne(client, request, go, index), "batch-" + i);
+				thread.setDaemon(true);
+				thread.start();
+			}
+			batch.sent = System.nanoTime();
+			go.countDown();
+			return batch;
+		}
+
+		private void sendOne(HttpClient client, HttpRequest request, CountDownLatch go, int index) {
+			try {
+				go.await();
+				HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+				this.answered[index] = System.nanoTime();
+				if (response.statusCode() != 200) {
+					fail("answered " + response.statusCode());
+				}
+			}
+			catch (IOException | InterruptedException ex) {
+				fail(ex.toString());
+			}
+			finally {
+				this.answers.incrementAndGet();
+				this.done.countDown();
+			}
+		}
+
+		private void fail(String failure) {
+			synchronized (this.failures) {
+				this.failures.add(failure);
+			}
+		}
+
+		long sent() {
+			return this.sent;
+		}
+
+		int answered() {
+			return this.answers.get();
+		}
+
+		long[] await() {
+			try {
+				if (!this.done.await(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+					throw new IllegalStateException("Only " + answered() + " of " + this.answered.length
+							+ " requests were answered within " + BATCH_TIMEOUT);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			synchronized (this.failures) {
+				if (!this.failures.isEmpty()) {
+					throw new IllegalStateException(this.failures.size() + " requests failed, the first "
+							+ this.failures.get(0));
+				}
+			}
+			return this.answered;
+		}
+
+	}
+
+	/** A child JVM running {@link PollingWaiters}. */
+	private static final class Pollers implements AutoCloseable {
+
+		private final Process process;
+
+		private final PrintWriter commands;
+
+		private final BufferedReader answers;
+
+		private Pollers(Process process) {
+			this.process = process;
+			this.commands = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII),
+					true);
+			this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+		}
+
+		static Pollers launch(Bench bench, FakeLiteFsMount mount, Duration interval, String name) {
+			List<String> command = new ArrayList<>();
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.addAll(Bench.JVM_FLAGS);
+			command.add("-cp");
+			command.add(System.getProperty("java.class.path"));
+			command.add(PollingWaiters.class.getName());
+			command.add(mount.dir().toString());
+			command.add(mount.database());
+			command.add(Long.toString(interval.toNanos()));
+			try {
+				Path log = bench.logs().resolve(name + ".log");
+				Files.createDirectories(log.getParent());
+				return new Pollers(new ProcessBuilder(command).redirectError(log.toFile()).start());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not launch " + name, ex);
+			}
+		}
+
+		Release release(FakeLiteFsMount mount, long txid, int n, Duration cpuWindow) {
+			this.commands.println("wait " + n + " " + txid);
+			long waitingSince = Long.parseLong(expect("waiting")[1]);
+			long lag = System.nanoTime() - waitingSince;
+			if (lag < 0 || lag > TimeUnit.SECONDS.toNanos(5)) {
+				throw new IllegalStateException("The child JVM's System.nanoTime() does not agree with this one's ("
+						+ lag + " ns apart): release instants cannot be compared");
+			}
+			double cpu = (cpuWindow != null) ? cpuShare(this::cpuTime, cpuWindow) : Double.NaN;
+			long written = System.nanoTime();
+			mount.txid(txid);
+			String[] released = expect("released");
+			Latencies latencies = new Latencies();
+			for (int i = 1; i < released.length; i++) {
+				latencies.add(Long.parseLong(released[i]) - written);
+			}
+			return new Release(latencies, cpu);
+		}
+
+		private Duration cpuTime() {
+			try {
+				return ProcessCpu.of(this.process.pid());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		private String[] expect(String word) {
+			try {
+				String line = this.answers.readLine();
+				if (line == null || !line.startsWith(word + " ")) {
+					throw new IllegalStateException("Expected '" + word + "' from the polling JVM, got: " + line);
+				}
+				return line.split(" ");
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		@Override
+		public void close() {
+			this.commands.println("quit");
+			try {
+				if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+					this.process.destroyForcibly();
+				}
+			}
+			catch (InterruptedException ex) {
+				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface CpuClock {
+
+		Duration cpuTime();
+
+	}
+
+	/**
+	 * One release of N waiting requests.
+	 *
+	 * @param latencies each request's release − write
+	 * @param cpu the share of a core the process used while they waited, or NaN when not
+	 * measured
+	 */
+	private record Release(Latencies latencies, double cpu) {
+
+	}
+
+	/**
+	 * What per-request polling gave.
+	 *
+	 * @param released release latencies by N
+	 * @param waitingCpu the share of a core used while 300 waited
+	 */
+	private record Polling(Map<Integer, Latencies> released, double waitingCpu) {
+
+	}
+
+}
