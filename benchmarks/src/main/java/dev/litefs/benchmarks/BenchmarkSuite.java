@@ -22,10 +22,12 @@ import java.util.concurrent.Callable;
  * {@code RESULTS.md}. Started by {@code benchmarks/run.sh}:
  * <pre>
  * java -cp ... dev.litefs.benchmarks.BenchmarkSuite --app sample-app/target/litefs-sample-app-*.jar \
- *     --out benchmarks/RESULTS.md [--work benchmarks/target/work] [--quick] [--only 2,3]
+ *     [--out file] [--work benchmarks/target/work] [--quick] [--only 2,3]
  * </pre>
  * {@code --quick} shortens every part to check the harness; {@code --only} runs some
- * parts. Neither gives figures to report.
+ * parts. Neither gives figures to report, so unless {@code --out} says otherwise they
+ * write {@code benchmarks/target/RESULTS-partial.md}, and only a whole run
+ * {@code benchmarks/RESULTS.md}.
  */
 public final class BenchmarkSuite {
 
@@ -39,7 +41,7 @@ public final class BenchmarkSuite {
 	 */
 	public static void main(String[] args) throws IOException {
 		Path app = null;
-		Path out = Path.of("benchmarks/RESULTS.md");
+		Path out = null;
 		Path work = Path.of("benchmarks/target/work");
 		boolean quick = false;
 		Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
@@ -58,6 +60,11 @@ public final class BenchmarkSuite {
 				default -> throw new IllegalArgumentException("Unknown option " + args[i]
 						+ "; expected --app <jar> [--out <file>] [--work <dir>] [--quick] [--only 1,2,...]");
 			}
+		}
+		if (out == null) {
+			// only a whole run replaces the committed results
+			boolean whole = !quick && parts.size() == 5;
+			out = Path.of(whole ? "benchmarks/RESULTS.md" : "benchmarks/target/RESULTS-partial.md");
 		}
 		if (app == null || !Files.isRegularFile(app)) {
 			throw new IllegalArgumentException("--app must name the sample app's executable jar, not " + app);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the sample app and the benchmarks harness from this checkout, runs every part
+# of the benchmarks (about 10 minutes on 2 cores) and writes benchmarks/RESULTS.md.
+#
+#   benchmarks/run.sh                 all five parts -> benchmarks/RESULTS.md
+#   benchmarks/run.sh --only 2,3      some parts     -> benchmarks/target/RESULTS-partial.md
+#   benchmarks/run.sh --quick         a short check of the harness, no figures to report
+#
+# Needs a JDK 17 or newer (JAVA_HOME or java on the PATH) and Linux (/proc); run it on an
+# otherwise quiet machine: RESULTS.md records what else used the CPU meanwhile.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -q -Pbenchmarks -pl benchmarks,sample-app -am package -DskipTests
+
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+jar=$(ls sample-app/target/litefs-sample-app-*.jar)
+exec "$java" -Xms512m -Xmx512m \
+  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  dev.litefs.benchmarks.BenchmarkSuite --app "$jar" "$@"
