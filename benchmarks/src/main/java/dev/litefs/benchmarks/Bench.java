@@ -37,16 +37,30 @@ final class Bench {
 
 	private final Path workDir;
 
+	private final Path mountsDir;
+
 	private final Settings settings;
 
 	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	private Seed seed;
 
-	Bench(Path jar, Path workDir, Settings settings) {
+	/**
+	 * Creates the shared part of a run.
+	 * @param jar the sample app's executable jar
+	 * @param workDir where logs go
+	 * @param mountsDir where the fake mounts and their databases go
+	 * @param settings how long and how often to measure
+	 */
+	Bench(Path jar, Path workDir, Path mountsDir, Settings settings) {
 		this.jar = jar;
 		this.workDir = workDir;
+		this.mountsDir = mountsDir;
 		this.settings = settings;
+	}
+
+	Path mountsDir() {
+		return this.mountsDir;
 	}
 
 	Settings settings() {
@@ -62,24 +76,33 @@ final class Bench {
 	}
 
 	/**
-	 * A new, empty directory in the work directory.
+	 * A new, empty directory for a fake mount.
 	 * @param name its name
 	 * @return the directory
 	 */
 	Path directory(String name) {
-		Path dir = this.workDir.resolve(name);
+		Path dir = this.mountsDir.resolve(name);
 		try {
-			if (Files.exists(dir)) {
-				try (Stream<Path> files = Files.walk(dir)) {
-					for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-						Files.delete(file);
-					}
-				}
-			}
+			delete(dir);
 			return Files.createDirectories(dir);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Deletes a directory and everything in it, if it exists.
+	 * @param dir the directory
+	 * @throws IOException if a file cannot be deleted
+	 */
+	static void delete(Path dir) throws IOException {
+		if (Files.exists(dir)) {
+			try (Stream<Path> files = Files.walk(dir)) {
+				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+					Files.delete(file);
+				}
+			}
 		}
 	}
 

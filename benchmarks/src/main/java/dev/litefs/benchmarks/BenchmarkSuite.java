@@ -31,6 +31,9 @@ import java.util.concurrent.Callable;
  */
 public final class BenchmarkSuite {
 
+	/** A tmpfs on Linux: databases there are not slowed down or blurred by the disk's fsync. */
+	private static final Path SHARED_MEMORY = Path.of("/dev/shm");
+
 	private BenchmarkSuite() {
 	}
 
@@ -43,6 +46,7 @@ public final class BenchmarkSuite {
 		Path app = null;
 		Path out = null;
 		Path work = Path.of("benchmarks/target/work");
+		Path mounts = null;
 		boolean quick = false;
 		Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
 		for (int i = 0; i < args.length; i++) {
@@ -50,6 +54,7 @@ public final class BenchmarkSuite {
 				case "--app" -> app = Path.of(args[++i]);
 				case "--out" -> out = Path.of(args[++i]);
 				case "--work" -> work = Path.of(args[++i]);
+				case "--mounts" -> mounts = Path.of(args[++i]);
 				case "--quick" -> quick = true;
 				case "--only" -> {
 					parts.clear();
@@ -58,7 +63,7 @@ public final class BenchmarkSuite {
 					}
 				}
 				default -> throw new IllegalArgumentException("Unknown option " + args[i]
-						+ "; expected --app <jar> [--out <file>] [--work <dir>] [--quick] [--only 1,2,...]");
+						+ "; expected --app <jar> [--out <file>] [--work <dir>] [--mounts <dir>] [--quick] [--only 1,2,...]");
 			}
 		}
 		if (out == null) {
@@ -69,7 +74,12 @@ public final class BenchmarkSuite {
 		if (app == null || !Files.isRegularFile(app)) {
 			throw new IllegalArgumentException("--app must name the sample app's executable jar, not " + app);
 		}
-		Bench bench = new Bench(app.toAbsolutePath(), work.toAbsolutePath(), quick ? Settings.quick() : Settings.full());
+		if (mounts == null) {
+			mounts = Files.isDirectory(SHARED_MEMORY) && Files.isWritable(SHARED_MEMORY)
+					? SHARED_MEMORY.resolve("litefs-benchmarks-" + ProcessHandle.current().pid()) : work.resolve("mounts");
+		}
+		Bench bench = new Bench(app.toAbsolutePath(), work.toAbsolutePath(), mounts.toAbsolutePath(),
+				quick ? Settings.quick() : Settings.full());
 		ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
 		long start = System.nanoTime();
 		List<Report> reports = new ArrayList<>();
@@ -85,8 +95,9 @@ public final class BenchmarkSuite {
 				}
 			}
 			activity.close();
+			Bench.delete(bench.mountsDir());
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
-			String document = document(started, took, quick, activity.describe(), reports);
+			String document = document(started, took, quick, bench.mountsDir(), activity.describe(), reports);
 			Files.createDirectories(out.toAbsolutePath().getParent());
 			Files.writeString(out, document);
 			System.out.println(document);
@@ -95,8 +106,8 @@ public final class BenchmarkSuite {
 		System.exit(reports.stream().anyMatch(Report::failed) ? 1 : 0);
 	}
 
-	private static String document(ZonedDateTime started, Duration took, boolean quick, Map<String, String> machine,
-			List<Report> reports) {
+	private static String document(ZonedDateTime started, Duration took, boolean quick, Path mounts,
+			Map<String, String> machine, List<Report> reports) {
 		List<String> lines = new ArrayList<>();
 		lines.add("# Benchmark results");
 		lines.add("");
@@ -118,6 +129,7 @@ public final class BenchmarkSuite {
 		lines.add("| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " |");
 		lines.add("| memory | " + memory() + " |");
 		lines.add("| sample-app JVMs | `" + String.join(" ", Bench.JVM_FLAGS) + "` |");
+		lines.add("| fake mounts and their databases | in `" + mounts.getParent() + "` (" + fileSystem(mounts) + ") |");
 		machine.forEach((fact, value) -> lines.add("| " + fact + " | " + value + " |"));
 		lines.add("");
 		lines.add("## Summary");
@@ -138,6 +150,15 @@ public final class BenchmarkSuite {
 			lines.addAll(report.details());
 		}
 		return String.join("\n", lines) + "\n";
+	}
+
+	private static String fileSystem(Path dir) {
+		try {
+			return Files.getFileStore(dir.getParent()).type();
+		}
+		catch (IOException ex) {
+			return "file system unknown";
+		}
 	}
 
 	private static String cpuModel() {

@@ -18,6 +18,12 @@ import dev.litefs.spring.test.FakeLiteFsMount;
  */
 final class ForwardingOverhead {
 
+	/**
+	 * The primary's LiteFS hostname here: the forward URL template must name the primary
+	 * by {@code {primary}}, and on this machine only an address resolves without DNS.
+	 */
+	private static final String PRIMARY = "127.0.0.1";
+
 	private static final long TARGET_NANOS = 1_000_000;
 
 	private final Bench bench;
@@ -30,11 +36,11 @@ final class ForwardingOverhead {
 		Settings settings = this.bench.settings();
 		FakeLiteFsMount primaryMount = FakeLiteFsMount.primary(this.bench.directoryWithDatabase("forward-primary"));
 		FakeLiteFsMount replicaMount = FakeLiteFsMount
-			.replicaOf(this.bench.directoryWithDatabase("forward-replica"), Bench.PRIMARY);
-		try (SampleApp primary = this.bench.start("forward-primary", Bench.withLiteFs(primaryMount, Bench.PRIMARY))) {
+			.replicaOf(this.bench.directoryWithDatabase("forward-replica"), PRIMARY);
+		try (SampleApp primary = this.bench.start("forward-primary", Bench.withLiteFs(primaryMount, PRIMARY))) {
 			Map<String, String> forwarding = Bench.withLiteFs(replicaMount, Bench.REPLICA);
 			forwarding.put("litefs.routing.strategy", "forward");
-			forwarding.put("litefs.routing.forward.url-template", "http://127.0.0.1:" + primary.port());
+			forwarding.put("litefs.routing.forward.url-template", "http://{primary}:" + primary.port());
 			try (SampleApp replica = this.bench.start("forward-replica", forwarding)) {
 				HttpRequest direct = Seed.createPost(primary);
 				HttpRequest forwarded = Seed.createPost(replica);
@@ -71,8 +77,9 @@ final class ForwardingOverhead {
 		report.detail(String.format(Locale.ROOT,
 				"`POST /api/posts` (a small JSON post; the primary inserts it into SQLite, rollback journal, "
 						+ "`201` with the post) from one client thread, one request at a time. The replica runs "
-						+ "`litefs.routing.strategy=forward` with `litefs.routing.forward.url-template` naming the "
-						+ "primary's loopback port; the harness checks that a post sent to the replica is written by "
+						+ "`litefs.routing.strategy=forward` with "
+						+ "`litefs.routing.forward.url-template=http://{primary}:<port>`, the primary's LiteFS hostname "
+						+ "being `127.0.0.1`; the harness checks that a post sent to the replica is written by "
 						+ "the primary. %d requests each way to warm up, then %d pairs of blocks of %d, in the order "
 						+ "A B, B A, ... (A = straight).",
 				settings.forwardWarmUp(), settings.pairs(), settings.forwardBlock()));
@@ -107,7 +114,7 @@ final class ForwardingOverhead {
 
 	private void checkWrittenByThePrimary(HttpRequest request) {
 		HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != 201 || !response.body().contains("\"hostname\":\"" + Bench.PRIMARY + "\"")) {
+		if (response.statusCode() != 201 || !response.body().contains("\"hostname\":\"" + PRIMARY + "\"")) {
 			throw new IllegalStateException(request.uri() + " did not have the primary write the post: "
 					+ response.statusCode() + " " + response.body());
 		}

@@ -28,9 +28,9 @@ final class Report {
 	 * @return the report
 	 */
 	static Report failure(String title, Exception failure) {
-		String message = failure.toString().replace('|', '/').replace('\n', ' ');
+		String message = failure.toString().lines().findFirst().orElse("").replace('|', '/');
 		Report report = new Report(title + " (failed)").figure("the part failed: " + message, "", "a result", false)
-			.detail("The part failed: `" + message.replace('`', '\'') + "`; see the console output and the logs "
+			.detail("The part failed: `" + message.replace('`', '\'') + "`; the console output has the rest, and the logs are "
 					+ "under `benchmarks/target/work/logs/`.");
 		report.failed = true;
 		return report;
