@@ -36,8 +36,7 @@ public final class LiteFsAutoConfiguration {
 					"Set it to LiteFS's FUSE directory ('fuse.dir' in litefs.yml), or to a plain directory to run "
 							+ "as a standalone primary, or set litefs.enabled=false.");
 		}
-		LiteFsApi api = (properties.getApiUrl() != null)
-				? new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout()) : null;
+		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
 		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
 				api, properties.getPollInterval(), events);
 	}

@@ -52,9 +52,9 @@ public class LiteFsProperties {
 
 	/**
 	 * Base URL of LiteFS's HTTP API ('http.addr' in litefs.yml). Consulted when it
-	 * answers, never required; empty to never call it.
+	 * answers, never required.
 	 */
-	private @Nullable URI apiUrl = URI.create("http://localhost:20202");
+	private URI apiUrl = URI.create("http://localhost:20202");
 
 	/**
 	 * Time limit for each call to LiteFS's HTTP API.
@@ -91,10 +91,11 @@ public class LiteFsProperties {
 	}
 
 	public void setDatabase(String database) {
-		Assert.isTrue(database != null && !database.isBlank(), "must not be empty");
+		Assert.isTrue(database != null && !database.isBlank(), "litefs.database must not be empty");
 		Assert.isTrue(!database.contains("/") && !database.contains("\\") && !database.equals(".")
-				&& !database.equals(".."), "must be a file name inside litefs.mount-dir, not a path");
-		Assert.isTrue(database.chars().noneMatch((c) -> c < 0x20 || c == 0x7f), "must not contain control characters");
+				&& !database.equals(".."), "litefs.database must be a file name inside litefs.mount-dir, not a path");
+		Assert.isTrue(database.chars().noneMatch((c) -> c < 0x20 || c == 0x7f),
+				"litefs.database must not contain control characters");
 		this.database = database;
 	}
 
@@ -105,22 +106,20 @@ public class LiteFsProperties {
 	public void setHostname(@Nullable String hostname) {
 		if (hostname != null && !hostname.isEmpty()) {
 			String problem = Hostnames.problem(hostname);
-			Assert.isNull(problem, () -> "is not a usable hostname: it " + problem);
+			Assert.isNull(problem, () -> "litefs.hostname is not a usable hostname: it " + problem);
 		}
 		this.hostname = (hostname == null || hostname.isEmpty()) ? null : hostname;
 	}
 
-	public @Nullable URI getApiUrl() {
+	public URI getApiUrl() {
 		return this.apiUrl;
 	}
 
-	public void setApiUrl(@Nullable URI apiUrl) {
-		if (apiUrl != null && !apiUrl.toString().isEmpty()) {
-			Assert.isTrue("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme()),
-					"must be an http:// or https:// URL");
-			Assert.isTrue(apiUrl.getHost() != null, "must name a host, e.g. http://localhost:20202");
-		}
-		this.apiUrl = (apiUrl == null || apiUrl.toString().isEmpty()) ? null : apiUrl;
+	public void setApiUrl(URI apiUrl) {
+		Assert.isTrue("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme()),
+				"litefs.api-url must be an http:// or https:// URL");
+		Assert.isTrue(apiUrl.getHost() != null, "litefs.api-url must name a host, e.g. http://localhost:20202");
+		this.apiUrl = apiUrl;
 	}
 
 	public Duration getApiTimeout() {
@@ -128,7 +127,7 @@ public class LiteFsProperties {
 	}
 
 	public void setApiTimeout(Duration apiTimeout) {
-		Assert.isTrue(apiTimeout.toMillis() >= 1, "must be at least 1ms");
+		Assert.isTrue(apiTimeout.toMillis() >= 1, "litefs.api-timeout must be at least 1ms");
 		this.apiTimeout = apiTimeout;
 	}
 
@@ -137,7 +136,7 @@ public class LiteFsProperties {
 	}
 
 	public void setPollInterval(Duration pollInterval) {
-		Assert.isTrue(pollInterval.toMillis() >= 1, "must be at least 1ms");
+		Assert.isTrue(pollInterval.toMillis() >= 1, "litefs.poll-interval must be at least 1ms");
 		this.pollInterval = pollInterval;
 	}
 

@@ -47,6 +47,8 @@ public class LiteFsDataSourceEnvironmentPostProcessor implements EnvironmentPost
 		defaults.put("spring.datasource.hikari.maximum-pool-size", 4);
 		defaults.put("spring.datasource.hikari.data-source-properties.busy_timeout", 5000);
 		defaults.put("spring.datasource.hikari.data-source-properties.foreign_keys", true);
+		// SpringApplication's own default properties are moved behind this source: skip what they set
+		defaults.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
 	}
 
