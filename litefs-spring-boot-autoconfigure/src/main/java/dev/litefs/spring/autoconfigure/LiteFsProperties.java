@@ -148,19 +148,19 @@ public class LiteFsProperties {
 		return this.consistency;
 	}
 
-	private static void assertPathPatterns(List<String> patterns) {
+	private static void assertPathPatterns(String property, List<String> patterns) {
 		if (!ClassUtils.isPresent("org.springframework.web.util.pattern.PathPatternParser", null)) {
 			return;
 		}
 		for (String pattern : patterns) {
 			String problem = RequestPathPatterns.problem(pattern);
-			Assert.isNull(problem, () -> "holds an invalid path pattern: " + problem);
+			Assert.isNull(problem, () -> property + " holds an invalid path pattern: " + problem);
 		}
 	}
 
-	private static void assertUrlTemplate(String template) {
+	private static void assertUrlTemplate(String property, String template) {
 		String problem = PrimaryUrlTemplate.problem(template);
-		Assert.isNull(problem, () -> "is not a usable URL template: it " + problem);
+		Assert.isNull(problem, () -> property + " is not a usable URL template: it " + problem);
 	}
 
 	/**
@@ -213,7 +213,7 @@ public class LiteFsProperties {
 			for (String method : methods) {
 				String name = method.trim().toUpperCase(Locale.ROOT);
 				Assert.isTrue(!name.isEmpty() && name.chars().allMatch((c) -> c >= 'A' && c <= 'Z'),
-						() -> "holds '" + method + "', which is not an HTTP method such as POST");
+						() -> "litefs.routing.methods holds '" + method + "', which is not an HTTP method such as POST");
 				normalized.add(name);
 			}
 			this.methods = normalized;
@@ -224,7 +224,7 @@ public class LiteFsProperties {
 		}
 
 		public void setExclude(List<String> exclude) {
-			assertPathPatterns(exclude);
+			assertPathPatterns("litefs.routing.exclude", exclude);
 			this.exclude = exclude;
 		}
 
@@ -233,7 +233,7 @@ public class LiteFsProperties {
 		}
 
 		public void setRetryAfter(Duration retryAfter) {
-			Assert.isTrue(!retryAfter.isNegative() && !retryAfter.isZero(), "must be positive");
+			Assert.isTrue(!retryAfter.isNegative() && !retryAfter.isZero(), "litefs.routing.retry-after must be positive");
 			this.retryAfter = retryAfter;
 		}
 
@@ -280,7 +280,7 @@ public class LiteFsProperties {
 		}
 
 		public void setUrlTemplate(String urlTemplate) {
-			assertUrlTemplate(urlTemplate);
+			assertUrlTemplate("litefs.routing.forward.url-template", urlTemplate);
 			this.urlTemplate = urlTemplate;
 		}
 
@@ -289,7 +289,7 @@ public class LiteFsProperties {
 		}
 
 		public void setConnectTimeout(Duration connectTimeout) {
-			Assert.isTrue(connectTimeout.toMillis() >= 1, "must be at least 1ms");
+			Assert.isTrue(connectTimeout.toMillis() >= 1, "litefs.routing.forward.connect-timeout must be at least 1ms");
 			this.connectTimeout = connectTimeout;
 		}
 
@@ -298,7 +298,7 @@ public class LiteFsProperties {
 		}
 
 		public void setResponseTimeout(Duration responseTimeout) {
-			Assert.isTrue(responseTimeout.toMillis() >= 1, "must be at least 1ms");
+			Assert.isTrue(responseTimeout.toMillis() >= 1, "litefs.routing.forward.response-timeout must be at least 1ms");
 			this.responseTimeout = responseTimeout;
 		}
 
@@ -307,8 +307,9 @@ public class LiteFsProperties {
 		}
 
 		public void setMaxBodySize(DataSize maxBodySize) {
-			Assert.isTrue(!maxBodySize.isNegative(), "must not be negative");
-			Assert.isTrue(maxBodySize.toBytes() <= Integer.MAX_VALUE - 16, "must be less than 2GB");
+			Assert.isTrue(!maxBodySize.isNegative(), "litefs.routing.forward.max-body-size must not be negative");
+			Assert.isTrue(maxBodySize.toBytes() <= Integer.MAX_VALUE - 16,
+					"litefs.routing.forward.max-body-size must be less than 2GB");
 			this.maxBodySize = maxBodySize;
 		}
 
@@ -331,7 +332,7 @@ public class LiteFsProperties {
 		}
 
 		public void setUrlTemplate(String urlTemplate) {
-			assertUrlTemplate(urlTemplate);
+			assertUrlTemplate("litefs.routing.redirect.url-template", urlTemplate);
 			this.urlTemplate = urlTemplate;
 		}
 
@@ -395,8 +396,8 @@ public class LiteFsProperties {
 		}
 
 		public void setTimeout(Duration timeout) {
-			Assert.isTrue(!timeout.isNegative(), "must not be negative");
-			Assert.isTrue(timeout.toMinutes() < 10, "must be less than 10 minutes");
+			Assert.isTrue(!timeout.isNegative(), "litefs.consistency.timeout must not be negative");
+			Assert.isTrue(timeout.toMinutes() < 10, "litefs.consistency.timeout must be less than 10 minutes");
 			this.timeout = timeout;
 		}
 
@@ -413,7 +414,7 @@ public class LiteFsProperties {
 		}
 
 		public void setCookieMaxAge(Duration cookieMaxAge) {
-			Assert.isTrue(cookieMaxAge.getSeconds() >= 1, "must be at least 1s");
+			Assert.isTrue(cookieMaxAge.getSeconds() >= 1, "litefs.consistency.cookie-max-age must be at least 1s");
 			this.cookieMaxAge = cookieMaxAge;
 		}
 
@@ -430,7 +431,7 @@ public class LiteFsProperties {
 		}
 
 		public void setExclude(List<String> exclude) {
-			assertPathPatterns(exclude);
+			assertPathPatterns("litefs.consistency.exclude", exclude);
 			this.exclude = exclude;
 		}
 
@@ -439,8 +440,8 @@ public class LiteFsProperties {
 		}
 
 		public void setPollInterval(Duration pollInterval) {
-			Assert.isTrue(!pollInterval.isNegative() && pollInterval.toNanos() >= 100_000, "must be at least 100us");
-			Assert.isTrue(pollInterval.toMillis() <= 1000, "must be at most 1s");
+			Assert.isTrue(pollInterval.toNanos() >= 100_000, "litefs.consistency.poll-interval must be at least 100us");
+			Assert.isTrue(pollInterval.toMillis() <= 1000, "litefs.consistency.poll-interval must be at most 1s");
 			this.pollInterval = pollInterval;
 		}
 

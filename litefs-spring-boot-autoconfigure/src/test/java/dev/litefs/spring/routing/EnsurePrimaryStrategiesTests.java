@@ -45,12 +45,12 @@ class EnsurePrimaryStrategiesTests {
 		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a",
 				"litefs.routing.strategy=reject");
 		this.flyReplay = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "node-a"), "node-b",
-				TestNode.READ_ONLY_DATABASE, "litefs.routing.strategy=fly-replay");
+				"litefs.routing.strategy=fly-replay");
 		this.redirect = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("c"), "node-a"), "node-c",
-				TestNode.READ_ONLY_DATABASE, "litefs.routing.strategy=redirect",
+				"litefs.routing.strategy=redirect",
 				"litefs.routing.redirect.url-template=https://{primary}.example.com");
 		this.reject = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("d"), "node-a"), "node-d",
-				TestNode.READ_ONLY_DATABASE, "litefs.routing.strategy=reject", "litefs.routing.retry-after=2500ms");
+				"litefs.routing.strategy=reject", "litefs.routing.retry-after=2500ms");
 	}
 
 	@AfterAll

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -97,6 +98,17 @@ public class PostController {
 		this.calls.ran("slow");
 		Thread.sleep(millis);
 		return "slept";
+	}
+
+	@PostMapping("/echo")
+	@EnsurePrimary
+	public Map<String, Object> echo(@RequestHeader HttpHeaders headers, @RequestBody(required = false) String body) {
+		this.calls.ran("echo");
+		Map<String, Object> echo = new java.util.TreeMap<>();
+		headers.forEach((name, values) -> echo.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));
+		echo.put("body", (body != null) ? body : "");
+		echo.put("node", this.node.hostname());
+		return echo;
 	}
 
 	@GetMapping("/posts/count")

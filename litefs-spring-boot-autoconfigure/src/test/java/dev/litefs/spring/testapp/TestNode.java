@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 
@@ -33,9 +35,6 @@ import org.springframework.web.context.WebApplicationContext;
  */
 public final class TestNode implements AutoCloseable {
 
-	/** Opens SQLite read-only, so that a write fails as it does on a LiteFS replica. */
-	public static final String READ_ONLY_DATABASE = "spring.datasource.hikari.data-source-properties.open_mode=1";
-
 	private static final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
@@ -48,7 +47,9 @@ public final class TestNode implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a node over a mount, with a {@code posts} table in its database.
+	 * Starts a node over a mount, with a {@code posts} table in its database. On a replica
+	 * mount the database is opened read-only, so that a write fails in SQLite as it does
+	 * on a LiteFS replica.
 	 * @param mount the mount
 	 * @param hostname this node's LiteFS hostname
 	 * @param properties more properties, {@code name=value}
@@ -57,11 +58,15 @@ public final class TestNode implements AutoCloseable {
 	public static TestNode start(FakeLiteFsMount mount, String hostname, String... properties) {
 		createSchema(mount);
 		List<String> all = new ArrayList<>(List.of(mount.properties()));
-		all.addAll(List.of("server.port=0", "litefs.hostname=" + hostname, "litefs.api-url=",
+		all.addAll(List.of("server.port=0", "litefs.hostname=" + hostname, "litefs.api-url=http://localhost:1",
 				"litefs.poll-interval=50ms", "spring.main.banner-mode=off",
 				"spring.datasource.hikari.data-source-properties.synchronous=OFF",
 				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
 				"logging.level.dev.litefs=INFO"));
+		if (Files.exists(mount.dir().resolve(LiteFsMount.PRIMARY_FILE))) {
+			all.add("spring.datasource.hikari.data-source-properties.open_mode=1");
+			all.add("spring.datasource.hikari.read-only=true");
+		}
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
 			.properties(all.toArray(String[]::new))
