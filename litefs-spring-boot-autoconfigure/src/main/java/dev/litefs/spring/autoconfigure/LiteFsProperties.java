@@ -3,7 +3,6 @@ package dev.litefs.spring.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -184,7 +183,7 @@ public class LiteFsProperties {
 		/**
 		 * Path patterns to which the 'methods' rule does not apply.
 		 */
-		private List<String> exclude = new ArrayList<>(List.of("/actuator/**"));
+		private List<String> exclude = List.of("/actuator/**");
 
 		/**
 		 * Retry-After of the 503 answers worth retrying: no primary known, the primary
@@ -375,8 +374,8 @@ public class LiteFsProperties {
 		/**
 		 * Path patterns on which the __txid cookie is neither set nor honoured.
 		 */
-		private List<String> exclude = new ArrayList<>(List.of("/actuator/**", "/error", "/webjars/**",
-				"/css/**", "/js/**", "/images/**", "/favicon.ico", "/*/icon-*"));
+		private List<String> exclude = List.of("/actuator/**", "/error", "/webjars/**", "/css/**", "/js/**",
+				"/images/**", "/favicon.ico", "/*/icon-*");
 
 		/**
 		 * How often the database's position is read while requests wait for it.

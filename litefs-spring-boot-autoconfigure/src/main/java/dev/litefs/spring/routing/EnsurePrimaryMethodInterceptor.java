@@ -18,6 +18,7 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -79,7 +80,7 @@ public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
 		@Override
 		public boolean matches(Method method, Class<?> targetClass) {
-			if (method.getDeclaringClass() == Object.class) {
+			if (ReflectionUtils.isObjectMethod(method)) {
 				return false;
 			}
 			Method specific = AopUtils.getMostSpecificMethod(method, targetClass);

@@ -68,7 +68,7 @@ class EnsurePrimaryStrategiesTests {
 		this.primary.mockMvc()
 			.perform(post("/posts").contentType(MediaType.APPLICATION_JSON).content(POST_JSON))
 			.andExpect(status().isCreated())
-			.andExpect(header().string("Location", "/posts/" + (rows + 1)))
+			.andExpect(header().string("Location", "http://localhost/posts/" + (rows + 1)))
 			.andExpect(jsonPath("$.node").value("node-a"));
 		this.primary.mockMvc()
 			.perform(post("/admin/touch"))

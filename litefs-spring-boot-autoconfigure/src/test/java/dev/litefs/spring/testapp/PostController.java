@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * Handlers in every style the routing and the read-your-writes cookie must serve.
@@ -41,7 +42,8 @@ public class PostController {
 	public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, String> post) {
 		this.calls.ran("create");
 		long id = this.posts.insert(post.get("title"));
-		return ResponseEntity.created(URI.create("/posts/" + id))
+		URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(id).toUri();
+		return ResponseEntity.created(location)
 			.header(HttpHeaders.SET_COOKIE, "created=" + id + "; Path=/")
 			.body(Map.of("id", id, "title", post.get("title"), "node", this.node.hostname()));
 	}
