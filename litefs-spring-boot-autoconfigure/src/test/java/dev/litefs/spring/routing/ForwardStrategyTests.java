@@ -86,6 +86,17 @@ class ForwardStrategyTests {
 	}
 
 	@Test
+	void everyHandlerOfAnAnnotatedClassRunsOnThePrimary() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.send(this.replica.request("/admin/touch")
+			.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		assertThat(this.replica.calls().of("admin")).isZero();
+	}
+
+	@Test
 	void headersAreForwardedButHopByHopOnesAndTheHostAreNot() {
 		HttpResponse<String> response = this.replica.send(this.replica.request("/echo?x=1")
 			.header("Content-Type", "text/plain")
