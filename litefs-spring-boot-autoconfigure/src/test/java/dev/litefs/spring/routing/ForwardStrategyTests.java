@@ -48,7 +48,8 @@ class ForwardStrategyTests {
 		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port(),
-				"litefs.routing.forward.response-timeout=1s", "litefs.routing.forward.max-body-size=4KB");
+				"litefs.routing.forward.response-timeout=1s", "litefs.routing.forward.max-body-size=4KB",
+				"litefs.consistency.timeout=300ms");
 		// a replica that takes another replica for the primary
 		this.replicaOfReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("c"), "localhost"), "node-c",
 				"litefs.routing.strategy=forward",
@@ -158,6 +159,18 @@ class ForwardStrategyTests {
 		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
 		assertThat(this.primary.rows()).isEqualTo(rows + 1);
 		assertThat(this.replica.rows()).isZero();
+	}
+
+	@Test
+	void aReadWaitingInVainForItsTxidIsForwardedToThePrimary() {
+		HttpResponse<String> response = this.replica.send(this.replica.request("/posts/1")
+			.header("Cookie", "__txid=7fffffffffffffff")
+			.GET());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		// the replica gave up on the cookie, and the primary knows no node will ever reach it
+		assertThat(response.headers().allValues("Set-Cookie")).hasSize(2).allMatch((cookie) -> cookie.startsWith("__txid=;"));
+		assertThat(this.replica.calls().of("read")).isZero();
 	}
 
 	@Test

@@ -8,7 +8,9 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.EnsurePrimary;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -90,8 +93,25 @@ public class PostController {
 		this.calls.ran("stream");
 		return (out) -> {
 			long id = this.posts.insert(title);
-			out.write(("created " + id).getBytes());
+			// more than the container's buffer: the first write commits the response
+			out.write(("created " + id + "\n" + ".".repeat(32 * 1024)).getBytes());
 		};
+	}
+
+	@PostMapping("/posts/transactional")
+	@EnsurePrimary
+	@Transactional
+	public Map<String, Object> createInTransaction(@RequestParam String title) {
+		this.calls.ran("transactional");
+		long id = this.posts.insert(title);
+		return Map.of("id", id, "node", this.node.hostname());
+	}
+
+	@PostMapping("/posts/invalid")
+	@EnsurePrimary
+	public Map<String, Object> invalid() {
+		this.calls.ran("invalid");
+		throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "title missing");
 	}
 
 	@PostMapping("/slow")

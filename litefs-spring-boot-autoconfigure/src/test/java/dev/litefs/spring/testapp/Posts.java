@@ -32,7 +32,9 @@ public class Posts {
 
 	/** Inserts without any annotation: on a replica SQLite refuses it. */
 	long insert(String title) {
-		return this.insert.executeAndReturnKey(Map.of("title", title, "node", this.node.hostname())).longValue();
+		long id = this.insert.executeAndReturnKey(Map.of("title", title, "node", this.node.hostname())).longValue();
+		LiteFsWrites.committed(this.node);
+		return id;
 	}
 
 	/** Inserts from a service method that ensures the primary. */

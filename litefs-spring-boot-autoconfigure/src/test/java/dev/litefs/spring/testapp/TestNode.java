@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
@@ -93,6 +94,10 @@ public final class TestNode implements AutoCloseable {
 		return URI.create("http://localhost:" + port() + path);
 	}
 
+	public ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
 	public <T> T bean(Class<T> type) {
 		return this.context.getBean(type);
 	}
@@ -143,6 +148,10 @@ public final class TestNode implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	public CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest.Builder request) {
+		return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	public HttpRequest.Builder request(String path) {
