@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.servlet.DispatcherServlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,6 +110,29 @@ class LiteFsRoutingAutoConfigurationTests {
 			webContextRunner().withUserConfiguration(OwnRouter.class)
 				.run((context) -> assertThat(context.getBean(PrimaryRouter.class))
 					.isSameAs(context.getBean(OwnRouter.class).router));
+		}
+
+	}
+
+	@Nested
+	class LocalPortOfTheServer {
+
+		@Test
+		void isThePortTheServerListensOn() {
+			MockEnvironment environment = new MockEnvironment().withProperty("server.port", "0")
+				.withProperty("local.server.port", "41234");
+			assertThat(new LiteFsRoutingAutoConfiguration.LocalPort(environment).getAsInt()).isEqualTo(41234);
+		}
+
+		@Test
+		void isTheConfiguredPortBeforeTheServerStarted() {
+			MockEnvironment environment = new MockEnvironment().withProperty("server.port", "9090");
+			assertThat(new LiteFsRoutingAutoConfiguration.LocalPort(environment).getAsInt()).isEqualTo(9090);
+		}
+
+		@Test
+		void isSpringBootsDefaultOtherwise() {
+			assertThat(new LiteFsRoutingAutoConfiguration.LocalPort(new MockEnvironment()).getAsInt()).isEqualTo(8080);
 		}
 
 	}
