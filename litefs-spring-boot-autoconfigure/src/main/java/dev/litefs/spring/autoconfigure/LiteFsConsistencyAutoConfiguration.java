@@ -19,7 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -49,17 +49,26 @@ public final class LiteFsConsistencyAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(name = "consistencyFilter")
-	FilterRegistrationBean<ConsistencyFilter> consistencyFilter(LiteFsNode node, PositionWatcher watcher,
-			ObjectProvider<PrimaryRouter> router, LiteFsProperties properties,
-			ObjectProvider<ConsistencyListener> listeners) {
+	@ConditionalOnMissingBean
+	ConsistencyFilter consistencyFilter(LiteFsNode node, PositionWatcher watcher, ObjectProvider<PrimaryRouter> router,
+			LiteFsProperties properties, ObjectProvider<ConsistencyListener> listeners) {
 		LiteFsProperties.Consistency consistency = properties.getConsistency();
 		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.getTimeout(),
 				consistency.getOnTimeout(), consistency.getCookieMaxAge(), consistency.isCookieSecure(),
 				new RequestPathPatterns(consistency.getExclude()));
-		ConsistencyFilter filter = new ConsistencyFilter(node, watcher, router.getIfAvailable(), settings,
+		return new ConsistencyFilter(node, watcher, router.getIfAvailable(), settings,
 				listeners.orderedStream().toList());
-		FilterRegistrationBean<ConsistencyFilter> registration = new FilterRegistrationBean<>(filter);
+	}
+
+	/**
+	 * Registered by name, like the routing filter: created with the other beans, not
+	 * while the server starts.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "consistencyFilterRegistration")
+	DelegatingFilterProxyRegistrationBean consistencyFilterRegistration() {
+		DelegatingFilterProxyRegistrationBean registration = new DelegatingFilterProxyRegistrationBean(
+				"consistencyFilter");
 		registration.setOrder(CONSISTENCY_FILTER_ORDER);
 		registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
 		registration.setAsyncSupported(true);

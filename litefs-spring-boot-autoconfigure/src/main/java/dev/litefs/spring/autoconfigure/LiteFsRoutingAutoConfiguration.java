@@ -27,7 +27,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -80,13 +80,23 @@ public final class LiteFsRoutingAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean(name = "primaryRoutingFilter")
-		FilterRegistrationBean<PrimaryRoutingFilter> primaryRoutingFilter(LiteFsNode node, PrimaryRouter router,
-				LiteFsProperties properties) {
+		@ConditionalOnMissingBean
+		PrimaryRoutingFilter primaryRoutingFilter(LiteFsNode node, PrimaryRouter router, LiteFsProperties properties) {
 			LiteFsProperties.Routing routing = properties.getRouting();
-			PrimaryRoutingFilter filter = new PrimaryRoutingFilter(node, router, routing.getMethods(),
+			return new PrimaryRoutingFilter(node, router, routing.getMethods(),
 					new RequestPathPatterns(routing.getExclude()));
-			FilterRegistrationBean<PrimaryRoutingFilter> registration = new FilterRegistrationBean<>(filter);
+		}
+
+		/**
+		 * Registered by name: the filter, the node and the router are created with the other
+		 * beans, not while the server starts (whose threads would then hold on to the web
+		 * application's class loader).
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "primaryRoutingFilterRegistration")
+		DelegatingFilterProxyRegistrationBean primaryRoutingFilterRegistration() {
+			DelegatingFilterProxyRegistrationBean registration = new DelegatingFilterProxyRegistrationBean(
+					"primaryRoutingFilter");
 			registration.setOrder(ROUTING_FILTER_ORDER);
 			registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
 			return registration;

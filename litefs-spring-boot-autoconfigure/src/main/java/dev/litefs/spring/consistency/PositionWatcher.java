@@ -83,6 +83,8 @@ public class PositionWatcher implements DisposableBean {
 			if (this.thread == null) {
 				Thread thread = new Thread(this::watch, "litefs-position-watcher");
 				thread.setDaemon(true);
+				// started by a request: not holding on to the web application's class loader
+				thread.setContextClassLoader(PositionWatcher.class.getClassLoader());
 				thread.start();
 				this.thread = thread;
 			}

@@ -17,11 +17,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,7 +32,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -44,7 +46,7 @@ import org.springframework.util.unit.DataSize;
  * back as they are. Connecting and answering are bounded; a forwarded request is never
  * sent twice, since the primary may have made the write before the failure.
  */
-public class PrimaryForwarder implements DisposableBean {
+public class PrimaryForwarder {
 
 	/**
 	 * The header that marks a forwarded request, naming the node that forwarded it. A
@@ -65,6 +67,8 @@ public class PrimaryForwarder implements DisposableBean {
 
 	private final DataSize maxBodySize;
 
+	private final ExecutorService executor;
+
 	private final HttpClient client;
 
 	private final ScheduledExecutorService watchdog;
@@ -81,16 +85,33 @@ public class PrimaryForwarder implements DisposableBean {
 		this.hostname = hostname;
 		this.responseTimeout = responseTimeout;
 		this.maxBodySize = maxBodySize;
-		this.client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(connectTimeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.build();
-		this.watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "litefs-forward-watchdog");
+		this.executor = Executors.newCachedThreadPool(threads("litefs-forward"));
+		this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("litefs-forward-watchdog"));
+		// the client's selector thread inherits the context class loader: not the web application's
+		Thread current = Thread.currentThread();
+		ClassLoader previous = current.getContextClassLoader();
+		current.setContextClassLoader(PrimaryForwarder.class.getClassLoader());
+		try {
+			this.client = HttpClient.newBuilder()
+				.version(HttpClient.Version.HTTP_1_1)
+				.connectTimeout(connectTimeout)
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.executor(this.executor)
+				.build();
+		}
+		finally {
+			current.setContextClassLoader(previous);
+		}
+	}
+
+	private static ThreadFactory threads(String name) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
 			thread.setDaemon(true);
+			thread.setContextClassLoader(PrimaryForwarder.class.getClassLoader());
 			return thread;
-		});
+		};
 	}
 
 	/**
@@ -119,8 +140,8 @@ public class PrimaryForwarder implements DisposableBean {
 	 * @return {@link RoutingOutcome#FORWARDED} when the primary's answer was written,
 	 * else {@link RoutingOutcome#UNREACHABLE}, {@link RoutingOutcome#TIMEOUT} or
 	 * {@link RoutingOutcome#FAILED} with nothing written
-	 * @throws IOException if the primary's answer was cut short once the response was
-	 * committed: the connection to the client must be aborted
+	 * @throws IOException if the primary's answer was cut short after part of it was
+	 * sent to the client: the connection to the client must be aborted
 	 */
 	RoutingOutcome forward(HttpServletRequest request, byte @Nullable [] body, HttpServletResponse response,
 			String base) throws IOException {
@@ -157,8 +178,7 @@ public class PrimaryForwarder implements DisposableBean {
 			Thread.currentThread().interrupt();
 			return RoutingOutcome.FAILED;
 		}
-		copyAnswer(request, answer, response, base, deadline);
-		return RoutingOutcome.FORWARDED;
+		return copyAnswer(request, answer, response, base, deadline);
 	}
 
 	private HttpRequest outgoingRequest(HttpServletRequest request, byte @Nullable [] body, String base) {
@@ -199,7 +219,7 @@ public class PrimaryForwarder implements DisposableBean {
 		}
 	}
 
-	private void copyAnswer(HttpServletRequest request, HttpResponse<InputStream> answer,
+	private RoutingOutcome copyAnswer(HttpServletRequest request, HttpResponse<InputStream> answer,
 			HttpServletResponse response, String base, long deadline) throws IOException {
 		response.setStatus(answer.statusCode());
 		HttpHeaders headers = answer.headers();
@@ -212,26 +232,49 @@ public class PrimaryForwarder implements DisposableBean {
 			}
 		});
 		headers.firstValueAsLong("Content-Length").ifPresent(response::setContentLengthLong);
-		long remaining = Math.max(1, deadline - System.nanoTime());
 		AtomicBoolean stopped = new AtomicBoolean();
+		IOException failure = null;
 		try (InputStream in = answer.body()) {
 			ScheduledFuture<?> stop = this.watchdog.schedule(() -> {
 				stopped.set(true);
 				closeQuietly(in);
-			}, remaining, TimeUnit.NANOSECONDS);
+			}, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			try {
-				OutputStream out = response.getOutputStream();
-				in.transferTo(out);
-				out.flush();
+				relay(in, response.getOutputStream());
+			}
+			catch (IOException ex) {
+				failure = ex;
 			}
 			finally {
 				stop.cancel(false);
 			}
 		}
-		if (stopped.get()) {
-			throw new IOException("The answer of the primary at " + base + " to " + request.getMethod() + " "
-					+ request.getRequestURI() + " was cut short: it took longer than " + this.responseTimeout);
+		if (failure == null && !stopped.get()) {
+			return RoutingOutcome.FORWARDED;
 		}
+		String what = "The answer of the primary at " + base + " to " + request.getMethod() + " "
+				+ request.getRequestURI() + " was cut short"
+				+ (stopped.get() ? ": it took longer than " + this.responseTimeout : "");
+		if (response.isCommitted()) {
+			// part of it reached the client: only an aborted connection tells the client so
+			throw new IOException(what, failure);
+		}
+		logger.warn(what, failure);
+		response.reset();
+		return stopped.get() ? RoutingOutcome.TIMEOUT : RoutingOutcome.FAILED;
+	}
+
+	/** Copies the answer, passing on each part as soon as it arrives (streams stay streams). */
+	private static void relay(InputStream in, OutputStream out) throws IOException {
+		byte[] buffer = new byte[8192];
+		int read;
+		while ((read = in.read(buffer)) >= 0) {
+			out.write(buffer, 0, read);
+			if (in.available() == 0) {
+				out.flush();
+			}
+		}
+		out.flush();
 	}
 
 	/**
@@ -276,9 +319,12 @@ public class PrimaryForwarder implements DisposableBean {
 		}
 	}
 
-	@Override
+	/**
+	 * Stops the forwarder's threads.
+	 */
 	public void destroy() {
 		this.watchdog.shutdownNow();
+		this.executor.shutdownNow();
 	}
 
 }

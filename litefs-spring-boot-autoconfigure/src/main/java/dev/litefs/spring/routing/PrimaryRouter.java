@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -29,7 +30,7 @@ import org.springframework.web.util.WebUtils;
  * {@code litefs.routing.methods} filter, the answer to a {@link NotPrimaryException} or a
  * write refused by SQLite, and a read-your-writes wait that timed out.
  */
-public class PrimaryRouter {
+public class PrimaryRouter implements DisposableBean {
 
 	/** The response header that makes Fly.io's proxy replay a request elsewhere. */
 	public static final String FLY_REPLAY_HEADER = "fly-replay";
@@ -290,6 +291,13 @@ public class PrimaryRouter {
 	 */
 	static boolean hasBody(HttpServletRequest request) {
 		return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+	}
+
+	@Override
+	public void destroy() {
+		if (this.forwarder != null) {
+			this.forwarder.destroy();
+		}
 	}
 
 	@Override

@@ -18,7 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.web.servlet.DispatcherServlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,13 +41,14 @@ class LiteFsConsistencyAutoConfigurationTests {
 		webContextRunner().run((context) -> {
 			assertThat(context).hasSingleBean(PositionWatcher.class)
 				.hasSingleBean(ConsistencyMetrics.class)
-				.hasBean("consistencyFilter");
-			FilterRegistrationBean<?> registration = context.getBean("consistencyFilter", FilterRegistrationBean.class);
-			assertThat(registration.getFilter()).isInstanceOf(ConsistencyFilter.class);
+				.hasSingleBean(ConsistencyFilter.class);
+			DelegatingFilterProxyRegistrationBean registration = context.getBean("consistencyFilterRegistration",
+					DelegatingFilterProxyRegistrationBean.class);
 			assertThat(registration.isAsyncSupported()).isTrue();
 			assertThat(registration.determineDispatcherTypes())
 				.isEqualTo(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-			FilterRegistrationBean<?> routing = context.getBean("primaryRoutingFilter", FilterRegistrationBean.class);
+			DelegatingFilterProxyRegistrationBean routing = context.getBean("primaryRoutingFilterRegistration",
+					DelegatingFilterProxyRegistrationBean.class);
 			assertThat(registration.getOrder()).isGreaterThan(routing.getOrder());
 		});
 	}
@@ -56,7 +57,7 @@ class LiteFsConsistencyAutoConfigurationTests {
 	void backsOffWhenDisabled() {
 		webContextRunner().withPropertyValues("litefs.consistency.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class)
-				.doesNotHaveBean("consistencyFilter")
+				.doesNotHaveBean(ConsistencyFilter.class)
 				.hasSingleBean(PrimaryRouter.class));
 	}
 
@@ -64,7 +65,7 @@ class LiteFsConsistencyAutoConfigurationTests {
 	void backsOffWhenLiteFsIsDisabled() {
 		webContextRunner().withPropertyValues("litefs.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class)
-				.doesNotHaveBean("consistencyFilter"));
+				.doesNotHaveBean(ConsistencyFilter.class));
 	}
 
 	@Test

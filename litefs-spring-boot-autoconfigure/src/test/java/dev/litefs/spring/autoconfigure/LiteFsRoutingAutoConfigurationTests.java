@@ -25,7 +25,7 @@ import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
@@ -62,10 +62,11 @@ class LiteFsRoutingAutoConfigurationTests {
 					.hasSingleBean(EnsurePrimaryInterceptor.class)
 					.hasSingleBean(NotPrimaryExceptionResolver.class)
 					.hasSingleBean(RoutingMetrics.class)
-					.hasBean("primaryRoutingFilter")
+					.hasSingleBean(PrimaryRoutingFilter.class)
+					.hasBean("primaryRoutingFilterRegistration")
 					.hasBean("ensurePrimaryAdvisor");
-				assertThat(context.getBean("primaryRoutingFilter", FilterRegistrationBean.class).getFilter())
-					.isInstanceOf(PrimaryRoutingFilter.class);
+				assertThat(context.getBean("primaryRoutingFilterRegistration", DelegatingFilterProxyRegistrationBean.class)
+					.determineDispatcherTypes()).containsExactly(jakarta.servlet.DispatcherType.REQUEST);
 			});
 		}
 
@@ -94,7 +95,7 @@ class LiteFsRoutingAutoConfigurationTests {
 		void backsOffWithoutSpringMvc() {
 			webContextRunner().withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
 				.run((context) -> assertThat(context).doesNotHaveBean(PrimaryRouter.class)
-					.doesNotHaveBean("primaryRoutingFilter")
+					.doesNotHaveBean(PrimaryRoutingFilter.class)
 					.hasBean("ensurePrimaryAdvisor"));
 		}
 
@@ -144,7 +145,7 @@ class LiteFsRoutingAutoConfigurationTests {
 		void guardsBeansWithoutAnyWebPart() {
 			FakeLiteFsMount.replicaOf(LiteFsRoutingAutoConfigurationTests.this.dir, "node-a");
 			contextRunner().withUserConfiguration(GuardedService.class).run((context) -> {
-				assertThat(context).doesNotHaveBean(PrimaryRouter.class).doesNotHaveBean("primaryRoutingFilter");
+				assertThat(context).doesNotHaveBean(PrimaryRouter.class).doesNotHaveBean(PrimaryRoutingFilter.class);
 				assertThat(AopUtils.isAopProxy(context.getBean(Service.class))).isTrue();
 				assertThatExceptionOfType(NotPrimaryException.class)
 					.isThrownBy(() -> context.getBean(Service.class).write())

@@ -2,6 +2,7 @@ package dev.litefs.spring.routing;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.TestNode;
@@ -23,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The {@code forward} strategy between real servers: a primary and replicas on random
@@ -38,6 +41,8 @@ class ForwardStrategyTests {
 
 	private TestNode replica;
 
+	private TestNode impatientReplica;
+
 	private TestNode replicaOfReplica;
 
 	private TestNode replicaOfNobody;
@@ -48,8 +53,10 @@ class ForwardStrategyTests {
 		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port(),
-				"litefs.routing.forward.response-timeout=1s", "litefs.routing.forward.max-body-size=4KB",
-				"litefs.consistency.timeout=300ms");
+				"litefs.routing.forward.max-body-size=4KB", "litefs.consistency.timeout=300ms");
+		this.impatientReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("e"), "localhost"), "node-e",
+				"litefs.routing.strategy=forward", "litefs.routing.forward.response-timeout=1s",
+				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port());
 		// a replica that takes another replica for the primary
 		this.replicaOfReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("c"), "localhost"), "node-c",
 				"litefs.routing.strategy=forward",
@@ -61,8 +68,8 @@ class ForwardStrategyTests {
 
 	@AfterAll
 	void stopNodes() {
-		for (TestNode node : new TestNode[] { this.replicaOfNobody, this.replicaOfReplica, this.replica,
-				this.primary }) {
+		for (TestNode node : new TestNode[] { this.replicaOfNobody, this.replicaOfReplica, this.impatientReplica,
+				this.replica, this.primary }) {
 			if (node != null) {
 				node.close();
 			}
@@ -220,7 +227,7 @@ class ForwardStrategyTests {
 	@Test
 	void aSlowPrimaryGives504AndTheWriteIsNotSentTwice() throws InterruptedException {
 		int before = this.primary.calls().of("slow");
-		HttpResponse<String> response = this.replica.send(this.replica.request("/slow?millis=2500")
+		HttpResponse<String> response = this.impatientReplica.send(this.impatientReplica.request("/slow?millis=2500")
 			.POST(HttpRequest.BodyPublishers.noBody()));
 		assertThat(response.statusCode()).isEqualTo(504);
 		JsonNode problem = json.readTree(response.body());
@@ -228,6 +235,23 @@ class ForwardStrategyTests {
 		assertThat(problem.get("detail").asString()).contains("it is not sent again");
 		Thread.sleep(3000);
 		assertThat(this.primary.calls().of("slow")).isEqualTo(before + 1);
+	}
+
+	@Test
+	void anAnswerStalledPastTheTimeoutIsCutShortNotPassedOnAsComplete() {
+		long start = System.nanoTime();
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.impatientReplica
+			.send(this.impatientReplica.request("/slow-body?millis=4000&start=true").POST(HttpRequest.BodyPublishers.noBody())));
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3500);
+	}
+
+	@Test
+	void anAnswerStalledPastTheTimeoutBeforeItsBodyGives504() {
+		HttpResponse<String> response = this.impatientReplica.send(this.impatientReplica.request("/slow-body?millis=4000&start=false")
+			.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(response.statusCode()).isEqualTo(504);
+		assertThat(json.readTree(response.body()).get("title").asString()).isEqualTo("Primary did not answer in time");
+		assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
 	}
 
 	@Test

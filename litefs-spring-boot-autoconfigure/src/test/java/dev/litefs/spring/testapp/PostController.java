@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.EnsurePrimary;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -131,6 +132,18 @@ public class PostController {
 		echo.put("body", (body != null) ? body : "");
 		echo.put("node", this.node.hostname());
 		return echo;
+	}
+
+	@PostMapping("/slow-body")
+	@EnsurePrimary
+	public void slowBody(@RequestParam long millis, @RequestParam boolean start, HttpServletResponse response)
+			throws IOException, InterruptedException {
+		if (start) {
+			response.getOutputStream().write("start".getBytes());
+		}
+		response.flushBuffer();
+		Thread.sleep(millis);
+		response.getOutputStream().write("end".getBytes());
 	}
 
 	@GetMapping("/posts/count")
