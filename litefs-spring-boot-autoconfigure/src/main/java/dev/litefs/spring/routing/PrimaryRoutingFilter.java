@@ -62,11 +62,12 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		HttpServletRequest kept = keepingBody(request);
 		if (write) {
-			this.router.route(request, response, state);
+			this.router.route(kept, response, state);
 			return;
 		}
-		chain.doFilter(keepingBody(request), response);
+		chain.doFilter(kept, response);
 	}
 
 	private HttpServletRequest keepingBody(HttpServletRequest request) throws IOException {

@@ -53,7 +53,8 @@ class ForwardStrategyTests {
 		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port(),
-				"litefs.routing.forward.max-body-size=4KB", "litefs.consistency.timeout=300ms");
+				"litefs.routing.forward.max-body-size=4KB", "litefs.consistency.timeout=300ms",
+				"litefs.routing.methods=PUT");
 		this.impatientReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("e"), "localhost"), "node-e",
 				"litefs.routing.strategy=forward", "litefs.routing.forward.response-timeout=1s",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port());
@@ -102,6 +103,18 @@ class ForwardStrategyTests {
 		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
 		assertThat(this.primary.rows()).isEqualTo(rows + 1);
 		assertThat(this.replica.calls().of("admin")).isZero();
+	}
+
+	@Test
+	void aRequestMatchingTheMethodsRuleIsForwardedWithItsBody() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.send(this.replica.request("/posts/put")
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"title\":\"put\"}")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		assertThat(this.replica.calls().of("put")).isZero();
 	}
 
 	@Test

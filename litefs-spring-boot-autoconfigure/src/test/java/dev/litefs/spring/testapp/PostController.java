@@ -15,6 +15,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -70,6 +71,13 @@ public class PostController {
 	@PostMapping("/posts/unannotated")
 	public Map<String, Object> unannotated(@RequestBody Map<String, String> post) {
 		this.calls.ran("unannotated");
+		long id = this.posts.insert(post.get("title"));
+		return Map.of("id", id, "node", this.node.hostname());
+	}
+
+	@PutMapping("/posts/put")
+	public Map<String, Object> put(@RequestBody Map<String, String> post) {
+		this.calls.ran("put");
 		long id = this.posts.insert(post.get("title"));
 		return Map.of("id", id, "node", this.node.hostname());
 	}
