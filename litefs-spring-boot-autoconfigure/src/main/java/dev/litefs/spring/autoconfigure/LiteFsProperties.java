@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import dev.litefs.spring.consistency.TimeoutAction;
+import dev.litefs.spring.flyway.ReplicaMode;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.routing.PrimaryUrlTemplate;
 import dev.litefs.spring.routing.RequestPathPatterns;
@@ -64,6 +65,10 @@ public class LiteFsProperties {
 	 * How often the LiteFS files are read again to detect a change of role or primary.
 	 */
 	private Duration pollInterval = Duration.ofSeconds(1);
+
+	private final Flyway flyway = new Flyway();
+
+	private final Health health = new Health();
 
 	private final Routing routing = new Routing();
 
@@ -137,6 +142,101 @@ public class LiteFsProperties {
 	public void setPollInterval(Duration pollInterval) {
 		Assert.isTrue(pollInterval.toMillis() >= 1, "litefs.poll-interval must be at least 1ms");
 		this.pollInterval = pollInterval;
+	}
+
+	public Flyway getFlyway() {
+		return this.flyway;
+	}
+
+	/**
+	 * Flyway on a LiteFS cluster, under {@code litefs.flyway}.
+	 */
+	public static class Flyway {
+
+		/**
+		 * Whether Flyway migrates on the primary only, replicas wait for its schema and a
+		 * promoted node applies pending migrations. When false, Spring Boot migrates on
+		 * every node.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * What a replica does at startup: 'wait' until the migrations of this application
+		 * have replicated from the primary, or 'skip' the wait. A replica never migrates.
+		 */
+		private ReplicaMode replicaMode = ReplicaMode.WAIT;
+
+		/**
+		 * How long a replica in 'wait' mode waits for the primary's schema.
+		 */
+		private Duration replicaTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Whether a replica whose schema is still incomplete after the replica timeout
+		 * fails startup, rather than starting with a warning naming the missing
+		 * migrations.
+		 */
+		private boolean replicaFailOnTimeout;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public ReplicaMode getReplicaMode() {
+			return this.replicaMode;
+		}
+
+		public void setReplicaMode(ReplicaMode replicaMode) {
+			this.replicaMode = replicaMode;
+		}
+
+		public Duration getReplicaTimeout() {
+			return this.replicaTimeout;
+		}
+
+		public void setReplicaTimeout(Duration replicaTimeout) {
+			Assert.isTrue(!replicaTimeout.isNegative(), "litefs.flyway.replica-timeout must not be negative");
+			this.replicaTimeout = replicaTimeout;
+		}
+
+		public boolean isReplicaFailOnTimeout() {
+			return this.replicaFailOnTimeout;
+		}
+
+		public void setReplicaFailOnTimeout(boolean replicaFailOnTimeout) {
+			this.replicaFailOnTimeout = replicaFailOnTimeout;
+		}
+
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * The {@code litefs} health component, under {@code litefs.health}.
+	 */
+	public static class Health {
+
+		/**
+		 * Replication lag above which the litefs health component reports OUT_OF_SERVICE,
+		 * taking the replica out of the load balancer's rotation while it stays alive.
+		 */
+		private Duration maxLag = Duration.ofSeconds(10);
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			Assert.isTrue(maxLag.toMillis() >= 1, "litefs.health.max-lag must be at least 1ms");
+			this.maxLag = maxLag;
+		}
+
 	}
 
 	public Routing getRouting() {

@@ -63,7 +63,7 @@ public final class TestNode implements AutoCloseable {
 				"litefs.poll-interval=50ms", "spring.main.banner-mode=off",
 				"spring.datasource.hikari.data-source-properties.synchronous=OFF",
 				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
-				"logging.level.dev.litefs=INFO"));
+				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false"));
 		if (Files.exists(mount.dir().resolve(LiteFsMount.PRIMARY_FILE))) {
 			all.add("spring.datasource.hikari.data-source-properties.open_mode=1");
 			all.add("spring.datasource.hikari.read-only=true");

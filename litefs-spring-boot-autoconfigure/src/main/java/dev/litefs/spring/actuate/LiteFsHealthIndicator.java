@@ -1,0 +1,93 @@
+package dev.litefs.spring.actuate;
+
+import java.time.Duration;
+
+import dev.litefs.spring.node.LiteFsFileException;
+import dev.litefs.spring.node.LiteFsMount;
+import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.NodeRole;
+import dev.litefs.spring.node.NodeState;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * The {@code litefs} health component.
+ * <ul>
+ * <li>{@code UP} on a primary or standalone node, and on a replica whose lag is within
+ * the maximum, with details {@code role}, {@code primary}, {@code txid},
+ * {@code lagMillis}.</li>
+ * <li>{@code OUT_OF_SERVICE} on a replica that lags more, or a node that knows no
+ * primary: it should receive no traffic, yet it is alive and catches up by itself (the
+ * default HTTP status of the health endpoint for it is 503).</li>
+ * <li>{@code DOWN} when the mount directory is missing or unreadable, or a LiteFS file
+ * is malformed, with the file and the reason.</li>
+ * </ul>
+ * The mount's files are checked on each call; role and lag come from the node's latest
+ * reading.
+ */
+public class LiteFsHealthIndicator implements HealthIndicator {
+
+	private final LiteFsNode node;
+
+	private final Duration maxLag;
+
+	/**
+	 * Creates the health indicator.
+	 * @param node this node
+	 * @param maxLag the replication lag above which a replica is out of service
+	 */
+	public LiteFsHealthIndicator(LiteFsNode node, Duration maxLag) {
+		this.node = node;
+		this.maxLag = maxLag;
+	}
+
+	@Override
+	public Health health() {
+		LiteFsMount mount = this.node.mount();
+		if (!mount.isReadable()) {
+			return Health.down()
+				.withDetail("mountDir", mount.dir().toAbsolutePath().toString())
+				.withDetail("reason", "the mount directory does not exist or cannot be read")
+				.build();
+		}
+		LiteFsFileException malformed = malformedFile(mount);
+		if (malformed != null) {
+			return Health.down()
+				.withDetail("file", malformed.getFile().toString())
+				.withDetail("reason", malformed.getReason())
+				.build();
+		}
+		NodeState state = this.node.state();
+		Health.Builder health = Health.up();
+		if (state.role() == NodeRole.UNKNOWN) {
+			health.outOfService().withDetail("reason", "no primary is known: " + String.join("; ", state.problems()));
+		}
+		else if (state.lag().compareTo(this.maxLag) > 0) {
+			health.outOfService()
+				.withDetail("reason", "replication lag of " + state.lag().toMillis() + "ms exceeds litefs.health.max-lag ("
+						+ this.maxLag.toMillis() + "ms)");
+		}
+		health.withDetail("role", state.role().id());
+		if (state.primary() != null) {
+			health.withDetail("primary", state.primary());
+		}
+		return health.withDetail("txid", state.position().txidHex())
+			.withDetail("lagMillis", state.lag().toMillis())
+			.build();
+	}
+
+	private static @Nullable LiteFsFileException malformedFile(LiteFsMount mount) {
+		try {
+			mount.readPrimary();
+			mount.readPosition();
+			mount.readLag();
+			return null;
+		}
+		catch (LiteFsFileException ex) {
+			return ex;
+		}
+	}
+
+}

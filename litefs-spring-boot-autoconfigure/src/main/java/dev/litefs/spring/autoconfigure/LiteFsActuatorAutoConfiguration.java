@@ -1,0 +1,112 @@
+package dev.litefs.spring.autoconfigure;
+
+import dev.litefs.spring.actuate.LiteFsEndpoint;
+import dev.litefs.spring.actuate.LiteFsEndpointContributor;
+import dev.litefs.spring.actuate.LiteFsHealthIndicator;
+import dev.litefs.spring.actuate.LiteFsInfoContributor;
+import dev.litefs.spring.actuate.LiteFsMetrics;
+import dev.litefs.spring.node.LiteFsNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of what Actuator and Micrometer show of the {@link LiteFsNode}:
+ * the {@code litefs} endpoint, health component and info, and the {@code litefs.*}
+ * metrics. Each part is configured only when its library is on the classpath.
+ */
+@AutoConfiguration(after = LiteFsAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "litefs.enabled", matchIfMissing = true)
+@ConditionalOnBean(LiteFsNode.class)
+@EnableConfigurationProperties(LiteFsProperties.class)
+public final class LiteFsActuatorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		LiteFsEndpoint liteFsEndpoint(LiteFsNode node, ObjectProvider<LiteFsEndpointContributor> contributors) {
+			return new LiteFsEndpoint(node, contributors.orderedStream().toList());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("litefs")
+	static class HealthConfiguration {
+
+		// the bean name makes the component's name: litefs
+		@Bean
+		@ConditionalOnMissingBean(name = "litefsHealthIndicator")
+		LiteFsHealthIndicator litefsHealthIndicator(LiteFsNode node, LiteFsProperties properties) {
+			return new LiteFsHealthIndicator(node, properties.getHealth().getMaxLag());
+		}
+
+		// Boot's probes post-processor, which creates the readiness group, has the same
+		// (lowest) order: being configured after AvailabilityProbesAutoConfiguration
+		// puts this one after it
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ HealthEndpointGroupsPostProcessor.class, AdditionalPathsMapper.class })
+		static class ReadinessConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			LiteFsReadinessGroupPostProcessor liteFsReadinessGroupPostProcessor() {
+				return new LiteFsReadinessGroupPostProcessor();
+			}
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(InfoContributor.class)
+	static class InfoConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnEnabledInfoContributor("litefs")
+		LiteFsInfoContributor liteFsInfoContributor(LiteFsNode node) {
+			return new LiteFsInfoContributor(node);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LiteFsMetrics liteFsMetrics(LiteFsNode node) {
+			return new LiteFsMetrics(node);
+		}
+
+	}
+
+}

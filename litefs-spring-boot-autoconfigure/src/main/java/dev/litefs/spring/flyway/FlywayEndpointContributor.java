@@ -1,0 +1,54 @@
+package dev.litefs.spring.flyway;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.litefs.spring.actuate.LiteFsEndpointContributor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code flyway} section of {@code /actuator/litefs}: what the last Flyway run on
+ * this node did ({@link LiteFsFlywayMigrationStrategy#lastRun()}), or {@code null}
+ * before startup ran Flyway.
+ */
+public class FlywayEndpointContributor implements LiteFsEndpointContributor {
+
+	private final LiteFsFlywayMigrationStrategy strategy;
+
+	/**
+	 * Creates the section.
+	 * @param strategy the strategy whose last run is shown
+	 */
+	public FlywayEndpointContributor(LiteFsFlywayMigrationStrategy strategy) {
+		this.strategy = strategy;
+	}
+
+	@Override
+	public String name() {
+		return "flyway";
+	}
+
+	@Override
+	public @Nullable Object describe() {
+		return this.strategy.lastRun().map((run) -> Map.of("lastRun", describe(run))).orElse(null);
+	}
+
+	private static Map<String, @Nullable Object> describe(MigrationRun run) {
+		Map<String, @Nullable Object> section = new LinkedHashMap<>();
+		section.put("trigger", id(run.trigger()));
+		section.put("outcome", id(run.outcome()));
+		section.put("startedAt", run.startedAt().toString());
+		section.put("durationMillis", run.duration().toMillis());
+		section.put("applied", run.applied());
+		section.put("missing", run.missing());
+		section.put("schemaVersion", run.schemaVersion());
+		section.put("error", run.error());
+		return section;
+	}
+
+	private static String id(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+}

@@ -1,0 +1,5 @@
+CREATE TABLE comments (
+	id INTEGER PRIMARY KEY,
+	post_id INTEGER NOT NULL REFERENCES posts (id),
+	text TEXT NOT NULL
+);

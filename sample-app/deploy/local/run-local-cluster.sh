@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# A two-node LiteFS cluster on this machine: node-a (primary, app on :8081, LiteFS API
+# on :20202) and node-b (replica, app on :8082, LiteFS API on :20203), each running the
+# sample app under `litefs mount`. Waits until both apps answer, prints their URLs, and
+# stops both on Ctrl-C.
+#
+# Needs: a litefs binary (0.5) on PATH or in LITEFS_BIN, FUSE (/dev/fuse and fuse3's
+# fusermount3), java 17+, and the sample app's jar, built with
+#   ./mvnw -pl sample-app -am package -DskipTests
+# It downloads nothing. LOCAL_CLUSTER_DIR (default sample-app/target/local-cluster)
+# holds both nodes' mounts, LiteFS data and logs.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+
+# prints the first argument after the script's name, each further one on its own line
+fail() {
+	printf 'run-local-cluster: %s\n' "$1" >&2
+	shift
+	[ "$#" -eq 0 ] || printf '  %s\n' "$@" >&2
+	exit 1
+}
+
+if [ -n "${LITEFS_BIN:-}" ]; then
+	[ -x "$LITEFS_BIN" ] || fail "LITEFS_BIN=$LITEFS_BIN is not an executable file." \
+		"Point it at a litefs 0.5 binary, or unset it to use the litefs on PATH."
+	litefs="$LITEFS_BIN"
+elif litefs="$(command -v litefs)"; then
+	:
+else
+	fail "no litefs binary: none on PATH, and LITEFS_BIN is not set." \
+		"This script runs LiteFS, it does not fetch it. Install litefs 0.5 (a single binary:" \
+		"https://github.com/superfly/litefs/releases, or /usr/local/bin/litefs in the flyio/litefs:0.5" \
+		"image), then put it on PATH or run: LITEFS_BIN=/path/to/litefs $0"
+fi
+[ -e /dev/fuse ] || fail "/dev/fuse is missing: LiteFS mounts a FUSE file system." \
+	"Install fuse3 (in a container: run it with --device /dev/fuse --cap-add SYS_ADMIN)."
+if [ "$(id -u)" -ne 0 ] && ! command -v fusermount3 >/dev/null; then
+	fail "fusermount3 is missing: install fuse3, or run this script as root."
+fi
+command -v java >/dev/null || fail "java is missing: the sample app needs Java 17 or newer."
+jar=""
+for candidate in "$repo"/sample-app/target/litefs-sample-app-*.jar; do
+	[ -f "$candidate" ] && jar="$candidate"
+done
+[ -n "$jar" ] || fail "the sample app's jar is missing; build it from $repo with:" \
+	"  ./mvnw -pl sample-app -am package -DskipTests"
+
+export SAMPLE_APP_JAR="$jar"
+export LOCAL_CLUSTER_DIR="${LOCAL_CLUSTER_DIR:-$repo/sample-app/target/local-cluster}"
+mkdir -p "$LOCAL_CLUSTER_DIR"/node-a/{litefs,data} "$LOCAL_CLUSTER_DIR"/node-b/{litefs,data}
+
+pids=()
+stop() {
+	trap - EXIT INT TERM
+	if [ "${#pids[@]}" -gt 0 ]; then
+		echo "Stopping both nodes..."
+		kill -TERM "${pids[@]}" 2>/dev/null || true
+		wait "${pids[@]}" 2>/dev/null || true
+	fi
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+for node in node-a node-b; do
+	"$litefs" mount -config "$here/litefs-$node.yml" >"$LOCAL_CLUSTER_DIR/$node.log" 2>&1 &
+	pids+=("$!")
+done
+
+# true once the app on this port answers its health endpoint with 200
+answers() {
+	local status=""
+	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+	printf 'GET /actuator/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+	read -r -t 5 status <&3 || true
+	exec 3<&-
+	[[ "$status" == "HTTP/1.1 200"* ]]
+}
+
+echo "Starting node-a (primary) and node-b (replica); logs in $LOCAL_CLUSTER_DIR/node-{a,b}.log"
+deadline=$((SECONDS + 120))
+for port in 8081 8082; do
+	until answers "$port" 2>/dev/null; do
+		for i in 0 1; do
+			if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+				node=$([ "$i" -eq 0 ] && echo node-a || echo node-b)
+				tail -n 20 "$LOCAL_CLUSTER_DIR/$node.log" >&2 || true
+				fail "$node stopped before its app answered (log above, in $LOCAL_CLUSTER_DIR/$node.log)."
+			fi
+		done
+		[ "$SECONDS" -lt "$deadline" ] || fail "the apps did not answer within 120 s; see $LOCAL_CLUSTER_DIR/node-{a,b}.log."
+		sleep 1
+	done
+done
+
+cat <<INFO
+
+Two-node LiteFS cluster up:
+  node-a  primary  http://127.0.0.1:8081
+  node-b  replica  http://127.0.0.1:8082
+Write on either page: node-b forwards writes to node-a, and LiteFS replicates them back.
+Ctrl-C stops both.
+INFO
+
+# until Ctrl-C, or until either node stops
+wait -n "${pids[@]}" || true
+fail "a node stopped; see $LOCAL_CLUSTER_DIR/node-{a,b}.log."
