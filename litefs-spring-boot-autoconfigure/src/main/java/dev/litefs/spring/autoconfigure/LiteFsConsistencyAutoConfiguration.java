@@ -2,6 +2,7 @@ package dev.litefs.spring.autoconfigure;
 
 import java.util.EnumSet;
 
+import dev.litefs.spring.consistency.ConsistencyEndpointContributor;
 import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.consistency.ConsistencyListener;
 import dev.litefs.spring.consistency.ConsistencyMetrics;
@@ -73,6 +74,19 @@ public final class LiteFsConsistencyAutoConfiguration {
 		registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
 		registration.setAsyncSupported(true);
 		return registration;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class ConsistencyEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConsistencyEndpointContributor consistencyEndpointContributor(ConsistencyFilter filter,
+				PositionWatcher watcher) {
+			return new ConsistencyEndpointContributor(filter, watcher);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -12,6 +12,7 @@ import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.PrimaryUrlTemplate;
 import dev.litefs.spring.routing.RequestPathPatterns;
+import dev.litefs.spring.routing.RoutingEndpointContributor;
 import dev.litefs.spring.routing.RoutingListener;
 import dev.litefs.spring.routing.RoutingMetrics;
 import dev.litefs.spring.routing.RoutingStrategy;
@@ -124,6 +125,18 @@ public final class LiteFsRoutingAutoConfiguration {
 		@ConditionalOnMissingBean
 		NotPrimaryExceptionResolver notPrimaryExceptionResolver(LiteFsNode node, PrimaryRouter router) {
 			return new NotPrimaryExceptionResolver(node, router);
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+		static class RoutingEndpointConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			RoutingEndpointContributor routingEndpointContributor(PrimaryRouter router, PrimaryRoutingFilter filter) {
+				return new RoutingEndpointContributor(router, filter);
+			}
+
 		}
 
 	}

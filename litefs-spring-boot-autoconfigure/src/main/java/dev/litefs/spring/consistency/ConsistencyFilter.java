@@ -85,6 +85,14 @@ public class ConsistencyFilter implements Filter {
 		this.listeners = List.copyOf(listeners);
 	}
 
+	/**
+	 * The cookie and wait settings in force.
+	 * @return the settings
+	 */
+	public Settings settings() {
+		return this.settings;
+	}
+
 	@Override
 	public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
 			throws IOException, ServletException {

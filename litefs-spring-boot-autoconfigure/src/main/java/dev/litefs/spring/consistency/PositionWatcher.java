@@ -71,6 +71,14 @@ public class PositionWatcher implements DisposableBean {
 	}
 
 	/**
+	 * How often the position is read while someone waits.
+	 * @return the interval
+	 */
+	public Duration pollInterval() {
+		return Duration.ofNanos(this.pollNanos);
+	}
+
+	/**
 	 * How many requests wait right now.
 	 * @return the number of waiters
 	 */

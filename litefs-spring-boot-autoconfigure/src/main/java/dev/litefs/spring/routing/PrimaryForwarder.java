@@ -63,6 +63,8 @@ public class PrimaryForwarder {
 
 	private final String hostname;
 
+	private final Duration connectTimeout;
+
 	private final Duration responseTimeout;
 
 	private final DataSize maxBodySize;
@@ -83,6 +85,7 @@ public class PrimaryForwarder {
 	public PrimaryForwarder(String hostname, Duration connectTimeout, Duration responseTimeout,
 			DataSize maxBodySize) {
 		this.hostname = hostname;
+		this.connectTimeout = connectTimeout;
 		this.responseTimeout = responseTimeout;
 		this.maxBodySize = maxBodySize;
 		this.executor = Executors.newCachedThreadPool(threads("litefs-forward"));
@@ -120,6 +123,14 @@ public class PrimaryForwarder {
 	 */
 	public DataSize maxBodySize() {
 		return this.maxBodySize;
+	}
+
+	/**
+	 * The bound on connecting to the primary.
+	 * @return the timeout
+	 */
+	public Duration connectTimeout() {
+		return this.connectTimeout;
 	}
 
 	/**

@@ -96,6 +96,38 @@ public class PrimaryRouter implements DisposableBean {
 	}
 
 	/**
+	 * The forwarder of the {@code forward} strategy.
+	 * @return the forwarder, or {@code null} under another strategy
+	 */
+	public @Nullable PrimaryForwarder forwarder() {
+		return this.forwarder;
+	}
+
+	/**
+	 * The primary's URL for the {@code forward} strategy.
+	 * @return the template
+	 */
+	public PrimaryUrlTemplate forwardUrl() {
+		return this.forwardUrl;
+	}
+
+	/**
+	 * The primary's URL for the {@code redirect} strategy.
+	 * @return the template
+	 */
+	public PrimaryUrlTemplate redirectUrl() {
+		return this.redirectUrl;
+	}
+
+	/**
+	 * The {@code Retry-After} of {@code 503} answers worth retrying.
+	 * @return the delay
+	 */
+	public Duration retryAfter() {
+		return this.retryAfter;
+	}
+
+	/**
 	 * The most bytes of a request body a node that is not the primary must keep so that
 	 * this strategy can still route the request after the application read it.
 	 * @return the limit, or {@code -1} when the strategy never needs the body

@@ -50,6 +50,22 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 		this.exclude = exclude;
 	}
 
+	/**
+	 * The HTTP methods whose requests all ensure the primary.
+	 * @return the methods, upper case
+	 */
+	public Set<String> methods() {
+		return this.methods;
+	}
+
+	/**
+	 * The paths the methods rule does not apply to.
+	 * @return the patterns
+	 */
+	public RequestPathPatterns exclude() {
+		return this.exclude;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {

@@ -29,6 +29,14 @@ public final class RequestPathPatterns {
 	}
 
 	/**
+	 * The patterns, as written.
+	 * @return the patterns
+	 */
+	public List<String> patterns() {
+		return this.patterns.stream().map(PathPattern::getPatternString).toList();
+	}
+
+	/**
 	 * What makes a pattern invalid.
 	 * @param pattern the pattern
 	 * @return the reason, or {@code null} when it is valid

@@ -3,6 +3,7 @@ package dev.litefs.spring.autoconfigure;
 import java.nio.file.Path;
 import java.util.EnumSet;
 
+import dev.litefs.spring.consistency.ConsistencyEndpointContributor;
 import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.consistency.ConsistencyMetrics;
 import dev.litefs.spring.consistency.PositionWatcher;
@@ -79,6 +80,14 @@ class LiteFsConsistencyAutoConfigurationTests {
 		new ApplicationContextRunner().withConfiguration(configurations)
 			.withPropertyValues("litefs.mount-dir=" + this.dir, "litefs.api-url=http://localhost:1")
 			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class));
+	}
+
+	@Test
+	void describesItselfInTheLiteFsEndpointWithActuatorOnly() {
+		webContextRunner().run((context) -> assertThat(context).hasSingleBean(ConsistencyEndpointContributor.class));
+		webContextRunner().withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+			.run((context) -> assertThat(context).hasSingleBean(PositionWatcher.class)
+				.doesNotHaveBean(ConsistencyEndpointContributor.class));
 	}
 
 	@Test

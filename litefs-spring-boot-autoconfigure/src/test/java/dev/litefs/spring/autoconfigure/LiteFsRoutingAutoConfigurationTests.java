@@ -9,6 +9,7 @@ import dev.litefs.spring.routing.NotPrimaryException;
 import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
+import dev.litefs.spring.routing.RoutingEndpointContributor;
 import dev.litefs.spring.routing.RoutingMetrics;
 import dev.litefs.spring.routing.RoutingStrategy;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -97,6 +98,14 @@ class LiteFsRoutingAutoConfigurationTests {
 				.run((context) -> assertThat(context).doesNotHaveBean(PrimaryRouter.class)
 					.doesNotHaveBean(PrimaryRoutingFilter.class)
 					.hasBean("ensurePrimaryAdvisor"));
+		}
+
+		@Test
+		void describesItselfInTheLiteFsEndpointWithActuatorOnly() {
+			webContextRunner().run((context) -> assertThat(context).hasSingleBean(RoutingEndpointContributor.class));
+			webContextRunner().withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+				.run((context) -> assertThat(context).hasSingleBean(PrimaryRouter.class)
+					.doesNotHaveBean(RoutingEndpointContributor.class));
 		}
 
 		@Test
