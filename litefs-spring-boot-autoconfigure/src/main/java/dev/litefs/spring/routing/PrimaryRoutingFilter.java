@@ -1,6 +1,8 @@
 package dev.litefs.spring.routing;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -46,7 +48,7 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 			RequestPathPatterns exclude) {
 		this.node = node;
 		this.router = router;
-		this.methods = Set.copyOf(methods);
+		this.methods = Collections.unmodifiableSet(new LinkedHashSet<>(methods));
 		this.exclude = exclude;
 	}
 
