@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.routing.EnsurePrimary;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ResponseEntity;
@@ -40,7 +41,7 @@ class PostApiController {
 		return this.posts.findById(id).orElseThrow(() -> new PostNotFoundException(id));
 	}
 
-	// @EnsurePrimary: added when the routing feature lands
+	@EnsurePrimary
 	@PostMapping
 	ResponseEntity<Post> create(@Valid @RequestBody NewPost post) {
 		Post created = this.posts.create(post, this.node.hostname());

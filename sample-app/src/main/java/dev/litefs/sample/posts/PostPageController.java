@@ -1,6 +1,7 @@
 package dev.litefs.sample.posts;
 
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.routing.EnsurePrimary;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
@@ -41,7 +42,7 @@ class PostPageController {
 		return "index";
 	}
 
-	// @EnsurePrimary: added when the routing feature lands
+	@EnsurePrimary
 	@PostMapping("/posts")
 	ModelAndView create(@Valid @ModelAttribute("post") NewPost post, BindingResult errors) {
 		if (errors.hasErrors()) {
