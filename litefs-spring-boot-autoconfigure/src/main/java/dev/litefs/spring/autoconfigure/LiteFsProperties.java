@@ -3,13 +3,23 @@ package dev.litefs.spring.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
+import dev.litefs.spring.consistency.TimeoutAction;
 import dev.litefs.spring.flyway.ReplicaMode;
 import dev.litefs.spring.node.Hostnames;
+import dev.litefs.spring.routing.PrimaryUrlTemplate;
+import dev.litefs.spring.routing.RequestPathPatterns;
+import dev.litefs.spring.routing.RoutingStrategy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of LiteFS support, under {@code litefs}.
@@ -59,6 +69,10 @@ public class LiteFsProperties {
 	private final Flyway flyway = new Flyway();
 
 	private final Health health = new Health();
+
+	private final Routing routing = new Routing();
+
+	private final Consistency consistency = new Consistency();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -221,6 +235,313 @@ public class LiteFsProperties {
 		public void setMaxLag(Duration maxLag) {
 			Assert.isTrue(maxLag.toMillis() >= 1, "litefs.health.max-lag must be at least 1ms");
 			this.maxLag = maxLag;
+		}
+
+	}
+
+	public Routing getRouting() {
+		return this.routing;
+	}
+
+	public Consistency getConsistency() {
+		return this.consistency;
+	}
+
+	private static void assertPathPatterns(String property, List<String> patterns) {
+		if (!ClassUtils.isPresent("org.springframework.web.util.pattern.PathPatternParser", null)) {
+			return;
+		}
+		for (String pattern : patterns) {
+			String problem = RequestPathPatterns.problem(pattern);
+			Assert.isNull(problem, () -> property + " holds an invalid path pattern: " + problem);
+		}
+	}
+
+	private static void assertUrlTemplate(String property, String template) {
+		String problem = PrimaryUrlTemplate.problem(template);
+		Assert.isNull(problem, () -> property + " is not a usable URL template: it " + problem);
+	}
+
+	/**
+	 * How writes reach the primary: {@code @EnsurePrimary} and the routing strategies.
+	 */
+	public static class Routing {
+
+		/**
+		 * How a node that is not the primary answers a request that must run on the
+		 * primary: 'fly-replay', 'forward', 'redirect' or 'reject'. 'auto' is
+		 * 'fly-replay' when the FLY_APP_NAME environment variable is set, else 'forward'.
+		 */
+		private RoutingStrategy strategy = RoutingStrategy.AUTO;
+
+		/**
+		 * HTTP methods whose requests all run on the primary, as if their handlers were
+		 * annotated with @EnsurePrimary, e.g. POST,PUT,PATCH,DELETE. Empty by default.
+		 */
+		private Set<String> methods = new LinkedHashSet<>();
+
+		/**
+		 * Path patterns to which the 'methods' rule does not apply.
+		 */
+		private List<String> exclude = List.of("/actuator/**");
+
+		/**
+		 * Retry-After of the 503 answers worth retrying: no primary known, the primary
+		 * unreachable, the 'reject' strategy. Rounded up to whole seconds.
+		 */
+		private Duration retryAfter = Duration.ofSeconds(1);
+
+		private final Forward forward = new Forward();
+
+		private final Redirect redirect = new Redirect();
+
+		public RoutingStrategy getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(RoutingStrategy strategy) {
+			this.strategy = strategy;
+		}
+
+		public Set<String> getMethods() {
+			return this.methods;
+		}
+
+		public void setMethods(Set<String> methods) {
+			Set<String> normalized = new LinkedHashSet<>();
+			for (String method : methods) {
+				String name = method.trim().toUpperCase(Locale.ROOT);
+				Assert.isTrue(!name.isEmpty() && name.chars().allMatch((c) -> c >= 'A' && c <= 'Z'),
+						() -> "litefs.routing.methods holds '" + method + "', which is not an HTTP method such as POST");
+				normalized.add(name);
+			}
+			this.methods = normalized;
+		}
+
+		public List<String> getExclude() {
+			return this.exclude;
+		}
+
+		public void setExclude(List<String> exclude) {
+			assertPathPatterns("litefs.routing.exclude", exclude);
+			this.exclude = exclude;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			Assert.isTrue(!retryAfter.isNegative() && !retryAfter.isZero(), "litefs.routing.retry-after must be positive");
+			this.retryAfter = retryAfter;
+		}
+
+		public Forward getForward() {
+			return this.forward;
+		}
+
+		public Redirect getRedirect() {
+			return this.redirect;
+		}
+
+	}
+
+	/**
+	 * The 'forward' strategy: this node proxies the request to the primary.
+	 */
+	public static class Forward {
+
+		/**
+		 * URL of the primary that requests are forwarded to: {primary} stands for the
+		 * primary's LiteFS hostname, {port} for this server's port.
+		 */
+		private String urlTemplate = "http://{primary}:{port}";
+
+		/**
+		 * Time limit for connecting to the primary.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Time limit for the primary's whole answer, from sending the request to its
+		 * last byte. A forwarded request is never sent twice.
+		 */
+		private Duration responseTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Largest request body forwarded; larger ones are answered 413. Replicas keep
+		 * request bodies in memory up to this size so they can still be forwarded.
+		 */
+		private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+		public String getUrlTemplate() {
+			return this.urlTemplate;
+		}
+
+		public void setUrlTemplate(String urlTemplate) {
+			assertUrlTemplate("litefs.routing.forward.url-template", urlTemplate);
+			this.urlTemplate = urlTemplate;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			Assert.isTrue(connectTimeout.toMillis() >= 1, "litefs.routing.forward.connect-timeout must be at least 1ms");
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			Assert.isTrue(responseTimeout.toMillis() >= 1, "litefs.routing.forward.response-timeout must be at least 1ms");
+			this.responseTimeout = responseTimeout;
+		}
+
+		public DataSize getMaxBodySize() {
+			return this.maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			Assert.isTrue(!maxBodySize.isNegative(), "litefs.routing.forward.max-body-size must not be negative");
+			Assert.isTrue(maxBodySize.toBytes() <= Integer.MAX_VALUE - 16,
+					"litefs.routing.forward.max-body-size must be less than 2GB");
+			this.maxBodySize = maxBodySize;
+		}
+
+	}
+
+	/**
+	 * The 'redirect' strategy: this node answers 307 to the primary's URL.
+	 */
+	public static class Redirect {
+
+		/**
+		 * URL of the primary that clients are redirected to, as clients reach it:
+		 * {primary} stands for the primary's LiteFS hostname, {port} for this server's
+		 * port.
+		 */
+		private String urlTemplate = "http://{primary}:{port}";
+
+		public String getUrlTemplate() {
+			return this.urlTemplate;
+		}
+
+		public void setUrlTemplate(String urlTemplate) {
+			assertUrlTemplate("litefs.routing.redirect.url-template", urlTemplate);
+			this.urlTemplate = urlTemplate;
+		}
+
+	}
+
+	/**
+	 * Read-your-writes: the __txid cookie after writes, and replicas that wait for it.
+	 */
+	public static class Consistency {
+
+		/**
+		 * Whether the __txid cookie is set after writes on the primary and honoured on
+		 * replicas.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Longest a replica holds a request whose __txid cookie is ahead of its own
+		 * TXID.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		/**
+		 * What a replica does with a request still behind after the timeout: 'replay'
+		 * (route it to the primary by the routing strategy) or 'error' (504).
+		 */
+		private TimeoutAction onTimeout = TimeoutAction.REPLAY;
+
+		/**
+		 * Max-Age of the __txid cookie.
+		 */
+		private Duration cookieMaxAge = Duration.ofMinutes(5);
+
+		/**
+		 * Whether the __txid cookie is marked Secure on plain HTTP requests too (it
+		 * always is on HTTPS ones).
+		 */
+		private boolean cookieSecure;
+
+		/**
+		 * Path patterns on which the __txid cookie is neither set nor honoured.
+		 */
+		private List<String> exclude = List.of("/actuator/**", "/error", "/webjars/**", "/css/**", "/js/**",
+				"/images/**", "/favicon.ico", "/*/icon-*");
+
+		/**
+		 * How often the database's position is read while requests wait for it.
+		 */
+		private Duration pollInterval = Duration.ofMillis(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			Assert.isTrue(!timeout.isNegative(), "litefs.consistency.timeout must not be negative");
+			Assert.isTrue(timeout.toMinutes() < 10, "litefs.consistency.timeout must be less than 10 minutes");
+			this.timeout = timeout;
+		}
+
+		public TimeoutAction getOnTimeout() {
+			return this.onTimeout;
+		}
+
+		public void setOnTimeout(TimeoutAction onTimeout) {
+			this.onTimeout = onTimeout;
+		}
+
+		public Duration getCookieMaxAge() {
+			return this.cookieMaxAge;
+		}
+
+		public void setCookieMaxAge(Duration cookieMaxAge) {
+			Assert.isTrue(cookieMaxAge.getSeconds() >= 1, "litefs.consistency.cookie-max-age must be at least 1s");
+			this.cookieMaxAge = cookieMaxAge;
+		}
+
+		public boolean isCookieSecure() {
+			return this.cookieSecure;
+		}
+
+		public void setCookieSecure(boolean cookieSecure) {
+			this.cookieSecure = cookieSecure;
+		}
+
+		public List<String> getExclude() {
+			return this.exclude;
+		}
+
+		public void setExclude(List<String> exclude) {
+			assertPathPatterns("litefs.consistency.exclude", exclude);
+			this.exclude = exclude;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			Assert.isTrue(pollInterval.toNanos() >= 100_000, "litefs.consistency.poll-interval must be at least 100us");
+			Assert.isTrue(pollInterval.toMillis() <= 1000, "litefs.consistency.poll-interval must be at most 1s");
+			this.pollInterval = pollInterval;
 		}
 
 	}

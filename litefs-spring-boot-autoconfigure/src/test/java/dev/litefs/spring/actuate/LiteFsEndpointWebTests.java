@@ -503,11 +503,11 @@ class LiteFsEndpointWebTests {
 				assertThat(mvc(context).get().uri("/actuator/litefs")).bodyJson().isLenientlyEqualTo("""
 						{
 						  "role": "primary",
-						  "routing": { "strategy": "fly-replay" },
-						  "consistency": { "cookie": "__txid" }
+						  "region": { "name": "ams" },
+						  "zone": { "name": "ams-1" }
 						}
 						""");
-				assertThat(context.getBean(LiteFsEndpoint.class).litefs().keySet()).endsWith("routing", "consistency");
+				assertThat(context.getBean(LiteFsEndpoint.class).litefs().keySet()).containsSubsequence("region", "zone");
 			});
 		}
 
@@ -543,14 +543,14 @@ class LiteFsEndpointWebTests {
 
 			@Bean
 			@Order(2)
-			LiteFsEndpointContributor consistencySection() {
-				return section("consistency", Map.of("cookie", "__txid"));
+			LiteFsEndpointContributor zoneSection() {
+				return section("zone", Map.of("name", "ams-1"));
 			}
 
 			@Bean
 			@Order(1)
-			LiteFsEndpointContributor routingSection() {
-				return section("routing", Map.of("strategy", "fly-replay"));
+			LiteFsEndpointContributor regionSection() {
+				return section("region", Map.of("name", "ams"));
 			}
 
 		}

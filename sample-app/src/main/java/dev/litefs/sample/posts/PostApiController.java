@@ -3,6 +3,7 @@ package dev.litefs.sample.posts;
 import java.net.URI;
 import java.util.List;
 
+import dev.litefs.spring.routing.EnsurePrimary;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ResponseEntity;
@@ -39,7 +40,7 @@ class PostApiController {
 		return this.posts.findById(id).orElseThrow(() -> new PostNotFoundException(id));
 	}
 
-	// @EnsurePrimary: added when the routing feature lands
+	@EnsurePrimary
 	@PostMapping
 	ResponseEntity<Post> create(@Valid @RequestBody NewPost post) {
 		Post created = this.posts.create(post, this.node.hostname());

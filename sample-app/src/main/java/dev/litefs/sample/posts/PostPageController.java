@@ -1,5 +1,6 @@
 package dev.litefs.sample.posts;
 
+import dev.litefs.spring.routing.EnsurePrimary;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
@@ -40,7 +41,7 @@ class PostPageController {
 		return "index";
 	}
 
-	// @EnsurePrimary: added when the routing feature lands
+	@EnsurePrimary
 	@PostMapping("/posts")
 	ModelAndView create(@Valid @ModelAttribute("post") NewPost post, BindingResult errors) {
 		if (errors.hasErrors()) {

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link Via each way}. The scenarios here hold on any node; the context is closed after
  * the class, with its mount.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "litefs.api-url=")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
 @DirtiesContext
 abstract class PostsAppTests {

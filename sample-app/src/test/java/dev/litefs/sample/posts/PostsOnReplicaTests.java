@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every read on a replica of {@code node-a}: the database arrived through replication
  * (migrated and written by the primary before this node started), and every read is
- * answered from it, here, without asking the primary.
+ * answered from it, here, without asking the primary. Writes go to the primary, here
+ * by Fly.io's replay ({@code TwoNodeClusterTests} forwards them between two nodes).
  */
 class PostsOnReplicaTests extends PostsAppTests {
 
@@ -52,6 +55,39 @@ class PostsOnReplicaTests extends PostsAppTests {
 	@DynamicPropertySource
 	static void replicaMount(DynamicPropertyRegistry registry) {
 		useMount(registry, mount, "node-b");
+		registry.add("litefs.routing.strategy", () -> "fly-replay");
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void apiCreateIsReplayedOnThePrimary(Via via) {
+		client(via).post()
+			.uri("/api/posts")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"title\": \"Written on a replica?\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.CONFLICT)
+			.expectHeader()
+			.valueEquals("fly-replay", "instance=node-a")
+			.expectBody()
+			.isEmpty();
+		assertThat(titles(page(via))).containsExactly("Second post", "Written on the primary");
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void formPostIsReplayedOnThePrimary(Via via) {
+		client(via).post()
+			.uri("/posts")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(form("Written on a replica?", ""))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.CONFLICT)
+			.expectHeader()
+			.valueEquals("fly-replay", "instance=node-a");
+		assertThat(titles(page(via))).containsExactly("Second post", "Written on the primary");
 	}
 
 	@ParameterizedTest

@@ -1,0 +1,104 @@
+package dev.litefs.spring.autoconfigure;
+
+import java.util.EnumSet;
+
+import dev.litefs.spring.consistency.ConsistencyEndpointContributor;
+import dev.litefs.spring.consistency.ConsistencyFilter;
+import dev.litefs.spring.consistency.ConsistencyListener;
+import dev.litefs.spring.consistency.ConsistencyMetrics;
+import dev.litefs.spring.consistency.PositionWatcher;
+import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.routing.PrimaryRouter;
+import dev.litefs.spring.routing.RequestPathPatterns;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.DispatcherServlet;
+
+/**
+ * Auto-configuration of read-your-writes: the {@code __txid} cookie after writes, and
+ * replicas that wait for it.
+ */
+@AutoConfiguration(after = { LiteFsAutoConfiguration.class, LiteFsRoutingAutoConfiguration.class })
+@ConditionalOnBean(LiteFsNode.class)
+@ConditionalOnBooleanProperty(name = "litefs.consistency.enabled", matchIfMissing = true)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+public final class LiteFsConsistencyAutoConfiguration {
+
+	/**
+	 * After the application's ordered filters: a waiting request continues on an ASYNC
+	 * dispatch, which filters registered for REQUEST only do not see.
+	 */
+	static final int CONSISTENCY_FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+	@Bean
+	@ConditionalOnMissingBean
+	PositionWatcher positionWatcher(LiteFsNode node, LiteFsProperties properties) {
+		return new PositionWatcher(node, properties.getConsistency().getPollInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConsistencyFilter consistencyFilter(LiteFsNode node, PositionWatcher watcher, ObjectProvider<PrimaryRouter> router,
+			LiteFsProperties properties, ObjectProvider<ConsistencyListener> listeners) {
+		LiteFsProperties.Consistency consistency = properties.getConsistency();
+		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.getTimeout(),
+				consistency.getOnTimeout(), consistency.getCookieMaxAge(), consistency.isCookieSecure(),
+				new RequestPathPatterns(consistency.getExclude()));
+		return new ConsistencyFilter(node, watcher, router.getIfAvailable(), settings,
+				listeners.orderedStream().toList());
+	}
+
+	/**
+	 * Registered by name, like the routing filter: created with the other beans, not
+	 * while the server starts.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "consistencyFilterRegistration")
+	DelegatingFilterProxyRegistrationBean consistencyFilterRegistration() {
+		DelegatingFilterProxyRegistrationBean registration = new DelegatingFilterProxyRegistrationBean(
+				"consistencyFilter");
+		registration.setOrder(CONSISTENCY_FILTER_ORDER);
+		registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+		registration.setAsyncSupported(true);
+		return registration;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class ConsistencyEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConsistencyEndpointContributor consistencyEndpointContributor(ConsistencyFilter filter,
+				PositionWatcher watcher) {
+			return new ConsistencyEndpointContributor(filter, watcher);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class ConsistencyMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConsistencyMetrics consistencyMetrics(ObjectProvider<MeterRegistry> registry) {
+			return new ConsistencyMetrics(registry::getIfAvailable);
+		}
+
+	}
+
+}

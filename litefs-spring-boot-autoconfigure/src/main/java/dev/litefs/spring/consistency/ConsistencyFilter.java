@@ -1,0 +1,284 @@
+package dev.litefs.spring.consistency;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.NodeState;
+import dev.litefs.spring.node.Position;
+import dev.litefs.spring.routing.PrimaryRouter;
+import dev.litefs.spring.routing.ProblemResponses;
+import dev.litefs.spring.routing.RequestPathPatterns;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.util.WebUtils;
+
+/**
+ * Read-your-writes with the {@code __txid} cookie, on every node.
+ * <ul>
+ * <li>After a request that ensured the primary, the response carries {@code __txid}
+ * with the database's TXID, read when the response commits.</li>
+ * <li>On a replica, a request whose {@code __txid} is ahead of this node's TXID waits,
+ * without holding a thread (Servlet async, one shared {@link PositionWatcher}), until
+ * the TXID arrives, then proceeds; after the timeout it is replayed to the primary by
+ * the routing strategy, or answered {@code 504}, and its cookie deleted.</li>
+ * <li>A malformed cookie is ignored and deleted; on the primary, a cookie ahead of the
+ * primary itself cannot be honoured by anyone and is deleted too.</li>
+ * </ul>
+ * Waiting requests continue on an {@code ASYNC} dispatch, as a {@code DeferredResult}
+ * does, so the filter is registered for {@code REQUEST} and {@code ASYNC} dispatches
+ * and is best placed after the application's other filters.
+ */
+public class ConsistencyFilter implements Filter {
+
+	private static final String OUTCOME_ATTRIBUTE = ConsistencyFilter.class.getName() + ".outcome";
+
+	/** Beyond the timeout, the container's own bound on an async request, a safety net. */
+	private static final long CONTAINER_TIMEOUT_MARGIN_MILLIS = 10_000;
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsistencyFilter.class);
+
+	private final LiteFsNode node;
+
+	private final PositionWatcher watcher;
+
+	private final @Nullable PrimaryRouter router;
+
+	private final Settings settings;
+
+	private final List<ConsistencyListener> listeners;
+
+	/**
+	 * Creates the filter.
+	 * @param node this node
+	 * @param watcher the watcher waiting requests share
+	 * @param router the router replaying timed-out requests, or {@code null} to answer
+	 * {@code 504} instead
+	 * @param settings the cookie and wait settings
+	 * @param listeners told of every wait
+	 */
+	public ConsistencyFilter(LiteFsNode node, PositionWatcher watcher, @Nullable PrimaryRouter router,
+			Settings settings, List<ConsistencyListener> listeners) {
+		this.node = node;
+		this.watcher = watcher;
+		this.router = router;
+		this.settings = settings;
+		this.listeners = List.copyOf(listeners);
+	}
+
+	/**
+	 * The cookie and wait settings in force.
+	 * @return the settings
+	 */
+	public Settings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+			throws IOException, ServletException {
+		if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+			chain.doFilter(req, res);
+			return;
+		}
+		if (request.getDispatcherType() == DispatcherType.ASYNC) {
+			resume(request, response, chain);
+			return;
+		}
+		if (request.getDispatcherType() != DispatcherType.REQUEST || this.settings.exclude().matches(request)) {
+			chain.doFilter(request, response);
+			return;
+		}
+		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, () -> TxidCookie
+			.set(this.node.currentPosition(), this.settings.cookieMaxAge(), isSecure(request)));
+		TxidCookie cookie = TxidCookie.of(request);
+		if (cookie.isMalformed()) {
+			deleteCookie(request, wrapped);
+		}
+		else if (cookie.isValid() && !hasReached(cookie.txid())) {
+			NodeState state = this.node.state();
+			if (!state.isPrimary()) {
+				waitFor(cookie.txid(), request, wrapped, chain);
+				return;
+			}
+			// the primary holds every write: no node will ever reach this TXID
+			logger.debug("Deleting a __txid cookie ahead of the primary: {}", cookie);
+			deleteCookie(request, wrapped);
+		}
+		proceed(request, wrapped, chain);
+	}
+
+	private boolean hasReached(long txid) {
+		return this.node.state().position().hasReached(txid) || this.node.currentPosition().hasReached(txid);
+	}
+
+	private void waitFor(long txid, HttpServletRequest request, TxidCookieResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		long start = System.nanoTime();
+		CompletableFuture<Boolean> reached = this.watcher.await(txid, this.settings.timeout());
+		if (!request.isAsyncSupported()) {
+			// a filter or servlet in the chain does not support async: a bounded blocking wait
+			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
+			notifyListeners(outcome, start);
+			continueAfter(outcome, txid, request, response, chain);
+			return;
+		}
+		AsyncContext async = request.startAsync(request, response);
+		async.setTimeout(this.settings.timeout().toMillis() + CONTAINER_TIMEOUT_MARGIN_MILLIS);
+		async.addListener(new AbandonedWait(reached));
+		reached.whenComplete((caughtUp, failure) -> {
+			if (failure instanceof CancellationException) {
+				notifyListeners(WaitOutcome.ABANDONED, start);
+				return;
+			}
+			WaitOutcome outcome = Boolean.TRUE.equals(caughtUp) ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
+			notifyListeners(outcome, start);
+			request.setAttribute(OUTCOME_ATTRIBUTE, new Resumption(outcome, txid));
+			try {
+				async.dispatch();
+			}
+			catch (IllegalStateException ex) {
+				logger.debug("A request that waited for TXID {} had already ended", Position.toHex(txid), ex);
+			}
+		});
+	}
+
+	private void resume(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		TxidCookieResponse wrapped = WebUtils.getNativeResponse(response, TxidCookieResponse.class);
+		Object resumption = request.getAttribute(OUTCOME_ATTRIBUTE);
+		if (!(resumption instanceof Resumption resumed) || wrapped == null) {
+			// another async dispatch (a DeferredResult, a Callable) of a request that did not wait
+			chain.doFilter(request, response);
+			if (wrapped != null && !request.isAsyncStarted()) {
+				wrapped.beforeCommit();
+			}
+			return;
+		}
+		request.removeAttribute(OUTCOME_ATTRIBUTE);
+		continueAfter(resumed.outcome(), resumed.txid(), request, wrapped, chain);
+	}
+
+	private void continueAfter(WaitOutcome outcome, long txid, HttpServletRequest request,
+			TxidCookieResponse response, FilterChain chain) throws IOException, ServletException {
+		if (outcome == WaitOutcome.CAUGHT_UP) {
+			proceed(request, response, chain);
+			return;
+		}
+		NodeState state = this.node.state();
+		if (state.isPrimary()) {
+			// promoted while the request waited: the primary answers it itself
+			proceed(request, response, chain);
+			return;
+		}
+		// honoured once: a TXID this node could not reach in time costs the timeout only once
+		deleteCookie(request, response);
+		if (this.settings.onTimeout() == TimeoutAction.REPLAY && this.router != null) {
+			this.router.route(request, response, state);
+			return;
+		}
+		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.GATEWAY_TIMEOUT,
+				"Replica behind your last write",
+				"This replica has not reached the transaction of your last write (TXID " + Position.toHex(txid)
+						+ "; it is at " + this.node.currentPosition().txidHex() + ") within litefs.consistency.timeout ("
+						+ this.settings.timeout() + "). Retry the request.");
+		problem.setProperty("node", state.hostname());
+		problem.setProperty("txid", Position.toHex(txid));
+		ProblemResponses.write(response, problem, null);
+	}
+
+	private void proceed(HttpServletRequest request, TxidCookieResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		chain.doFilter(request, response);
+		if (!request.isAsyncStarted()) {
+			response.beforeCommit();
+		}
+	}
+
+	private void deleteCookie(HttpServletRequest request, HttpServletResponse response) {
+		response.addHeader(HttpHeaders.SET_COOKIE, TxidCookie.delete(isSecure(request)));
+	}
+
+	private boolean isSecure(HttpServletRequest request) {
+		return this.settings.cookieSecure() || request.isSecure();
+	}
+
+	private void notifyListeners(WaitOutcome outcome, long start) {
+		Duration waited = Duration.ofNanos(System.nanoTime() - start);
+		for (ConsistencyListener listener : this.listeners) {
+			listener.waited(outcome, waited);
+		}
+	}
+
+	/**
+	 * The settings of the cookie and of waiting.
+	 *
+	 * @param timeout the longest a replica holds a request
+	 * @param onTimeout what it does then
+	 * @param cookieMaxAge the cookie's {@code Max-Age}
+	 * @param cookieSecure whether the cookie is {@code Secure} on plain HTTP too
+	 * @param exclude paths the cookie is neither set nor honoured on
+	 */
+	public record Settings(Duration timeout, TimeoutAction onTimeout, Duration cookieMaxAge, boolean cookieSecure,
+			RequestPathPatterns exclude) {
+	}
+
+	private record Resumption(WaitOutcome outcome, long txid) {
+	}
+
+	/** Stops waiting when the client goes away or the container gives up. */
+	private static final class AbandonedWait implements AsyncListener {
+
+		private final CompletableFuture<Boolean> reached;
+
+		AbandonedWait(CompletableFuture<Boolean> reached) {
+			this.reached = reached;
+		}
+
+		@Override
+		public void onTimeout(AsyncEvent event) throws IOException {
+			this.reached.cancel(false);
+			if (event.getSuppliedRequest() instanceof HttpServletRequest request
+					&& event.getSuppliedResponse() instanceof HttpServletResponse response && !response.isCommitted()) {
+				ProblemResponses.write(response, ProblemResponses.problem(request, HttpStatus.GATEWAY_TIMEOUT,
+						"Replica behind your last write", "The wait for this replica to catch up did not end."), null);
+			}
+			event.getAsyncContext().complete();
+		}
+
+		@Override
+		public void onError(AsyncEvent event) {
+			this.reached.cancel(false);
+		}
+
+		@Override
+		public void onComplete(AsyncEvent event) {
+			this.reached.cancel(false);
+		}
+
+		@Override
+		public void onStartAsync(AsyncEvent event) {
+		}
+
+	}
+
+}

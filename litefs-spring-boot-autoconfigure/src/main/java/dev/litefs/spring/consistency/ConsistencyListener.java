@@ -1,0 +1,20 @@
+package dev.litefs.spring.consistency;
+
+import java.time.Duration;
+
+/**
+ * Told of every wait a replica made for a client's {@code __txid}, e.g. to time them.
+ * Any number of beans of this type may exist; they are called on the watcher's or the
+ * request's thread and must return quickly.
+ */
+@FunctionalInterface
+public interface ConsistencyListener {
+
+	/**
+	 * Called once a wait ended.
+	 * @param outcome how it ended
+	 * @param waited how long the request waited
+	 */
+	void waited(WaitOutcome outcome, Duration waited);
+
+}

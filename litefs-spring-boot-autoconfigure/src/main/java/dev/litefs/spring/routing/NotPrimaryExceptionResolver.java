@@ -1,0 +1,152 @@
+package dev.litefs.spring.routing;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.NodeState;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * Answers, by the routing strategy, a request during which a write was refused because
+ * this node is not the primary:
+ * <ul>
+ * <li>a {@link NotPrimaryException} (an {@link EnsurePrimary} service method called on
+ * a replica);</li>
+ * <li>the safety net: SQLite refusing a write on a replica, {@code SQLITE_READONLY}
+ * (code 8, rollback-journal mode) or {@code SQLITE_IOERR} (code 10, WAL mode), however
+ * wrapped (Spring's {@code DataAccessException}, the connection pool). It logs a
+ * warning naming the handler to annotate, once per handler. On the primary such an
+ * error is a real failure and is left to the application's error handling.</li>
+ * </ul>
+ * A response already committed cannot be changed and is left alone.
+ */
+public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
+
+	private static final int SQLITE_READONLY = 8;
+
+	private static final int SQLITE_IOERR = 10;
+
+	private static final int MAX_WARNED_HANDLERS = 1000;
+
+	private static final Logger logger = LoggerFactory.getLogger(NotPrimaryExceptionResolver.class);
+
+	private final LiteFsNode node;
+
+	private final PrimaryRouter router;
+
+	private final Set<String> warnedHandlers = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
+	/**
+	 * Creates the resolver.
+	 * @param node this node
+	 * @param router the router
+	 */
+	public NotPrimaryExceptionResolver(LiteFsNode node, PrimaryRouter router) {
+		this.node = node;
+		this.router = router;
+	}
+
+	@Override
+	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
+			@Nullable Object handler, Exception ex) {
+		boolean notPrimary = findCause(ex, NotPrimaryException.class) != null;
+		SQLException refusedWrite = notPrimary ? null : refusedWrite(ex);
+		if (!notPrimary && refusedWrite == null) {
+			return null;
+		}
+		// SQLite's word is fresher than the last reading of the mount
+		NodeState state = (refusedWrite != null) ? this.node.refresh() : this.node.state();
+		if (refusedWrite != null && state.isPrimary()) {
+			return null;
+		}
+		if (refusedWrite != null) {
+			warnOnce(request, handler, state, refusedWrite);
+		}
+		if (response.isCommitted()) {
+			logger.warn("{} {} needed the primary, but its response was already committed: it cannot be routed",
+					request.getMethod(), request.getRequestURI());
+			return null;
+		}
+		try {
+			response.reset();
+			this.router.route(request, response, state);
+		}
+		catch (IOException routingFailure) {
+			logger.warn("Routing {} {} to the primary failed", request.getMethod(), request.getRequestURI(),
+					routingFailure);
+		}
+		return new ModelAndView();
+	}
+
+	private void warnOnce(HttpServletRequest request, @Nullable Object handler, NodeState state,
+			SQLException refusedWrite) {
+		String name = (handler instanceof HandlerMethod method) ? method.getShortLogMessage()
+				: request.getMethod() + " " + request.getRequestURI();
+		if (this.warnedHandlers.size() < MAX_WARNED_HANDLERS && this.warnedHandlers.add(name)) {
+			logger.warn("A write reached SQLite on {} node {} in {} and was refused ({}). Annotate it with "
+					+ "@EnsurePrimary, or add its HTTP method to litefs.routing.methods; until then such requests "
+					+ "are sent to the primary only after failing here", state.role().id(), state.hostname(), name,
+					refusedWrite.getMessage());
+		}
+	}
+
+	private static @Nullable SQLException refusedWrite(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && isSqlite(sql)) {
+				int code = sql.getErrorCode() & 0xff;
+				if (code == SQLITE_READONLY || code == SQLITE_IOERR) {
+					return sql;
+				}
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	private static boolean isSqlite(SQLException ex) {
+		for (Class<?> type = ex.getClass(); type != null; type = type.getSuperclass()) {
+			if (type.getName().equals("org.sqlite.SQLiteException")) {
+				return true;
+			}
+		}
+		String message = ex.getMessage();
+		return message != null && message.startsWith("[SQLITE_");
+	}
+
+	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Before Spring MVC's own resolvers and the application's {@code @ExceptionHandler}s:
+	 * "not the primary" is not an application error.
+	 */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+}

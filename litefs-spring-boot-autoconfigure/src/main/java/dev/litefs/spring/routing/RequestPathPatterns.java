@@ -1,0 +1,90 @@
+package dev.litefs.spring.routing;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import org.springframework.web.util.pattern.PatternParseException;
+
+/**
+ * Spring path patterns ({@code /actuator/**}, {@code /api/{id}}) matched against the
+ * path of a request within the application (without the context path).
+ */
+public final class RequestPathPatterns {
+
+	private final List<PathPattern> patterns;
+
+	/**
+	 * Parses path patterns.
+	 * @param patterns the patterns
+	 * @throws IllegalArgumentException if one is not a valid pattern
+	 */
+	public RequestPathPatterns(List<String> patterns) {
+		this.patterns = patterns.stream().map(RequestPathPatterns::parse).toList();
+	}
+
+	/**
+	 * The patterns, as written.
+	 * @return the patterns
+	 */
+	public List<String> patterns() {
+		return this.patterns.stream().map(PathPattern::getPatternString).toList();
+	}
+
+	/**
+	 * What makes a pattern invalid.
+	 * @param pattern the pattern
+	 * @return the reason, or {@code null} when it is valid
+	 */
+	public static @Nullable String problem(String pattern) {
+		try {
+			parse(pattern);
+			return null;
+		}
+		catch (IllegalArgumentException ex) {
+			return ex.getMessage();
+		}
+	}
+
+	/**
+	 * Whether the request's path matches any pattern.
+	 * @param request the request
+	 * @return {@code true} when a pattern matches
+	 */
+	public boolean matches(HttpServletRequest request) {
+		if (this.patterns.isEmpty()) {
+			return false;
+		}
+		PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
+			.pathWithinApplication();
+		for (PathPattern pattern : this.patterns) {
+			if (pattern.matches(path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static PathPattern parse(String pattern) {
+		if (!pattern.startsWith("/")) {
+			throw new IllegalArgumentException("'" + pattern + "' is not a path pattern: it must start with '/'");
+		}
+		try {
+			return PathPatternParser.defaultInstance.parse(pattern);
+		}
+		catch (PatternParseException ex) {
+			throw new IllegalArgumentException("'" + pattern + "' is not a path pattern: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.patterns.toString();
+	}
+
+}

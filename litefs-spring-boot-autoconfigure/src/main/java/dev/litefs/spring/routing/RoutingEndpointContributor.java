@@ -1,0 +1,52 @@
+package dev.litefs.spring.routing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.litefs.spring.actuate.LiteFsEndpointContributor;
+
+/**
+ * The {@code routing} section of {@code /actuator/litefs}: the strategy in force and
+ * how it reaches the primary.
+ */
+public class RoutingEndpointContributor implements LiteFsEndpointContributor {
+
+	private final PrimaryRouter router;
+
+	private final PrimaryRoutingFilter filter;
+
+	/**
+	 * Creates the section.
+	 * @param router the router
+	 * @param filter the filter applying the {@code methods} rule
+	 */
+	public RoutingEndpointContributor(PrimaryRouter router, PrimaryRoutingFilter filter) {
+		this.router = router;
+		this.filter = filter;
+	}
+
+	@Override
+	public String name() {
+		return "routing";
+	}
+
+	@Override
+	public Object describe() {
+		Map<String, Object> section = new LinkedHashMap<>();
+		section.put("strategy", this.router.strategy().id());
+		section.put("methods", this.filter.methods());
+		section.put("exclude", this.filter.exclude().patterns());
+		section.put("retryAfterSeconds", this.router.retryAfter().toSeconds());
+		PrimaryForwarder forwarder = this.router.forwarder();
+		if (forwarder != null) {
+			section.put("forward", Map.of("urlTemplate", this.router.forwardUrl().toString(), "connectTimeoutMillis",
+					forwarder.connectTimeout().toMillis(), "responseTimeoutMillis",
+					forwarder.responseTimeout().toMillis(), "maxBodyBytes", forwarder.maxBodySize().toBytes()));
+		}
+		if (this.router.strategy() == RoutingStrategy.REDIRECT) {
+			section.put("redirect", Map.of("urlTemplate", this.router.redirectUrl().toString()));
+		}
+		return section;
+	}
+
+}

@@ -1,0 +1,318 @@
+package dev.litefs.spring.routing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The {@code forward} strategy between real servers: a primary and replicas on random
+ * ports in one JVM, each over its own fake LiteFS mount. The replicas' {@code .primary}
+ * names {@code localhost}, and their URL template the primary's port.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ForwardStrategyTests {
+
+	private static final JsonMapper json = new JsonMapper();
+
+	private TestNode primary;
+
+	private TestNode replica;
+
+	private TestNode impatientReplica;
+
+	private TestNode replicaOfReplica;
+
+	private TestNode replicaOfNobody;
+
+	@BeforeAll
+	void startNodes(@TempDir Path dir) throws IOException {
+		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a");
+		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
+				"litefs.routing.strategy=forward",
+				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port(),
+				"litefs.routing.forward.max-body-size=4KB", "litefs.consistency.timeout=300ms",
+				"litefs.routing.methods=PUT");
+		this.impatientReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("e"), "localhost"), "node-e",
+				"litefs.routing.strategy=forward", "litefs.routing.forward.response-timeout=1s",
+				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port());
+		// a replica that takes another replica for the primary
+		this.replicaOfReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("c"), "localhost"), "node-c",
+				"litefs.routing.strategy=forward",
+				"litefs.routing.forward.url-template=http://{primary}:" + this.replica.port());
+		this.replicaOfNobody = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("d"), "localhost"), "node-d",
+				"litefs.routing.strategy=forward", "litefs.routing.retry-after=2s",
+				"litefs.routing.forward.url-template=http://{primary}:" + closedPort());
+	}
+
+	@AfterAll
+	void stopNodes() {
+		for (TestNode node : new TestNode[] { this.replicaOfNobody, this.replicaOfReplica, this.impatientReplica,
+				this.replica, this.primary }) {
+			if (node != null) {
+				node.close();
+			}
+		}
+	}
+
+	@Test
+	void aPostToTheReplicaCreatesTheRowOnThePrimary() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.postJson("/posts", "{\"title\":\"forwarded\"}");
+		assertThat(response.statusCode()).isEqualTo(201);
+		// the primary's absolute Location names the replica the client called, as a reverse proxy does
+		assertThat(response.headers().firstValue("Location"))
+			.hasValue("http://localhost:" + this.replica.port() + "/posts/" + (rows + 1));
+		assertThat(response.headers().allValues("Set-Cookie")).contains("created=" + (rows + 1) + "; Path=/");
+		JsonNode body = json.readTree(response.body());
+		assertThat(body.get("node").asString()).isEqualTo("node-a");
+		assertThat(body.get("title").asString()).isEqualTo("forwarded");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		assertThat(this.replica.rows()).isZero();
+		assertThat(this.replica.calls().of("create")).isZero();
+	}
+
+	@Test
+	void everyHandlerOfAnAnnotatedClassRunsOnThePrimary() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.send(this.replica.request("/admin/touch")
+			.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		assertThat(this.replica.calls().of("admin")).isZero();
+	}
+
+	@Test
+	void aRequestMatchingTheMethodsRuleIsForwardedWithItsBody() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.send(this.replica.request("/posts/put")
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"title\":\"put\"}")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		assertThat(this.replica.calls().of("put")).isZero();
+	}
+
+	@Test
+	void headersAreForwardedButHopByHopOnesAndTheHostAreNot() {
+		HttpResponse<String> response = this.replica.send(this.replica.request("/echo?x=1")
+			.header("Content-Type", "text/plain")
+			.header("X-Custom", "kept")
+			.header("Cookie", "session=s1")
+			.header("Keep-Alive", "timeout=5")
+			.header("TE", "trailers")
+			.header("Trailer", "X-Checksum")
+			.header("X-Hop", "only for this hop")
+			.header("Upgrade-Insecure-Requests", "1")
+			.header("Via", "1.1 edge")
+			.POST(HttpRequest.BodyPublishers.ofString("payload")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode echo = json.readTree(response.body());
+		assertThat(echo.get("node").asString()).isEqualTo("node-a");
+		assertThat(echo.get("body").asString()).isEqualTo("payload");
+		assertThat(echo.get("x-custom").asString()).isEqualTo("kept");
+		assertThat(echo.get("cookie").asString()).isEqualTo("session=s1");
+		assertThat(echo.get("via").asString()).isEqualTo("1.1 edge");
+		assertThat(echo.get("litefs-forwarded-by").asString()).isEqualTo("node-b");
+		assertThat(echo.get("x-forwarded-host").asString()).isEqualTo("localhost:" + this.replica.port());
+		assertThat(echo.get("x-forwarded-proto").asString()).isEqualTo("http");
+		assertThat(echo.get("x-forwarded-for").asString()).isEqualTo("127.0.0.1");
+		assertThat(echo.get("host").asString()).isEqualTo("localhost:" + this.primary.port());
+		assertThat(echo.has("keep-alive")).isFalse();
+		assertThat(echo.has("te")).isFalse();
+		assertThat(echo.has("trailer")).isFalse();
+	}
+
+	@Test
+	void aFormPostIsForwardedWithItsParameters() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.send(this.replica.request("/forms?tag=q")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("title=caf%C3%A9+au+lait")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		assertThat(this.replica.calls().of("form")).isZero();
+	}
+
+	@Test
+	void aServiceMethodCalledAfterTheBodyWasReadIsStillForwarded() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.postJson("/posts/via-service", "{\"title\":\"from a service\"}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		// the controller ran on the replica until the service refused; the service never did
+		assertThat(this.replica.calls().of("via-service")).isPositive();
+		assertThat(this.replica.calls().of("service")).isZero();
+	}
+
+	@Test
+	void aWriteSqliteRefusedOnTheReplicaIsForwarded() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.postJson("/posts/unannotated", "{\"title\":\"forgotten\"}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+		assertThat(this.replica.rows()).isZero();
+	}
+
+	@Test
+	void aReadWaitingInVainForItsTxidIsForwardedToThePrimary() {
+		HttpResponse<String> response = this.replica.send(this.replica.request("/posts/1")
+			.header("Cookie", "__txid=7fffffffffffffff")
+			.GET());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(response.body()).get("node").asString()).isEqualTo("node-a");
+		// the replica gave up on the cookie, and the primary knows no node will ever reach it
+		assertThat(response.headers().allValues("Set-Cookie")).hasSize(2).allMatch((cookie) -> cookie.startsWith("__txid=;"));
+		assertThat(this.replica.calls().of("read")).isZero();
+	}
+
+	@Test
+	void readsAreServedByTheReplicaItself() {
+		HttpResponse<String> response = this.replica.get("/posts/count");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("0");
+	}
+
+	@Test
+	void aForwardedRequestReachingAnotherReplicaIsRefusedWithoutASecondHop() {
+		long rows = this.primary.rows();
+		int before = this.replica.calls().total();
+		HttpResponse<String> response = this.replicaOfReplica.postJson("/posts", "{\"title\":\"looping\"}");
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Forwarded to a node that is not the primary");
+		assertThat(problem.get("node").asString()).isEqualTo("node-b");
+		assertThat(this.primary.rows()).isEqualTo(rows);
+		assertThat(this.replica.calls().total()).isEqualTo(before);
+	}
+
+	@Test
+	void theRequestHeaderCannotChooseAnotherTarget() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replicaOfNobody.send(this.replicaOfNobody.request("/posts")
+			.header("Content-Type", "application/json")
+			.header("X-Forwarded-Host", "localhost:" + this.primary.port())
+			.header("Forwarded", "host=localhost:" + this.primary.port())
+			.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"redirected?\"}")));
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(this.primary.rows()).isEqualTo(rows);
+	}
+
+	@Test
+	void thePrimaryDownGives503WithRetryAfter() {
+		HttpResponse<String> response = this.replicaOfNobody.postJson("/posts", "{\"title\":\"lost?\"}");
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Primary unreachable");
+		assertThat(problem.get("primary").asString()).isEqualTo("localhost");
+		assertThat(this.replicaOfNobody.calls().of("create")).isZero();
+	}
+
+	@Test
+	void aSlowPrimaryGives504AndTheWriteIsNotSentTwice() throws InterruptedException {
+		int before = this.primary.calls().of("slow");
+		HttpResponse<String> response = this.impatientReplica.send(this.impatientReplica.request("/slow?millis=2500")
+			.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(response.statusCode()).isEqualTo(504);
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Primary did not answer in time");
+		assertThat(problem.get("detail").asString()).contains("it is not sent again");
+		Thread.sleep(3000);
+		assertThat(this.primary.calls().of("slow")).isEqualTo(before + 1);
+	}
+
+	@Test
+	void anAnswerStalledPastTheTimeoutIsCutShortNotPassedOnAsComplete() {
+		long start = System.nanoTime();
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.impatientReplica
+			.send(this.impatientReplica.request("/slow-body?millis=4000&start=true").POST(HttpRequest.BodyPublishers.noBody())));
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3500);
+	}
+
+	@Test
+	void anAnswerStalledPastTheTimeoutBeforeItsBodyGives504() {
+		HttpResponse<String> response = this.impatientReplica.send(this.impatientReplica.request("/slow-body?millis=4000&start=false")
+			.POST(HttpRequest.BodyPublishers.noBody()));
+		assertThat(response.statusCode()).isEqualTo(504);
+		assertThat(json.readTree(response.body()).get("title").asString()).isEqualTo("Primary did not answer in time");
+		assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
+	}
+
+	@Test
+	void anOversizedBodyGives413() {
+		long rows = this.primary.rows();
+		String title = "x".repeat(5000);
+		HttpResponse<String> sized = this.replica.postJson("/posts", "{\"title\":\"" + title + "\"}");
+		assertThat(sized.statusCode()).isEqualTo(413);
+		assertThat(json.readTree(sized.body()).get("detail").asString())
+			.contains("litefs.routing.forward.max-body-size (4096B)");
+		byte[] body = ("{\"title\":\"" + title + "\"}").getBytes();
+		HttpResponse<String> chunked = this.replica.send(this.replica.request("/posts")
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+		assertThat(chunked.statusCode()).isEqualTo(413);
+		HttpResponse<String> viaService = this.replica.postJson("/posts/via-service", "{\"title\":\"" + title + "\"}");
+		assertThat(viaService.statusCode()).isEqualTo(413);
+		assertThat(this.primary.rows()).isEqualTo(rows);
+	}
+
+	@Test
+	void twoHundredConcurrentPostsLandExactlyOnce() {
+		long rows = this.primary.rows();
+		List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			HttpRequest request = this.replica.request("/posts")
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"concurrent-" + i + "\"}"))
+				.build();
+			responses.add(TestNode.http().sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+		}
+		Set<String> created = new HashSet<>();
+		for (CompletableFuture<HttpResponse<String>> future : responses) {
+			HttpResponse<String> response = future.join();
+			assertThat(response.statusCode()).isEqualTo(201);
+			created.add(json.readTree(response.body()).get("title").asString());
+		}
+		assertThat(created).hasSize(200);
+		assertThat(this.primary.rows()).isEqualTo(rows + 200);
+		assertThat(this.primary.bean(org.springframework.jdbc.core.JdbcTemplate.class)
+			.queryForObject("select count(distinct title) from posts where title like 'concurrent-%'", Long.class))
+			.isEqualTo(200);
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

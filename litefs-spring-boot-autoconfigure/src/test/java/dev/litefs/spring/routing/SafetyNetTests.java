@@ -1,0 +1,82 @@
+package dev.litefs.spring.routing;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A write that reaches SQLite on a replica anyway, from a handler nobody annotated:
+ * SQLite refuses it, and the request gets the routing answer instead of a 500, with a
+ * warning naming the handler. On the primary the same error is a real error.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
+class SafetyNetTests {
+
+	private static final JsonMapper json = new JsonMapper();
+
+	private TestNode primary;
+
+	private TestNode replica;
+
+	@BeforeAll
+	void startNodes(@TempDir Path dir) {
+		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a");
+		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "node-a"), "node-b",
+				"litefs.routing.strategy=reject");
+	}
+
+	@AfterAll
+	void stopNodes() {
+		this.replica.close();
+		this.primary.close();
+	}
+
+	@Test
+	void sqliteReadOnlyOnAReplicaGetsTheRoutingAnswerAndAWarningNamingTheHandler(CapturedOutput output) {
+		HttpResponse<String> first = this.replica.postJson("/posts/unannotated", "{\"title\":\"forgotten\"}");
+		assertThat(first.statusCode()).isEqualTo(503);
+		assertThat(first.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json.readTree(first.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Not the primary");
+		assertThat(problem.get("primary").asString()).isEqualTo("node-a");
+		assertThat(this.replica.calls().of("unannotated")).isEqualTo(1);
+		assertThat(output.getOut()).contains("A write reached SQLite on replica node node-b in")
+			.contains("PostController#unannotated")
+			.contains("SQLITE_READONLY")
+			.contains("Annotate it with @EnsurePrimary");
+		HttpResponse<String> second = this.replica.postJson("/posts/unannotated", "{\"title\":\"again\"}");
+		assertThat(second.statusCode()).isEqualTo(503);
+		assertThat(output.getOut().split("PostController#unannotated", -1)).hasSize(2);
+	}
+
+	@Test
+	void sqliteIoErrorWrappedBySpringOnAReplicaGetsTheRoutingAnswer() {
+		HttpResponse<String> response = this.replica.postJson("/posts/io-error", "{}");
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(json.readTree(response.body()).get("primary").asString()).isEqualTo("node-a");
+	}
+
+	@Test
+	void sqliteIoErrorOnThePrimaryIsARealError() {
+		HttpResponse<String> response = this.primary.postJson("/posts/io-error", "{}");
+		assertThat(response.statusCode()).isEqualTo(500);
+		assertThat(response.body()).doesNotContain("Not the primary").doesNotContain("node-a");
+	}
+
+}

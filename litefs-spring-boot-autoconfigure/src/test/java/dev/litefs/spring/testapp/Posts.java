@@ -1,0 +1,51 @@
+package dev.litefs.spring.testapp;
+
+import java.util.Map;
+
+import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.routing.EnsurePrimary;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.SimpleJdbcInsert;
+import org.springframework.stereotype.Service;
+
+/**
+ * The posts table, and a service method that must run on the primary.
+ */
+@Service
+public class Posts {
+
+	private final JdbcTemplate jdbc;
+
+	private final SimpleJdbcInsert insert;
+
+	private final LiteFsNode node;
+
+	private final Calls calls;
+
+	Posts(JdbcTemplate jdbc, LiteFsNode node, Calls calls) {
+		this.jdbc = jdbc;
+		this.insert = new SimpleJdbcInsert(jdbc).withTableName("posts").usingGeneratedKeyColumns("id");
+		this.node = node;
+		this.calls = calls;
+	}
+
+	/** Inserts without any annotation: on a replica SQLite refuses it. */
+	long insert(String title) {
+		long id = this.insert.executeAndReturnKey(Map.of("title", title, "node", this.node.hostname())).longValue();
+		LiteFsWrites.committed(this.node);
+		return id;
+	}
+
+	/** Inserts from a service method that ensures the primary. */
+	@EnsurePrimary
+	public long create(String title) {
+		this.calls.ran("service");
+		return insert(title);
+	}
+
+	public long count() {
+		return this.jdbc.queryForObject("select count(*) from posts", Long.class);
+	}
+
+}
