@@ -167,14 +167,16 @@ final class Bench {
 		return properties;
 	}
 
-	/** The app with the starter on, on a fake mount, as this LiteFS hostname. */
+	/**
+	 * The app with the starter on, on a fake mount, as this LiteFS hostname. Its LiteFS
+	 * API stays the default, {@code http://localhost:20202}: a primary asks it, and
+	 * nothing listens there, as when LiteFS's API is down.
+	 */
 	static Map<String, String> withLiteFs(FakeLiteFsMount mount, String hostname) {
 		Map<String, String> properties = dataSource(mount.dir());
 		properties.put("litefs.mount-dir", mount.dir().toString());
 		properties.put("litefs.database", mount.database());
 		properties.put("litefs.hostname", hostname);
-		// no LiteFS API on a fake mount: without this a primary would ask localhost:20202 each poll
-		properties.put("litefs.api-url", "");
 		return properties;
 	}
 
