@@ -14,28 +14,29 @@ import java.time.Duration;
  * @param clientThreads the client threads of the per-request load
  * @param warmUp the per-request load each app gets before measuring
  * @param round the length of one measured per-request round
- * @param pairs how many pairs of rounds (or of start-ups, or of forwarding blocks) are
+ * @param pairs how many pairs of per-request rounds, or of forwarding blocks, are
  * compared
  * @param releaseRounds how many times N requests are released, for N = 1, 50, 300
  * @param cpuWindow how long the CPU is measured while requests wait
  * @param forwardWarmUp requests sent each way before the forwarding is measured
  * @param forwardBlock requests in one measured forwarding block
+ * @param startups how many times each variant of the app is started
  */
 record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIterationTime, int roleFlips,
 		int clientThreads, Duration warmUp, Duration round, int pairs, int[] releaseRounds, Duration cpuWindow,
-		int forwardWarmUp, int forwardBlock) {
+		int forwardWarmUp, int forwardBlock, int startups) {
 
 	/** The waiting requests per release, as the issue asks. */
 	static final int[] WAITING = { 1, 50, 300 };
 
 	static Settings full() {
 		return new Settings(3, 5, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(15), Duration.ofSeconds(10), 5,
-				new int[] { 30, 6, 3 }, Duration.ofSeconds(5), 300, 300);
+				new int[] { 30, 6, 3 }, Duration.ofSeconds(5), 8000, 1000, 7);
 	}
 
 	static Settings quick() {
 		return new Settings(1, 2, Duration.ofMillis(200), 2, 4, Duration.ofSeconds(2), Duration.ofSeconds(2), 2,
-				new int[] { 3, 2, 1 }, Duration.ofSeconds(1), 30, 30);
+				new int[] { 3, 2, 1 }, Duration.ofSeconds(1), 30, 30, 1);
 	}
 
 }

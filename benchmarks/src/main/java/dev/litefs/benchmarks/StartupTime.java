@@ -1,7 +1,8 @@
 package dev.litefs.benchmarks;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -9,9 +10,10 @@ import dev.litefs.spring.test.FakeLiteFsMount;
 
 /**
  * Part 5: from launching the sample app's JVM to its first {@code 200} from
- * {@code /actuator/health}, with the starter on (a primary's fake mount, so Flyway goes
- * through the starter's primary-only strategy) and with {@code litefs.enabled=false}
- * (Spring Boot's own Flyway), on the same migrated database and DataSource settings.
+ * {@code /actuator/health}, with the starter on a primary's fake mount (its Flyway
+ * strategy migrates, the node asks LiteFS's API), with {@code litefs.enabled=false}
+ * (Spring Boot's own Flyway), and, for comparison, with the starter on a replica's
+ * mount; on the same migrated database and DataSource settings, one JVM at a time.
  */
 final class StartupTime {
 
@@ -25,51 +27,87 @@ final class StartupTime {
 
 	Report run() {
 		Settings settings = this.bench.settings();
-		FakeLiteFsMount mount = FakeLiteFsMount.primary(this.bench.directoryWithDatabase("startup-enabled"));
-		Map<String, String> on = Bench.withLiteFs(mount, Bench.PRIMARY);
-		Path plain = this.bench.directoryWithDatabase("startup-disabled");
-		Map<String, String> off = Bench.withoutLiteFs(plain);
-		Latencies startOn = new Latencies();
-		Latencies startOff = new Latencies();
-		StringBuilder order = new StringBuilder();
-		for (int pair = 0; pair < settings.pairs(); pair++) {
-			if (pair % 2 == 0) {
-				startOn.add(startUp("startup-enabled-" + pair, on));
-				startOff.add(startUp("startup-disabled-" + pair, off));
-				order.append("A B ");
-			}
-			else {
-				startOff.add(startUp("startup-disabled-" + pair, off));
-				startOn.add(startUp("startup-enabled-" + pair, on));
-				order.append("B A ");
+		List<Variant> variants = List.of(
+				new Variant("starter on, primary", "startup-primary",
+						Bench.withLiteFs(FakeLiteFsMount.primary(this.bench.directoryWithDatabase("startup-primary")),
+								Bench.PRIMARY)),
+				new Variant("starter off", "startup-disabled",
+						Bench.withoutLiteFs(this.bench.directoryWithDatabase("startup-disabled"))),
+				new Variant("starter on, replica", "startup-replica",
+						Bench.withLiteFs(FakeLiteFsMount.replicaOf(this.bench.directoryWithDatabase("startup-replica"),
+								Bench.PRIMARY), Bench.REPLICA)));
+		List<String> order = new ArrayList<>();
+		for (int run = 0; run < settings.startups(); run++) {
+			// the order rotates, so that no variant always starts first or last
+			for (int i = 0; i < variants.size(); i++) {
+				Variant variant = variants.get((run + i) % variants.size());
+				variant.startUp(run);
+				order.add(variant.letter(variants));
 			}
 		}
-		long added = startOn.p50() - startOff.p50();
+		Variant on = variants.get(0);
+		Variant off = variants.get(1);
+		Variant replica = variants.get(2);
+		long added = on.wall.p50() - off.wall.p50();
 		Report report = new Report("5. Start-up: launch to the first healthy answer");
-		report.figure(String.format(Locale.ROOT, "start-up added by the starter (median of %d each)", settings.pairs()),
-				Format.nanos(startOn.p50()) + " − " + Format.nanos(startOff.p50()) + " = " + Format.difference(added),
+		report.figure(String.format(Locale.ROOT, "start-up added by the starter, primary (medians of %d)",
+				settings.startups()), Format.nanos(on.wall.p50()) + " − " + Format.nanos(off.wall.p50()) + " = "
+						+ Format.difference(added),
 				"≤ +" + Format.nanos(TARGET_NANOS), added <= TARGET_NANOS);
+		report.comparison("start-up added by the starter, replica", Format.nanos(replica.wall.p50()) + " − "
+				+ Format.nanos(off.wall.p50()) + " = " + Format.difference(replica.wall.p50() - off.wall.p50()));
+		report.comparison("CPU time until ready, starter on (primary) − off", Format.nanos(on.cpu.p50()) + " − "
+				+ Format.nanos(off.cpu.p50()) + " = " + Format.difference(on.cpu.p50() - off.cpu.p50()));
 		report.detail(String.format(Locale.ROOT,
 				"From `ProcessBuilder.start()` of `java %s -jar litefs-sample-app.jar` to the first `200` of "
-						+ "`/actuator/health`, polled every 5 ms; one JVM at a time, order %s(A = on). "
-						+ "On: a fake primary mount, so the starter's Flyway strategy checks the migrations "
-						+ "(nothing to apply); off: Spring Boot's Flyway does the same. Both on a copy of the "
-						+ "migrated database, with the same DataSource settings.",
-				String.join(" ", Bench.JVM_FLAGS), order));
+						+ "`/actuator/health`, polled every 5 ms, and the JVM's CPU time (utime + stime) at that "
+						+ "moment; one JVM at a time, %d runs of each in the order %s (A = on, primary; B = off; "
+						+ "C = on, replica). On a primary the starter's Flyway strategy runs Flyway (nothing to apply) "
+						+ "and the node asks LiteFS's API (`http://localhost:20202`, where nothing listens here); off, "
+						+ "Spring Boot's Flyway does the same; a replica checks the schema, read-only, and asks no API. "
+						+ "Each on a copy of the migrated database, with the same DataSource settings.",
+				String.join(" ", Bench.JVM_FLAGS), settings.startups(), String.join(" ", order)));
 		report.detail("");
-		report.detail("| | min | median | max |");
-		report.detail("| --- | ---: | ---: | ---: |");
-		report.detail(String.format(Locale.ROOT, "| starter on | %s | %s | %s |", Format.nanos(startOn.min()),
-				Format.nanos(startOn.p50()), Format.nanos(startOn.max())));
-		report.detail(String.format(Locale.ROOT, "| starter off | %s | %s | %s |", Format.nanos(startOff.min()),
-				Format.nanos(startOff.p50()), Format.nanos(startOff.max())));
+		report.detail("| | to ready: min | median | max | CPU time until ready: median |");
+		report.detail("| --- | ---: | ---: | ---: | ---: |");
+		for (Variant variant : variants) {
+			report.detail(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", variant.name,
+					Format.nanos(variant.wall.min()), Format.nanos(variant.wall.p50()), Format.nanos(variant.wall.max()),
+					Format.nanos(variant.cpu.p50())));
+		}
 		return report;
 	}
 
-	private Duration startUp(String name, Map<String, String> properties) {
-		try (SampleApp app = this.bench.launch(name, properties)) {
-			return app.awaitReady(Bench.START_TIMEOUT);
+	/** One way of starting the app, and what its start-ups measured. */
+	private final class Variant {
+
+		private final String name;
+
+		private final String logName;
+
+		private final Map<String, String> properties;
+
+		private final Latencies wall = new Latencies();
+
+		private final Latencies cpu = new Latencies();
+
+		Variant(String name, String logName, Map<String, String> properties) {
+			this.name = name;
+			this.logName = logName;
+			this.properties = properties;
 		}
+
+		void startUp(int run) {
+			try (SampleApp app = StartupTime.this.bench.launch(this.logName + "-" + run, this.properties)) {
+				this.wall.add(app.awaitReady(Bench.START_TIMEOUT));
+				this.cpu.add(app.cpuTime());
+			}
+		}
+
+		String letter(List<Variant> variants) {
+			return String.valueOf((char) ('A' + variants.indexOf(this)));
+		}
+
 	}
 
 }
