@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 import dev.litefs.spring.node.Position;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -45,28 +47,30 @@ final class RequestOverhead {
 			HttpLoad load = new HttpLoad(this.bench.client(), settings.clientThreads());
 			load.run(() -> onEnabled, 200, settings.warmUp());
 			load.run(() -> onDisabled, 200, settings.warmUp());
-			List<HttpLoad.Result> on = new ArrayList<>();
-			List<HttpLoad.Result> off = new ArrayList<>();
+			List<Round> on = new ArrayList<>();
+			List<Round> off = new ArrayList<>();
 			for (int pair = 0; pair < settings.pairs(); pair++) {
 				// A B, then B A: a drift of the machine over the run weighs on both alike
 				if (pair % 2 == 0) {
-					on.add(load.run(() -> onEnabled, 200, settings.round()));
-					off.add(load.run(() -> onDisabled, 200, settings.round()));
+					on.add(Round.of(enabled, load, onEnabled, settings));
+					off.add(Round.of(disabled, load, onDisabled, settings));
 				}
 				else {
-					off.add(load.run(() -> onDisabled, 200, settings.round()));
-					on.add(load.run(() -> onEnabled, 200, settings.round()));
+					off.add(Round.of(disabled, load, onDisabled, settings));
+					on.add(Round.of(enabled, load, onEnabled, settings));
 				}
 			}
 			return report(settings, on, off);
 		}
 	}
 
-	private Report report(Settings settings, List<HttpLoad.Result> on, List<HttpLoad.Result> off) {
+	private Report report(Settings settings, List<Round> on, List<Round> off) {
 		Report report = new Report("2. Per-request overhead: the starter on vs `litefs.enabled=false`");
-		double rateOn = medianRate(on);
-		double rateOff = medianRate(off);
+		double rateOn = median(on, Round::requestsPerSecond);
+		double rateOff = median(off, Round::requestsPerSecond);
 		double ratio = rateOn / rateOff;
+		double cpuOn = median(on, Round::cpuPerRequest);
+		double cpuOff = median(off, Round::cpuPerRequest);
 		Latencies latenciesOn = merged(on);
 		Latencies latenciesOff = merged(off);
 		report.figure("requests/s, starter on ÷ off (median of the rounds)", Format.perSecond(rateOn) + " ÷ "
@@ -75,33 +79,39 @@ final class RequestOverhead {
 				+ Format.nanos(latenciesOn.p99()));
 		report.comparison("latency p50 / p99, starter off", Format.nanos(latenciesOff.p50()) + " / "
 				+ Format.nanos(latenciesOff.p99()));
+		report.comparison("app's CPU time per request, on − off (median of the rounds)", Format.nanos(cpuOn) + " − "
+				+ Format.nanos(cpuOff) + " = " + Format.difference(cpuOn - cpuOff));
 		report.detail(String.format(Locale.ROOT,
 				"`GET /api/posts/{id}` (one row by primary key, as JSON) with cookie `__txid=%s` (the replica's own TXID: "
 						+ "caught up), %d client threads in a closed loop, %s of warm-up per app, then %d pairs of %s "
 						+ "rounds, in the order A B, B A, ... (A = on). Both JVMs run side by side, idle when not loaded. "
 						+ "Same DataSource in both: `spring.datasource.url` to the app's own copy of the database, "
 						+ "`hikari.maximum-pool-size=4`, `busy_timeout=5000`, `foreign_keys=true` "
-						+ "(with LiteFS off there is no default DataSource).",
+						+ "(with LiteFS off there is no default DataSource). The client runs on the same cores: "
+						+ "requests/s is what the machine serves, client included; the app's CPU time per request "
+						+ "(utime + stime of its JVM over the round ÷ requests) is the server's part alone.",
 				Position.toHex(TXID), settings.clientThreads(), Format.duration(settings.warmUp()), settings.pairs(),
 				Format.duration(settings.round())));
 		report.detail("");
-		report.detail("| pair | on: req/s | on: p50 | on: p99 | off: req/s | off: p50 | off: p99 | on ÷ off |");
-		report.detail("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+		report.detail("| pair | on: req/s | p50 | p99 | CPU/req | off: req/s | p50 | p99 | CPU/req | on ÷ off |");
+		report.detail("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (int i = 0; i < on.size(); i++) {
-			HttpLoad.Result a = on.get(i);
-			HttpLoad.Result b = off.get(i);
-			report.detail(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s |", i + 1,
+			Round a = on.get(i);
+			Round b = off.get(i);
+			report.detail(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |", i + 1,
 					Format.perSecond(a.requestsPerSecond()), Format.nanos(a.latencies().p50()),
-					Format.nanos(a.latencies().p99()), Format.perSecond(b.requestsPerSecond()),
-					Format.nanos(b.latencies().p50()), Format.nanos(b.latencies().p99()),
+					Format.nanos(a.latencies().p99()), Format.nanos(a.cpuPerRequest()),
+					Format.perSecond(b.requestsPerSecond()), Format.nanos(b.latencies().p50()),
+					Format.nanos(b.latencies().p99()), Format.nanos(b.cpuPerRequest()),
 					Format.ratio(a.requestsPerSecond() / b.requestsPerSecond())));
 		}
-		report.detail(String.format(Locale.ROOT,
-				"| all | %s | %s | %s | %s | %s | %s | %s |", Format.perSecond(rateOn), Format.nanos(latenciesOn.p50()),
-				Format.nanos(latenciesOn.p99()), Format.perSecond(rateOff), Format.nanos(latenciesOff.p50()),
-				Format.nanos(latenciesOff.p99()), Format.ratio(ratio)));
+		report.detail(String.format(Locale.ROOT, "| all | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+				Format.perSecond(rateOn), Format.nanos(latenciesOn.p50()), Format.nanos(latenciesOn.p99()),
+				Format.nanos(cpuOn), Format.perSecond(rateOff), Format.nanos(latenciesOff.p50()),
+				Format.nanos(latenciesOff.p99()), Format.nanos(cpuOff), Format.ratio(ratio)));
 		report.detail("");
-		report.detail("Requests/s of \"all\" is the median of the rounds; latencies are over every request of the rounds.");
+		report.detail("Requests/s and CPU per request of \"all\" are medians of the rounds; latencies are over every "
+				+ "request of the rounds.");
 		return report;
 	}
 
@@ -129,16 +139,44 @@ final class RequestOverhead {
 		}
 	}
 
-	private static double medianRate(List<HttpLoad.Result> results) {
-		double[] rates = results.stream().mapToDouble(HttpLoad.Result::requestsPerSecond).sorted().toArray();
-		int middle = rates.length / 2;
-		return (rates.length % 2 == 1) ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
+	private static double median(List<Round> rounds, ToDoubleFunction<Round> value) {
+		double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
+		int middle = values.length / 2;
+		return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 	}
 
-	private static Latencies merged(List<HttpLoad.Result> results) {
+	private static Latencies merged(List<Round> rounds) {
 		Latencies all = new Latencies();
-		results.forEach((result) -> all.addAll(result.latencies()));
+		rounds.forEach((round) -> all.addAll(round.latencies()));
 		return all;
+	}
+
+	/**
+	 * One measured round of load on one app.
+	 *
+	 * @param load what the clients measured
+	 * @param cpu the CPU time the app's JVM used during the round
+	 */
+	private record Round(HttpLoad.Result load, Duration cpu) {
+
+		static Round of(SampleApp app, HttpLoad load, HttpRequest request, Settings settings) {
+			Duration before = app.cpuTime();
+			HttpLoad.Result result = load.run(() -> request, 200, settings.round());
+			return new Round(result, app.cpuTime().minus(before));
+		}
+
+		Latencies latencies() {
+			return this.load.latencies();
+		}
+
+		double requestsPerSecond() {
+			return this.load.requestsPerSecond();
+		}
+
+		double cpuPerRequest() {
+			return (double) this.cpu.toNanos() / this.load.latencies().count();
+		}
+
 	}
 
 }
