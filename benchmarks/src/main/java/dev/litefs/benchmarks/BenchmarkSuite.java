@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -123,11 +124,13 @@ public final class BenchmarkSuite {
 		lines.add("");
 		lines.add("| machine | |");
 		lines.add("| --- | --- |");
-		lines.add("| CPU | " + Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel() + " |");
+		lines.add("| CPU | " + Runtime.getRuntime().availableProcessors() + " cores, " + procValue("/proc/cpuinfo", "model name").orElse("model unknown") + " |");
 		lines.add("| JVM | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
 				+ " |");
 		lines.add("| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " |");
-		lines.add("| memory | " + memory() + " |");
+		lines.add("| memory | " + procValue("/proc/meminfo", "MemTotal")
+			.map((kibibytes) -> Long.parseLong(kibibytes.replaceAll("\\D", "")) / 1024 / 1024 + " GiB")
+			.orElse("unknown") + " |");
 		lines.add("| sample-app JVMs | `" + String.join(" ", Bench.JVM_FLAGS) + "` |");
 		lines.add("| fake mounts and their databases | in `" + mounts.getParent() + "` (" + fileSystem(mounts) + ") |");
 		machine.forEach((fact, value) -> lines.add("| " + fact + " | " + value + " |"));
@@ -161,31 +164,17 @@ public final class BenchmarkSuite {
 		}
 	}
 
-	private static String cpuModel() {
+	/** The value of the first line of a {@code /proc} file with this key, as in {@code model name : AMD EPYC}. */
+	private static Optional<String> procValue(String file, String key) {
 		try {
-			return Files.readAllLines(Path.of("/proc/cpuinfo"))
+			return Files.readAllLines(Path.of(file))
 				.stream()
-				.filter((line) -> line.startsWith("model name"))
+				.filter((line) -> line.startsWith(key))
 				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
-				.findFirst()
-				.orElse("model unknown");
+				.findFirst();
 		}
 		catch (IOException ex) {
-			return "model unknown";
-		}
-	}
-
-	private static String memory() {
-		try {
-			return Files.readAllLines(Path.of("/proc/meminfo"))
-				.stream()
-				.filter((line) -> line.startsWith("MemTotal:"))
-				.map((line) -> Long.parseLong(line.replaceAll("\\D", "")) / 1024 / 1024 + " GiB")
-				.findFirst()
-				.orElse("unknown");
-		}
-		catch (IOException ex) {
-			return "unknown";
+			return Optional.empty();
 		}
 	}
 
