@@ -124,7 +124,8 @@ public final class BenchmarkSuite {
 		lines.add("");
 		lines.add("| machine | |");
 		lines.add("| --- | --- |");
-		lines.add("| CPU | " + Runtime.getRuntime().availableProcessors() + " cores, " + procValue("/proc/cpuinfo", "model name").orElse("model unknown") + " |");
+		lines.add("| CPU | " + Runtime.getRuntime().availableProcessors() + " cores, "
+				+ procValue("/proc/cpuinfo", "model name").orElse("model unknown") + " |");
 		lines.add("| JVM | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
 				+ " |");
 		lines.add("| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " |");

@@ -161,7 +161,8 @@ final class ReleaseLatency {
 						+ "(and none answered), at a random moment of the next 20 ms the harness takes `System.nanoTime()` "
 						+ "and renames a new `<db>-pos`, "
 						+ "written beforehand beside the mount, over the replica's (one atomic rename, as LiteFS makes "
-						+ "the file change at once); each thread takes `System.nanoTime()` when its answer is complete. Release = answer − write. Rounds per N: %s.",
+						+ "the file change at once); each thread takes `System.nanoTime()` when its answer is complete. "
+						+ "Release = answer − write. Rounds per N: %s.",
 				Position.toHex(FIRST_TXID), rounds(settings)));
 		report.detail("");
 		report.detail("| N | samples | release p50 | p99 | max | same N, nothing to wait for: p50 | p99 | max |");
@@ -189,7 +190,8 @@ final class ReleaseLatency {
 				+ "released by the starter's `PositionWatcher` (one thread reading `<db>-pos` every poll interval for "
 				+ "all waiting requests, releasing each by completing its future; in the app, that completion "
 				+ "dispatches the request), or in which each waiting request is a thread reading `<db>-pos` on its "
-				+ "own every 1 ms (what LiteFS's proxy does for a `__txid` request) or every 30 ms (litefs-js). Release = the instant a wait ends; the harness writes the TXID as above. "
+				+ "own every 1 ms (what LiteFS's proxy does for a `__txid` request) or every 30 ms (litefs-js). "
+				+ "Release = the instant a wait ends; the harness writes the TXID as above. "
 				+ "Both JVMs' `System.nanoTime()` is Linux's `CLOCK_MONOTONIC`; the harness checks that the two agree.");
 		report.detail("");
 		report.detail("| mechanism | N | samples | release p50 | p99 | max | CPU while 300 wait (next; none waiting) |");
