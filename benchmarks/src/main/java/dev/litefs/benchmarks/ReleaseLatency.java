@@ -309,7 +309,7 @@ final class ReleaseLatency {
 			}
 		}
 
-		Release release(int n, Duration cpuWindow) {
+		Release release(int n, @Nullable Duration cpuWindow) {
 			long target = ++this.txid;
 			Batch batch = Batch.send(client(), read(target), n);
 			awaitWaiting(batch, n);
@@ -511,7 +511,7 @@ final class ReleaseLatency {
 			}
 		}
 
-		Release release(FakeLiteFsMount mount, long txid, int n, Duration cpuWindow) {
+		Release release(FakeLiteFsMount mount, long txid, int n, @Nullable Duration cpuWindow) {
 			this.commands.println("wait " + n + " " + txid);
 			long waitingSince = Long.parseLong(expect("waiting")[1]);
 			long lag = System.nanoTime() - waitingSince;
