@@ -3,9 +3,13 @@ package dev.litefs.benchmarks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The CPU time a process has used, from Linux's {@code /proc/<pid>/stat}: user time
@@ -27,6 +31,30 @@ final class ProcessCpu {
 	 */
 	static Duration of(long pid) throws IOException {
 		return toDuration(parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))).ticks());
+	}
+
+	/**
+	 * The CPU time the threads of a live process have used so far, by thread name (the
+	 * first 15 characters, as Linux keeps them), numbered threads of a pool together:
+	 * {@code waiter-7} and {@code waiter-12} count as {@code waiter-*}.
+	 * @param pid the process ID
+	 * @return clock ticks by thread name
+	 * @throws IOException if the process is gone
+	 */
+	static Map<String, Long> threads(long pid) throws IOException {
+		Map<String, Long> ticks = new TreeMap<>();
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+			for (Path task : tasks) {
+				try {
+					Stat stat = parse(Files.readString(task.resolve("stat")));
+					ticks.merge(stat.command().replaceFirst("\\d+$", "*"), stat.ticks(), Long::sum);
+				}
+				catch (NoSuchFileException ex) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		return ticks;
 	}
 
 	static Duration toDuration(long ticks) {

@@ -76,7 +76,7 @@ final class ReleaseLatency {
 		try (SampleApp app = this.bench.start("release", properties)) {
 			Replica replica = new Replica(app, mount, FIRST_TXID);
 			replica.warmUp();
-			double idle = cpuShares(app::cpuTime, settings.cpuWindow(), 1)[0];
+			CpuWindow idle = cpuWindows(app.pid(), settings.cpuWindow(), 1)[0];
 			for (int i = 0; i < Settings.WAITING.length; i++) {
 				int n = Settings.WAITING[i];
 				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
@@ -97,7 +97,20 @@ final class ReleaseLatency {
 		mechanisms.put("starter (`PositionWatcher`, 2 ms)", measure("watcher", Duration.ofMillis(2)));
 		mechanisms.put("LiteFS proxy (each request polls, 1 ms)", measure("polling", Duration.ofMillis(1)));
 		mechanisms.put("litefs-js (each request polls, 30 ms)", measure("polling", Duration.ofMillis(30)));
-		return report(released, served, cpu, mechanisms);
+		return report(released, served, cpu, mechanisms, wakeUpFloor(Duration.ofMillis(1)));
+	}
+
+	/**
+	 * What waking one thread up at this interval, and doing nothing else, costs a JVM on
+	 * this machine: the floor under any poll at that interval.
+	 */
+	private CpuWindow[] wakeUpFloor(Duration interval) {
+		String name = "waking-" + interval.toMillis() + "ms";
+		FakeLiteFsMount unused = FakeLiteFsMount.replicaOf(this.bench.directory(name), Bench.PRIMARY);
+		try (Waiters ticker = Waiters.launch(this.bench, "ticker", unused, interval, name)) {
+			ticker.expect("ticking");
+			return cpuWindows(ticker.pid(), this.bench.settings().cpuWindow(), 2);
+		}
 	}
 
 	/** The release mechanism alone, in a child JVM: the design given, polling at this interval. */
@@ -113,7 +126,7 @@ final class ReleaseLatency {
 				int n = Settings.WAITING[i];
 				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
 					boolean measureCpu = n == TARGET_WAITING && round == 0;
-					double idle = measureCpu ? cpuShares(waiters::cpuTime, settings.cpuWindow(), 1)[0] : Double.NaN;
+					CpuWindow idle = measureCpu ? cpuWindows(waiters.pid(), settings.cpuWindow(), 1)[0] : null;
 					Release release = waiters.release(mount, ++txid, n, measureCpu ? settings.cpuWindow() : null);
 					released.computeIfAbsent(n, (key) -> new Latencies()).addAll(release.latencies());
 					if (measureCpu) {
@@ -126,7 +139,7 @@ final class ReleaseLatency {
 	}
 
 	private Report report(Map<Integer, Latencies> released, Map<Integer, Latencies> served, Cpu cpu,
-			Map<String, Mechanism> mechanisms) {
+			Map<String, Mechanism> mechanisms, CpuWindow[] floor) {
 		Settings settings = this.bench.settings();
 		Report report = new Report("3. Read-your-writes: releasing requests that wait for a TXID");
 		Latencies target = released.get(TARGET_WAITING);
@@ -143,7 +156,7 @@ final class ReleaseLatency {
 				percentiles(served.get(TARGET_WAITING)));
 		report.figure("CPU of the replica's JVM during a " + Format.duration(settings.cpuWindow())
 				+ " wait of 300 requests (the next " + Format.duration(settings.cpuWindow()) + "; none waiting)",
-				cpu.describe(), "≤ " + Format.percent(CPU_TARGET) + " of a core", cpu.first() <= CPU_TARGET);
+				cpu.describe(), "≤ " + Format.percent(CPU_TARGET) + " of a core", cpu.first().share() <= CPU_TARGET);
 		Mechanism starter = mechanisms.values().iterator().next();
 		Latencies alone = starter.released().get(TARGET_WAITING);
 		report.figure("release mechanism alone (no HTTP), starter's default, p50 / p99, N = 300",
@@ -154,6 +167,9 @@ final class ReleaseLatency {
 				"release mechanism alone, " + name + ", N = 300: p50 / p99 / max; CPU while 300 wait (the next "
 						+ Format.duration(settings.cpuWindow()) + "; none waiting)",
 				percentiles(result.released().get(TARGET_WAITING)) + "; " + result.cpu().describe()));
+		report.comparison("a JVM whose one thread only wakes up every 1 ms (this machine's floor under a 1 ms poll), "
+				+ "CPU over " + Format.duration(settings.cpuWindow()) + " (the next)",
+				Format.percent(floor[0].share()) + " (" + Format.percent(floor[1].share()) + ")");
 		report.detail(String.format(Locale.ROOT,
 				"A fake replica at TXID %s (`litefs.consistency.timeout=60s`, every other setting the default, so "
 						+ "`litefs.consistency.poll-interval=1ms`). N client threads each send `GET /api/posts/{id}` with "
@@ -182,9 +198,13 @@ final class ReleaseLatency {
 				"CPU: utime + stime of the replica's JVM from `/proc/<pid>/stat`, in shares of one core: over %s from "
 						+ "1 s after all %d requests were waiting, %s; over the next %s, %s (the code that watches "
 						+ "is compiled by then); over %s with none waiting, after the warm-up, %s.",
-				Format.duration(settings.cpuWindow()), TARGET_WAITING, Format.percent(cpu.first()),
-				Format.duration(settings.cpuWindow()), Format.percent(cpu.next()), Format.duration(settings.cpuWindow()),
-				Format.percent(cpu.idle())));
+				Format.duration(settings.cpuWindow()), TARGET_WAITING, Format.percent(cpu.first().share()),
+				Format.duration(settings.cpuWindow()), Format.percent(cpu.next().share()),
+				Format.duration(settings.cpuWindow()), Format.percent(cpu.idle().share())));
+		report.detail("");
+		report.detail("Its busiest threads (names as Linux keeps them, 15 characters): while 300 waited, "
+				+ cpu.first().threads() + "; over the next window, " + cpu.next().threads() + "; with none waiting, "
+				+ cpu.idle().threads() + ".");
 		report.detail("");
 		report.detail("The release mechanism alone, without HTTP: a child JVM (same flags) in which N waits are "
 				+ "released by the starter's `PositionWatcher` (one thread reading `<db>-pos` every poll interval for "
@@ -204,6 +224,15 @@ final class ReleaseLatency {
 						(n == TARGET_WAITING) ? result.cpu().describe() : ""));
 			}
 		});
+		report.detail("");
+		report.detail("Their busiest threads while 300 waited, over the first window; the next:");
+		report.detail("");
+		mechanisms.forEach((name, result) -> report.detail("- " + name + ": " + result.cpu().first().threads()
+				+ "; " + result.cpu().next().threads()));
+		report.detail(String.format(Locale.ROOT,
+				"- for comparison, a JVM whose one thread only wakes up every 1 ms and does nothing: %s, %s; %s, %s",
+				Format.percent(floor[0].share()), floor[0].threads(), Format.percent(floor[1].share()),
+				floor[1].threads()));
 		return report;
 	}
 
@@ -248,27 +277,35 @@ final class ReleaseLatency {
 	}
 
 	/**
-	 * The shares of one core a process used over consecutive windows, the first one
-	 * starting after a second's settling.
-	 * @param clock the process's CPU time
+	 * The CPU a process used over consecutive windows, the first one starting after a
+	 * second's settling.
+	 * @param pid the process
 	 * @param window the length of each window
 	 * @param windows how many windows
-	 * @return each window's share
+	 * @return each window's CPU
 	 */
-	private static double[] cpuShares(CpuClock clock, Duration window, int windows) {
+	private static CpuWindow[] cpuWindows(long pid, Duration window, int windows) {
 		sleep(Duration.ofSeconds(1));
-		double[] shares = new double[windows];
-		Duration before = clock.cpuTime();
-		long start = System.nanoTime();
-		for (int i = 0; i < windows; i++) {
-			sleep(window);
-			Duration after = clock.cpuTime();
-			long end = System.nanoTime();
-			shares[i] = (double) after.minus(before).toNanos() / (end - start);
-			before = after;
-			start = end;
+		CpuWindow[] measured = new CpuWindow[windows];
+		try {
+			Duration before = ProcessCpu.of(pid);
+			Map<String, Long> threadsBefore = ProcessCpu.threads(pid);
+			long start = System.nanoTime();
+			for (int i = 0; i < windows; i++) {
+				sleep(window);
+				Duration after = ProcessCpu.of(pid);
+				Map<String, Long> threadsAfter = ProcessCpu.threads(pid);
+				long end = System.nanoTime();
+				measured[i] = CpuWindow.between(after.minus(before), threadsBefore, threadsAfter, end - start);
+				before = after;
+				threadsBefore = threadsAfter;
+				start = end;
+			}
 		}
-		return shares;
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read the CPU time of process " + pid, ex);
+		}
+		return measured;
 	}
 
 	private static void sleep(Duration duration) {
@@ -313,7 +350,7 @@ final class ReleaseLatency {
 			long target = ++this.txid;
 			Batch batch = Batch.send(client(), read(target), n);
 			awaitWaiting(batch, n);
-			double[] cpu = (cpuWindow != null) ? cpuShares(this.app::cpuTime, cpuWindow, 2) : null;
+			CpuWindow[] cpu = (cpuWindow != null) ? cpuWindows(this.app.pid(), cpuWindow, 2) : null;
 			if (batch.answered() > 0) {
 				throw new IllegalStateException(batch.answered() + " of " + n + " requests did not wait for TXID "
 						+ Position.toHex(target));
@@ -519,7 +556,7 @@ final class ReleaseLatency {
 				throw new IllegalStateException("The child JVM's System.nanoTime() does not agree with this one's ("
 						+ lag + " ns apart): release instants cannot be compared");
 			}
-			double[] cpu = (cpuWindow != null) ? cpuShares(this::cpuTime, cpuWindow, 2) : null;
+			CpuWindow[] cpu = (cpuWindow != null) ? cpuWindows(this.process.pid(), cpuWindow, 2) : null;
 			long written = publish(mount, txid);
 			String[] released = expect("released");
 			Latencies latencies = new Latencies();
@@ -533,16 +570,11 @@ final class ReleaseLatency {
 			return new Release(latencies, cpu);
 		}
 
-		Duration cpuTime() {
-			try {
-				return ProcessCpu.of(this.process.pid());
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
+		long pid() {
+			return this.process.pid();
 		}
 
-		private String[] expect(String word) {
+		String[] expect(String word) {
 			try {
 				String line = this.answers.readLine();
 				if (line == null || !line.startsWith(word + " ")) {
@@ -571,21 +603,14 @@ final class ReleaseLatency {
 
 	}
 
-	@FunctionalInterface
-	private interface CpuClock {
-
-		Duration cpuTime();
-
-	}
-
 	/**
 	 * One release of N waiting requests.
 	 *
 	 * @param latencies each request's release − write
-	 * @param cpu the shares of a core the process used in two consecutive windows while
-	 * they waited, or {@code null} when not measured
+	 * @param cpu the CPU the process used in two consecutive windows while they waited,
+	 * or {@code null} when not measured
 	 */
-	private record Release(Latencies latencies, double @Nullable [] cpu) {
+	private record Release(Latencies latencies, CpuWindow @Nullable [] cpu) {
 
 	}
 
@@ -600,17 +625,58 @@ final class ReleaseLatency {
 	}
 
 	/**
-	 * The share of one core a JVM used: over a window while 300 requests waited, over
-	 * the next window, and over a window with none waiting.
+	 * The CPU a JVM used: over a window while 300 requests waited, over the next window,
+	 * and over a window with none waiting.
 	 *
 	 * @param idle with none waiting
 	 * @param first while 300 waited, from a second after they all did
 	 * @param next over the window after that
 	 */
-	private record Cpu(double idle, double first, double next) {
+	private record Cpu(CpuWindow idle, CpuWindow first, CpuWindow next) {
 
 		String describe() {
-			return Format.percent(this.first) + " (" + Format.percent(this.next) + "; " + Format.percent(this.idle) + ")";
+			return Format.percent(this.first.share()) + " (" + Format.percent(this.next.share()) + "; "
+					+ Format.percent(this.idle.share()) + ")";
+		}
+
+	}
+
+	/**
+	 * The CPU a process used over a window: its share of one core, and the threads that
+	 * used the most.
+	 *
+	 * @param share the share of one core
+	 * @param busiest the busiest threads' names and shares, the busiest first
+	 */
+	private record CpuWindow(double share, Map<String, Double> busiest) {
+
+		/**
+		 * The CPU of a window.
+		 * @param used the process's CPU time over the window, exited threads included
+		 * @param before each live thread's ticks at the start
+		 * @param after each live thread's ticks at the end
+		 * @param wallNanos the window's length
+		 * @return the window
+		 */
+		static CpuWindow between(Duration used, Map<String, Long> before, Map<String, Long> after, long wallNanos) {
+			Map<String, Double> busiest = new LinkedHashMap<>();
+			after.entrySet()
+				.stream()
+				.map((thread) -> Map.entry(thread.getKey(), (double) ProcessCpu
+					.toDuration(thread.getValue() - before.getOrDefault(thread.getKey(), 0L))
+					.toNanos() / wallNanos))
+				.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+				.limit(4)
+				.filter((thread) -> thread.getValue() >= 0.002)
+				.forEach((thread) -> busiest.put(thread.getKey(), thread.getValue()));
+			return new CpuWindow((double) used.toNanos() / wallNanos, busiest);
+		}
+
+		/** The busiest threads, e.g. {@code `litefs-position` 4.0 %, `C2 CompilerThre` 2.1 %}. */
+		String threads() {
+			List<String> threads = new ArrayList<>();
+			this.busiest.forEach((thread, share) -> threads.add("`" + thread + "` " + Format.percent(share)));
+			return threads.isEmpty() ? "none above 0.2 %" : String.join(", ", threads);
 		}
 
 	}

@@ -30,7 +30,7 @@ record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIteratio
 	static final int[] WAITING = { 1, 50, 300 };
 
 	static Settings full() {
-		return new Settings(3, 5, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(15), Duration.ofSeconds(10), 5,
+		return new Settings(3, 5, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), 5,
 				new int[] { 30, 6, 3 }, Duration.ofSeconds(5), 8000, 1000, 7);
 	}
 

@@ -22,7 +22,10 @@ import dev.litefs.spring.node.Position;
  * <li>{@code watcher}: the starter's {@link PositionWatcher}, one thread reading the
  * file every poll interval for all waiting requests;</li>
  * <li>{@code polling}: every waiting request reads the file on its own thread every poll
- * interval, as LiteFS's proxy (1 ms) and litefs-js (30 ms) do.</li>
+ * interval, as LiteFS's proxy (1 ms) and litefs-js (30 ms) do;</li>
+ * <li>{@code ticker}: no requests, one thread that only wakes up every poll interval, the
+ * floor under any poll at that interval on this machine (answers {@code ticking} once it
+ * runs).</li>
  * </ul>
  * Driven through standard input: {@code wait <n> <txid>} answers
  * {@code waiting <nanoTime>} once all n wait, then {@code released <nanoTime> ...}, the
@@ -39,8 +42,8 @@ public final class WaitingRequests {
 
 	/**
 	 * Runs the waiting requests.
-	 * @param args {@code watcher} or {@code polling}, the mount directory, the database
-	 * name, the poll interval in nanoseconds
+	 * @param args {@code watcher}, {@code polling} or {@code ticker}, the mount directory,
+	 * the database name, the poll interval in nanoseconds
 	 * @throws Exception if reading commands fails
 	 */
 	public static void main(String[] args) throws Exception {
@@ -51,6 +54,16 @@ public final class WaitingRequests {
 				? new PositionWatcher(new LiteFsNode(mount, "waiting", null, Duration.ofSeconds(1), (event) -> {
 				}), Duration.ofNanos(interval)) : null;
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
+		if (args[0].equals("ticker")) {
+			Thread ticker = new Thread(() -> {
+				while (true) {
+					LockSupport.parkNanos(interval);
+				}
+			}, "ticker");
+			ticker.setDaemon(true);
+			ticker.start();
+			out.println("ticking " + System.nanoTime());
+		}
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
 		for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
 			String[] command = line.split(" ");

@@ -2,6 +2,9 @@ package dev.litefs.benchmarks;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +56,39 @@ class ProcessCpuTests {
 		assertThat(spin).isPositive();
 		assertThat(ProcessCpu.of(pid)).isGreaterThan(before);
 		assertThat(ProcessCpu.toDuration(ProcessCpu.TICKS_PER_SECOND)).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void readsTheThreadsOfThisProcessByNameAPoolTogether() throws Exception {
+		AtomicBoolean stop = new AtomicBoolean();
+		Thread spinning = new Thread(() -> {
+			while (!stop.get()) {
+				Thread.onSpinWait();
+			}
+		}, "cpu-test-spin");
+		Runnable sleep = () -> {
+			while (!stop.get()) {
+				LockSupport.parkNanos(10_000_000);
+			}
+		};
+		Thread sleeping1 = new Thread(sleep, "cpu-test-nap-1");
+		Thread sleeping2 = new Thread(sleep, "cpu-test-nap-2");
+		spinning.start();
+		sleeping1.start();
+		sleeping2.start();
+		try {
+			Thread.sleep(300);
+			Map<String, Long> threads = ProcessCpu.threads(ProcessHandle.current().pid());
+
+			assertThat(threads).containsKey("cpu-test-nap-*").doesNotContainKey("cpu-test-nap-1");
+			assertThat(threads.get("cpu-test-spin")).isGreaterThan(threads.get("cpu-test-nap-*"));
+		}
+		finally {
+			stop.set(true);
+			spinning.join();
+			sleeping1.join();
+			sleeping2.join();
+		}
 	}
 
 }
