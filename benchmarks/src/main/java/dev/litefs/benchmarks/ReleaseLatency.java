@@ -19,10 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.litefs.spring.node.LiteFsMount;
@@ -51,8 +49,6 @@ final class ReleaseLatency {
 
 	private static final long FIRST_TXID = 0x100;
 
-	private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(60);
-
 	/** The new TXID is written at a random moment of this span once the requests wait. */
 	private static final Duration PUBLISH_JITTER = Duration.ofMillis(20);
 
@@ -76,7 +72,7 @@ final class ReleaseLatency {
 		try (SampleApp app = this.bench.start("release", properties)) {
 			Replica replica = new Replica(app, mount, FIRST_TXID);
 			replica.warmUp();
-			CpuWindow idle = cpuWindows(app.pid(), settings.cpuWindow(), 1)[0];
+			CpuWindow idle = CpuWindow.measure(app.pid(), settings.cpuWindow(), 1)[0];
 			for (int i = 0; i < Settings.WAITING.length; i++) {
 				int n = Settings.WAITING[i];
 				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
@@ -109,7 +105,7 @@ final class ReleaseLatency {
 		FakeLiteFsMount unused = FakeLiteFsMount.replicaOf(this.bench.directory(name), Bench.PRIMARY);
 		try (Waiters ticker = Waiters.launch(this.bench, "ticker", unused, interval, name)) {
 			ticker.expect("ticking");
-			return cpuWindows(ticker.pid(), this.bench.settings().cpuWindow(), 2);
+			return CpuWindow.measure(ticker.pid(), this.bench.settings().cpuWindow(), 2);
 		}
 	}
 
@@ -126,7 +122,7 @@ final class ReleaseLatency {
 				int n = Settings.WAITING[i];
 				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
 					boolean measureCpu = n == TARGET_WAITING && round == 0;
-					CpuWindow idle = measureCpu ? cpuWindows(waiters.pid(), settings.cpuWindow(), 1)[0] : null;
+					CpuWindow idle = measureCpu ? CpuWindow.measure(waiters.pid(), settings.cpuWindow(), 1)[0] : null;
 					Release release = waiters.release(mount, ++txid, n, measureCpu ? settings.cpuWindow() : null);
 					released.computeIfAbsent(n, (key) -> new Latencies()).addAll(release.latencies());
 					if (measureCpu) {
@@ -276,48 +272,6 @@ final class ReleaseLatency {
 		}
 	}
 
-	/**
-	 * The CPU a process used over consecutive windows, the first one starting after a
-	 * second's settling.
-	 * @param pid the process
-	 * @param window the length of each window
-	 * @param windows how many windows
-	 * @return each window's CPU
-	 */
-	private static CpuWindow[] cpuWindows(long pid, Duration window, int windows) {
-		sleep(Duration.ofSeconds(1));
-		CpuWindow[] measured = new CpuWindow[windows];
-		try {
-			Duration before = ProcessCpu.of(pid);
-			Map<String, Long> threadsBefore = ProcessCpu.threads(pid);
-			long start = System.nanoTime();
-			for (int i = 0; i < windows; i++) {
-				sleep(window);
-				Duration after = ProcessCpu.of(pid);
-				Map<String, Long> threadsAfter = ProcessCpu.threads(pid);
-				long end = System.nanoTime();
-				measured[i] = CpuWindow.between(after.minus(before), threadsBefore, threadsAfter, end - start);
-				before = after;
-				threadsBefore = threadsAfter;
-				start = end;
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read the CPU time of process " + pid, ex);
-		}
-		return measured;
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	/** The replica app, its mount, and the TXID it has reached. */
 	private final class Replica {
 
@@ -348,9 +302,9 @@ final class ReleaseLatency {
 
 		Release release(int n, @Nullable Duration cpuWindow) {
 			long target = ++this.txid;
-			Batch batch = Batch.send(client(), read(target), n);
+			RequestBatch batch = RequestBatch.send(client(), read(target), n);
 			awaitWaiting(batch, n);
-			CpuWindow[] cpu = (cpuWindow != null) ? cpuWindows(this.app.pid(), cpuWindow, 2) : null;
+			CpuWindow[] cpu = (cpuWindow != null) ? CpuWindow.measure(this.app.pid(), cpuWindow, 2) : null;
 			if (batch.answered() > 0) {
 				throw new IllegalStateException(batch.answered() + " of " + n + " requests did not wait for TXID "
 						+ Position.toHex(target));
@@ -364,7 +318,7 @@ final class ReleaseLatency {
 		}
 
 		Latencies burst(int n) {
-			Batch batch = Batch.send(client(), read(this.txid), n);
+			RequestBatch batch = RequestBatch.send(client(), read(this.txid), n);
 			Latencies latencies = new Latencies();
 			for (long answered : batch.await()) {
 				latencies.add(answered - batch.sent());
@@ -372,7 +326,7 @@ final class ReleaseLatency {
 			return latencies;
 		}
 
-		private void awaitWaiting(Batch batch, int n) {
+		private void awaitWaiting(RequestBatch batch, int n) {
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 			int active = activeRequests();
 			while (active - this.idleActive < n) {
@@ -422,95 +376,6 @@ final class ReleaseLatency {
 
 	}
 
-	/**
-	 * N requests sent at once, one thread each, and the instants their answers were
-	 * complete.
-	 */
-	private static final class Batch {
-
-		private final long[] answered;
-
-		private final AtomicInteger answers = new AtomicInteger();
-
-		private final List<String> failures = new ArrayList<>();
-
-		private final CountDownLatch done;
-
-		private long sent;
-
-		private Batch(int n) {
-			this.answered = new long[n];
-			this.done = new CountDownLatch(n);
-		}
-
-		static Batch send(HttpClient client, HttpRequest request, int n) {
-			Batch batch = new Batch(n);
-			CountDownLatch go = new CountDownLatch(1);
-			for (int i = 0; i < n; i++) {
-				int index = i;
-				Thread thread = new Thread(() -> batch.sendOne(client, request, go, index), "batch-" + i);
-				thread.setDaemon(true);
-				thread.start();
-			}
-			batch.sent = System.nanoTime();
-			go.countDown();
-			return batch;
-		}
-
-		private void sendOne(HttpClient client, HttpRequest request, CountDownLatch go, int index) {
-			try {
-				go.await();
-				HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-				this.answered[index] = System.nanoTime();
-				if (response.statusCode() != 200) {
-					fail("answered " + response.statusCode());
-				}
-			}
-			catch (IOException | InterruptedException ex) {
-				fail(ex.toString());
-			}
-			finally {
-				this.answers.incrementAndGet();
-				this.done.countDown();
-			}
-		}
-
-		private void fail(String failure) {
-			synchronized (this.failures) {
-				this.failures.add(failure);
-			}
-		}
-
-		long sent() {
-			return this.sent;
-		}
-
-		int answered() {
-			return this.answers.get();
-		}
-
-		long[] await() {
-			try {
-				if (!this.done.await(BATCH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-					throw new IllegalStateException("Only " + answered() + " of " + this.answered.length
-							+ " requests were answered within " + BATCH_TIMEOUT);
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-			synchronized (this.failures) {
-				if (!this.failures.isEmpty()) {
-					throw new IllegalStateException(this.failures.size() + " requests failed, the first "
-							+ this.failures.get(0));
-				}
-			}
-			return this.answered;
-		}
-
-	}
-
 	/** A child JVM running {@link WaitingRequests}. */
 	private static final class Waiters implements AutoCloseable {
 
@@ -556,7 +421,7 @@ final class ReleaseLatency {
 				throw new IllegalStateException("The child JVM's System.nanoTime() does not agree with this one's ("
 						+ lag + " ns apart): release instants cannot be compared");
 			}
-			CpuWindow[] cpu = (cpuWindow != null) ? cpuWindows(this.process.pid(), cpuWindow, 2) : null;
+			CpuWindow[] cpu = (cpuWindow != null) ? CpuWindow.measure(this.process.pid(), cpuWindow, 2) : null;
 			long written = publish(mount, txid);
 			String[] released = expect("released");
 			Latencies latencies = new Latencies();
@@ -637,46 +502,6 @@ final class ReleaseLatency {
 		String describe() {
 			return Format.percent(this.first.share()) + " (" + Format.percent(this.next.share()) + "; "
 					+ Format.percent(this.idle.share()) + ")";
-		}
-
-	}
-
-	/**
-	 * The CPU a process used over a window: its share of one core, and the threads that
-	 * used the most.
-	 *
-	 * @param share the share of one core
-	 * @param busiest the busiest threads' names and shares, the busiest first
-	 */
-	private record CpuWindow(double share, Map<String, Double> busiest) {
-
-		/**
-		 * The CPU of a window.
-		 * @param used the process's CPU time over the window, exited threads included
-		 * @param before each live thread's ticks at the start
-		 * @param after each live thread's ticks at the end
-		 * @param wallNanos the window's length
-		 * @return the window
-		 */
-		static CpuWindow between(Duration used, Map<String, Long> before, Map<String, Long> after, long wallNanos) {
-			Map<String, Double> busiest = new LinkedHashMap<>();
-			after.entrySet()
-				.stream()
-				.map((thread) -> Map.entry(thread.getKey(), (double) ProcessCpu
-					.toDuration(thread.getValue() - before.getOrDefault(thread.getKey(), 0L))
-					.toNanos() / wallNanos))
-				.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-				.limit(4)
-				.filter((thread) -> thread.getValue() >= 0.002)
-				.forEach((thread) -> busiest.put(thread.getKey(), thread.getValue()));
-			return new CpuWindow((double) used.toNanos() / wallNanos, busiest);
-		}
-
-		/** The busiest threads, e.g. {@code `litefs-position` 4.0 %, `C2 CompilerThre` 2.1 %}. */
-		String threads() {
-			List<String> threads = new ArrayList<>();
-			this.busiest.forEach((thread, share) -> threads.add("`" + thread + "` " + Format.percent(share)));
-			return threads.isEmpty() ? "none above 0.2 %" : String.join(", ", threads);
 		}
 
 	}
