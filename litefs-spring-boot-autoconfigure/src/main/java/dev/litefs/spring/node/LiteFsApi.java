@@ -1,10 +1,11 @@
 package dev.litefs.spring.node;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -16,8 +17,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A client of LiteFS's HTTP API ({@code http.addr} in litefs.yml). The API is optional:
- * every call is bounded by a timeout, and a node whose API does not answer is simply
- * without it.
+ * connecting and each read are bounded by the timeout, and a node whose API does not
+ * answer is simply without it.
+ * <p>
+ * A plain {@link HttpURLConnection}, not the JDK's {@code HttpClient}: building the
+ * first {@code HttpClient} of a JVM sets up TLS, about 200 ms of every node's start-up,
+ * for a loopback call that never uses it.
  */
 public class LiteFsApi {
 
@@ -25,21 +30,21 @@ public class LiteFsApi {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	/** Far more than LiteFS's {@code /info} answer: reads stop here. */
+	private static final int MAX_BODY_BYTES = 64 * 1024;
+
 	private final URI baseUrl;
 
 	private final Duration timeout;
 
-	private final HttpClient client;
-
 	/**
 	 * Creates a client.
 	 * @param baseUrl the API's base URL, e.g. {@code http://localhost:20202}
-	 * @param timeout the bound on connecting and on each whole call
+	 * @param timeout the bound on connecting and on each read
 	 */
 	public LiteFsApi(URI baseUrl, Duration timeout) {
 		this.baseUrl = baseUrl;
 		this.timeout = timeout;
-		this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
 	}
 
 	/**
@@ -56,23 +61,35 @@ public class LiteFsApi {
 	 * the timeout
 	 */
 	public Optional<LiteFsInfo> info() {
-		HttpRequest request = HttpRequest.newBuilder(this.baseUrl.resolve("/info")).timeout(this.timeout).GET().build();
+		URI uri = this.baseUrl.resolve("/info");
+		HttpURLConnection connection = null;
 		try {
-			HttpResponse<String> response = this.client.send(request, HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				logger.debug("LiteFS API {} answered {}", request.uri(), response.statusCode());
+			connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+			connection.setConnectTimeout(timeoutMillis());
+			connection.setReadTimeout(timeoutMillis());
+			connection.setUseCaches(false);
+			int status = connection.getResponseCode();
+			if (status != 200) {
+				logger.debug("LiteFS API {} answered {}", uri, status);
 				return Optional.empty();
 			}
-			return Optional.of(parseInfo(response.body()));
+			try (InputStream body = connection.getInputStream()) {
+				return Optional.of(parseInfo(new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8)));
+			}
 		}
-		catch (IOException | JacksonException ex) {
-			logger.debug("LiteFS API {} unavailable: {}", request.uri(), ex.toString());
+		catch (IOException | IllegalArgumentException | JacksonException ex) {
+			logger.debug("LiteFS API {} unavailable: {}", uri, ex.toString());
 			return Optional.empty();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return Optional.empty();
+		finally {
+			if (connection != null) {
+				connection.disconnect();
+			}
 		}
+	}
+
+	private int timeoutMillis() {
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, this.timeout.toMillis()));
 	}
 
 	static LiteFsInfo parseInfo(String body) {

@@ -71,7 +71,7 @@ public class PrimaryForwarder {
 
 	private final ExecutorService executor;
 
-	private final HttpClient client;
+	private volatile @Nullable HttpClient client;
 
 	private final ScheduledExecutorService watchdog;
 
@@ -90,14 +90,36 @@ public class PrimaryForwarder {
 		this.maxBodySize = maxBodySize;
 		this.executor = Executors.newCachedThreadPool(threads("litefs-forward"));
 		this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("litefs-forward-watchdog"));
+	}
+
+	/**
+	 * The HTTP client, built on the first forward: only replicas ever forward, and
+	 * building the JVM's first JDK {@code HttpClient} sets up TLS (about 200 ms), which
+	 * start-up need not pay.
+	 */
+	private HttpClient client() {
+		HttpClient client = this.client;
+		if (client == null) {
+			synchronized (this) {
+				client = this.client;
+				if (client == null) {
+					client = buildClient();
+					this.client = client;
+				}
+			}
+		}
+		return client;
+	}
+
+	private HttpClient buildClient() {
 		// the client's selector thread inherits the context class loader: not the web application's
 		Thread current = Thread.currentThread();
 		ClassLoader previous = current.getContextClassLoader();
 		current.setContextClassLoader(PrimaryForwarder.class.getClassLoader());
 		try {
-			this.client = HttpClient.newBuilder()
+			return HttpClient.newBuilder()
 				.version(HttpClient.Version.HTTP_1_1)
-				.connectTimeout(connectTimeout)
+				.connectTimeout(this.connectTimeout)
 				.followRedirects(HttpClient.Redirect.NEVER)
 				.executor(this.executor)
 				.build();
@@ -168,7 +190,7 @@ public class PrimaryForwarder {
 		long deadline = System.nanoTime() + this.responseTimeout.toNanos();
 		HttpResponse<InputStream> answer;
 		try {
-			answer = this.client.send(outgoing, HttpResponse.BodyHandlers.ofInputStream());
+			answer = client().send(outgoing, HttpResponse.BodyHandlers.ofInputStream());
 		}
 		catch (HttpConnectTimeoutException | ConnectException | UnresolvedAddressException ex) {
 			logger.debug("Primary unreachable at {}", base, ex);

@@ -165,7 +165,7 @@ class LiteFsFlywayAutoConfigurationTests {
 					assertThat(run.schemaVersion()).isEqualTo("3");
 					assertThat(run.error()).isNull();
 				});
-				assertThat(output).contains("LiteFS primary node-b: applying 3 migrations");
+				assertThat(output).contains("LiteFS primary node-b: applied 3 migrations (schema version 3)");
 			});
 		}
 
