@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.fail;
  * missing the test is skipped, except in CI ({@code CI} set), where it fails.
  * Screenshots land in {@code target/screenshots/}.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "litefs.api-url=",
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 		// the test drives pages only: no need for Chrome DevTools, nor the warning that none matches this Chromium
 		"logging.level.org.openqa.selenium.devtools=ERROR", "logging.level.org.openqa.selenium.chromium=ERROR" })
 @DirtiesContext
