@@ -57,7 +57,7 @@ public class LiteFsProperties {
 	private URI apiUrl = URI.create("http://localhost:20202");
 
 	/**
-	 * Time limit for each call to LiteFS's HTTP API.
+	 * Time limit for connecting to LiteFS's HTTP API and for each read of its answer.
 	 */
 	private Duration apiTimeout = Duration.ofMillis(500);
 
