@@ -450,7 +450,10 @@ public final class LiteFsCluster implements AutoCloseable {
 				return;
 			}
 			try {
-				Files.createDirectories(mountDir());
+				// a mount left broken by kill() cannot be stat'ed; LiteFS lifts it as it starts
+				if (!FuseMounts.isMounted(mountDir())) {
+					Files.createDirectories(mountDir());
+				}
 				Files.createDirectories(dataDir());
 				this.process = new ProcessBuilder(LiteFsCluster.this.binary.path().toString(), "mount", "-config",
 						config().toString())

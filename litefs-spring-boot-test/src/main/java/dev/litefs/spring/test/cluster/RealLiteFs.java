@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * saying why and how to enable it; in CI ({@code CI=true}) a missing {@code litefs}
  * binary on a machine that has Go fails it instead, since {@code scripts/install-litefs.sh}
  * should have built one. Each run of a marked test is listed in
- * {@code target/real-litefs-tests.txt}, so a build can say how many ran.
+ * {@code target/real-litefs-tests/}, so a build can say how many ran.
  *
  * @see RealLiteFsCondition
  */

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The JUnit 5 extension behind {@link RealLiteFs}: decides whether real-LiteFS tests can
- * run here, and lists each one that ran in {@code target/real-litefs-tests.txt}.
+ * run here, and lists each one that ran in {@code target/real-litefs-tests/<class>.txt}.
  * <table>
  * <caption>What it decides</caption>
  * <tr><th>machine</th><th>outside CI</th><th>{@code CI=true}</th></tr>
@@ -33,9 +35,9 @@ public final class RealLiteFsCondition implements ExecutionCondition, TestWatche
 
 	private static final AtomicBoolean said = new AtomicBoolean();
 
-	private static final AtomicBoolean reportStarted = new AtomicBoolean();
+	private static final Set<String> reportsStarted = ConcurrentHashMap.newKeySet();
 
-	private static final Path REPORT = Path.of("target", "real-litefs-tests.txt");
+	private static final Path REPORTS = Path.of("target", "real-litefs-tests");
 
 	@Override
 	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -103,16 +105,18 @@ public final class RealLiteFsCondition implements ExecutionCondition, TestWatche
 	}
 
 	private static synchronized void record(String outcome, ExtensionContext context) {
-		if (!Files.isDirectory(REPORT.getParent())) {
+		if (!Files.isDirectory(REPORTS.getParent())) {
 			return;
 		}
-		String test = context.getRequiredTestClass().getName() + "#" + context.getDisplayName();
-		// each test JVM starts the list afresh
-		StandardOpenOption mode = reportStarted.compareAndSet(false, true) ? StandardOpenOption.TRUNCATE_EXISTING
+		String testClass = context.getRequiredTestClass().getName();
+		// a file per test class, started afresh by each run of the class
+		StandardOpenOption mode = reportsStarted.add(testClass) ? StandardOpenOption.TRUNCATE_EXISTING
 				: StandardOpenOption.APPEND;
 		try {
-			Files.writeString(REPORT, outcome + " " + test + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-					StandardOpenOption.WRITE, mode);
+			Files.createDirectories(REPORTS);
+			Files.writeString(REPORTS.resolve(testClass + ".txt"),
+					outcome + " " + testClass + "#" + context.getDisplayName() + "\n", StandardCharsets.UTF_8,
+					StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode);
 		}
 		catch (IOException ex) {
 			// the count is a report, not a result
