@@ -9,6 +9,8 @@ import dev.litefs.spring.test.cluster.RealLiteFs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,23 +57,17 @@ class LiteFsRestartTests {
 		}
 	}
 
-	@Test
-	void theReplicasLiteFsStoppedAndStartedAgain() {
+	/** How LiteFS goes away: stopped as an operator would (it unmounts), or killed (the mount breaks). */
+	@ParameterizedTest
+	@ValueSource(strings = { "stopped", "killed" })
+	void theReplicasLiteFsGoesAwayAndComesBack(String how) {
 		LiteFsCluster.Node nodeB = cluster.node(1);
-		nodeB.stop();
-		try {
-			assertUnavailable();
+		if (how.equals("stopped")) {
+			nodeB.stop();
 		}
-		finally {
-			nodeB.start();
+		else {
+			nodeB.kill();
 		}
-		assertRecovered();
-	}
-
-	@Test
-	void theReplicasLiteFsKilledAndStartedAgain() {
-		LiteFsCluster.Node nodeB = cluster.node(1);
-		nodeB.kill();
 		try {
 			assertUnavailable();
 		}
