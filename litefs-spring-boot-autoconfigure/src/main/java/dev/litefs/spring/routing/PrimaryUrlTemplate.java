@@ -67,6 +67,9 @@ public final class PrimaryUrlTemplate {
 		if (uri.getHost() == null || uri.getUserInfo() != null) {
 			return "must name a host, e.g. http://" + PRIMARY + ":" + PORT;
 		}
+		if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+			return "has port " + uri.getPort() + ", outside 1 to 65535";
+		}
 		if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
 				|| uri.getRawQuery() != null || uri.getRawFragment() != null) {
 			return "must hold only a scheme, a host and a port: the path and query are the request's own";
