@@ -186,7 +186,7 @@ public class PrimaryRouter implements DisposableBean {
 		return switch (this.strategy) {
 			case FLY_REPLAY -> flyReplay(request, response, state, primary);
 			case FORWARD -> forward(request, response, state, primary);
-			case REDIRECT -> redirect(request, response, primary);
+			case REDIRECT -> redirect(request, response, state, primary);
 			default -> refuse(request, response, state, RoutingOutcome.REJECTED, HttpStatus.SERVICE_UNAVAILABLE,
 					"Not the primary", "This request writes to the database and must be sent to the primary, "
 							+ primary + "; this node is a " + state.role().id() + ".",
@@ -237,7 +237,13 @@ public class PrimaryRouter implements DisposableBean {
 							+ "be kept for forwarding (multipart bodies are not kept). Send it to the primary directly.",
 					null);
 		}
-		String base = url(this.forwardUrl, primary);
+		String base;
+		try {
+			base = url(this.forwardUrl, primary);
+		}
+		catch (IllegalArgumentException ex) {
+			return cannotBuildUrl(request, response, state, primary, ex);
+		}
 		RoutingOutcome outcome = this.forwarder.forward(request, body.bytes(request), response, base);
 		return switch (outcome) {
 			case UNREACHABLE -> refuse(request, response, state, outcome, HttpStatus.SERVICE_UNAVAILABLE,
@@ -258,11 +264,17 @@ public class PrimaryRouter implements DisposableBean {
 		};
 	}
 
-	private RoutingOutcome redirect(HttpServletRequest request, HttpServletResponse response, String primary)
-			throws IOException {
+	private RoutingOutcome redirect(HttpServletRequest request, HttpServletResponse response, NodeState state,
+			String primary) throws IOException {
+		String base;
+		try {
+			base = url(this.redirectUrl, primary);
+		}
+		catch (IllegalArgumentException ex) {
+			return cannotBuildUrl(request, response, state, primary, ex);
+		}
 		String query = request.getQueryString();
-		String location = url(this.redirectUrl, primary) + request.getRequestURI()
-				+ ((query != null) ? "?" + query : "");
+		String location = base + request.getRequestURI() + ((query != null) ? "?" + query : "");
 		response.setStatus(HttpStatus.TEMPORARY_REDIRECT.value());
 		response.setHeader(HttpHeaders.LOCATION, location);
 		response.setContentLength(0);
@@ -272,6 +284,17 @@ public class PrimaryRouter implements DisposableBean {
 
 	private String url(PrimaryUrlTemplate template, String primary) {
 		return template.expand(primary, this.localPort.getAsInt());
+	}
+
+	/** A primary whose URL cannot be built now may be one LiteFS names differently soon. */
+	private RoutingOutcome cannotBuildUrl(HttpServletRequest request, HttpServletResponse response, NodeState state,
+			String primary, IllegalArgumentException ex) throws IOException {
+		logger.warn("Cannot route {} {} to the primary {}: {}", request.getMethod(), request.getRequestURI(), primary,
+				ex.getMessage());
+		return refuse(request, response, state, RoutingOutcome.NO_PRIMARY, HttpStatus.SERVICE_UNAVAILABLE,
+				"Cannot forward now", "This request must run on the primary, " + primary + ", but " + ex.getMessage()
+						+ " (from the " + this.strategy.id() + " URL template). It was not sent; retry it.",
+				this.retryAfter);
 	}
 
 	private RoutingOutcome noPrimary(HttpServletRequest request, HttpServletResponse response, NodeState state)

@@ -82,9 +82,22 @@ public final class PrimaryUrlTemplate {
 	 * @param primary the primary's hostname, already checked to be a valid hostname
 	 * @param port this server's port
 	 * @return the base URL, without a trailing slash
+	 * @throws IllegalArgumentException if the template and the hostname make no URL with
+	 * a host, e.g. {@code http://node.{primary}} with a name starting with a digit
 	 */
 	public String expand(String primary, int port) {
-		return this.template.replace(PRIMARY, primary).replace(PORT, Integer.toString(port));
+		String url = this.template.replace(PRIMARY, primary).replace(PORT, Integer.toString(port));
+		URI uri;
+		try {
+			uri = new URI(url);
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException(url + " is not a URL: " + ex.getMessage(), ex);
+		}
+		if (uri.getHost() == null) {
+			throw new IllegalArgumentException(url + " is not a URL with a host");
+		}
+		return url;
 	}
 
 	@Override

@@ -20,7 +20,10 @@ public enum RoutingOutcome {
 	/** Refused with {@code 503} by the {@code reject} strategy. */
 	REJECTED,
 
-	/** Refused with {@code 503}: no primary is known, or this node's role is unknown. */
+	/**
+	 * Refused with {@code 503}: no primary is known, this node's role is unknown, or the
+	 * URL template and the primary's hostname make no URL.
+	 */
 	NO_PRIMARY,
 
 	/**

@@ -112,6 +112,8 @@ class LiteFsAutoConfigurationTests {
 				litefs.database=.               | litefs.database     | not a path
 				litefs.hostname=node a          | litefs.hostname     | not a usable hostname
 				litefs.hostname=node-a:8080     | litefs.hostname     | not a usable hostname
+				litefs.hostname=node_b          | litefs.hostname     | not a usable hostname
+				litefs.hostname=node-b-         | litefs.hostname     | not a usable hostname
 				litefs.api-url=ftp://localhost  | litefs.api-url      | http:// or https://
 				litefs.api-timeout=0s           | litefs.api-timeout  | at least 1ms
 				litefs.poll-interval=-1s        | litefs.poll-interval| at least 1ms
