@@ -246,6 +246,18 @@ public class PrimaryRouter implements DisposableBean {
 		}
 		RoutingOutcome outcome = this.forwarder.forward(request, body.bytes(request), response, base);
 		return switch (outcome) {
+			case BAD_REQUEST -> refuse(request, response, state, outcome, HttpStatus.BAD_REQUEST,
+					"Request cannot be forwarded", "This request must run on the primary, " + primary
+							+ ", but its path or query string cannot be sent on as it came (a malformed %-escape, "
+							+ "for one). It was not sent; correct the URL.",
+					null);
+			case TOO_LARGE -> refuse(request, response, state, outcome, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+					"Request headers too large to forward", "This request must run on the primary, " + primary
+							+ ", but its headers, with the X-Forwarded-* and " + PrimaryForwarder.HOP_HEADER
+							+ " headers forwarding adds, would be over server.max-http-request-header-size ("
+							+ this.forwarder.maxHeaderSize() + "), the most the primary takes. It was not sent; "
+							+ "send smaller headers (cookies, for one).",
+					null);
 			case UNREACHABLE -> refuse(request, response, state, outcome, HttpStatus.SERVICE_UNAVAILABLE,
 					"Primary unreachable", "This request must run on the primary, " + primary
 							+ ", which could not be reached at " + base + ". Retry it.",

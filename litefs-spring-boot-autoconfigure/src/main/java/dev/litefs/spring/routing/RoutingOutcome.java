@@ -32,8 +32,17 @@ public enum RoutingOutcome {
 	 */
 	LOOP,
 
-	/** Refused: the body is too large to forward ({@code 413}) or to replay ({@code 503}). */
+	/**
+	 * Refused: the body is too large to forward ({@code 413}) or to replay ({@code 503}),
+	 * or the headers too large to forward with those forwarding adds ({@code 431}).
+	 */
 	TOO_LARGE,
+
+	/**
+	 * Refused with {@code 400}, never sent: the request's path or query cannot be sent on
+	 * as it came (a malformed {@code %}-escape, for one).
+	 */
+	BAD_REQUEST,
 
 	/** The primary could not be reached: {@code 503} with {@code Retry-After}. */
 	UNREACHABLE,

@@ -4,8 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -307,6 +311,54 @@ class ForwardStrategyTests {
 		assertThat(this.primary.bean(org.springframework.jdbc.core.JdbcTemplate.class)
 			.queryForObject("select count(distinct title) from posts where title like 'concurrent-%'", Long.class))
 			.isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "x=%zz", "x=%", "x=%E0%A4%A" })
+	void aQueryStringThatCannotBeForwardedIsTheClientsBadRequestNeverMayHaveTakenEffect(String query)
+			throws IOException {
+		long rows = this.primary.rows();
+		String body = "{\"title\":\"malformed\"}";
+		String answer = rawExchange(this.replica.port(), "POST /posts?" + query + " HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+				+ body);
+		assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json");
+		// the body, without the chunks' sizes around it
+		JsonNode problem = json.readTree(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1));
+		assertThat(problem.get("title").asString()).isEqualTo("Request cannot be forwarded");
+		assertThat(problem.get("detail").asString()).contains("not sent").doesNotContain("may or may not");
+		assertThat(this.primary.rows()).isEqualTo(rows);
+	}
+
+	@Test
+	void headersTheReplicaAcceptedButTheForwardedRequestCannotCarryGiveAProblemDetailNotTheContainersPage() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.send(this.replica.request("/posts")
+			.header("Content-Type", "application/json")
+			.header("Cookie", "session=" + "s".repeat(7980 - "session=".length()))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"big cookie\"}")));
+		assertThat(response.statusCode()).isEqualTo(431);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Request headers too large to forward");
+		assertThat(problem.get("detail").asString()).contains("server.max-http-request-header-size (8192B)");
+		assertThat(this.primary.rows()).isEqualTo(rows);
+		HttpResponse<String> fits = this.replica.send(this.replica.request("/posts")
+			.header("Content-Type", "application/json")
+			.header("Cookie", "session=" + "s".repeat(7500))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"a cookie that fits\"}")));
+		assertThat(fits.statusCode()).isEqualTo(201);
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+	}
+
+	/** Sends bytes a {@code java.net.URI} could not hold, and reads the whole answer. */
+	private static String rawExchange(int port, String request) throws IOException {
+		try (Socket socket = new Socket("localhost", port)) {
+			socket.setSoTimeout(30_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
 	}
 
 	private static int closedPort() throws IOException {
