@@ -318,6 +318,12 @@ public class PrimaryForwarder {
 			try {
 				relay(in, response.getOutputStream());
 			}
+			catch (ClientGoneException ex) {
+				// a client leaving is normal: nobody is left to tell
+				logger.debug("The client of {} {} left before the primary's answer was passed on: {}",
+						request.getMethod(), request.getRequestURI(), ex.getCause().toString());
+				return RoutingOutcome.FORWARDED;
+			}
 			catch (IOException ex) {
 				failure = ex;
 			}
@@ -333,24 +339,39 @@ public class PrimaryForwarder {
 				+ (stopped.get() ? ": it took longer than " + this.responseTimeout : "");
 		if (response.isCommitted()) {
 			// part of it reached the client: only an aborted connection tells the client so
-			throw new IOException(what, failure);
+			throw new AnswerCutShortException(what, failure);
 		}
 		logger.warn(what, failure);
 		response.reset();
 		return stopped.get() ? RoutingOutcome.TIMEOUT : RoutingOutcome.FAILED;
 	}
 
-	/** Copies the answer, passing on each part as soon as it arrives (streams stay streams). */
+	/**
+	 * Copies the answer, passing on each part as soon as it arrives (streams stay
+	 * streams).
+	 * @throws ClientGoneException if writing to the client failed
+	 * @throws IOException if reading the primary's answer failed
+	 */
 	private static void relay(InputStream in, OutputStream out) throws IOException {
 		byte[] buffer = new byte[8192];
 		int read;
 		while ((read = in.read(buffer)) >= 0) {
-			out.write(buffer, 0, read);
-			if (in.available() == 0) {
-				out.flush();
+			try {
+				out.write(buffer, 0, read);
+				if (in.available() == 0) {
+					out.flush();
+				}
+			}
+			catch (IOException ex) {
+				throw new ClientGoneException(ex);
 			}
 		}
-		out.flush();
+		try {
+			out.flush();
+		}
+		catch (IOException ex) {
+			throw new ClientGoneException(ex);
+		}
 	}
 
 	/**
@@ -393,6 +414,27 @@ public class PrimaryForwarder {
 		catch (IOException ex) {
 			// closing only to stop a stalled transfer
 		}
+	}
+
+	/**
+	 * The primary's answer broke off after part of it reached the client: the connection
+	 * to the client must be aborted, whatever the cause says.
+	 */
+	static final class AnswerCutShortException extends IOException {
+
+		AnswerCutShortException(String message, @Nullable Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	/** Writing the primary's answer to the client failed: the client left. */
+	private static final class ClientGoneException extends IOException {
+
+		ClientGoneException(IOException cause) {
+			super(cause);
+		}
+
 	}
 
 	/**

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.util.WebUtils;
 
 /**
@@ -154,15 +155,27 @@ public class PrimaryRouter implements DisposableBean {
 	 * @param request the request
 	 * @param response the response, not yet committed
 	 * @param state the reading by which this node is not the primary
-	 * @throws IOException if the response cannot be written, or a forwarded answer was
-	 * cut short after the response was committed
+	 * @throws IOException if the response cannot be written (a client that left is only
+	 * logged at DEBUG), or a forwarded answer was cut short after the response was
+	 * committed
 	 */
 	public void route(HttpServletRequest request, HttpServletResponse response, NodeState state) throws IOException {
 		RoutingOutcome outcome;
 		try {
 			outcome = answer(request, response, state);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
+			notifyListeners(RoutingOutcome.FAILED);
+			if (ex instanceof PrimaryForwarder.AnswerCutShortException
+					|| !DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+				throw ex;
+			}
+			// a client leaving is normal: nobody is left to answer
+			logger.debug("The client of {} {} left before it was answered: {}", request.getMethod(),
+					request.getRequestURI(), ex.toString());
+			return;
+		}
+		catch (RuntimeException ex) {
 			notifyListeners(RoutingOutcome.FAILED);
 			throw ex;
 		}

@@ -22,11 +22,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -37,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * names {@code localhost}, and their URL template the primary's port.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
 class ForwardStrategyTests {
 
 	private static final JsonMapper json = new JsonMapper();
@@ -349,6 +354,54 @@ class ForwardStrategyTests {
 			.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"a cookie that fits\"}")));
 		assertThat(fits.statusCode()).isEqualTo(201);
 		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+	}
+
+	@Test
+	void clientsThatHangUpAreLoggedAtDebugInOneLineNeverAtErrorWithAStackTrace(CapturedOutput output)
+			throws Exception {
+		int slow = this.primary.calls().of("slow");
+		int put = this.primary.calls().of("put");
+		for (int i = 0; i < 5; i++) {
+			// an @EnsurePrimary handler, gone before the primary answered and in the middle of its answer
+			hangUp("POST /slow?millis=200", "", null);
+			hangUp("POST /slow-body?millis=200&start=true", "", "start");
+			// the methods rule, and a read replayed after its wait for __txid
+			hangUp("PUT /posts/put", "Content-Type: application/json\r\n", "{\"title\":\"gone\"}");
+			hangUp("GET /posts/1", "Cookie: __txid=7fffffffffffffff\r\n", "");
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while ((this.primary.calls().of("slow") < slow + 5 || this.primary.calls().of("put") < put + 5)
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		// past litefs.consistency.timeout, after which the reads would be replayed
+		Thread.sleep(1000);
+		assertThat(this.primary.calls().of("put")).isEqualTo(put + 5);
+		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
+	}
+
+	/**
+	 * Sends a request to the replica, reads its answer until {@code until} when that is
+	 * not a body, and resets the connection.
+	 */
+	private void hangUp(String requestLine, String headers, String bodyOrUntil) throws IOException {
+		boolean body = bodyOrUntil != null && !requestLine.startsWith("POST /slow-body");
+		try (Socket socket = new Socket("localhost", this.replica.port())) {
+			socket.setSoTimeout(10_000);
+			socket.setSoLinger(true, 0);
+			String content = body ? bodyOrUntil : "";
+			socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\n" + headers
+					+ "Content-Length: " + content.length() + "\r\n\r\n" + content).getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			StringBuilder read = new StringBuilder();
+			while (!body && bodyOrUntil != null && !read.toString().contains(bodyOrUntil)) {
+				int b = socket.getInputStream().read();
+				if (b < 0) {
+					break;
+				}
+				read.append((char) b);
+			}
+		}
 	}
 
 	/** Sends bytes a {@code java.net.URI} could not hold, and reads the whole answer. */
