@@ -74,6 +74,7 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 		}
 		if (refusedWrite != null) {
 			warnOnce(request, handler, state, refusedWrite);
+			PrimaryRequests.markRefusedWrite(request);
 		}
 		if (response.isCommitted()) {
 			logger.warn("{} {} needed the primary, but its response was already committed: it cannot be routed",

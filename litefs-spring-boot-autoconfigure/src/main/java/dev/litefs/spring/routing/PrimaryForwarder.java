@@ -263,6 +263,9 @@ public class PrimaryForwarder {
 			builder.setHeader("X-Forwarded-Host", host);
 		}
 		builder.setHeader(HOP_HEADER, this.hostname);
+		if (PrimaryRequests.isRefusedWrite(request)) {
+			builder.setHeader(PrimaryRequests.REFUSED_WRITE_HEADER, "1");
+		}
 		return builder.build();
 	}
 

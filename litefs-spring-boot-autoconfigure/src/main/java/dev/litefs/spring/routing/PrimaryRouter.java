@@ -226,7 +226,8 @@ public class PrimaryRouter implements DisposableBean {
 					null);
 		}
 		response.setStatus(HttpStatus.CONFLICT.value());
-		response.setHeader(FLY_REPLAY_HEADER, "instance=" + primary);
+		response.setHeader(FLY_REPLAY_HEADER, "instance=" + primary
+				+ (PrimaryRequests.isRefusedWrite(request) ? ";state=" + PrimaryRequests.REFUSED_WRITE_STATE : ""));
 		response.setContentLength(0);
 		response.flushBuffer();
 		return RoutingOutcome.REPLAYED;

@@ -191,6 +191,14 @@ class ForwardStrategyTests {
 	}
 
 	@Test
+	void aWriteSqliteRefusedOnTheReplicaGetsThePrimarysTxidCookieAsAnEnsurePrimaryWriteDoes() {
+		HttpResponse<String> response = this.replica.postJson("/posts/unannotated", "{\"title\":\"cookie\"}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().allValues("Set-Cookie"))
+			.anyMatch((cookie) -> cookie.startsWith("__txid=" + this.primary.node().currentPosition().txidHex() + ";"));
+	}
+
+	@Test
 	void aReadWaitingInVainForItsTxidIsForwardedToThePrimary() {
 		HttpResponse<String> response = this.replica.send(this.replica.request("/posts/1")
 			.header("Cookie", "__txid=7fffffffffffffff")
