@@ -1,6 +1,7 @@
 package dev.litefs.spring.routing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Set;
@@ -31,7 +32,9 @@ import org.springframework.web.servlet.ModelAndView;
  * warning naming the handler to annotate, once per handler. On the primary such an
  * error is a real failure and is left to the application's error handling.</li>
  * </ul>
- * A response already committed cannot be changed and is left alone.
+ * A response already committed cannot be changed and is left alone. A forwarded answer
+ * cut short after part of it reached the client fails the request, so that the
+ * connection is aborted and the cut answer never looks complete.
  */
 public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
@@ -84,6 +87,10 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 		try {
 			response.reset();
 			this.router.route(request, response, state);
+		}
+		catch (PrimaryForwarder.AnswerCutShortException cutShort) {
+			// part of the primary's answer reached the client: only a failed request aborts the connection
+			throw new UncheckedIOException(cutShort);
 		}
 		catch (IOException routingFailure) {
 			logger.warn("Routing {} {} to the primary failed", request.getMethod(), request.getRequestURI(),

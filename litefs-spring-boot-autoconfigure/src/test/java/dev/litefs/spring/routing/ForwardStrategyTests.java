@@ -276,6 +276,15 @@ class ForwardStrategyTests {
 	}
 
 	@Test
+	void anAnswerToAWriteSqliteRefusedStalledPastTheTimeoutIsCutShortNotPassedOnAsComplete() {
+		long start = System.nanoTime();
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.impatientReplica
+			.send(this.impatientReplica.request("/posts/unannotated-slow-body?millis=4000")
+				.POST(HttpRequest.BodyPublishers.noBody())));
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3500);
+	}
+
+	@Test
 	void anAnswerStalledPastTheTimeoutBeforeItsBodyGives504() {
 		HttpResponse<String> response = this.impatientReplica.send(this.impatientReplica.request("/slow-body?millis=4000&start=false")
 			.POST(HttpRequest.BodyPublishers.noBody()));
