@@ -93,6 +93,15 @@ class LiteFsMountTests {
 		}
 
 		@Test
+		void theFakeMountWritesAPrimaryWholeAndRefusesOneNoUrlCanHold() throws Exception {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(LiteFsMountTests.this.dir, "127.0.0.1");
+			assertThat(java.nio.file.Files.readString(LiteFsMountTests.this.dir.resolve(".primary")))
+				.isEqualTo("127.0.0.1\n");
+			assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> mount.becomeReplicaOf("node_a"))
+				.withMessageContaining("write(\".primary\"");
+		}
+
+		@Test
 		void refusesALabelOver63Bytes() {
 			fake().write(".primary", "a".repeat(64) + ".example\n");
 			assertThatExceptionOfType(LiteFsFileException.class).isThrownBy(() -> mount().readPrimary())
