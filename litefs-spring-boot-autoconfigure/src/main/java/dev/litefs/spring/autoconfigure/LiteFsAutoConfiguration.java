@@ -2,6 +2,7 @@ package dev.litefs.spring.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.sql.DataSource;
@@ -42,6 +43,7 @@ public final class LiteFsAutoConfiguration {
 					"Set it to LiteFS's FUSE directory ('fuse.dir' in litefs.yml), or to a plain directory to run "
 							+ "as a standalone primary, or set litefs.enabled=false.");
 		}
+		assertCanBeAFolder(mountDir);
 		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
 		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
 				api, properties.getPollInterval(), events);
@@ -58,6 +60,23 @@ public final class LiteFsAutoConfiguration {
 			return new PoolEvictionOnRecovery(dataSources);
 		}
 
+	}
+
+	/**
+	 * A mount directory that does not exist yet may still be mounted by LiteFS; one that
+	 * is a file, or lies under a file, never can.
+	 */
+	private static void assertCanBeAFolder(Path mountDir) {
+		for (Path path = mountDir.toAbsolutePath(); path != null; path = path.getParent()) {
+			if (Files.exists(path)) {
+				if (!Files.isDirectory(path)) {
+					throw new InvalidConfigurationPropertyValueException("litefs.mount-dir", mountDir,
+							path + " is a file, not a folder, so LiteFS can never mount there. Set litefs.mount-dir to "
+									+ "LiteFS's FUSE directory ('fuse.dir' in litefs.yml).");
+				}
+				return;
+			}
+		}
 	}
 
 	private static String hostname(LiteFsProperties properties, Environment environment) {

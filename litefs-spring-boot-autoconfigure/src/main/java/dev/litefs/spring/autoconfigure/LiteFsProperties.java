@@ -40,7 +40,8 @@ public class LiteFsProperties {
 	private @Nullable Path mountDir;
 
 	/**
-	 * Database file name inside the mount directory.
+	 * Database file name inside the mount directory: a plain name, without '/', '?' or
+	 * control characters.
 	 */
 	private String database = "app.db";
 
@@ -100,6 +101,9 @@ public class LiteFsProperties {
 				&& !database.equals(".."), "litefs.database must be a file name inside litefs.mount-dir, not a path");
 		Assert.isTrue(database.chars().noneMatch((c) -> c < 0x20 || c == 0x7f),
 				"litefs.database must not contain control characters");
+		// it ends the JDBC URL, where a query string would change SQLite's settings
+		Assert.isTrue(!database.contains("?"),
+				"litefs.database must be a plain file name: a '?' would make the rest a query string of the JDBC URL");
 		this.database = database;
 	}
 

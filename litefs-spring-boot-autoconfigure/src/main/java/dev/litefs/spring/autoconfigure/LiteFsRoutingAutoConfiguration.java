@@ -28,12 +28,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -74,7 +76,7 @@ public final class LiteFsRoutingAutoConfiguration {
 			LiteFsProperties.Forward forward = routing.getForward();
 			PrimaryForwarder forwarder = (strategy == RoutingStrategy.FORWARD) ? new PrimaryForwarder(
 					node.hostname(), forward.getConnectTimeout(), forward.getResponseTimeout(),
-					forward.getMaxBodySize()) : null;
+					forward.getMaxBodySize(), maxHttpRequestHeaderSize(environment)) : null;
 			return new PrimaryRouter(strategy, forwarder, new PrimaryUrlTemplate(forward.getUrlTemplate()),
 					new PrimaryUrlTemplate(routing.getRedirect().getUrlTemplate()), new LocalPort(environment),
 					routing.getRetryAfter(), listeners.orderedStream().toList());
@@ -151,6 +153,17 @@ public final class LiteFsRoutingAutoConfiguration {
 			return new RoutingMetrics(registry::getIfAvailable);
 		}
 
+	}
+
+	/**
+	 * The most bytes of request line and headers the primary takes, taken to be this
+	 * server's own limit (the nodes run the same application): Spring Boot's
+	 * {@code server.max-http-request-header-size}, 8KB by default.
+	 */
+	static DataSize maxHttpRequestHeaderSize(Environment environment) {
+		return Binder.get(environment)
+			.bind("server.max-http-request-header-size", DataSize.class)
+			.orElse(DataSize.ofKilobytes(8));
 	}
 
 	/**

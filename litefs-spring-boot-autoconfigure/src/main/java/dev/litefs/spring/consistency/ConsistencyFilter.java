@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.util.WebUtils;
 
 /**
@@ -203,7 +204,16 @@ public class ConsistencyFilter implements Filter {
 						+ this.settings.timeout() + "). Retry the request.");
 		problem.setProperty("node", state.hostname());
 		problem.setProperty("txid", Position.toHex(txid));
-		ProblemResponses.write(response, problem, null);
+		try {
+			ProblemResponses.write(response, problem, null);
+		}
+		catch (IOException ex) {
+			if (!DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+				throw ex;
+			}
+			logger.debug("The client of {} {} left while it waited: {}", request.getMethod(), request.getRequestURI(),
+					ex.toString());
+		}
 	}
 
 	private void proceed(HttpServletRequest request, TxidCookieResponse response, FilterChain chain)

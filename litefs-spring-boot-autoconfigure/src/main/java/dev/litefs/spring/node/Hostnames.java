@@ -6,11 +6,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rule a LiteFS hostname must pass before this library puts it in an HTTP header
- * or a URL: 1 to 255 bytes of letters, digits, {@code .}, {@code -} and {@code _}.
- * Fly Machine IDs, DNS names, container names and IPv4 addresses pass; CR, LF, spaces
- * and anything that could change a header or a URL's authority do not.
+ * or a URL: an IPv4 address, or a host name of RFC 1123 labels (1 to 63 letters, digits
+ * and {@code -}, neither first nor last a {@code -}, separated by single dots), at most
+ * 255 bytes, whose last label starts with a letter when there are several (as
+ * {@code java.net.URI} requires of a host). Fly Machine IDs, DNS and container names
+ * pass; CR, LF, spaces, {@code _}, {@code :} and anything that could change a header or
+ * a URL's authority do not, nor does anything a URL cannot hold as its host.
  */
 public final class Hostnames {
+
+	private static final int MAX_LABEL_LENGTH = 63;
 
 	private Hostnames() {
 	}
@@ -43,13 +48,56 @@ public final class Hostnames {
 			if (c < 0x20 || c == 0x7f) {
 				return String.format("contains the control character \\x%02x at index %d", (int) c, i);
 			}
-			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-					|| c == '-' || c == '_';
-			if (!allowed) {
+			if (!isLetterOrDigit(c) && c != '.' && c != '-') {
 				return "contains '" + c + "' at index " + i + ", which a hostname may not hold";
 			}
 		}
+		if (isIpv4Address(hostname)) {
+			return null;
+		}
+		String[] labels = hostname.split("\\.", -1);
+		for (String label : labels) {
+			if (label.isEmpty()) {
+				return "has an empty label (a leading, trailing or doubled '.')";
+			}
+			if (label.length() > MAX_LABEL_LENGTH) {
+				return "has a label of " + label.length() + " characters, more than the " + MAX_LABEL_LENGTH
+						+ " a label may have";
+			}
+			if (label.startsWith("-") || label.endsWith("-")) {
+				return "has the label '" + label + "', which starts or ends with '-'";
+			}
+		}
+		String last = labels[labels.length - 1];
+		if (last.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			return "is all digits and dots but not an IPv4 address";
+		}
+		if (labels.length > 1 && !isLetter(last.charAt(0))) {
+			return "ends with the label '" + last + "', which does not start with a letter";
+		}
 		return null;
+	}
+
+	private static boolean isIpv4Address(String hostname) {
+		String[] parts = hostname.split("\\.", -1);
+		if (parts.length != 4) {
+			return false;
+		}
+		for (String part : parts) {
+			if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch((c) -> c >= '0' && c <= '9')
+					|| Integer.parseInt(part) > 255) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isLetter(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	}
+
+	private static boolean isLetterOrDigit(char c) {
+		return isLetter(c) || (c >= '0' && c <= '9');
 	}
 
 }

@@ -103,7 +103,8 @@ public final class LiteFsMount {
 	 * @return the hostname, or empty when the file is absent or LiteFS answers its read
 	 * with "no such file" (this node is the primary, or a replica connected to no
 	 * primary)
-	 * @throws LiteFsFileException if the file does not hold a valid hostname
+	 * @throws LiteFsFileException if the file does not hold a valid hostname (see
+	 * {@link Hostnames}) followed by a newline, as LiteFS writes it
 	 */
 	public Optional<String> readPrimary() {
 		Path file = this.dir.resolve(PRIMARY_FILE);
@@ -133,6 +134,11 @@ public final class LiteFsMount {
 	}
 
 	static String parsePrimary(Path file, String content) {
+		if (!content.isEmpty() && !content.endsWith("\n")) {
+			// LiteFS writes "hostname\n": without its newline the name may be cut short
+			throw new LiteFsFileException(file, "has no trailing newline (LiteFS may be writing it), got "
+					+ describe(content));
+		}
 		String hostname = withoutTrailingNewline(content);
 		String problem = Hostnames.problem(hostname);
 		if (problem != null) {

@@ -1,6 +1,7 @@
 package dev.litefs.spring.routing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.Set;
@@ -36,7 +37,9 @@ import org.springframework.web.servlet.ModelAndView;
  * Any SQLite error while LiteFS is down or restarting under the application (the mount
  * unreadable, or no longer a LiteFS mount) is answered {@code 503 Database unavailable}
  * with {@code Retry-After}, a read as well as a write. A response already committed
- * cannot be changed and is left alone.
+ * cannot be changed and is left alone. A forwarded answer cut short after part of it
+ * reached the client fails the request, so that the connection is aborted and the cut
+ * answer never looks complete.
  */
 public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
@@ -85,6 +88,7 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 		}
 		if (refusedWrite != null) {
 			warnOnce(request, handler, state, refusedWrite);
+			PrimaryRequests.markRefusedWrite(request);
 		}
 		if (response.isCommitted()) {
 			logger.warn("{} {} needed the primary, but its response was already committed: it cannot be routed",
@@ -94,6 +98,10 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 		try {
 			response.reset();
 			this.router.route(request, response, state);
+		}
+		catch (PrimaryForwarder.AnswerCutShortException cutShort) {
+			// part of the primary's answer reached the client: only a failed request aborts the connection
+			throw new UncheckedIOException(cutShort);
 		}
 		catch (IOException routingFailure) {
 			logger.warn("Routing {} {} to the primary failed", request.getMethod(), request.getRequestURI(),

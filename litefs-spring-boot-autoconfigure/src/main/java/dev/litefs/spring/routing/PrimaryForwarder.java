@@ -61,6 +61,9 @@ public class PrimaryForwarder {
 			"proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding",
 			"upgrade", "http2-settings", "host", "content-length", "expect", HOP_HEADER);
 
+	/** Bytes of headers the JDK client may add beyond those counted. */
+	private static final int HEADER_ROOM = 64;
+
 	private final String hostname;
 
 	private final Duration connectTimeout;
@@ -68,6 +71,8 @@ public class PrimaryForwarder {
 	private final Duration responseTimeout;
 
 	private final DataSize maxBodySize;
+
+	private final DataSize maxHeaderSize;
 
 	private final ExecutorService executor;
 
@@ -81,13 +86,16 @@ public class PrimaryForwarder {
 	 * @param connectTimeout the bound on connecting to the primary
 	 * @param responseTimeout the bound on the primary's whole answer
 	 * @param maxBodySize the largest request body forwarded
+	 * @param maxHeaderSize the most bytes of request line and headers the primary's server
+	 * takes ({@code server.max-http-request-header-size}); zero or less for no limit
 	 */
 	public PrimaryForwarder(String hostname, Duration connectTimeout, Duration responseTimeout,
-			DataSize maxBodySize) {
+			DataSize maxBodySize, DataSize maxHeaderSize) {
 		this.hostname = hostname;
 		this.connectTimeout = connectTimeout;
 		this.responseTimeout = responseTimeout;
 		this.maxBodySize = maxBodySize;
+		this.maxHeaderSize = maxHeaderSize;
 		this.executor = Executors.newCachedThreadPool(threads("litefs-forward"));
 		this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("litefs-forward-watchdog"));
 	}
@@ -148,6 +156,14 @@ public class PrimaryForwarder {
 	}
 
 	/**
+	 * The most bytes of request line and headers a forwarded request may have.
+	 * @return the limit, zero or less for none
+	 */
+	public DataSize maxHeaderSize() {
+		return this.maxHeaderSize;
+	}
+
+	/**
 	 * The bound on connecting to the primary.
 	 * @return the timeout
 	 */
@@ -171,8 +187,11 @@ public class PrimaryForwarder {
 	 * @param response the response, not yet committed
 	 * @param base the primary's base URL, from the primary LiteFS names
 	 * @return {@link RoutingOutcome#FORWARDED} when the primary's answer was written,
-	 * else {@link RoutingOutcome#UNREACHABLE}, {@link RoutingOutcome#TIMEOUT} or
-	 * {@link RoutingOutcome#FAILED} with nothing written
+	 * else, with nothing written: {@link RoutingOutcome#BAD_REQUEST} (the request cannot
+	 * be expressed as a URL) or {@link RoutingOutcome#TOO_LARGE} (its headers, with those
+	 * forwarding adds, are over {@link #maxHeaderSize()}), both never sent, or
+	 * {@link RoutingOutcome#UNREACHABLE}, {@link RoutingOutcome#TIMEOUT} or
+	 * {@link RoutingOutcome#FAILED}
 	 * @throws IOException if the primary's answer was cut short after part of it was
 	 * sent to the client: the connection to the client must be aborted
 	 */
@@ -183,9 +202,13 @@ public class PrimaryForwarder {
 			outgoing = outgoingRequest(request, body, base);
 		}
 		catch (IllegalArgumentException ex) {
-			logger.warn("Cannot forward {} {} to the primary at {}: {}", request.getMethod(), request.getRequestURI(),
-					base, ex.getMessage());
-			return RoutingOutcome.FAILED;
+			// the base URL was checked: what a URL cannot hold came with the client's request
+			logger.debug("Cannot forward {} {} to the primary at {}: {}", request.getMethod(),
+					request.getRequestURI(), base, ex.getMessage());
+			return RoutingOutcome.BAD_REQUEST;
+		}
+		if (this.maxHeaderSize.toBytes() > 0 && headerBytes(outgoing, body) > this.maxHeaderSize.toBytes()) {
+			return RoutingOutcome.TOO_LARGE;
 		}
 		long deadline = System.nanoTime() + this.responseTimeout.toNanos();
 		HttpResponse<InputStream> answer;
@@ -240,7 +263,30 @@ public class PrimaryForwarder {
 			builder.setHeader("X-Forwarded-Host", host);
 		}
 		builder.setHeader(HOP_HEADER, this.hostname);
+		if (PrimaryRequests.isRefusedWrite(request)) {
+			builder.setHeader(PrimaryRequests.REFUSED_WRITE_HEADER, "1");
+		}
 		return builder.build();
+	}
+
+	/**
+	 * The request line and headers as the primary's server counts them, with those the
+	 * JDK client adds ({@code Host}, {@code Content-Length}, {@code User-Agent}) and some
+	 * room to spare.
+	 */
+	private static long headerBytes(HttpRequest outgoing, byte @Nullable [] body) {
+		URI uri = outgoing.uri();
+		String target = uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
+		long bytes = outgoing.method().length() + 1 + target.length() + " HTTP/1.1\r\n".length();
+		for (var header : outgoing.headers().map().entrySet()) {
+			for (String value : header.getValue()) {
+				bytes += header.getKey().length() + 2 + value.length() + 2;
+			}
+		}
+		bytes += "Host: ".length() + uri.getRawAuthority().length() + 2;
+		bytes += "Content-Length: ".length() + Integer.toString((body != null) ? body.length : 0).length() + 2;
+		bytes += "User-Agent: Java-http-client/".length() + Runtime.version().toString().length() + 2;
+		return bytes + 2 + HEADER_ROOM;
 	}
 
 	private static void addHeader(HttpRequest.Builder builder, String name, String value) {
@@ -275,6 +321,12 @@ public class PrimaryForwarder {
 			try {
 				relay(in, response.getOutputStream());
 			}
+			catch (ClientGoneException ex) {
+				// a client leaving is normal: nobody is left to tell
+				logger.debug("The client of {} {} left before the primary's answer was passed on: {}",
+						request.getMethod(), request.getRequestURI(), ex.getCause().toString());
+				return RoutingOutcome.FORWARDED;
+			}
 			catch (IOException ex) {
 				failure = ex;
 			}
@@ -290,24 +342,39 @@ public class PrimaryForwarder {
 				+ (stopped.get() ? ": it took longer than " + this.responseTimeout : "");
 		if (response.isCommitted()) {
 			// part of it reached the client: only an aborted connection tells the client so
-			throw new IOException(what, failure);
+			throw new AnswerCutShortException(what, failure);
 		}
 		logger.warn(what, failure);
 		response.reset();
 		return stopped.get() ? RoutingOutcome.TIMEOUT : RoutingOutcome.FAILED;
 	}
 
-	/** Copies the answer, passing on each part as soon as it arrives (streams stay streams). */
+	/**
+	 * Copies the answer, passing on each part as soon as it arrives (streams stay
+	 * streams).
+	 * @throws ClientGoneException if writing to the client failed
+	 * @throws IOException if reading the primary's answer failed
+	 */
 	private static void relay(InputStream in, OutputStream out) throws IOException {
 		byte[] buffer = new byte[8192];
 		int read;
 		while ((read = in.read(buffer)) >= 0) {
-			out.write(buffer, 0, read);
-			if (in.available() == 0) {
-				out.flush();
+			try {
+				out.write(buffer, 0, read);
+				if (in.available() == 0) {
+					out.flush();
+				}
+			}
+			catch (IOException ex) {
+				throw new ClientGoneException(ex);
 			}
 		}
-		out.flush();
+		try {
+			out.flush();
+		}
+		catch (IOException ex) {
+			throw new ClientGoneException(ex);
+		}
 	}
 
 	/**
@@ -350,6 +417,27 @@ public class PrimaryForwarder {
 		catch (IOException ex) {
 			// closing only to stop a stalled transfer
 		}
+	}
+
+	/**
+	 * The primary's answer broke off after part of it reached the client: the connection
+	 * to the client must be aborted, whatever the cause says.
+	 */
+	static final class AnswerCutShortException extends IOException {
+
+		AnswerCutShortException(String message, @Nullable Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	/** Writing the primary's answer to the client failed: the client left. */
+	private static final class ClientGoneException extends IOException {
+
+		ClientGoneException(IOException cause) {
+			super(cause);
+		}
+
 	}
 
 	/**

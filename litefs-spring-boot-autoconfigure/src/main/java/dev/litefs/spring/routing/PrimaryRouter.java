@@ -18,6 +18,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.util.DisconnectedClientHelper;
 import org.springframework.web.util.WebUtils;
 
 /**
@@ -154,15 +155,27 @@ public class PrimaryRouter implements DisposableBean {
 	 * @param request the request
 	 * @param response the response, not yet committed
 	 * @param state the reading by which this node is not the primary
-	 * @throws IOException if the response cannot be written, or a forwarded answer was
-	 * cut short after the response was committed
+	 * @throws IOException if the response cannot be written (a client that left is only
+	 * logged at DEBUG), or a forwarded answer was cut short after the response was
+	 * committed
 	 */
 	public void route(HttpServletRequest request, HttpServletResponse response, NodeState state) throws IOException {
 		RoutingOutcome outcome;
 		try {
 			outcome = answer(request, response, state);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
+			notifyListeners(RoutingOutcome.FAILED);
+			if (ex instanceof PrimaryForwarder.AnswerCutShortException
+					|| !DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+				throw ex;
+			}
+			// a client leaving is normal: nobody is left to answer
+			logger.debug("The client of {} {} left before it was answered: {}", request.getMethod(),
+					request.getRequestURI(), ex.toString());
+			return;
+		}
+		catch (RuntimeException ex) {
 			notifyListeners(RoutingOutcome.FAILED);
 			throw ex;
 		}
@@ -186,7 +199,7 @@ public class PrimaryRouter implements DisposableBean {
 		return switch (this.strategy) {
 			case FLY_REPLAY -> flyReplay(request, response, state, primary);
 			case FORWARD -> forward(request, response, state, primary);
-			case REDIRECT -> redirect(request, response, primary);
+			case REDIRECT -> redirect(request, response, state, primary);
 			default -> refuse(request, response, state, RoutingOutcome.REJECTED, HttpStatus.SERVICE_UNAVAILABLE,
 					"Not the primary", "This request writes to the database and must be sent to the primary, "
 							+ primary + "; this node is a " + state.role().id() + ".",
@@ -213,7 +226,8 @@ public class PrimaryRouter implements DisposableBean {
 					null);
 		}
 		response.setStatus(HttpStatus.CONFLICT.value());
-		response.setHeader(FLY_REPLAY_HEADER, "instance=" + primary);
+		response.setHeader(FLY_REPLAY_HEADER, "instance=" + primary
+				+ (PrimaryRequests.isRefusedWrite(request) ? ";state=" + PrimaryRequests.REFUSED_WRITE_STATE : ""));
 		response.setContentLength(0);
 		response.flushBuffer();
 		return RoutingOutcome.REPLAYED;
@@ -237,9 +251,27 @@ public class PrimaryRouter implements DisposableBean {
 							+ "be kept for forwarding (multipart bodies are not kept). Send it to the primary directly.",
 					null);
 		}
-		String base = url(this.forwardUrl, primary);
+		String base;
+		try {
+			base = url(this.forwardUrl, primary);
+		}
+		catch (IllegalArgumentException ex) {
+			return cannotBuildUrl(request, response, state, primary, ex);
+		}
 		RoutingOutcome outcome = this.forwarder.forward(request, body.bytes(request), response, base);
 		return switch (outcome) {
+			case BAD_REQUEST -> refuse(request, response, state, outcome, HttpStatus.BAD_REQUEST,
+					"Request cannot be forwarded", "This request must run on the primary, " + primary
+							+ ", but its path or query string cannot be sent on as it came (a malformed %-escape, "
+							+ "for one). It was not sent; correct the URL.",
+					null);
+			case TOO_LARGE -> refuse(request, response, state, outcome, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+					"Request headers too large to forward", "This request must run on the primary, " + primary
+							+ ", but its headers, with the X-Forwarded-* and " + PrimaryForwarder.HOP_HEADER
+							+ " headers forwarding adds, would be over server.max-http-request-header-size ("
+							+ this.forwarder.maxHeaderSize() + "), the most the primary takes. It was not sent; "
+							+ "send smaller headers (cookies, for one).",
+					null);
 			case UNREACHABLE -> refuse(request, response, state, outcome, HttpStatus.SERVICE_UNAVAILABLE,
 					"Primary unreachable", "This request must run on the primary, " + primary
 							+ ", which could not be reached at " + base + ". Retry it.",
@@ -258,11 +290,17 @@ public class PrimaryRouter implements DisposableBean {
 		};
 	}
 
-	private RoutingOutcome redirect(HttpServletRequest request, HttpServletResponse response, String primary)
-			throws IOException {
+	private RoutingOutcome redirect(HttpServletRequest request, HttpServletResponse response, NodeState state,
+			String primary) throws IOException {
+		String base;
+		try {
+			base = url(this.redirectUrl, primary);
+		}
+		catch (IllegalArgumentException ex) {
+			return cannotBuildUrl(request, response, state, primary, ex);
+		}
 		String query = request.getQueryString();
-		String location = url(this.redirectUrl, primary) + request.getRequestURI()
-				+ ((query != null) ? "?" + query : "");
+		String location = base + request.getRequestURI() + ((query != null) ? "?" + query : "");
 		response.setStatus(HttpStatus.TEMPORARY_REDIRECT.value());
 		response.setHeader(HttpHeaders.LOCATION, location);
 		response.setContentLength(0);
@@ -272,6 +310,17 @@ public class PrimaryRouter implements DisposableBean {
 
 	private String url(PrimaryUrlTemplate template, String primary) {
 		return template.expand(primary, this.localPort.getAsInt());
+	}
+
+	/** A primary whose URL cannot be built now may be one LiteFS names differently soon. */
+	private RoutingOutcome cannotBuildUrl(HttpServletRequest request, HttpServletResponse response, NodeState state,
+			String primary, IllegalArgumentException ex) throws IOException {
+		logger.warn("Cannot route {} {} to the primary {}: {}", request.getMethod(), request.getRequestURI(), primary,
+				ex.getMessage());
+		return refuse(request, response, state, RoutingOutcome.NO_PRIMARY, HttpStatus.SERVICE_UNAVAILABLE,
+				"Cannot forward now", "This request must run on the primary, " + primary + ", but " + ex.getMessage()
+						+ " (from the " + this.strategy.id() + " URL template). It was not sent; retry it.",
+				this.retryAfter);
 	}
 
 	private RoutingOutcome noPrimary(HttpServletRequest request, HttpServletResponse response, NodeState state)

@@ -20,7 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  * <li>a request whose HTTP method is in {@code litefs.routing.methods} (and whose path
  * is not excluded) ensures the primary: on a node that is not the primary it is routed
- * at once, like LiteFS's proxy does;</li>
+ * at once, like LiteFS's proxy does; so does, on the primary, a write another node sent
+ * there after SQLite refused it ({@link PrimaryRequests#isRoutedRefusedWrite});</li>
  * <li>on a node that is not the primary, under a strategy that needs the body later
  * ({@code forward}, and {@code fly-replay} for its size limit), the body is read ahead
  * up to the strategy's limit, so that a write found later (an {@link EnsurePrimary}
@@ -74,7 +75,7 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 		NodeState state = this.node.state();
 		boolean write = this.methods.contains(request.getMethod()) && !this.exclude.matches(request);
 		if (state.isPrimary()) {
-			if (write) {
+			if (write || PrimaryRequests.isRoutedRefusedWrite(request)) {
 				PrimaryRequests.markEnsured(request);
 			}
 			chain.doFilter(request, response);

@@ -67,6 +67,9 @@ public final class PrimaryUrlTemplate {
 		if (uri.getHost() == null || uri.getUserInfo() != null) {
 			return "must name a host, e.g. http://" + PRIMARY + ":" + PORT;
 		}
+		if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+			return "has port " + uri.getPort() + ", outside 1 to 65535";
+		}
 		if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
 				|| uri.getRawQuery() != null || uri.getRawFragment() != null) {
 			return "must hold only a scheme, a host and a port: the path and query are the request's own";
@@ -79,9 +82,22 @@ public final class PrimaryUrlTemplate {
 	 * @param primary the primary's hostname, already checked to be a valid hostname
 	 * @param port this server's port
 	 * @return the base URL, without a trailing slash
+	 * @throws IllegalArgumentException if the template and the hostname make no URL with
+	 * a host, e.g. {@code http://node.{primary}} with a name starting with a digit
 	 */
 	public String expand(String primary, int port) {
-		return this.template.replace(PRIMARY, primary).replace(PORT, Integer.toString(port));
+		String url = this.template.replace(PRIMARY, primary).replace(PORT, Integer.toString(port));
+		URI uri;
+		try {
+			uri = new URI(url);
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalArgumentException(url + " is not a URL: " + ex.getMessage(), ex);
+		}
+		if (uri.getHost() == null) {
+			throw new IllegalArgumentException(url + " is not a URL with a host");
+		}
+		return url;
 	}
 
 	@Override

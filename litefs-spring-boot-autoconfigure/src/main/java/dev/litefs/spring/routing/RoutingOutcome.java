@@ -20,7 +20,10 @@ public enum RoutingOutcome {
 	/** Refused with {@code 503} by the {@code reject} strategy. */
 	REJECTED,
 
-	/** Refused with {@code 503}: no primary is known, or this node's role is unknown. */
+	/**
+	 * Refused with {@code 503}: no primary is known, this node's role is unknown, or the
+	 * URL template and the primary's hostname make no URL.
+	 */
 	NO_PRIMARY,
 
 	/**
@@ -29,8 +32,17 @@ public enum RoutingOutcome {
 	 */
 	LOOP,
 
-	/** Refused: the body is too large to forward ({@code 413}) or to replay ({@code 503}). */
+	/**
+	 * Refused: the body is too large to forward ({@code 413}) or to replay ({@code 503}),
+	 * or the headers too large to forward with those forwarding adds ({@code 431}).
+	 */
 	TOO_LARGE,
+
+	/**
+	 * Refused with {@code 400}, never sent: the request's path or query cannot be sent on
+	 * as it came (a malformed {@code %}-escape, for one).
+	 */
+	BAD_REQUEST,
 
 	/** The primary could not be reached: {@code 503} with {@code Retry-After}. */
 	UNREACHABLE,

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
+import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.Position;
 
@@ -82,11 +83,19 @@ public final class FakeLiteFsMount {
 	}
 
 	/**
-	 * Makes this node a replica of another: writes its hostname to {@code .primary}.
-	 * @param primary the primary's hostname
+	 * Makes this node a replica of another: writes its hostname to {@code .primary} as
+	 * LiteFS does, {@code hostname\n}, in one step (a reader never sees half of it).
+	 * @param primary the primary's hostname, one that passes {@link Hostnames}; write a
+	 * malformed or partial one with {@link #write(String, String)}
 	 * @return this mount
+	 * @throws IllegalArgumentException if the hostname does not pass {@link Hostnames}
 	 */
 	public FakeLiteFsMount becomeReplicaOf(String primary) {
+		String problem = Hostnames.problem(primary);
+		if (problem != null) {
+			throw new IllegalArgumentException("The primary's hostname '" + primary + "' " + problem
+					+ "; write(\".primary\", ...) writes a malformed one");
+		}
 		return write(LiteFsMount.PRIMARY_FILE, primary + "\n");
 	}
 

@@ -1,6 +1,8 @@
 package dev.litefs.spring.autoconfigure;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -105,8 +107,13 @@ class LiteFsAutoConfigurationTests {
 		@CsvSource(delimiter = '|', textBlock = """
 				litefs.database=data/app.db     | litefs.database     | not a path
 				litefs.database=                | litefs.database     | must not be empty
+				litefs.database=app.db?journal_mode=off | litefs.database | plain file name
+				litefs.database=..              | litefs.database     | not a path
+				litefs.database=.               | litefs.database     | not a path
 				litefs.hostname=node a          | litefs.hostname     | not a usable hostname
 				litefs.hostname=node-a:8080     | litefs.hostname     | not a usable hostname
+				litefs.hostname=node_b          | litefs.hostname     | not a usable hostname
+				litefs.hostname=node-b-         | litefs.hostname     | not a usable hostname
 				litefs.api-url=ftp://localhost  | litefs.api-url      | http:// or https://
 				litefs.api-timeout=0s           | litefs.api-timeout  | at least 1ms
 				litefs.poll-interval=-1s        | litefs.poll-interval| at least 1ms
@@ -126,6 +133,26 @@ class LiteFsAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("litefs.mount-dir")
 				.hasMessageContaining("fuse.dir"));
+		}
+
+		@Test
+		void aMountDirThatIsARegularFileFailsStartupNamingTheProperty() throws IOException {
+			Path file = Files.writeString(LiteFsAutoConfigurationTests.this.dir.resolve("litefs"), "not a folder");
+			for (Path mountDir : new Path[] { file, file.resolve("under") }) {
+				contextRunner().withPropertyValues("litefs.mount-dir=" + mountDir)
+					.run((context) -> assertThat(context).getFailure()
+						.rootCause()
+						.hasMessageContaining("litefs.mount-dir")
+						.hasMessageContaining(file + " is a file, not a folder"));
+			}
+		}
+
+		@Test
+		void aMountDirThatDoesNotExistYetMayStillBeMountedByLiteFs() {
+			Path mountDir = LiteFsAutoConfigurationTests.this.dir.resolve("not-yet").resolve("litefs");
+			contextRunner().withPropertyValues("litefs.mount-dir=" + mountDir)
+				.run((context) -> assertThat(context.getBean(LiteFsNode.class).state().role())
+					.isEqualTo(NodeRole.UNKNOWN));
 		}
 
 		@Test

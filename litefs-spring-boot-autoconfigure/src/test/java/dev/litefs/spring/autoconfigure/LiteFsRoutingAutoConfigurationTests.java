@@ -207,6 +207,10 @@ class LiteFsRoutingAutoConfigurationTests {
 				litefs.routing.forward.connect-timeout=0ms      | litefs.routing.forward.connect-timeout must be at least 1ms
 				litefs.routing.forward.max-body-size=-1B        | litefs.routing.forward.max-body-size must not be negative
 				litefs.routing.redirect.url-template=//{primary} | litefs.routing.redirect.url-template is not a usable URL template
+				litefs.routing.forward.url-template=http://{primary}:99999 | litefs.routing.forward.url-template is not a usable URL template: it has port 99999, outside 1 to 65535
+				litefs.routing.forward.url-template=http://{primary}:0 | litefs.routing.forward.url-template is not a usable URL template: it has port 0, outside 1 to 65535
+				litefs.routing.redirect.url-template=https://{primary}:99999 | litefs.routing.redirect.url-template is not a usable URL template: it has port 99999
+				litefs.routing.redirect.url-template=http://{primary}:0 | litefs.routing.redirect.url-template is not a usable URL template: it has port 0
 				""")
 		void failTheStartupNamingTheProperty(String property, String message) {
 			webContextRunner().withPropertyValues(property).run((context) -> {

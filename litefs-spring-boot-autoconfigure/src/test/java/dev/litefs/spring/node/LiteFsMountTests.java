@@ -59,6 +59,55 @@ class LiteFsMountTests {
 				.satisfies((ex) -> assertThat(ex.getMessage()).contains(".primary"));
 		}
 
+		@ParameterizedTest
+		@ValueSource(strings = { "-", "node-a-", "-node-a", ".", "..", "a..b", "node-a.", ".node-a", "node_a", "_",
+				"1.2.3", "127.0", "256.0.0.1", "1.2.3.4.5", "node.3d8d9930b32189", "12345" })
+		void refusesWhatCannotBeTheHostOfAUrl(String hostname) {
+			fake().write(".primary", hostname + "\n");
+			assertThatExceptionOfType(LiteFsFileException.class).isThrownBy(() -> mount().readPrimary())
+				.satisfies((ex) -> assertThat(ex.getMessage()).contains(".primary"));
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "node-a", "3d8d9930b32189", "node-a.app.svc.cluster.local", "10.0.0.12", "127.0.0.1",
+				"a1.b2", "N0DE-A" })
+		void acceptsRfc1123NamesAndIpv4AddressesEachOfWhichMakesAUrl(String hostname) {
+			fake().write(".primary", hostname + "\n");
+			assertThat(mount().readPrimary()).contains(hostname);
+			assertThat(java.net.URI.create("http://" + hostname + ":8080").getHost()).isEqualTo(hostname);
+		}
+
+		@Test
+		void refusesAHostnameCaughtMidWriteWithoutItsNewline() {
+			String whole = "127.0.0.1\n";
+			for (int length = 1; length < whole.length(); length++) {
+				fake().write(".primary", whole.substring(0, length));
+				assertThatExceptionOfType(LiteFsFileException.class).as(whole.substring(0, length))
+					.isThrownBy(() -> mount().readPrimary());
+			}
+			fake().write(".primary", "node-a");
+			assertThatExceptionOfType(LiteFsFileException.class).isThrownBy(() -> mount().readPrimary())
+				.withMessageContaining("newline");
+			fake().write(".primary", whole);
+			assertThat(mount().readPrimary()).contains("127.0.0.1");
+		}
+
+		@Test
+		void theFakeMountWritesAPrimaryWholeAndRefusesOneNoUrlCanHold() throws Exception {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(LiteFsMountTests.this.dir, "127.0.0.1");
+			assertThat(java.nio.file.Files.readString(LiteFsMountTests.this.dir.resolve(".primary")))
+				.isEqualTo("127.0.0.1\n");
+			assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> mount.becomeReplicaOf("node_a"))
+				.withMessageContaining("write(\".primary\"");
+		}
+
+		@Test
+		void refusesALabelOver63Bytes() {
+			fake().write(".primary", "a".repeat(64) + ".example\n");
+			assertThatExceptionOfType(LiteFsFileException.class).isThrownBy(() -> mount().readPrimary())
+				.withMessageContaining("63");
+		}
+
 		@Test
 		void refusesMoreThan255Bytes() {
 			fake().write(".primary", "a".repeat(256) + "\n");
@@ -68,8 +117,10 @@ class LiteFsMountTests {
 
 		@Test
 		void accepts255Bytes() {
-			fake().write(".primary", "a".repeat(255) + "\n");
-			assertThat(mount().readPrimary()).contains("a".repeat(255));
+			String hostname = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63));
+			assertThat(hostname).hasSize(255);
+			fake().write(".primary", hostname + "\n");
+			assertThat(mount().readPrimary()).contains(hostname);
 		}
 
 		@Test

@@ -4,8 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,9 +22,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -33,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * names {@code localhost}, and their URL template the primary's port.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
 class ForwardStrategyTests {
 
 	private static final JsonMapper json = new JsonMapper();
@@ -182,6 +191,14 @@ class ForwardStrategyTests {
 	}
 
 	@Test
+	void aWriteSqliteRefusedOnTheReplicaGetsThePrimarysTxidCookieAsAnEnsurePrimaryWriteDoes() {
+		HttpResponse<String> response = this.replica.postJson("/posts/unannotated", "{\"title\":\"cookie\"}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().allValues("Set-Cookie"))
+			.anyMatch((cookie) -> cookie.startsWith("__txid=" + this.primary.node().currentPosition().txidHex() + ";"));
+	}
+
+	@Test
 	void aReadWaitingInVainForItsTxidIsForwardedToThePrimary() {
 		HttpResponse<String> response = this.replica.send(this.replica.request("/posts/1")
 			.header("Cookie", "__txid=7fffffffffffffff")
@@ -259,6 +276,15 @@ class ForwardStrategyTests {
 	}
 
 	@Test
+	void anAnswerToAWriteSqliteRefusedStalledPastTheTimeoutIsCutShortNotPassedOnAsComplete() {
+		long start = System.nanoTime();
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.impatientReplica
+			.send(this.impatientReplica.request("/posts/unannotated-slow-body?millis=4000")
+				.POST(HttpRequest.BodyPublishers.noBody())));
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3500);
+	}
+
+	@Test
 	void anAnswerStalledPastTheTimeoutBeforeItsBodyGives504() {
 		HttpResponse<String> response = this.impatientReplica.send(this.impatientReplica.request("/slow-body?millis=4000&start=false")
 			.POST(HttpRequest.BodyPublishers.noBody()));
@@ -307,6 +333,102 @@ class ForwardStrategyTests {
 		assertThat(this.primary.bean(org.springframework.jdbc.core.JdbcTemplate.class)
 			.queryForObject("select count(distinct title) from posts where title like 'concurrent-%'", Long.class))
 			.isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "x=%zz", "x=%", "x=%E0%A4%A" })
+	void aQueryStringThatCannotBeForwardedIsTheClientsBadRequestNeverMayHaveTakenEffect(String query)
+			throws IOException {
+		long rows = this.primary.rows();
+		String body = "{\"title\":\"malformed\"}";
+		String answer = rawExchange(this.replica.port(), "POST /posts?" + query + " HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+				+ body);
+		assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json");
+		// the body, without the chunks' sizes around it
+		JsonNode problem = json.readTree(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1));
+		assertThat(problem.get("title").asString()).isEqualTo("Request cannot be forwarded");
+		assertThat(problem.get("detail").asString()).contains("not sent").doesNotContain("may or may not");
+		assertThat(this.primary.rows()).isEqualTo(rows);
+	}
+
+	@Test
+	void headersTheReplicaAcceptedButTheForwardedRequestCannotCarryGiveAProblemDetailNotTheContainersPage() {
+		long rows = this.primary.rows();
+		HttpResponse<String> response = this.replica.send(this.replica.request("/posts")
+			.header("Content-Type", "application/json")
+			.header("Cookie", "session=" + "s".repeat(7980 - "session=".length()))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"big cookie\"}")));
+		assertThat(response.statusCode()).isEqualTo(431);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Request headers too large to forward");
+		assertThat(problem.get("detail").asString()).contains("server.max-http-request-header-size (8192B)");
+		assertThat(this.primary.rows()).isEqualTo(rows);
+		HttpResponse<String> fits = this.replica.send(this.replica.request("/posts")
+			.header("Content-Type", "application/json")
+			.header("Cookie", "session=" + "s".repeat(7500))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"a cookie that fits\"}")));
+		assertThat(fits.statusCode()).isEqualTo(201);
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+	}
+
+	@Test
+	void clientsThatHangUpAreLoggedAtDebugInOneLineNeverAtErrorWithAStackTrace(CapturedOutput output)
+			throws Exception {
+		int slow = this.primary.calls().of("slow");
+		int put = this.primary.calls().of("put");
+		for (int i = 0; i < 5; i++) {
+			// an @EnsurePrimary handler, gone before the primary answered and in the middle of its answer
+			hangUp("POST /slow?millis=200", "", null);
+			hangUp("POST /slow-body?millis=200&start=true", "", "start");
+			// the methods rule, and a read replayed after its wait for __txid
+			hangUp("PUT /posts/put", "Content-Type: application/json\r\n", "{\"title\":\"gone\"}");
+			hangUp("GET /posts/1", "Cookie: __txid=7fffffffffffffff\r\n", "");
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while ((this.primary.calls().of("slow") < slow + 5 || this.primary.calls().of("put") < put + 5)
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		// past litefs.consistency.timeout, after which the reads would be replayed
+		Thread.sleep(1000);
+		assertThat(this.primary.calls().of("put")).isEqualTo(put + 5);
+		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
+	}
+
+	/**
+	 * Sends a request to the replica, reads its answer until {@code until} when that is
+	 * not a body, and resets the connection.
+	 */
+	private void hangUp(String requestLine, String headers, String bodyOrUntil) throws IOException {
+		boolean body = bodyOrUntil != null && !requestLine.startsWith("POST /slow-body");
+		try (Socket socket = new Socket("localhost", this.replica.port())) {
+			socket.setSoTimeout(10_000);
+			socket.setSoLinger(true, 0);
+			String content = body ? bodyOrUntil : "";
+			socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: localhost\r\n" + headers
+					+ "Content-Length: " + content.length() + "\r\n\r\n" + content).getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			StringBuilder read = new StringBuilder();
+			while (!body && bodyOrUntil != null && !read.toString().contains(bodyOrUntil)) {
+				int b = socket.getInputStream().read();
+				if (b < 0) {
+					break;
+				}
+				read.append((char) b);
+			}
+		}
+	}
+
+	/** Sends bytes a {@code java.net.URI} could not hold, and reads the whole answer. */
+	private static String rawExchange(int port, String request) throws IOException {
+		try (Socket socket = new Socket("localhost", port)) {
+			socket.setSoTimeout(30_000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
 	}
 
 	private static int closedPort() throws IOException {

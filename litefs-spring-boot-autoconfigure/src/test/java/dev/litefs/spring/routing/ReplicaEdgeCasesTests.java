@@ -66,6 +66,48 @@ class ReplicaEdgeCasesTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "fly-replay", "forward", "redirect", "reject" })
+	void aPrimaryHostnameNoUrlCanHoldGives503NeverA502(String strategy) {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a");
+		this.node = TestNode.start(mount, "node-b", "litefs.routing.strategy=" + strategy);
+		for (String primary : new String[] { "-", "node-a-", ".", "..", "a..b", "node_a", "1.2.3", "127.0" }) {
+			mount.write(LiteFsMount.PRIMARY_FILE, primary + "\n");
+			assertThat(this.node.node().refresh().role()).as(primary).isEqualTo(NodeRole.UNKNOWN);
+			assertNoPrimaryAnswer(this.node.postJson("/posts", "{\"title\":\"t\"}"), primary);
+		}
+		// caught while LiteFS writes "127.0.0.1\n"
+		mount.write(LiteFsMount.PRIMARY_FILE, "127.0");
+		assertThat(this.node.node().refresh().role()).isEqualTo(NodeRole.UNKNOWN);
+		assertNoPrimaryAnswer(this.node.postJson("/posts", "{\"title\":\"t\"}"), "127.0 without its newline");
+		assertThat(this.node.calls().of("create")).isZero();
+	}
+
+	private static void assertNoPrimaryAnswer(HttpResponse<String> response, String primary) {
+		assertThat(response.statusCode()).as(primary).isEqualTo(503);
+		assertThat(response.headers().firstValue("Retry-After")).as(primary).hasValue("1");
+		assertThat(response.headers().firstValue("fly-replay")).isEmpty();
+		assertThat(response.headers().firstValue("Location")).isEmpty();
+		assertThat(json.readTree(response.body()).get("title").asString()).as(primary).isEqualTo("No primary");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "forward", "redirect" })
+	void aPrimaryUrlTheTemplateCannotBuildIsCannotForwardNow(String strategy) {
+		// "node.3d8d9930b32189" is no host name: its last label starts with a digit
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "3d8d9930b32189");
+		this.node = TestNode.start(mount, "node-b", "litefs.routing.strategy=" + strategy,
+				"litefs.routing." + strategy + ".url-template=http://node.{primary}:{port}");
+		HttpResponse<String> response = this.node.postJson("/posts", "{\"title\":\"t\"}");
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+		assertThat(response.headers().firstValue("Location")).isEmpty();
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Cannot forward now");
+		assertThat(problem.get("detail").asString()).contains("http://node.3d8d9930b32189:").doesNotContain("may or may not");
+		assertThat(this.node.calls().of("create")).isZero();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "fly-replay", "forward", "redirect", "reject" })
 	void noPrimaryKnownGives503WhateverTheStrategy(String strategy) {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a");
 		this.node = TestNode.start(mount, "node-b", "litefs.routing.strategy=" + strategy);

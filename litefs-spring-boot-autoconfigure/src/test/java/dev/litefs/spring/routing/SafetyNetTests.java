@@ -34,8 +34,11 @@ class SafetyNetTests {
 
 	private TestNode replica;
 
+	private Path dir;
+
 	@BeforeAll
 	void startNodes(@TempDir Path dir) {
+		this.dir = dir;
 		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a");
 		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "node-a"), "node-b",
 				"litefs.routing.strategy=reject");
@@ -70,6 +73,26 @@ class SafetyNetTests {
 		HttpResponse<String> response = this.replica.postJson("/posts/io-error", "{}");
 		assertThat(response.statusCode()).isEqualTo(503);
 		assertThat(json.readTree(response.body()).get("primary").asString()).isEqualTo("node-a");
+	}
+
+	@Test
+	void aWriteSqliteRefusedIsReplayedByFlyWithAStateThatGetsItTheTxidCookieOnThePrimary() {
+		try (TestNode flyReplica = TestNode.start(FakeLiteFsMount.replicaOf(this.dir.resolve("c"), "node-a"), "node-c",
+				"litefs.routing.strategy=fly-replay")) {
+			HttpResponse<String> replay = flyReplica.postJson("/posts/unannotated", "{\"title\":\"on fly\"}");
+			assertThat(replay.statusCode()).isEqualTo(409);
+			assertThat(replay.headers().firstValue("fly-replay")).hasValue("instance=node-a;state=litefs-refused-write");
+		}
+		// Fly's proxy replays the request on the primary with the state in fly-replay-src
+		HttpResponse<String> replayed = this.primary.send(this.primary.request("/posts/unannotated")
+			.header("Content-Type", "application/json")
+			.header("fly-replay-src", "instance=node-c;region=ams;t=1700000000000000;state=litefs-refused-write")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"title\":\"on fly\"}")));
+		assertThat(replayed.statusCode()).isEqualTo(200);
+		assertThat(replayed.headers().allValues("Set-Cookie"))
+			.anyMatch((cookie) -> cookie.startsWith("__txid=" + this.primary.node().currentPosition().txidHex() + ";"));
+		HttpResponse<String> direct = this.primary.postJson("/posts/unannotated", "{\"title\":\"direct\"}");
+		assertThat(direct.headers().allValues("Set-Cookie")).noneMatch((cookie) -> cookie.startsWith("__txid="));
 	}
 
 	@Test

@@ -75,6 +75,17 @@ public class PostController {
 		return Map.of("id", id, "node", this.node.hostname());
 	}
 
+	@PostMapping("/posts/unannotated-slow-body")
+	public void unannotatedSlowBody(@RequestParam long millis, HttpServletResponse response)
+			throws IOException, InterruptedException {
+		this.calls.ran("unannotated-slow-body");
+		this.posts.insert("slow body");
+		response.getOutputStream().write("start".getBytes());
+		response.flushBuffer();
+		Thread.sleep(millis);
+		response.getOutputStream().write("end".getBytes());
+	}
+
 	@PutMapping("/posts/put")
 	public Map<String, Object> put(@RequestBody Map<String, String> post) {
 		this.calls.ran("put");
