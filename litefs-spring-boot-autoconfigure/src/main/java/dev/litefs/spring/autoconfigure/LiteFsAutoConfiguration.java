@@ -38,7 +38,7 @@ public final class LiteFsAutoConfiguration {
 		}
 		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
 		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
-				api, properties.getPollInterval(), events);
+				api, properties.getPollInterval(), properties.getConsistency().getPollInterval(), events);
 	}
 
 	private static String hostname(LiteFsProperties properties, Environment environment) {

@@ -62,7 +62,8 @@ public class LiteFsProperties {
 	private Duration apiTimeout = Duration.ofMillis(500);
 
 	/**
-	 * How often the LiteFS files are read again to detect a change of role or primary.
+	 * How often the LiteFS files are read again: to follow the node while LiteFS's event
+	 * stream is down, and to check the stream while it is up.
 	 */
 	private Duration pollInterval = Duration.ofSeconds(1);
 
@@ -478,7 +479,8 @@ public class LiteFsProperties {
 				"/images/**", "/favicon.ico", "/*/icon-*");
 
 		/**
-		 * How often the database's position is read while requests wait for it.
+		 * How often the database's position is read while requests wait for it and LiteFS's
+		 * event stream is down (while it is up, its tx events release them).
 		 */
 		private Duration pollInterval = Duration.ofMillis(1);
 
