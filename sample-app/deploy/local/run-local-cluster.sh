@@ -49,6 +49,19 @@ done
 
 export SAMPLE_APP_JAR="$jar"
 export LOCAL_CLUSTER_DIR="${LOCAL_CLUSTER_DIR:-$repo/sample-app/target/local-cluster}"
+
+# Lifts a node's FUSE mount if one is still there. LiteFS unmounts as it stops, except
+# when its exec'd app exits non-zero: a JVM ended by SIGTERM exits with 143, and LiteFS
+# 0.5 then exits ("cannot wait for exec process") leaving the mount behind, broken.
+unmount_left() {
+	local dir
+	for dir in "$LOCAL_CLUSTER_DIR"/node-a/litefs "$LOCAL_CLUSTER_DIR"/node-b/litefs; do
+		if grep -qF " $dir " /proc/self/mountinfo 2>/dev/null; then
+			fusermount3 -uz "$dir" 2>/dev/null || umount -l "$dir" 2>/dev/null || true
+		fi
+	done
+}
+unmount_left
 mkdir -p "$LOCAL_CLUSTER_DIR"/node-a/{litefs,data} "$LOCAL_CLUSTER_DIR"/node-b/{litefs,data}
 
 pids=()
@@ -59,6 +72,7 @@ stop() {
 		kill -TERM "${pids[@]}" 2>/dev/null || true
 		wait "${pids[@]}" 2>/dev/null || true
 	fi
+	unmount_left
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
@@ -97,7 +111,7 @@ done
 cat <<INFO
 
 Two-node LiteFS cluster up:
-  node-a  primary  http://127.0.0.1:8081
+  node-a  primary  http://127.0.0.1:8081  (LiteFS hostname 127.0.0.1)
   node-b  replica  http://127.0.0.1:8082
 Write on either page: node-b forwards writes to node-a, and LiteFS replicates them back.
 Ctrl-C stops both.

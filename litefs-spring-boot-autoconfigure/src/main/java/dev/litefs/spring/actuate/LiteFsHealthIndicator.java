@@ -23,8 +23,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * <li>{@code OUT_OF_SERVICE} on a replica that lags more, or a node that knows no
  * primary: it should receive no traffic, yet it is alive and catches up by itself (the
  * default HTTP status of the health endpoint for it is 503).</li>
- * <li>{@code DOWN} when the mount directory is missing or unreadable, or a LiteFS file
- * is malformed, with the file and the reason.</li>
+ * <li>{@code DOWN} when the mount directory is missing or unreadable, is no longer a
+ * LiteFS mount (LiteFS stopped under the application), or a LiteFS file is malformed,
+ * with the file and the reason.</li>
  * </ul>
  * The mount's files are checked on each call; role and lag come from the node's latest
  * reading. The {@code events} detail tells whether LiteFS's event stream is up, and
@@ -65,6 +66,12 @@ public class LiteFsHealthIndicator implements HealthIndicator {
 				.build();
 		}
 		NodeState state = this.node.state();
+		if (!state.isDatabaseAvailable()) {
+			return Health.down()
+				.withDetail("mountDir", mount.dir().toAbsolutePath().toString())
+				.withDetail("reason", String.join("; ", state.problems()))
+				.build();
+		}
 		Health.Builder health = Health.up();
 		if (state.role() == NodeRole.UNKNOWN) {
 			health.outOfService().withDetail("reason", "no primary is known: " + String.join("; ", state.problems()));

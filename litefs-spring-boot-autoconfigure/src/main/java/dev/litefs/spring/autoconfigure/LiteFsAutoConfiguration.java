@@ -4,18 +4,24 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 
+import javax.sql.DataSource;
+
+import dev.litefs.spring.jdbc.PoolEvictionOnRecovery;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -39,6 +45,19 @@ public final class LiteFsAutoConfiguration {
 		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
 		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
 				api, properties.getPollInterval(), properties.getConsistency().getPollInterval(), events);
+	}
+
+	/** Hikari's connections to a LiteFS mount that went away are evicted once it is back. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "com.zaxxer.hikari.HikariDataSource")
+	static class PoolEvictionConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PoolEvictionOnRecovery liteFsPoolEvictionOnRecovery(ObjectProvider<DataSource> dataSources) {
+			return new PoolEvictionOnRecovery(dataSources);
+		}
+
 	}
 
 	private static String hostname(LiteFsProperties properties, Environment environment) {

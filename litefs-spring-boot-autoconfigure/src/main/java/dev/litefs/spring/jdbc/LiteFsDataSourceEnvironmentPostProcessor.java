@@ -22,7 +22,9 @@ import org.springframework.util.ClassUtils;
  * SQLite writes one at a time anyway;</li>
  * <li>{@code spring.datasource.hikari.data-source-properties.busy_timeout=5000}: a
  * writer waits up to 5 s for another instead of failing with {@code SQLITE_BUSY};</li>
- * <li>{@code spring.datasource.hikari.data-source-properties.foreign_keys=true}.</li>
+ * <li>{@code spring.datasource.hikari.data-source-properties.foreign_keys=true};</li>
+ * <li>{@code spring.datasource.hikari.exception-override-class-name=}{@link BrokenMountEviction}:
+ * a connection whose mount went away (LiteFS stopped or restarted) is evicted.</li>
  * </ul>
  * The journal mode is the database's own (LiteFS supports rollback journal and WAL);
  * choose one with {@code spring.datasource.hikari.data-source-properties.journal_mode}.
@@ -33,6 +35,8 @@ public class LiteFsDataSourceEnvironmentPostProcessor implements EnvironmentPost
 	public static final String PROPERTY_SOURCE_NAME = "litefsDataSourceDefaults";
 
 	private static final String SQLITE_DRIVER = "org.sqlite.JDBC";
+
+	private static final String HIKARI = "com.zaxxer.hikari.HikariDataSource";
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -47,6 +51,9 @@ public class LiteFsDataSourceEnvironmentPostProcessor implements EnvironmentPost
 		defaults.put("spring.datasource.hikari.maximum-pool-size", 4);
 		defaults.put("spring.datasource.hikari.data-source-properties.busy_timeout", 5000);
 		defaults.put("spring.datasource.hikari.data-source-properties.foreign_keys", true);
+		if (ClassUtils.isPresent(HIKARI, application.getClassLoader())) {
+			defaults.put("spring.datasource.hikari.exception-override-class-name", BrokenMountEviction.class.getName());
+		}
 		// SpringApplication's own default properties are moved behind this source: skip what they set
 		defaults.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));

@@ -100,8 +100,9 @@ public final class LiteFsMount {
 
 	/**
 	 * Reads the primary's hostname from {@code .primary}.
-	 * @return the hostname, or empty when the file is absent (this node is the primary,
-	 * or a replica connected to no primary)
+	 * @return the hostname, or empty when the file is absent or LiteFS answers its read
+	 * with "no such file" (this node is the primary, or a replica connected to no
+	 * primary)
 	 * @throws LiteFsFileException if the file does not hold a valid hostname
 	 */
 	public Optional<String> readPrimary() {
@@ -198,6 +199,10 @@ public final class LiteFsMount {
 			return Optional.empty();
 		}
 		catch (IOException ex) {
+			// LiteFS 0.5 opens .primary on a replica that knows no primary, then fails the read with ENOENT
+			if ("No such file or directory".equals(ex.getMessage())) {
+				return Optional.empty();
+			}
 			throw new LiteFsFileException(file, "cannot be read: " + ex);
 		}
 	}

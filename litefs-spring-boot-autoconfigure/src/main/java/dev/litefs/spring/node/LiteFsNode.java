@@ -41,7 +41,9 @@ import org.springframework.context.SmartLifecycle;
  * stream is down), and without the API trusts only a {@code .lag} of zero (LiteFS reports
  * zero on the primary alone). Anything else is {@link NodeRole#UNKNOWN}. A directory
  * without any LiteFS file that the kernel does not list as a LiteFS mount is a plain
- * directory: {@link NodeRole#STANDALONE}.
+ * directory: {@link NodeRole#STANDALONE}, unless this node saw a LiteFS mount there
+ * before: then LiteFS went away, the database is not available and the role is unknown
+ * until LiteFS is back.
  */
 public class LiteFsNode implements SmartLifecycle {
 
@@ -72,6 +74,9 @@ public class LiteFsNode implements SmartLifecycle {
 	private volatile NodeState state;
 
 	private volatile @Nullable LiteFsRoleChangedEvent lastRoleChange;
+
+	/** Set once the directory was seen as a LiteFS mount: it never turns standalone after. */
+	private volatile boolean seenLiteFsMount;
 
 	/** The last {@code isPrimary} the stream said. */
 	private volatile boolean streamSaysPrimary;
@@ -443,8 +448,14 @@ public class LiteFsNode implements SmartLifecycle {
 		}
 		Position position = readOrProblem(this.mount::readPosition, problems).orElse(Position.ZERO);
 		if (!this.mount.isLiteFsMount()) {
+			if (this.seenLiteFsMount) {
+				problems.add("mount directory " + this.mount.dir() + " is no longer a LiteFS mount: LiteFS stopped "
+						+ "or is restarting");
+				return state(NodeRole.UNKNOWN, null, position, Duration.ZERO, false, true, problems);
+			}
 			return state(NodeRole.STANDALONE, this.hostname, position, Duration.ZERO, false, true, problems);
 		}
+		this.seenLiteFsMount = true;
 		Optional<Duration> lag = readOrProblem(this.mount::readLag, problems);
 		int problemsBeforePrimary = problems.size();
 		Optional<String> primary = readOrProblem(this.mount::readPrimary, problems);

@@ -63,6 +63,16 @@ public record NodeState(NodeRole role, String hostname, @Nullable String primary
 	}
 
 	/**
+	 * Whether the database can be used at all: the mount directory is readable and, but
+	 * on a plain directory, LiteFS serves it. {@code false} while LiteFS is down or
+	 * restarting under the application.
+	 * @return {@code true} when the database can be opened
+	 */
+	public boolean isDatabaseAvailable() {
+		return this.readable && (this.mounted || this.role == NodeRole.STANDALONE);
+	}
+
+	/**
 	 * Whether this reading differs from another in role or primary: the change a
 	 * {@link LiteFsRoleChangedEvent} announces.
 	 * @param other the other reading

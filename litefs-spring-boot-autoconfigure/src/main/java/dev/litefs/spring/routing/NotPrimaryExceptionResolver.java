@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
@@ -31,7 +33,10 @@ import org.springframework.web.servlet.ModelAndView;
  * warning naming the handler to annotate, once per handler. On the primary such an
  * error is a real failure and is left to the application's error handling.</li>
  * </ul>
- * A response already committed cannot be changed and is left alone.
+ * Any SQLite error while LiteFS is down or restarting under the application (the mount
+ * unreadable, or no longer a LiteFS mount) is answered {@code 503 Database unavailable}
+ * with {@code Retry-After}, a read as well as a write. A response already committed
+ * cannot be changed and is left alone.
  */
 public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
@@ -63,6 +68,12 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
 		boolean notPrimary = findCause(ex, NotPrimaryException.class) != null;
+		if (!notPrimary && sqliteError(ex) != null && !response.isCommitted()) {
+			NodeState state = this.node.refresh();
+			if (!state.isDatabaseAvailable()) {
+				return databaseUnavailable(request, response, state);
+			}
+		}
 		SQLException refusedWrite = notPrimary ? null : refusedWrite(ex);
 		if (!notPrimary && refusedWrite == null) {
 			return null;
@@ -91,6 +102,27 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 		return new ModelAndView();
 	}
 
+	/** LiteFS is down or restarting under the application: any SQLite error then says so. */
+	private ModelAndView databaseUnavailable(HttpServletRequest request, HttpServletResponse response,
+			NodeState state) {
+		logger.debug("{} {} failed while the LiteFS database is unavailable: {}", request.getMethod(),
+				request.getRequestURI(), state.problems());
+		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.SERVICE_UNAVAILABLE,
+				"Database unavailable", "The LiteFS database of node " + state.hostname()
+						+ " cannot be used right now (" + String.join("; ", state.problems()) + "). Retry shortly.");
+		problem.setProperty("node", state.hostname());
+		problem.setProperty("role", state.role().id());
+		try {
+			response.reset();
+			ProblemResponses.write(response, problem, this.router.retryAfter());
+		}
+		catch (IOException writeFailure) {
+			logger.debug("Answering {} {} failed: {}", request.getMethod(), request.getRequestURI(),
+					writeFailure.toString());
+		}
+		return new ModelAndView();
+	}
+
 	private void warnOnce(HttpServletRequest request, @Nullable Object handler, NodeState state,
 			SQLException refusedWrite) {
 		String name = (handler instanceof HandlerMethod method) ? method.getShortLogMessage()
@@ -104,12 +136,15 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 	}
 
 	private static @Nullable SQLException refusedWrite(Throwable ex) {
+		SQLException sql = sqliteError(ex);
+		int code = (sql != null) ? sql.getErrorCode() & 0xff : -1;
+		return (code == SQLITE_READONLY || code == SQLITE_IOERR) ? sql : null;
+	}
+
+	private static @Nullable SQLException sqliteError(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof SQLException sql && isSqlite(sql)) {
-				int code = sql.getErrorCode() & 0xff;
-				if (code == SQLITE_READONLY || code == SQLITE_IOERR) {
-					return sql;
-				}
+				return sql;
 			}
 			if (cause.getCause() == cause) {
 				break;

@@ -101,6 +101,19 @@ public final class FakeLiteFsMount {
 	}
 
 	/**
+	 * LiteFS stops, as on a real node: it unmounts, and the directory beneath holds none
+	 * of its files ({@code .primary}, {@code .lag}, {@code <db>-pos}). Unlike a real
+	 * unmount, the database file stays. Writing the files again (e.g.
+	 * {@link #becomeReplicaOf(String)} and {@link #txid(long)}) brings LiteFS back.
+	 * @return this mount
+	 */
+	public FakeLiteFsMount stopLiteFs() {
+		delete(LiteFsMount.PRIMARY_FILE);
+		delete(LiteFsMount.LAG_FILE);
+		return delete(this.database + "-pos");
+	}
+
+	/**
 	 * Sets the database's TXID (and a checksum derived from it) in {@code <db>-pos}.
 	 * @param txid the transaction ID
 	 * @return this mount

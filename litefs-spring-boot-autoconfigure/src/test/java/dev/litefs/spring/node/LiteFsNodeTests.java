@@ -268,6 +268,31 @@ class LiteFsNodeTests {
 		}
 
 		@Test
+		void liteFsStoppingUnderTheNodeLeavesItUnknownNeverStandaloneUntilLiteFsIsBack() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(5);
+			LiteFsNode node = node();
+			assertThat(node.state().isDatabaseAvailable()).isTrue();
+
+			mount.stopLiteFs();
+
+			NodeState stopped = node.refresh();
+			assertThat(stopped.role()).isEqualTo(NodeRole.UNKNOWN);
+			assertThat(stopped.isPrimary()).isFalse();
+			assertThat(stopped.isDatabaseAvailable()).isFalse();
+			assertThat(stopped.problems()).singleElement().asString().contains("is no longer a LiteFS mount");
+
+			mount.becomeReplicaOf("node-a").txid(5);
+
+			NodeState back = node.refresh();
+			assertThat(back.role()).isEqualTo(NodeRole.REPLICA);
+			assertThat(back.isDatabaseAvailable()).isTrue();
+			assertThat(LiteFsNodeTests.this.events).hasSize(2)
+				.last()
+				.isInstanceOfSatisfying(LiteFsRoleChangedEvent.class,
+						(event) -> assertThat(event.getPreviousState().isDatabaseAvailable()).isFalse());
+		}
+
+		@Test
 		void replicationAloneIsNoRoleChange() {
 			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(5);
 			LiteFsNode node = node();

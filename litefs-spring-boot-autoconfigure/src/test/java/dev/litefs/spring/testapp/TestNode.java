@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -58,16 +59,30 @@ public final class TestNode implements AutoCloseable {
 	 */
 	public static TestNode start(FakeLiteFsMount mount, String hostname, String... properties) {
 		createSchema(mount);
-		List<String> all = new ArrayList<>(List.of(mount.properties()));
-		all.addAll(List.of("server.port=0", "litefs.hostname=" + hostname, "litefs.api-url=http://localhost:1",
-				"litefs.poll-interval=50ms", "spring.main.banner-mode=off",
-				"spring.datasource.hikari.data-source-properties.synchronous=OFF",
-				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
-				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false"));
+		List<String> all = new ArrayList<>(List.of("litefs.api-url=http://localhost:1"));
 		if (Files.exists(mount.dir().resolve(LiteFsMount.PRIMARY_FILE))) {
 			all.add("spring.datasource.hikari.data-source-properties.open_mode=1");
 			all.add("spring.datasource.hikari.read-only=true");
 		}
+		all.addAll(List.of(properties));
+		return start(mount.dir(), mount.database(), hostname, all.toArray(String[]::new));
+	}
+
+	/**
+	 * Starts a node over a mount whose database, if it has one, already holds the
+	 * {@code posts} table: a real LiteFS mount.
+	 * @param mountDir the mount
+	 * @param database the database file name in it
+	 * @param hostname this node's LiteFS hostname
+	 * @param properties more properties, {@code name=value}, e.g. {@code litefs.api-url}
+	 * @return the running node
+	 */
+	public static TestNode start(Path mountDir, String database, String hostname, String... properties) {
+		List<String> all = new ArrayList<>(List.of("litefs.mount-dir=" + mountDir, "litefs.database=" + database,
+				"server.port=0", "litefs.hostname=" + hostname, "litefs.poll-interval=50ms",
+				"spring.main.banner-mode=off", "spring.datasource.hikari.data-source-properties.synchronous=OFF",
+				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
+				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false"));
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
 			.properties(all.toArray(String[]::new))

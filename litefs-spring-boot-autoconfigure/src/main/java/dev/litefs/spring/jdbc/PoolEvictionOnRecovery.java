@@ -1,0 +1,62 @@
+package dev.litefs.spring.jdbc;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.litefs.spring.node.LiteFsRoleChangedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+
+/**
+ * When the LiteFS database becomes available again (LiteFS is back after stopping or
+ * restarting under the application), soft-evicts every connection of the Hikari pools:
+ * idle ones were opened on the mount that went away and would fail once, in-use ones
+ * are closed when they are returned. New connections open on the new mount.
+ */
+public class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEvent>, Ordered {
+
+	private static final Logger logger = LoggerFactory.getLogger(PoolEvictionOnRecovery.class);
+
+	private final ObjectProvider<DataSource> dataSources;
+
+	/**
+	 * Creates the listener.
+	 * @param dataSources the application's DataSources; the Hikari ones are evicted
+	 */
+	public PoolEvictionOnRecovery(ObjectProvider<DataSource> dataSources) {
+		this.dataSources = dataSources;
+	}
+
+	/** Before any other listener of the event, such as migrations after a promotion, uses the pool. */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
+		if (event.getPreviousState().isDatabaseAvailable() || !event.getState().isDatabaseAvailable()) {
+			return;
+		}
+		this.dataSources.orderedStream().forEach((dataSource) -> {
+			try {
+				if (dataSource.isWrapperFor(HikariDataSource.class)) {
+					HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
+					if (hikari.getHikariPoolMXBean() != null) {
+						hikari.getHikariPoolMXBean().softEvictConnections();
+						logger.info("LiteFS: the database is available again; connections of pool {} opened on the old "
+								+ "mount are evicted", hikari.getPoolName());
+					}
+				}
+			}
+			catch (java.sql.SQLException ex) {
+				logger.debug("Not a Hikari pool: {}", ex.toString());
+			}
+		});
+	}
+
+}
