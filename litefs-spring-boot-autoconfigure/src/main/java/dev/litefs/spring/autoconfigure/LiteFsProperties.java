@@ -51,13 +51,14 @@ public class LiteFsProperties {
 	private @Nullable String hostname;
 
 	/**
-	 * Base URL of LiteFS's HTTP API ('http.addr' in litefs.yml). Consulted when it
-	 * answers, never required.
+	 * Base URL of LiteFS's HTTP API ('http.addr' in litefs.yml). Its event stream is the
+	 * node's source whenever it answers; never required.
 	 */
 	private URI apiUrl = URI.create("http://localhost:20202");
 
 	/**
-	 * Time limit for connecting to LiteFS's HTTP API and for each read of its answer.
+	 * Time limit for connecting to LiteFS's HTTP API, for each read of an answer and for
+	 * the event stream's first event; once the stream is open, silence never ends it.
 	 */
 	private Duration apiTimeout = Duration.ofMillis(500);
 

@@ -94,6 +94,8 @@ public class LiteFsFlywayMigrationStrategy
 		return thread;
 	});
 
+	private volatile @Nullable LiteFsRoleChangedEvent lastPromotion;
+
 	/** Holds of failed promotion runs, ended by the next run that migrates. */
 	private int failedHolds;
 
@@ -153,9 +155,11 @@ public class LiteFsFlywayMigrationStrategy
 	@Override
 	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
 		Flyway flyway = this.flyway;
-		if (!event.isPromotion() || event.getSource() != this.node || flyway == null) {
+		if (!event.isPromotion() || event.getSource() != this.node || flyway == null || event == this.lastPromotion) {
 			return;
 		}
+		// once per promotion, even if the same event is published again
+		this.lastPromotion = event;
 		this.promotions.execute(() -> migrateAfterPromotion(flyway));
 	}
 

@@ -380,6 +380,8 @@ public class LiteFsNode implements SmartLifecycle {
 				stalled = "no tx event announced TXID " + this.unannounced.txidHex() + ", which " + this.mount.database()
 						+ "-pos shows";
 				this.unannounced = null;
+				// until the stream is open again (its init reads the files again), the files are its position
+				this.streamPosition = files;
 			}
 			else {
 				this.unannounced = (files.txid() != this.streamPosition.txid()
