@@ -40,6 +40,8 @@ public final class FakeLiteFsApi implements AutoCloseable {
 
 	private volatile boolean primary;
 
+	private volatile boolean eventsRefused;
+
 	private volatile HttpServer server;
 
 	private FakeLiteFsApi(boolean primary) {
@@ -122,6 +124,15 @@ public final class FakeLiteFsApi implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * From now on {@code /events} answers {@code 503} while {@code /info} still answers;
+	 * the open streams end.
+	 */
+	public void refuseEvents() {
+		this.eventsRefused = true;
+		endStreams();
+	}
+
 	/** The API goes away: every connection is closed and the port stops listening. */
 	public void stop() {
 		endStreams();
@@ -165,6 +176,11 @@ public final class FakeLiteFsApi implements AutoCloseable {
 	}
 
 	private void events(HttpExchange exchange) throws IOException {
+		if (this.eventsRefused) {
+			exchange.sendResponseHeaders(503, -1);
+			exchange.close();
+			return;
+		}
 		this.connections.incrementAndGet();
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(200, 0);
