@@ -78,9 +78,7 @@ final class LiteFsEventStream {
 
 	synchronized void start() {
 		if (this.thread == null) {
-			Thread thread = new Thread(this::run, "litefs-events");
-			thread.setDaemon(true);
-			thread.setContextClassLoader(LiteFsEventStream.class.getClassLoader());
+			Thread thread = DaemonThreads.newThread("litefs-events", this::run);
 			thread.start();
 			this.thread = thread;
 		}

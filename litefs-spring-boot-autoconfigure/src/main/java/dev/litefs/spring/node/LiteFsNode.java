@@ -311,12 +311,8 @@ public class LiteFsNode implements SmartLifecycle {
 		if (this.poller != null) {
 			return;
 		}
-		this.poller = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "litefs-node");
-			thread.setDaemon(true);
-			thread.setContextClassLoader(LiteFsNode.class.getClassLoader());
-			return thread;
-		});
+		this.poller = Executors
+			.newSingleThreadScheduledExecutor((task) -> DaemonThreads.newThread("litefs-node", task));
 		long millis = this.pollInterval.toMillis();
 		this.poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
 		if (this.stream != null) {

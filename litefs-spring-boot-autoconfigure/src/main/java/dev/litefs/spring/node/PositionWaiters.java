@@ -127,10 +127,7 @@ final class PositionWaiters {
 
 	private synchronized Thread poller() {
 		if (this.poller == null) {
-			Thread thread = new Thread(this::poll, "litefs-position-fallback");
-			thread.setDaemon(true);
-			// started by a request: not holding on to the web application's class loader
-			thread.setContextClassLoader(PositionWaiters.class.getClassLoader());
+			Thread thread = DaemonThreads.newThread("litefs-position-fallback", this::poll);
 			thread.start();
 			this.poller = thread;
 		}
