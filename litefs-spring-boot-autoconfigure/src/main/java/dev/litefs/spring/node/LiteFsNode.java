@@ -165,10 +165,7 @@ public class LiteFsNode implements SmartLifecycle {
 	 * @return the new reading
 	 */
 	public NodeState refresh() {
-		Optional<Boolean> primaryByApi = apiSaysPrimary();
-		synchronized (this.changes) {
-			return apply(read(primaryByApi));
-		}
+		return refreshWith(apiSaysPrimary());
 	}
 
 	/**
@@ -179,11 +176,17 @@ public class LiteFsNode implements SmartLifecycle {
 	 * @return the new reading
 	 */
 	public NodeState refresh(Optional<LiteFsInfo> info) {
-		Optional<Boolean> primaryByApi = info.map(LiteFsInfo::primary)
-			.or(() -> isStreaming() ? Optional.of(this.streamSaysPrimary) : Optional.empty());
+		return refreshWith(info.map(LiteFsInfo::primary)
+			.or(() -> isStreaming() ? Optional.of(this.streamSaysPrimary) : Optional.empty()));
+	}
+
+	private NodeState refreshWith(Optional<Boolean> primaryByApi) {
+		NodeState current;
 		synchronized (this.changes) {
-			return apply(read(primaryByApi));
+			current = apply(read(primaryByApi));
 		}
+		this.waiters.release(current.position());
+		return current;
 	}
 
 	/**
@@ -368,9 +371,10 @@ public class LiteFsNode implements SmartLifecycle {
 	 */
 	private void check() {
 		String stalled = null;
+		NodeState current;
 		synchronized (this.changes) {
 			NodeState previous = this.state;
-			NodeState current = apply(read(Optional.of(this.streamSaysPrimary)));
+			current = apply(read(Optional.of(this.streamSaysPrimary)));
 			Position files = current.position();
 			if (this.unannounced != null && !this.streamPosition.hasReached(this.unannounced.txid())) {
 				stalled = "no tx event announced TXID " + this.unannounced.txidHex() + ", which " + this.mount.database()
@@ -387,13 +391,18 @@ public class LiteFsNode implements SmartLifecycle {
 				stalled = "the files show a change of role no event announced";
 			}
 		}
+		this.waiters.release(current.position());
 		if (stalled != null && this.stream != null && isStreaming()) {
 			logger.warn("LiteFS event stream: {} within {}: connecting again", stalled, this.pollInterval);
 			this.stream.reconnect();
 		}
 	}
 
-	/** Makes a reading the latest, under {@link #changes}; publishes a change of role. */
+	/**
+	 * Makes a reading the latest, under {@link #changes}; publishes a change of role. The
+	 * caller releases the waiters after, outside the lock: releasing resumes requests,
+	 * which must not hold up a caller of {@link #refresh()}.
+	 */
 	private NodeState apply(NodeState current) {
 		NodeState previous = this.state;
 		if (!previous.role().acceptsWrites() && current.role().acceptsWrites() && this.holdOnPromotion != null) {
@@ -412,7 +421,6 @@ public class LiteFsNode implements SmartLifecycle {
 					previous.role().id(), previous.primary(), current.role().id(), current.primary());
 			this.events.publishEvent(event);
 		}
-		this.waiters.release(current.position());
 		return current;
 	}
 
@@ -431,11 +439,13 @@ public class LiteFsNode implements SmartLifecycle {
 	/** LiteFS said this node's role: the files are read again to confirm it. */
 	private void roleEvent(boolean isPrimary) {
 		this.streamSaysPrimary = isPrimary;
+		NodeState current;
 		synchronized (this.changes) {
-			NodeState current = apply(read(Optional.of(isPrimary)));
+			current = apply(read(Optional.of(isPrimary)));
 			this.streamPosition = current.position();
 			this.unannounced = null;
 		}
+		this.waiters.release(current.position());
 	}
 
 	private NodeState read(Optional<Boolean> primaryByApiAnswer) {
