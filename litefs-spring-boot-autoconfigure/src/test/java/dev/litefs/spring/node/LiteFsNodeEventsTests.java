@@ -2,10 +2,13 @@ package dev.litefs.spring.node;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -90,6 +93,35 @@ class LiteFsNodeEventsTests {
 		assertThat(this.node.state().position().txid()).isEqualTo(7);
 		assertThat(this.node.currentPosition().txid()).as("the file was never written").isEqualTo(5);
 		assertThat(this.node.waiting()).isZero();
+	}
+
+	@Test
+	void noThreadReadsThePositionFileForWaitersWhileTheStreamIsUp() throws Exception {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(5);
+		start(false, NEVER);
+		Set<Thread> pollersBefore = fallbackPollers();
+		List<CompletableFuture<Boolean>> waits = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			waits.add(this.node.await(7, Duration.ofSeconds(30)));
+		}
+
+		Thread.sleep(500);
+		assertThat(fallbackPollers()).as("threads reading <db>-pos for waiters").isEqualTo(pollersBefore);
+
+		this.api.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !pollersBefore.containsAll(fallbackPollers()));
+		mount.txid(7);
+		for (CompletableFuture<Boolean> wait : waits) {
+			assertThat(wait.get(10, TimeUnit.SECONDS)).as("released by the fallback poll").isTrue();
+		}
+	}
+
+	private static Set<Thread> fallbackPollers() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("litefs-position-fallback") && thread.isAlive())
+			.collect(Collectors.toSet());
 	}
 
 	@Test
