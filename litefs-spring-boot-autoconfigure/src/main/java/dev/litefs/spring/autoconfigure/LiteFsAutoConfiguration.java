@@ -47,7 +47,7 @@ public final class LiteFsAutoConfiguration {
 		assertCanBeAFolder(mountDir);
 		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
 		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
-				api, properties.getPollInterval(), events);
+				api, properties.getPollInterval(), properties.getConsistency().getPollInterval(), events);
 	}
 
 	/** No connection is asked of the pool while LiteFS is down or restarting. */

@@ -184,6 +184,13 @@ public class PrimaryRouter implements DisposableBean {
 
 	private RoutingOutcome answer(HttpServletRequest request, HttpServletResponse response, NodeState state)
 			throws IOException {
+		String hold = state.writeHold();
+		if (hold != null && state.role().acceptsWrites()) {
+			return refuse(request, response, state, RoutingOutcome.HELD, HttpStatus.SERVICE_UNAVAILABLE,
+					"Primary not taking writes yet", "This node has just become the primary and takes no writes "
+							+ "until it has finished " + hold + ". Retry it shortly.",
+					this.retryAfter);
+		}
 		String primary = state.primary();
 		if (state.isPrimary() || primary == null || !Hostnames.isValid(primary)) {
 			return noPrimary(request, response, state);

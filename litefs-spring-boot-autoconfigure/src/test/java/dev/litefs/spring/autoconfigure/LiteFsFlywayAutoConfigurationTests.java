@@ -232,6 +232,21 @@ class LiteFsFlywayAutoConfigurationTests {
 		}
 
 		@Test
+		void replicaChecksTheDatabaseOfFlywaysOwnDataSourceNotTheMountsFile() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(3);
+			Path flywayDatabase = migrate(LiteFsFlywayAutoConfigurationTests.this.tempDir.resolve("flyway.db"), "3");
+			contextRunner().withPropertyValues("spring.flyway.url=jdbc:sqlite:" + flywayDatabase).run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(lastRun(context)).satisfies((run) -> {
+					assertThat(run.outcome()).isEqualTo(Outcome.REPLICATED);
+					assertThat(run.schemaVersion()).isEqualTo("3");
+					assertThat(run.missing()).isEmpty();
+				});
+			});
+			assertThat(database()).as("the mount's database, neither read nor created").doesNotExist();
+		}
+
+		@Test
 		void replicaFailsStartupOnTimeoutWhenAskedTo() {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
 			Map<String, String> before = snapshot(mountDir());
