@@ -69,7 +69,11 @@ class LiteFsGoesAwayTests {
 				HttpResponse<String> read = eventually(() -> each.get("/api/posts"), (answer) -> answer.statusCode() == 200);
 				assertThat(read.body()).contains("before").doesNotContain("while away");
 			}
-			assertThat(primary.postJson("/api/posts", "{\"title\": \"after, on the primary\"}").statusCode()).isEqualTo(201);
+			// LiteFS back is a promotion: writes may be held (503, Retry-After) until migrations ran
+			HttpResponse<String> written = eventually(
+					() -> primary.postJson("/api/posts", "{\"title\": \"after, on the primary\"}"),
+					(answer) -> answer.statusCode() != 503);
+			assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
 			HttpResponse<String> forwarded = eventually(
 					() -> replica.postJson("/api/posts", "{\"title\": \"after, forwarded\"}"),
 					(answer) -> answer.statusCode() != 503);
