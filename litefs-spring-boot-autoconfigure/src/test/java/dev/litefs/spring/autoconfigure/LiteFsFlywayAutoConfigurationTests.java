@@ -314,10 +314,7 @@ class LiteFsFlywayAutoConfigurationTests {
 			MigrateProbe probe = new MigrateProbe();
 			// many polls of the node; the position moves once, after the first comparison
 			CompletableFuture<Void> replication = CompletableFuture.runAsync(() -> {
-				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-				while (probe.infos.get() == 0 && System.nanoTime() < deadline) {
-					pause(Duration.ofMillis(10));
-				}
+				awaitFirstComparison(probe);
 				mount.txid(5);
 			});
 			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=2s").run((context) -> {
@@ -420,11 +417,12 @@ class LiteFsFlywayAutoConfigurationTests {
 		@Test
 		void promotionDuringTheStartupWaitMigrates() {
 			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			MigrateProbe probe = new MigrateProbe();
+			// promoted once the replica's startup wait has compared the schema, however slow the start
 			CompletableFuture<Void> promotion = CompletableFuture.runAsync(() -> {
-				pause(Duration.ofMillis(300));
+				awaitFirstComparison(probe);
 				mount.becomePrimary();
 			});
-			MigrateProbe probe = new MigrateProbe();
 			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=20s")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
@@ -728,6 +726,14 @@ class LiteFsFlywayAutoConfigurationTests {
 		}
 		finally {
 			executor.shutdownNow();
+		}
+	}
+
+	/** Until the replica's wait has compared the schema once (bounded: 10 s). */
+	private static void awaitFirstComparison(MigrateProbe probe) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (probe.infos.get() == 0 && System.nanoTime() < deadline) {
+			pause(Duration.ofMillis(10));
 		}
 	}
 

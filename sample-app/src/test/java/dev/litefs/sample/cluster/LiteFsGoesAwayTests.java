@@ -1,9 +1,6 @@
 package dev.litefs.sample.cluster;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
@@ -14,6 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static dev.litefs.sample.cluster.Answers.RECOVERY;
+import static dev.litefs.sample.cluster.Answers.assertProblem;
+import static dev.litefs.sample.cluster.Answers.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class LiteFsGoesAwayTests {
 
-	private static final Duration RECOVERY = Duration.ofSeconds(15);
 
 	@ParameterizedTest(name = "{0}: LiteFS {2}, journal mode {1}")
 	@CsvSource({ "primary, delete, killed", "primary, delete, stopped", "primary, wal, killed", "replica, wal, killed" })
@@ -80,30 +79,6 @@ class LiteFsGoesAwayTests {
 			assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(201);
 			assertThat(output.getOut()).doesNotContain(" ERROR ");
 		}
-	}
-
-	private static void assertProblem(HttpResponse<String> answer, int status) {
-		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
-		assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
-	}
-
-	private static HttpResponse<String> eventually(Supplier<HttpResponse<String>> request,
-			Predicate<HttpResponse<String>> done) {
-		long deadline = System.nanoTime() + RECOVERY.toNanos();
-		HttpResponse<String> answer = request.get();
-		while (!done.test(answer) && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-			answer = request.get();
-		}
-		assertThat(done.test(answer)).as("within %s: %s %s", RECOVERY, answer.statusCode(), answer.body()).isTrue();
-		return answer;
 	}
 
 }

@@ -1,8 +1,6 @@
 package dev.litefs.sample.cluster;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.function.Supplier;
 
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
@@ -12,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static dev.litefs.sample.cluster.Answers.RECOVERY;
+import static dev.litefs.sample.cluster.Answers.assertProblem;
+import static dev.litefs.sample.cluster.Answers.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RealLiteFs
 class LiteFsRestartTests {
 
-	private static final Duration RECOVERY = Duration.ofSeconds(15);
 
 	static LiteFsCluster cluster;
 
@@ -120,30 +120,6 @@ class LiteFsRestartTests {
 		HttpResponse<String> write = eventually(() -> replica.postJson("/api/posts", "{\"title\": \"after\"}"),
 				(answer) -> answer.statusCode() != 503);
 		assertThat(write.statusCode()).as(write.body()).isEqualTo(201);
-	}
-
-	private static void assertProblem(HttpResponse<String> answer, int status) {
-		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
-		assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
-	}
-
-	private static HttpResponse<String> eventually(Supplier<HttpResponse<String>> request,
-			java.util.function.Predicate<HttpResponse<String>> done) {
-		long deadline = System.nanoTime() + RECOVERY.toNanos();
-		HttpResponse<String> answer = request.get();
-		while (!done.test(answer) && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(100);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-			answer = request.get();
-		}
-		assertThat(done.test(answer)).as("within %s: %s %s", RECOVERY, answer.statusCode(), answer.body()).isTrue();
-		return answer;
 	}
 
 }
