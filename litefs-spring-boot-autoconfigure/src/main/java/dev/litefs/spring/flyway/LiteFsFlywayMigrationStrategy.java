@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
+import dev.litefs.spring.jdbc.SqliteFiles;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;

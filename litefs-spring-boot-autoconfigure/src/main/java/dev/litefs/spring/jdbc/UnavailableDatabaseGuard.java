@@ -1,6 +1,7 @@
 package dev.litefs.spring.jdbc;
 
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.sql.SQLTransientConnectionException;
 
 import javax.sql.DataSource;
@@ -23,7 +24,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * {@link SQLTransientConnectionException} says why; over HTTP it is answered
  * {@code 503 Database unavailable}.
  * <p>
- * Every {@link DataSource} bean is proxied, as Spring proxies a bean for
+ * Every {@link DataSource} bean that opens a SQLite file on the mount (its JDBC URL
+ * tells; another database, or one whose URL is not readable, is left alone) is proxied,
+ * as Spring proxies a bean for
  * {@code @Transactional}: a subclass proxy, so that the bean stays a
  * {@code HikariDataSource} for whoever casts it (an interface proxy for a final class).
  * Only {@code getConnection} is intercepted; while the database is available it costs
@@ -47,13 +50,19 @@ public class UnavailableDatabaseGuard implements BeanPostProcessor {
 			return bean;
 		}
 		LiteFsNode node = this.node.getIfAvailable();
-		if (node == null) {
+		if (node == null || !onTheMount((DataSource) bean, node)) {
 			return bean;
 		}
 		ProxyFactory proxy = new ProxyFactory(bean);
 		proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
 		proxy.addAdvice(new ConnectionCheck(node));
 		return proxy.getProxy(bean.getClass().getClassLoader());
+	}
+
+	/** Whether a DataSource opens a SQLite file on the LiteFS mount: others are left alone. */
+	private static boolean onTheMount(DataSource dataSource, LiteFsNode node) {
+		Path file = SqliteFiles.file(dataSource);
+		return file != null && file.toAbsolutePath().normalize().startsWith(node.mount().dir().toAbsolutePath().normalize());
 	}
 
 	/** Asks the node before {@code getConnection} asks the pool. */

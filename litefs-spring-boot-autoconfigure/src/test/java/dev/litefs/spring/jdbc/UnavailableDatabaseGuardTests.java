@@ -13,6 +13,7 @@ import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -58,6 +59,23 @@ class UnavailableDatabaseGuardTests {
 				// LiteFS is back: the guard reads the mount again itself, without waiting for a poll
 				mount.becomeReplicaOf("node-a").txid(3);
 
+				try (Connection connection = dataSource.getConnection()) {
+					assertThat(connection.isValid(1)).isTrue();
+				}
+			});
+	}
+
+	@Test
+	void aDataSourceOfAnotherDatabaseIsLeftAlone(@TempDir Path elsewhere) {
+		// LiteFS has not mounted yet: this node's database is unavailable, the other one is not
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withPropertyValues("litefs.mount-dir=" + this.dir.resolve("not-mounted-yet"), "litefs.hostname=node-b",
+					"litefs.api-url=http://127.0.0.1:1", "spring.datasource.url=jdbc:sqlite:" + elsewhere.resolve("other.db"))
+			.run((context) -> {
+				assertThat(context.getBean(LiteFsNode.class).state().isDatabaseAvailable()).isFalse();
+				DataSource dataSource = context.getBean(DataSource.class);
+				assertThat(AopUtils.isAopProxy(dataSource)).isFalse();
 				try (Connection connection = dataSource.getConnection()) {
 					assertThat(connection.isValid(1)).isTrue();
 				}

@@ -1,4 +1,4 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.jdbc;
 
 import java.nio.file.Path;
 
@@ -14,7 +14,7 @@ import org.springframework.beans.PropertyAccessorFactory;
  * would create the file): {@code jdbcUrl} (HikariCP) or {@code url} (sqlite-jdbc's own,
  * Spring's driver-based ones).
  */
-final class SqliteFiles {
+public final class SqliteFiles {
 
 	private static final String PREFIX = "jdbc:sqlite:";
 
@@ -27,7 +27,7 @@ final class SqliteFiles {
 	 * @return the file, or {@code null} when the DataSource does not tell its URL, or it
 	 * is not a SQLite file (another database, an in-memory one)
 	 */
-	static @Nullable Path file(DataSource dataSource) {
+	public static @Nullable Path file(DataSource dataSource) {
 		String url = url(dataSource);
 		if (url == null || !url.startsWith(PREFIX) || url.contains("mode=memory")) {
 			return null;
