@@ -11,12 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.StreamController;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -395,6 +399,66 @@ class ForwardStrategyTests {
 		Thread.sleep(1000);
 		assertThat(this.primary.calls().of("put")).isEqualTo(put + 5);
 		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
+	}
+
+	@Test
+	void serverSentEventsStreamThroughEachEventAsItIsSent() throws Exception {
+		StreamController.secondEvent = new CountDownLatch(1);
+		HttpResponse<Stream<String>> response = TestNode.http()
+			.send(this.replica.request("/events").header("Accept", "text/event-stream").GET().build(),
+					HttpResponse.BodyHandlers.ofLines());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("text/event-stream"));
+		Iterator<String> lines = response.body().iterator();
+		// the primary holds its second event until the first reached this client through the replica
+		assertThat(nextData(lines)).isEqualTo("data:one");
+		StreamController.secondEvent.countDown();
+		assertThat(nextData(lines)).isEqualTo("data:two");
+		assertThat(this.replica.calls().of("events")).isZero();
+		assertThat(this.primary.calls().of("events")).isPositive();
+	}
+
+	private static String nextData(Iterator<String> lines) {
+		while (lines.hasNext()) {
+			String line = lines.next();
+			if (line.startsWith("data:")) {
+				return line;
+			}
+		}
+		return "(the stream ended)";
+	}
+
+	@Test
+	void forwardedRequestsReuseTheConnectionToThePrimary(@TempDir Path dir) {
+		// a replica of its own, whose pool holds no connection of other tests
+		try (TestNode fresh = TestNode.start(FakeLiteFsMount.replicaOf(dir, "localhost"), "node-f",
+				"litefs.routing.strategy=forward",
+				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port())) {
+			List<Integer> ports = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				HttpResponse<String> echo = fresh.send(fresh.request("/echo").POST(HttpRequest.BodyPublishers.ofString("" + i)));
+				assertThat(echo.statusCode()).isEqualTo(200);
+				assertThat(json.readTree(echo.body()).get("node").asString()).isEqualTo("node-a");
+				ports.add(json.readTree(echo.body()).get("remote-port").asInt());
+			}
+			assertThat(ports).as("the replica's ports the primary saw").containsOnly(ports.get(0));
+		}
+	}
+
+	@Test
+	void anUpgradeRequestIsNotForwardedButToldWhichPrimaryToConnectTo() throws IOException {
+		String answer = rawExchange(this.replica.port(), "GET /socket HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+		assertThat(answer).startsWith("HTTP/1.1 503 ").contains("Content-Type: application/problem+json");
+		JsonNode problem = json.readTree(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1));
+		assertThat(problem.get("title").asString()).isEqualTo("Upgrade cannot be forwarded");
+		assertThat(problem.get("detail").asString()).contains("Upgrade: websocket").contains("Connect to the primary, localhost, directly");
+		assertThat(problem.get("primary").asString()).isEqualTo("localhost");
+		assertThat(problem.get("primaryUrl").asString()).isEqualTo("http://localhost:" + this.primary.port());
+		assertThat(this.primary.calls().of("socket")).isZero();
+		assertThat(this.replica.calls().of("socket")).isZero();
 	}
 
 	/**
