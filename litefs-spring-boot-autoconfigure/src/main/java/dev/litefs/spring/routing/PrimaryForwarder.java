@@ -171,14 +171,20 @@ public class PrimaryForwarder {
 			return RoutingOutcome.TOO_LARGE;
 		}
 		long start = System.nanoTime();
-		RestClient.RequestBodySpec spec = this.client.get()
-			.method(HttpMethod.valueOf(request.getMethod()))
-			.uri(uri)
-			.headers((outgoing) -> outgoing.addAll(headers));
-		if (body != null && body.length > 0) {
-			spec.body((StreamingHttpOutputMessage.Body) (out) -> out.write(body));
-		}
+		// threads the client starts (its selector and workers, the JDK's delay scheduler of
+		// the response timeout) inherit the context class loader: not the web application's,
+		// which the server warns about, and would keep, when it stops
+		Thread current = Thread.currentThread();
+		ClassLoader previous = current.getContextClassLoader();
+		current.setContextClassLoader(PrimaryForwarder.class.getClassLoader());
 		try {
+			RestClient.RequestBodySpec spec = this.client.get()
+				.method(HttpMethod.valueOf(request.getMethod()))
+				.uri(uri)
+				.headers((outgoing) -> outgoing.addAll(headers));
+			if (body != null && body.length > 0) {
+				spec.body((StreamingHttpOutputMessage.Body) (out) -> out.write(body));
+			}
 			return spec.exchange((sent, answer) -> copyAnswer(request, answer, response, base, start), true);
 		}
 		catch (ResourceAccessException ex) {
@@ -186,6 +192,9 @@ public class PrimaryForwarder {
 				throw cutShort;
 			}
 			return failure(request, base, ex);
+		}
+		finally {
+			current.setContextClassLoader(previous);
 		}
 	}
 

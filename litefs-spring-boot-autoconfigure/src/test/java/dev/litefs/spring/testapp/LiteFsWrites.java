@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Plays LiteFS on a fake primary mount: each committed write transaction moves the
  * database's TXID in {@code <db>-pos} one step, at commit (after the transaction, when
- * one is active).
+ * one is active). On a real LiteFS mount, LiteFS does that itself.
  */
 final class LiteFsWrites {
 
@@ -23,7 +23,7 @@ final class LiteFsWrites {
 	}
 
 	static void committed(LiteFsNode node) {
-		if (!node.isPrimary()) {
+		if (!node.isPrimary() || node.mount().isLiteFsMount()) {
 			return;
 		}
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {
