@@ -280,7 +280,7 @@ public class LiteFsProperties {
 		 * RoutingStrategy bean of the application. 'auto' is 'fly-replay' when the
 		 * FLY_APP_NAME environment variable is set, else 'forward'.
 		 */
-		private String strategy = AUTO_STRATEGY;
+		private String strategy = "auto";
 
 		/**
 		 * HTTP methods whose requests all run on the primary, as if their handlers were
