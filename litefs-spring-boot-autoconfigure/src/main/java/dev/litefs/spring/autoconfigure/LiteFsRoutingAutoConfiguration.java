@@ -5,6 +5,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.EnsurePrimary;
@@ -26,6 +30,7 @@ import dev.litefs.spring.routing.RoutingListener;
 import dev.litefs.spring.routing.RoutingStrategy;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -190,43 +195,83 @@ public final class LiteFsRoutingAutoConfiguration {
 					ObjectProvider<PrimaryForwarderCustomizer> customizers) {
 				LiteFsProperties.Forward forward = properties.getRouting().getForward();
 				return new PrimaryForwarder(node.hostname(),
-						() -> forwardingClient(forward, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+						new ForwardingClient(forward, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
 								customizers.orderedStream().toList()),
 						forward.getConnectTimeout(), forward.getResponseTimeout(), forward.getMaxBodySize(),
 						maxHttpRequestHeaderSize(environment));
 			}
 
 			/**
-			 * The forward strategy's client: Spring's {@link RestClient} on the JDK's HttpClient
-			 * (HTTP/1.1, which reuses its connections), or on Jetty's or Reactor Netty's client
-			 * when the application has one, built by Spring Boot's
-			 * {@link ClientHttpRequestFactoryBuilder} with the {@code litefs.routing.forward}
-			 * timeouts and no redirects followed. With the JDK client the response timeout bounds
-			 * the whole answer (Spring closes its stream when it is over); with Jetty or Reactor
-			 * Netty it bounds each read.
+			 * The forward strategy's client, built on first use: Spring's {@link RestClient}
+			 * on the JDK's HttpClient (HTTP/1.1, which reuses its connections), or on Jetty's
+			 * or Reactor Netty's client when the application has one, built by Spring
+			 * Boot's {@link ClientHttpRequestFactoryBuilder} with the
+			 * {@code litefs.routing.forward} timeouts and no redirects followed. With the JDK
+			 * client the response timeout bounds the whole answer (Spring closes its stream
+			 * when it is over); with Jetty or Reactor Netty it bounds each read.
 			 */
-			static RestClient forwardingClient(LiteFsProperties.Forward forward, ObservationRegistry observations,
-					List<PrimaryForwarderCustomizer> customizers) {
-				HttpClientSettings settings = HttpClientSettings.defaults()
-					.withRedirects(HttpRedirects.DONT_FOLLOW)
-					.withTimeouts(forward.getConnectTimeout(), forward.getResponseTimeout());
-				RestClient.Builder builder = RestClient.builder()
-					.requestFactory(requestFactoryBuilder().build(settings))
-					.observationRegistry(observations);
-				customizers.forEach((customizer) -> customizer.customize(builder));
-				return builder.build();
-			}
+			static final class ForwardingClient implements Supplier<RestClient>, AutoCloseable {
 
-			private static ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
-				ClassLoader classLoader = ForwarderConfiguration.class.getClassLoader();
-				if (ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient", classLoader)) {
-					return ClientHttpRequestFactoryBuilder.jetty();
+				private final LiteFsProperties.Forward forward;
+
+				private final ObservationRegistry observations;
+
+				private final List<PrimaryForwarderCustomizer> customizers;
+
+				/**
+				 * The JDK client's threads, and those that write request bodies to it
+				 * (without an executor, Spring's JDK request factory starts a thread for
+				 * every body).
+				 */
+				private @Nullable ExecutorService executor;
+
+				ForwardingClient(LiteFsProperties.Forward forward, ObservationRegistry observations,
+						List<PrimaryForwarderCustomizer> customizers) {
+					this.forward = forward;
+					this.observations = observations;
+					this.customizers = customizers;
 				}
-				if (ClassUtils.isPresent("reactor.netty.http.client.HttpClient", classLoader)) {
-					return ClientHttpRequestFactoryBuilder.reactor();
+
+				@Override
+				public synchronized RestClient get() {
+					HttpClientSettings settings = HttpClientSettings.defaults()
+						.withRedirects(HttpRedirects.DONT_FOLLOW)
+						.withTimeouts(this.forward.getConnectTimeout(), this.forward.getResponseTimeout());
+					RestClient.Builder builder = RestClient.builder()
+						.requestFactory(requestFactoryBuilder().build(settings))
+						.observationRegistry(this.observations);
+					this.customizers.forEach((customizer) -> customizer.customize(builder));
+					return builder.build();
 				}
-				return ClientHttpRequestFactoryBuilder.jdk()
-					.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1));
+
+				private ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
+					ClassLoader classLoader = ForwarderConfiguration.class.getClassLoader();
+					if (ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient", classLoader)) {
+						return ClientHttpRequestFactoryBuilder.jetty();
+					}
+					if (ClassUtils.isPresent("reactor.netty.http.client.HttpClient", classLoader)) {
+						return ClientHttpRequestFactoryBuilder.reactor();
+					}
+					AtomicInteger count = new AtomicInteger();
+					this.executor = Executors.newCachedThreadPool((task) -> {
+						Thread thread = new Thread(task, "litefs-forward-" + count.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+					return ClientHttpRequestFactoryBuilder.jdk()
+						.withExecutor(this.executor)
+						.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
+						// a proxy passes the primary's bytes on as they are, compressed or not
+						.withCustomizer((factory) -> factory.enableCompression(false));
+				}
+
+				@Override
+				public synchronized void close() {
+					if (this.executor != null) {
+						this.executor.shutdownNow();
+					}
+				}
+
 			}
 
 		}

@@ -53,7 +53,7 @@ import org.springframework.web.client.RestClient;
  * follows redirects, reuses connections to the primary, and reports each exchange as an
  * {@code http.client.requests} observation, which carries a trace on to the primary.
  */
-public class PrimaryForwarder {
+public class PrimaryForwarder implements AutoCloseable {
 
 	/**
 	 * The header that marks a forwarded request, naming the node that forwarded it. A
@@ -73,6 +73,8 @@ public class PrimaryForwarder {
 
 	private final String hostname;
 
+	private final Supplier<RestClient> clientSource;
+
 	private final Supplier<RestClient> client;
 
 	private final Duration connectTimeout;
@@ -88,7 +90,8 @@ public class PrimaryForwarder {
 	 * @param hostname this node's LiteFS hostname, sent in {@value #HOP_HEADER}
 	 * @param client builds the client, on the first forward: it must bound connecting by
 	 * {@code connectTimeout} and the answer by {@code responseTimeout}, and not follow
-	 * redirects
+	 * redirects; if it is {@link AutoCloseable} (it holds the client's threads), it is
+	 * closed with this forwarder
 	 * @param connectTimeout the bound on connecting to the primary
 	 * @param responseTimeout the bound on the primary's whole answer
 	 * @param maxBodySize the largest request body forwarded
@@ -98,6 +101,7 @@ public class PrimaryForwarder {
 	public PrimaryForwarder(String hostname, Supplier<RestClient> client, Duration connectTimeout,
 			Duration responseTimeout, DataSize maxBodySize, DataSize maxHeaderSize) {
 		this.hostname = hostname;
+		this.clientSource = client;
 		this.client = SingletonSupplier.of(client);
 		this.connectTimeout = connectTimeout;
 		this.responseTimeout = responseTimeout;
@@ -375,6 +379,17 @@ public class PrimaryForwarder {
 		Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 		set.addAll(List.of(names));
 		return Collections.unmodifiableSet(set);
+	}
+
+	/**
+	 * Releases what the client's supplier holds, when it is {@link AutoCloseable}.
+	 * @throws Exception if closing it fails
+	 */
+	@Override
+	public void close() throws Exception {
+		if (this.clientSource instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
 	}
 
 	/**

@@ -1,10 +1,8 @@
 package dev.litefs.spring.routing;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -92,23 +90,10 @@ class FlyReplayFieldsTests {
 
 	@Test
 	void anUpgradeRequestIsReplayedWholeByFly() throws IOException {
-		String answer;
-		try (Socket socket = new Socket("localhost", this.withFallback.port())) {
-			socket.setSoTimeout(30_000);
-			socket.getOutputStream().write(("GET /socket HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\n"
-					+ "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-			socket.getOutputStream().flush();
-			StringBuilder head = new StringBuilder();
-			while (!head.toString().endsWith("\r\n\r\n")) {
-				int b = socket.getInputStream().read();
-				if (b < 0) {
-					break;
-				}
-				head.append((char) b);
-			}
-			answer = head.toString();
-		}
+		// close: the 409 leaves the connection open otherwise
+		String answer = this.withFallback.rawExchange("GET /socket HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Connection: Upgrade, close\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
 		assertThat(answer).startsWith("HTTP/1.1 409 ")
 			.containsIgnoringCase("fly-replay: instance=node-a;timeout=2s;fallback=force_self\r\n");
 		assertThat(this.withFallback.calls().of("socket")).isZero();

@@ -1,16 +1,11 @@
 package dev.litefs.spring.routing;
 
-import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
@@ -77,16 +72,7 @@ class RealClusterForwardTests {
 
 	@Test
 	void serverSentEventsFromThePrimaryStreamThroughTheReplicaEventByEvent() throws Exception {
-		StreamController.secondEvent = new CountDownLatch(1);
-		HttpResponse<Stream<String>> response = TestNode.http()
-			.send(replica.request("/events").header("Accept", "text/event-stream").GET().build(),
-					HttpResponse.BodyHandlers.ofLines());
-		assertThat(response.statusCode()).isEqualTo(200);
-		Iterator<String> lines = response.body().iterator();
-		// the primary sends its second event only once the first reached this client
-		assertThat(nextData(lines)).isEqualTo("data:one");
-		StreamController.secondEvent.countDown();
-		assertThat(nextData(lines)).isEqualTo("data:two");
+		assertThat(StreamController.readEventByEvent(replica)).containsExactly("data:one", "data:two");
 		assertThat(replica.calls().of("events")).isZero();
 		assertThat(primary.calls().of("events")).isPositive();
 	}
@@ -112,29 +98,14 @@ class RealClusterForwardTests {
 
 	@Test
 	void anUpgradeIsToldToConnectToTheRealPrimary() throws Exception {
-		String answer;
-		try (Socket socket = new Socket("localhost", replica.port())) {
-			socket.setSoTimeout(30_000);
-			socket.getOutputStream().write(("GET /socket HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\n"
-					+ "Upgrade: websocket\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-			answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		}
+		String answer = replica.rawExchange(
+				"GET /socket HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
 		assertThat(answer).startsWith("HTTP/1.1 503 ");
 		JsonNode problem = json.readTree(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1));
 		assertThat(problem.get("title").asString()).isEqualTo("Upgrade cannot be forwarded");
 		assertThat(problem.get("primary").asString()).isEqualTo(PRIMARY);
 		assertThat(problem.get("primaryUrl").asString()).isEqualTo("http://" + PRIMARY + ":" + primary.port());
 		assertThat(primary.calls().of("socket")).isZero();
-	}
-
-	private static String nextData(Iterator<String> lines) {
-		while (lines.hasNext()) {
-			String line = lines.next();
-			if (line.startsWith("data:")) {
-				return line;
-			}
-		}
-		return "(the stream ended)";
 	}
 
 }

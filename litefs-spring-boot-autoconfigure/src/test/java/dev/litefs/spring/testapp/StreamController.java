@@ -1,8 +1,13 @@
 package dev.litefs.spring.testapp;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.litefs.spring.routing.EnsurePrimary;
 
@@ -49,6 +54,38 @@ public class StreamController {
 		sender.setDaemon(true);
 		sender.start();
 		return emitter;
+	}
+
+	/**
+	 * Reads {@code /events} through a node, letting the primary send its second event only
+	 * once the first reached this client: a proxy that held the stream back would only
+	 * pass on the first event when the second wait gave up, without the second.
+	 * @param node the node to read through
+	 * @return the events' data lines as read, {@code (the stream ended)} for one missing
+	 * @throws IOException if the request fails
+	 * @throws InterruptedException if interrupted
+	 */
+	public static List<String> readEventByEvent(TestNode node) throws IOException, InterruptedException {
+		secondEvent = new CountDownLatch(1);
+		HttpResponse<Stream<String>> response = TestNode.http()
+			.send(node.request("/events").header("Accept", MediaType.TEXT_EVENT_STREAM_VALUE).GET().build(),
+					HttpResponse.BodyHandlers.ofLines());
+		Iterator<String> lines = response.body().iterator();
+		List<String> data = new ArrayList<>();
+		data.add(nextData(lines));
+		secondEvent.countDown();
+		data.add(nextData(lines));
+		return data;
+	}
+
+	private static String nextData(Iterator<String> lines) {
+		while (lines.hasNext()) {
+			String line = lines.next();
+			if (line.startsWith("data:")) {
+				return line;
+			}
+		}
+		return "(the stream ended)";
 	}
 
 	@GetMapping("/socket")

@@ -206,6 +206,22 @@ public final class TestNode implements AutoCloseable {
 		return http;
 	}
 
+	/**
+	 * Sends bytes as they are (what {@code java.net.URI} or the JDK client would not
+	 * send) and reads the whole answer, until the server closes the connection.
+	 * @param request the request line, headers and body
+	 * @return the answer
+	 * @throws IOException if the exchange fails
+	 */
+	public String rawExchange(String request) throws IOException {
+		try (java.net.Socket socket = new java.net.Socket("localhost", port())) {
+			socket.setSoTimeout(30_000);
+			socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		}
+	}
+
 	@Override
 	public void close() {
 		this.context.close();
