@@ -89,6 +89,8 @@ final class ReleaseLatency {
 			}
 		}
 		Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
+		mechanisms.put("starter, LiteFS's event stream up (`tx` events, no polling)",
+				measure("events", Duration.ofMillis(1)));
 		mechanisms.put("starter (`PositionWatcher`, 1 ms: the default)", measure("watcher", Duration.ofMillis(1)));
 		mechanisms.put("starter (`PositionWatcher`, 2 ms)", measure("watcher", Duration.ofMillis(2)));
 		mechanisms.put("LiteFS proxy (each request polls, 1 ms)", measure("polling", Duration.ofMillis(1)));
@@ -117,13 +119,14 @@ final class ReleaseLatency {
 		Map<Integer, Latencies> released = new LinkedHashMap<>();
 		Cpu cpu = null;
 		try (Waiters waiters = Waiters.launch(this.bench, design, mount, interval, name)) {
+			boolean events = design.equals("events");
 			long txid = FIRST_TXID;
 			for (int i = 0; i < Settings.WAITING.length; i++) {
 				int n = Settings.WAITING[i];
 				for (int round = 0; round < settings.releaseRounds()[i]; round++) {
 					boolean measureCpu = n == TARGET_WAITING && round == 0;
 					CpuWindow idle = measureCpu ? CpuWindow.measure(waiters.pid(), settings.cpuWindow(), 1)[0] : null;
-					Release release = waiters.release(mount, ++txid, n, measureCpu ? settings.cpuWindow() : null);
+					Release release = waiters.release(mount, ++txid, n, measureCpu ? settings.cpuWindow() : null, events);
 					released.computeIfAbsent(n, (key) -> new Latencies()).addAll(release.latencies());
 					if (measureCpu) {
 						cpu = new Cpu(idle, release.cpu()[0], release.cpu()[1]);
@@ -207,6 +210,9 @@ final class ReleaseLatency {
 				+ "all waiting requests, releasing each by completing its future; in the app, that completion "
 				+ "dispatches the request), or in which each waiting request is a thread reading `<db>-pos` on its "
 				+ "own every 1 ms (what LiteFS's proxy does for a `__txid` request) or every 30 ms (litefs-js). "
+				+ "With the event stream up, the same watcher's node is subscribed to an `/events` stream the child "
+				+ "serves on loopback (HTTP, NDJSON, as LiteFS's): nothing reads `<db>-pos` for the waiters, and "
+				+ "release counts from the instant before the `tx` event is written to the socket. "
 				+ "Release = the instant a wait ends; the harness writes the TXID as above. "
 				+ "Both JVMs' `System.nanoTime()` is Linux's `CLOCK_MONOTONIC`; the harness checks that the two agree.");
 		report.detail("");
@@ -413,7 +419,12 @@ final class ReleaseLatency {
 			}
 		}
 
-		Release release(FakeLiteFsMount mount, long txid, int n, @Nullable Duration cpuWindow) {
+		/**
+		 * One release of n waits: the TXID written to {@code <db>-pos} as LiteFS does, and
+		 * with {@code events} also sent as a {@code tx} event, from whose sending the
+		 * latencies count.
+		 */
+		Release release(FakeLiteFsMount mount, long txid, int n, @Nullable Duration cpuWindow, boolean events) {
 			this.commands.println("wait " + n + " " + txid);
 			long waitingSince = Long.parseLong(expect("waiting")[1]);
 			long lag = System.nanoTime() - waitingSince;
@@ -423,6 +434,10 @@ final class ReleaseLatency {
 			}
 			CpuWindow[] cpu = (cpuWindow != null) ? CpuWindow.measure(this.process.pid(), cpuWindow, 2) : null;
 			long written = publish(mount, txid);
+			if (events) {
+				this.commands.println("tx " + txid);
+				written = Long.parseLong(expect("sent")[1]);
+			}
 			String[] released = expect("released");
 			Latencies latencies = new Latencies();
 			for (int i = 1; i < released.length; i++) {

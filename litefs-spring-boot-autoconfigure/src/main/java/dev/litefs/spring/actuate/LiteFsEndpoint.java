@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.litefs.spring.node.EventStreamStatus;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsInfo;
 import dev.litefs.spring.node.LiteFsNode;
@@ -21,7 +22,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * problems, last role change), what LiteFS's own API says when it answers, and one
  * section per {@link LiteFsEndpointContributor}.
  * <p>
- * The node's fields come from its latest reading, at most one poll interval old. Asking
+ * The node's fields come from a reading of the mount taken for the call (with LiteFS's
+ * word on the role from the event stream while it is up); {@code events} shows the
+ * stream's state. Asking
  * LiteFS's {@code GET /info} is bounded by {@code litefs.api-timeout}: an API that is down
  * or hangs shows as {@code "answered": false}, never as an error.
  */
@@ -48,7 +51,8 @@ public class LiteFsEndpoint {
 	 */
 	@ReadOperation
 	public Map<String, @Nullable Object> litefs() {
-		NodeState state = this.node.state();
+		Optional<LiteFsInfo> info = this.node.api().flatMap(LiteFsApi::info);
+		NodeState state = this.node.refresh(info);
 		Map<String, @Nullable Object> body = new LinkedHashMap<>();
 		body.put("role", state.role().id());
 		body.put("hostname", state.hostname());
@@ -61,9 +65,11 @@ public class LiteFsEndpoint {
 		body.put("checksum", state.position().checksumHex());
 		body.put("lagMillis", state.lag().toMillis());
 		body.put("problems", state.problems());
+		body.put("writeHold", state.writeHold());
 		body.put("readAt", state.readAt().toString());
 		body.put("lastRoleChange", this.node.lastRoleChange().map(LiteFsEndpoint::roleChange).orElse(null));
-		body.put("api", this.node.api().map(LiteFsEndpoint::api).orElse(null));
+		body.put("api", this.node.api().map((api) -> api(api, info)).orElse(null));
+		body.put("events", this.node.eventStream().map(LiteFsEndpoint::events).orElse(null));
 		for (LiteFsEndpointContributor contributor : this.contributors) {
 			String name = contributor.name();
 			if (body.containsKey(name)) {
@@ -85,10 +91,22 @@ public class LiteFsEndpoint {
 		return change;
 	}
 
-	private static Map<String, @Nullable Object> api(LiteFsApi api) {
+	private static Map<String, @Nullable Object> events(EventStreamStatus stream) {
+		Map<String, @Nullable Object> section = new LinkedHashMap<>();
+		section.put("url", stream.url().toString());
+		section.put("connected", stream.connected());
+		section.put("connectedSince", (stream.connectedSince() != null) ? stream.connectedSince().toString() : null);
+		section.put("eventsSeen", stream.eventsSeen());
+		section.put("reconnects", stream.reconnects());
+		section.put("lastEventAt", (stream.lastEventAt() != null) ? stream.lastEventAt().toString() : null);
+		section.put("fallbackActive", stream.fallbackActive());
+		section.put("lastError", stream.lastError());
+		return section;
+	}
+
+	private static Map<String, @Nullable Object> api(LiteFsApi api, Optional<LiteFsInfo> info) {
 		Map<String, @Nullable Object> section = new LinkedHashMap<>();
 		section.put("url", api.baseUrl().toString());
-		Optional<LiteFsInfo> info = api.info();
 		section.put("answered", info.isPresent());
 		info.ifPresent((answer) -> {
 			section.put("clusterId", answer.clusterId());

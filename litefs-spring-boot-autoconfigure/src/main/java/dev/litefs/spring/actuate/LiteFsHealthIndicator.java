@@ -2,6 +2,8 @@ package dev.litefs.spring.actuate;
 
 import java.time.Duration;
 
+import dev.litefs.spring.node.EventStreamStatus;
+import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsFileException;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
@@ -26,7 +28,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * with the file and the reason.</li>
  * </ul>
  * The mount's files are checked on each call; role and lag come from the node's latest
- * reading.
+ * reading. The {@code events} detail tells whether LiteFS's event stream is up, and
+ * reports it down while LiteFS's API answers (the node then follows the files, up to
+ * a poll interval late); the status does not change for it, since the node is still
+ * correct.
  */
 public class LiteFsHealthIndicator implements HealthIndicator {
 
@@ -80,9 +85,27 @@ public class LiteFsHealthIndicator implements HealthIndicator {
 		if (state.primary() != null) {
 			health.withDetail("primary", state.primary());
 		}
+		if (state.writeHold() != null) {
+			health.withDetail("writeHold", state.writeHold());
+		}
+		this.node.eventStream().map(this::events).ifPresent((events) -> health.withDetail("events", events));
 		return health.withDetail("txid", state.position().txidHex())
 			.withDetail("lagMillis", state.lag().toMillis())
 			.build();
+	}
+
+	/**
+	 * {@code connected}; or why it is down while LiteFS's API answers (the files are read
+	 * in its place, a poll interval late); nothing while the API does not answer at all
+	 * (no LiteFS here, or one run without its API).
+	 */
+	private @Nullable String events(EventStreamStatus stream) {
+		if (stream.connected()) {
+			return "connected";
+		}
+		boolean apiAnswers = this.node.api().flatMap(LiteFsApi::info).isPresent();
+		return apiAnswers ? "down while LiteFS's API answers (" + stream.lastError() + "): reading the files instead"
+				: null;
 	}
 
 	private static @Nullable LiteFsFileException malformedFile(LiteFsMount mount) {

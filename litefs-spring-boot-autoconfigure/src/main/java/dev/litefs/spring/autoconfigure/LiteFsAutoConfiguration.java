@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 
 import dev.litefs.spring.jdbc.PoolEvictionOnRecovery;
+import dev.litefs.spring.jdbc.UnavailableDatabaseGuard;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
@@ -46,7 +47,14 @@ public final class LiteFsAutoConfiguration {
 		assertCanBeAFolder(mountDir);
 		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
 		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
-				api, properties.getPollInterval(), events);
+				api, properties.getPollInterval(), properties.getConsistency().getPollInterval(), events);
+	}
+
+	/** No connection is asked of the pool while LiteFS is down or restarting. */
+	@Bean
+	@ConditionalOnMissingBean
+	static UnavailableDatabaseGuard liteFsUnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node) {
+		return new UnavailableDatabaseGuard(node);
 	}
 
 	/** Hikari's connections to a LiteFS mount that went away are evicted once it is back. */

@@ -55,18 +55,20 @@ public class LiteFsProperties {
 	private @Nullable String hostname;
 
 	/**
-	 * Base URL of LiteFS's HTTP API ('http.addr' in litefs.yml). Consulted when it
-	 * answers, never required.
+	 * Base URL of LiteFS's HTTP API ('http.addr' in litefs.yml). Its event stream is the
+	 * node's source whenever it answers; never required.
 	 */
 	private URI apiUrl = URI.create("http://localhost:20202");
 
 	/**
-	 * Time limit for connecting to LiteFS's HTTP API and for each read of its answer.
+	 * Time limit for connecting to LiteFS's HTTP API, for each read of an answer and for
+	 * the event stream's first event; once the stream is open, silence never ends it.
 	 */
 	private Duration apiTimeout = Duration.ofMillis(500);
 
 	/**
-	 * How often the LiteFS files are read again to detect a change of role or primary.
+	 * How often the LiteFS files are read again: to follow the node while LiteFS's event
+	 * stream is down, and to check the stream while it is up.
 	 */
 	private Duration pollInterval = Duration.ofSeconds(1);
 
@@ -530,7 +532,8 @@ public class LiteFsProperties {
 				"/images/**", "/favicon.ico", "/*/icon-*");
 
 		/**
-		 * How often the database's position is read while requests wait for it.
+		 * How often the database's position is read while requests wait for it and LiteFS's
+		 * event stream is down (while it is up, its tx events release them).
 		 */
 		private Duration pollInterval = Duration.ofMillis(1);
 

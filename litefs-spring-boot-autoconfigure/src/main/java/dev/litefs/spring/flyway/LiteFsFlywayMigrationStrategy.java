@@ -8,8 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+
+import javax.sql.DataSource;
 
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
@@ -28,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.ApplicationListener;
 
@@ -42,26 +47,34 @@ import org.springframework.context.ApplicationListener;
  * <li>on a primary or standalone node it migrates, as Spring Boot would;</li>
  * <li>on a replica, or a node whose role is not known yet, it never writes: no
  * {@code migrate}, {@code baseline}, {@code repair} or {@code clean}, no schema history
- * table, and the database is read through a read-only SQLite connection of its own,
- * opened only once the file exists (before, the migrations are compared with an empty
- * in-memory database). In {@link ReplicaMode#WAIT} it reads the node every poll
- * interval, compares the schema again whenever the replication position moves, and
- * returns when nothing is missing, or at the time-out with a warning (or an
- * {@link IllegalStateException}); if the node is promoted meanwhile, it migrates. In
+ * table. Flyway's own DataSource names the database; when it is a SQLite file, that
+ * file is read through a read-only SQLite connection of its own, opened only once the
+ * file exists (before, the migrations are compared with an empty in-memory database).
+ * In {@link ReplicaMode#WAIT} it waits on the node for the replication position to move
+ * (a {@code tx} event, or a poll interval passing), compares the schema again whenever
+ * it moved, and returns when nothing is missing, or at the time-out with a warning (or
+ * an {@link IllegalStateException}); if the node is promoted meanwhile, it migrates. In
  * {@link ReplicaMode#SKIP} it returns at once.</li>
  * </ul>
- * On a {@link LiteFsRoleChangedEvent#isPromotion() promotion} it applies the pending
- * migrations, on the thread that publishes the event. All migrations in the JVM run one
- * at a time: Flyway takes no lock on SQLite, and two application contexts may share a
+ * After startup, every {@link LiteFsRoleChangedEvent#isPromotion() promotion} holds the
+ * node's writes (they are answered {@code 503} with {@code Retry-After}) from the reading
+ * that shows it until its pending migrations are applied, once, on a thread of this
+ * strategy's own: never on the thread that publishes the event, never on a request's. A
+ * failed migration keeps the writes held (the schema is not current), until a later
+ * promotion migrates or the application restarts. All migrations in the JVM run one at
+ * a time: Flyway takes no lock on SQLite, and two application contexts may share a
  * database. The last run is kept in {@link #lastRun()}.
  */
 public class LiteFsFlywayMigrationStrategy
-		implements FlywayMigrationStrategy, ApplicationListener<LiteFsRoleChangedEvent> {
+		implements FlywayMigrationStrategy, ApplicationListener<LiteFsRoleChangedEvent>, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsFlywayMigrationStrategy.class);
 
 	/** One migration at a time in the JVM, whichever context or node starts it. */
 	private static final ReentrantLock migrationLock = new ReentrantLock();
+
+	/** What a promoted node's writes wait for, as its clients are told. */
+	static final String WRITE_HOLD = "migrating its schema";
 
 	private final LiteFsNode node;
 
@@ -74,6 +87,17 @@ public class LiteFsFlywayMigrationStrategy
 	private volatile @Nullable Flyway flyway;
 
 	private volatile @Nullable MigrationRun lastRun;
+
+	private final ExecutorService promotions = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "litefs-flyway-promotion");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile @Nullable LiteFsRoleChangedEvent lastPromotion;
+
+	/** Holds of failed promotion runs, ended by the next run that migrates. */
+	private int failedHolds;
 
 	/**
 	 * Creates a strategy.
@@ -120,21 +144,44 @@ public class LiteFsFlywayMigrationStrategy
 		finally {
 			// from now on promotions are this listener's; during the wait, the wait's
 			this.flyway = flyway;
+			this.node.holdWritesOnPromotion(WRITE_HOLD);
 		}
 	}
 
+	/**
+	 * On a promotion after startup, queues its migration run; the node already holds its
+	 * writes until the run ends.
+	 */
 	@Override
 	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
 		Flyway flyway = this.flyway;
-		if (!event.isPromotion() || event.getSource() != this.node || flyway == null) {
+		if (!event.isPromotion() || event.getSource() != this.node || flyway == null || event == this.lastPromotion) {
 			return;
 		}
+		// once per promotion, even if the same event is published again
+		this.lastPromotion = event;
+		this.promotions.execute(() -> migrateAfterPromotion(flyway));
+	}
+
+	private void migrateAfterPromotion(Flyway flyway) {
 		try {
 			migrateOnPrimary(flyway, Trigger.PROMOTION);
 		}
 		catch (RuntimeException ex) {
-			logger.error("LiteFS primary {}: migrating after the promotion failed", this.node.hostname(), ex);
+			logger.error("LiteFS primary {}: migrating after the promotion failed; writes stay held until a later "
+					+ "promotion migrates or the application restarts", this.node.hostname(), ex);
+			this.failedHolds++;
+			return;
 		}
+		for (int i = 0; i <= this.failedHolds; i++) {
+			this.node.releaseWrites();
+		}
+		this.failedHolds = 0;
+	}
+
+	@Override
+	public void destroy() {
+		this.promotions.shutdownNow();
 	}
 
 	/**
@@ -147,7 +194,7 @@ public class LiteFsFlywayMigrationStrategy
 		Instant startedAt = Instant.now();
 		long start = System.nanoTime();
 		try {
-			if (!this.node.isPrimary()) {
+			if (!this.node.state().role().acceptsWrites()) {
 				return;
 			}
 			if (trigger == Trigger.PROMOTION) {
@@ -195,7 +242,8 @@ public class LiteFsFlywayMigrationStrategy
 	private void awaitReplicatedSchema(Flyway flyway, NodeState initial) {
 		Instant startedAt = Instant.now();
 		long start = System.nanoTime();
-		long pollNanos = this.node.pollInterval().toNanos();
+		// the node's stream and polling, before the context starts its lifecycle beans
+		this.node.start();
 		NodeState state = initial;
 		Position checked = state.position();
 		SchemaCheck check = readReplicatedSchema(flyway);
@@ -205,13 +253,14 @@ public class LiteFsFlywayMigrationStrategy
 					format(this.replicaTimeout), primary(state), check.describe());
 		}
 		while (!check.complete()) {
-			long remaining = this.replicaTimeout.toNanos() - (System.nanoTime() - start);
-			if (remaining <= 0 || !sleep(Math.min(remaining, pollNanos))) {
+			Duration remaining = this.replicaTimeout.minus(since(start));
+			if (remaining.isNegative() || remaining.isZero()
+					|| !awaitMove(checked, min(remaining, this.node.pollInterval()))) {
 				timedOut(state, check, startedAt, since(start));
 				return;
 			}
-			state = this.node.refresh();
-			if (state.isPrimary()) {
+			state = this.node.state();
+			if (state.role().acceptsWrites()) {
 				migrateOnPrimary(flyway, Trigger.PROMOTION);
 				return;
 			}
@@ -244,11 +293,17 @@ public class LiteFsFlywayMigrationStrategy
 	 * against an empty in-memory database while the file does not exist.
 	 */
 	private SchemaCheck readReplicatedSchema(Flyway flyway) {
-		Path file = this.node.mount().databaseFile();
-		SQLiteConfig config = new SQLiteConfig();
-		config.setReadOnly(true);
-		SQLiteDataSource dataSource = new SQLiteDataSource(config);
-		dataSource.setUrl(Files.exists(file) ? "jdbc:sqlite:" + file : "jdbc:sqlite::memory:");
+		DataSource flywayDataSource = flyway.getConfiguration().getDataSource();
+		Path file = SqliteFiles.file(flywayDataSource);
+		DataSource dataSource = flywayDataSource;
+		if (file != null) {
+			SQLiteConfig config = new SQLiteConfig();
+			config.setReadOnly(true);
+			SQLiteDataSource readOnly = new SQLiteDataSource(config);
+			readOnly.setUrl(Files.exists(file) ? "jdbc:sqlite:" + file : "jdbc:sqlite::memory:");
+			dataSource = readOnly;
+		}
+		Object read = (file != null) ? file : "Flyway's DataSource";
 		try {
 			MigrationInfoService info = Flyway.configure(flyway.getConfiguration().getClassLoader())
 				.configuration(flyway.getConfiguration())
@@ -259,8 +314,8 @@ public class LiteFsFlywayMigrationStrategy
 			return new SchemaCheck(missing, version(info), null);
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Reading the replicated schema of {} failed", file, ex);
-			return new SchemaCheck(List.of(), null, "cannot read " + file + ": " + ex.getMessage());
+			logger.debug("Reading the replicated schema of {} failed", read, ex);
+			return new SchemaCheck(List.of(), null, "cannot read " + read + ": " + ex.getMessage());
 		}
 	}
 
@@ -299,15 +354,26 @@ public class LiteFsFlywayMigrationStrategy
 		return Duration.ofNanos(System.nanoTime() - startNanos);
 	}
 
-	private static boolean sleep(long nanos) {
+	/**
+	 * Waits on the node until the position passes the one checked, or the time passes.
+	 * @return {@code false} when interrupted
+	 */
+	private boolean awaitMove(Position checked, Duration atMost) {
 		try {
-			TimeUnit.NANOSECONDS.sleep(nanos);
+			this.node.await(checked.txid() + 1, atMost).get();
 			return true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return false;
 		}
+		catch (ExecutionException ex) {
+			return true;
+		}
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	/**

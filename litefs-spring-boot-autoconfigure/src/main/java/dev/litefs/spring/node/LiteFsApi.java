@@ -88,6 +88,32 @@ public class LiteFsApi {
 		}
 	}
 
+	/**
+	 * The bound on connecting and on each read of an answer.
+	 * @return the timeout
+	 */
+	public Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * A connection to {@code GET /events}, LiteFS's stream of newline-delimited JSON
+	 * events, not yet connected. Connecting and each read are bounded by the timeout;
+	 * since LiteFS sends nothing between events, a read that times out once the stream is
+	 * open only means silence, and the stream stays usable.
+	 * @return the connection
+	 * @throws IOException when the URL cannot be opened
+	 */
+	HttpURLConnection events() throws IOException {
+		HttpURLConnection connection = (HttpURLConnection) this.baseUrl.resolve("/events")
+			.toURL()
+			.openConnection(Proxy.NO_PROXY);
+		connection.setConnectTimeout(timeoutMillis());
+		connection.setReadTimeout(timeoutMillis());
+		connection.setUseCaches(false);
+		return connection;
+	}
+
 	private int timeoutMillis() {
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, this.timeout.toMillis()));
 	}

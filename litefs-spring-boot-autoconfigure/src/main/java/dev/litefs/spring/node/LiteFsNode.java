@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,25 +19,38 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * This node as LiteFS sees it: its role, the primary, the database's position and the
- * replication lag.
+ * replication lag. It is the one reader of LiteFS in the application.
  * <p>
- * {@link #state()} answers from a reading refreshed every poll interval in the
- * background, so asking costs a volatile read; {@link #currentPosition()} reads the
- * position file on the spot, for when "now" matters (after a write). A change of role
- * or primary is published as a {@link LiteFsRoleChangedEvent}.
+ * Its source, once started, is LiteFS's {@code GET /events} stream whenever the API
+ * answers: {@code init} and {@code primaryChange} events publish a change of role at
+ * once (confirmed against the files, read again on the spot), {@code tx} events of this
+ * node's database move its position and release those who {@link #await wait} for it.
+ * The files are the fallback and the check: read again on every (re)connect; every poll
+ * interval while the stream is down; and, while it is up, every poll interval too, to
+ * catch a stream that stalls (LiteFS sends no heartbeat): when {@code <db>-pos} shows a
+ * TXID that no event announced within a poll interval, or the files show a change of
+ * role no event announced, the stream is dropped and opened again.
  * <p>
- * How the role is told: {@code .primary} present means replica. Absent, it means
- * primary <em>or</em> a replica connected to no primary, so the node asks LiteFS's
- * {@code GET /info} when the API answers, and otherwise trusts only a {@code .lag} of
- * zero (LiteFS reports zero on the primary alone). Anything else is
- * {@link NodeRole#UNKNOWN}. A directory without any LiteFS file that the kernel does not
- * list as a LiteFS mount is a plain directory: {@link NodeRole#STANDALONE}, unless this
- * node saw a LiteFS mount there before: then LiteFS went away, the database is not
- * available and the role is unknown until LiteFS is back.
+ * {@link #state()} costs a volatile read; {@link #currentPosition()} reads the position
+ * file on the spot. A change of role or primary is published as a
+ * {@link LiteFsRoleChangedEvent}.
+ * <p>
+ * How the role is told from the files: {@code .primary} present means replica. Absent,
+ * it means primary <em>or</em> a replica connected to no primary, so the node takes
+ * LiteFS's word (the stream's last {@code isPrimary}, or {@code GET /info} while the
+ * stream is down), and without the API trusts only a {@code .lag} of zero (LiteFS reports
+ * zero on the primary alone). Anything else is {@link NodeRole#UNKNOWN}. A directory
+ * without any LiteFS file that the kernel does not list as a LiteFS mount is a plain
+ * directory: {@link NodeRole#STANDALONE}, unless this node saw a LiteFS mount there
+ * before: then LiteFS went away, the database is not available and the role is unknown
+ * until LiteFS is back.
  */
 public class LiteFsNode implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsNode.class);
+
+	/** How often the files are read for waiters by default while the stream is down. */
+	static final Duration DEFAULT_WAIT_POLL_INTERVAL = Duration.ofMillis(1);
 
 	private final LiteFsMount mount;
 
@@ -50,12 +64,32 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final PositionWaiters waiters;
+
+	private final @Nullable LiteFsEventStream stream;
+
+	/** Held while the state changes, so that changes apply and are published in order. */
+	private final Object changes = new Object();
+
 	private volatile NodeState state;
 
 	private volatile @Nullable LiteFsRoleChangedEvent lastRoleChange;
 
 	/** Set once the directory was seen as a LiteFS mount: it never turns standalone after. */
 	private volatile boolean seenLiteFsMount;
+
+	/** The last {@code isPrimary} the stream said. */
+	private volatile boolean streamSaysPrimary;
+
+	/** The last position an event (or the read on (re)connect) gave: the stall check's. */
+	private volatile Position streamPosition = Position.ZERO;
+
+	/** A position of the files no event had announced at the last check. */
+	private @Nullable Position unannounced;
+
+	private @Nullable String holdOnPromotion;
+
+	private int holds;
 
 	private @Nullable ScheduledExecutorService poller;
 
@@ -69,23 +103,46 @@ public class LiteFsNode implements SmartLifecycle {
 	 */
 	public LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
 			ApplicationEventPublisher events) {
-		this(mount, hostname, api, pollInterval, events, Clock.systemUTC());
+		this(mount, hostname, api, pollInterval, DEFAULT_WAIT_POLL_INTERVAL, events);
+	}
+
+	/**
+	 * Creates a node and takes its first reading.
+	 * @param mount the LiteFS mount and database
+	 * @param hostname this node's LiteFS hostname ({@code lease.hostname})
+	 * @param api LiteFS's HTTP API, or {@code null} to do without it
+	 * @param pollInterval how often the files are read again once started
+	 * @param waitPollInterval how often {@code <db>-pos} is read while someone waits and
+	 * the event stream is down
+	 * @param events where role changes are published
+	 */
+	public LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
+			Duration waitPollInterval, ApplicationEventPublisher events) {
+		this(mount, hostname, api, pollInterval, waitPollInterval, events, Clock.systemUTC());
 	}
 
 	LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
 			ApplicationEventPublisher events, Clock clock) {
+		this(mount, hostname, api, pollInterval, DEFAULT_WAIT_POLL_INTERVAL, events, clock);
+	}
+
+	private LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
+			Duration waitPollInterval, ApplicationEventPublisher events, Clock clock) {
 		this.mount = mount;
 		this.hostname = hostname;
 		this.api = api;
 		this.pollInterval = pollInterval;
 		this.events = events;
 		this.clock = clock;
-		this.state = read();
+		this.stream = (api != null) ? new LiteFsEventStream(api, new StreamHandler(), clock) : null;
+		this.waiters = new PositionWaiters(this::currentPosition, this::isStreaming, waitPollInterval);
+		this.state = read(apiSaysPrimary());
 		logFirstReading(this.state);
 	}
 
 	/**
-	 * The latest reading, at most one poll interval old once the node is started.
+	 * The latest reading: as fresh as the last event while the stream is up, at most one
+	 * poll interval old otherwise.
 	 * @return the state
 	 */
 	public NodeState state() {
@@ -94,7 +151,7 @@ public class LiteFsNode implements SmartLifecycle {
 
 	/**
 	 * Whether this node may write to its database, by the latest reading.
-	 * @return {@code true} on a primary or standalone node
+	 * @return {@code true} on a primary or standalone node whose writes are not held
 	 */
 	public boolean isPrimary() {
 		return this.state.isPrimary();
@@ -102,22 +159,94 @@ public class LiteFsNode implements SmartLifecycle {
 
 	/**
 	 * Reads the mount now, replaces the latest reading and publishes a
-	 * {@link LiteFsRoleChangedEvent} if the role or the primary changed.
+	 * {@link LiteFsRoleChangedEvent} if the role or the primary changed. LiteFS's word on
+	 * the role is the stream's while it is up, else {@code GET /info}'s (bounded by the
+	 * API's timeout, asked before anything is locked).
 	 * @return the new reading
 	 */
-	public synchronized NodeState refresh() {
-		NodeState previous = this.state;
-		NodeState current = read();
-		this.state = current;
-		logProblems(previous, current);
-		if (current.isRoleChangeFrom(previous)) {
-			LiteFsRoleChangedEvent event = new LiteFsRoleChangedEvent(this, previous, current);
-			this.lastRoleChange = event;
-			logger.info("LiteFS node {}: role changed from {} (primary {}) to {} (primary {})", this.hostname,
-					previous.role().id(), previous.primary(), current.role().id(), current.primary());
-			this.events.publishEvent(event);
+	public NodeState refresh() {
+		return refreshWith(apiSaysPrimary());
+	}
+
+	/**
+	 * {@link #refresh()} with an answer of {@code GET /info} the caller already has, so
+	 * that the API is not asked twice.
+	 * @param info what {@code GET /info} answered, or empty when it did not answer (the
+	 * stream's word is taken then, while it is up)
+	 * @return the new reading
+	 */
+	public NodeState refresh(Optional<LiteFsInfo> info) {
+		return refreshWith(info.map(LiteFsInfo::primary)
+			.or(() -> isStreaming() ? Optional.of(this.streamSaysPrimary) : Optional.empty()));
+	}
+
+	private NodeState refreshWith(Optional<Boolean> primaryByApi) {
+		NodeState current;
+		synchronized (this.changes) {
+			current = apply(read(primaryByApi));
 		}
+		this.waiters.release(current.position());
 		return current;
+	}
+
+	/**
+	 * Waits, without holding a thread, until this node's database reaches a TXID: released
+	 * by the {@code tx} event that brings it while the event stream is up, by a reading of
+	 * {@code <db>-pos} every wait poll interval while it is down.
+	 * @param txid the TXID to reach
+	 * @param timeout the longest to wait
+	 * @return a future completed with {@code true} once the TXID is reached, or with
+	 * {@code false} when the timeout passed first or the node stopped; cancel it to stop
+	 * waiting
+	 */
+	public CompletableFuture<Boolean> await(long txid, Duration timeout) {
+		return this.waiters.await(txid, timeout, () -> this.state.position());
+	}
+
+	/**
+	 * How many {@link #await waits} are pending.
+	 * @return the number of waiters
+	 */
+	public int waiting() {
+		return this.waiters.size();
+	}
+
+	/**
+	 * The state of the subscription to LiteFS's event stream.
+	 * @return the status, or empty when the node has no API
+	 */
+	public Optional<EventStreamStatus> eventStream() {
+		return Optional.ofNullable(this.stream).map(LiteFsEventStream::status);
+	}
+
+	/**
+	 * From now on, every promotion of this node holds its writes ({@link #isPrimary()} is
+	 * {@code false}, {@link NodeState#writeHold()} says why) from the very reading that
+	 * shows it, until {@link #releaseWrites()}: for work a new primary must finish before
+	 * it writes, such as migrating its schema.
+	 * @param reason why writes are held, shown to the clients they are refused to
+	 */
+	public void holdWritesOnPromotion(String reason) {
+		synchronized (this.changes) {
+			this.holdOnPromotion = reason;
+		}
+	}
+
+	/**
+	 * Ends the hold of one promotion; writes are taken again once every promotion's hold
+	 * ended.
+	 */
+	public void releaseWrites() {
+		synchronized (this.changes) {
+			if (this.holds == 0) {
+				return;
+			}
+			this.holds--;
+			if (this.holds == 0) {
+				this.state = this.state.withWriteHold(null);
+				logger.info("LiteFS node {}: taking writes", this.hostname);
+			}
+		}
 	}
 
 	/**
@@ -169,25 +298,29 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
-	 * How often the mount is read again.
+	 * How often the files are read again.
 	 * @return the poll interval
 	 */
 	public Duration pollInterval() {
 		return this.pollInterval;
 	}
 
+	/**
+	 * Starts reading LiteFS: the event stream and the poll of the files. Safe to call
+	 * again, and early (before the application context starts its lifecycle beans).
+	 */
 	@Override
 	public synchronized void start() {
 		if (this.poller != null) {
 			return;
 		}
-		this.poller = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "litefs-node");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.poller = Executors
+			.newSingleThreadScheduledExecutor((task) -> DaemonThreads.newThread("litefs-node", task));
 		long millis = this.pollInterval.toMillis();
-		this.poller.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
+		this.poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
+		if (this.stream != null) {
+			this.stream.start();
+		}
 	}
 
 	@Override
@@ -196,6 +329,10 @@ public class LiteFsNode implements SmartLifecycle {
 			this.poller.shutdownNow();
 			this.poller = null;
 		}
+		if (this.stream != null) {
+			this.stream.stop();
+		}
+		this.waiters.stop();
 	}
 
 	@Override
@@ -203,16 +340,115 @@ public class LiteFsNode implements SmartLifecycle {
 		return this.poller != null;
 	}
 
-	private void refreshQuietly() {
+	private boolean isStreaming() {
+		return this.stream != null && this.stream.isConnected();
+	}
+
+	private Optional<Boolean> apiSaysPrimary() {
+		if (isStreaming()) {
+			return Optional.of(this.streamSaysPrimary);
+		}
+		return (this.api != null) ? this.api.info().map(LiteFsInfo::primary) : Optional.empty();
+	}
+
+	private void pollQuietly() {
 		try {
-			refresh();
+			if (isStreaming()) {
+				check();
+			}
+			else {
+				refresh();
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Reading the LiteFS mount {} failed", this.mount.dir(), ex);
 		}
 	}
 
-	private NodeState read() {
+	/**
+	 * While the stream is up: the files, read again, must show nothing the events did not
+	 * announce within one poll interval.
+	 */
+	private void check() {
+		String stalled = null;
+		NodeState current;
+		synchronized (this.changes) {
+			NodeState previous = this.state;
+			current = apply(read(Optional.of(this.streamSaysPrimary)));
+			Position files = current.position();
+			if (this.unannounced != null && !this.streamPosition.hasReached(this.unannounced.txid())) {
+				stalled = "no tx event announced TXID " + this.unannounced.txidHex() + ", which " + this.mount.database()
+						+ "-pos shows";
+				this.unannounced = null;
+				// until the stream is open again (its init reads the files again), the files are its position
+				this.streamPosition = files;
+			}
+			else {
+				this.unannounced = (files.txid() != this.streamPosition.txid()
+						&& files.hasReached(this.streamPosition.txid())) ? files : null;
+			}
+			if (current.isRoleChangeFrom(previous)) {
+				stalled = "the files show a change of role no event announced";
+			}
+		}
+		this.waiters.release(current.position());
+		if (stalled != null && this.stream != null && isStreaming()) {
+			logger.warn("LiteFS event stream: {} within {}: connecting again", stalled, this.pollInterval);
+			this.stream.reconnect();
+		}
+	}
+
+	/**
+	 * Makes a reading the latest, under {@link #changes}; publishes a change of role. The
+	 * caller releases the waiters after, outside the lock: releasing resumes requests,
+	 * which must not hold up a caller of {@link #refresh()}.
+	 */
+	private NodeState apply(NodeState current) {
+		NodeState previous = this.state;
+		if (!previous.role().acceptsWrites() && current.role().acceptsWrites() && this.holdOnPromotion != null) {
+			this.holds++;
+			logger.info("LiteFS node {}: promoted; holding writes until {} ends", this.hostname, this.holdOnPromotion);
+		}
+		if (this.holds > 0) {
+			current = current.withWriteHold(this.holdOnPromotion);
+		}
+		this.state = current;
+		logProblems(previous, current);
+		if (current.isRoleChangeFrom(previous)) {
+			LiteFsRoleChangedEvent event = new LiteFsRoleChangedEvent(this, previous, current);
+			this.lastRoleChange = event;
+			logger.info("LiteFS node {}: role changed from {} (primary {}) to {} (primary {})", this.hostname,
+					previous.role().id(), previous.primary(), current.role().id(), current.primary());
+			this.events.publishEvent(event);
+		}
+		return current;
+	}
+
+	/** A {@code tx} event of this node's database: the position moves forward. */
+	private void advance(Position position) {
+		synchronized (this.changes) {
+			this.streamPosition = position;
+			NodeState current = this.state;
+			if (!current.position().hasReached(position.txid())) {
+				this.state = current.withPosition(position, this.clock.instant());
+			}
+		}
+		this.waiters.release(position);
+	}
+
+	/** LiteFS said this node's role: the files are read again to confirm it. */
+	private void roleEvent(boolean isPrimary) {
+		this.streamSaysPrimary = isPrimary;
+		NodeState current;
+		synchronized (this.changes) {
+			current = apply(read(Optional.of(isPrimary)));
+			this.streamPosition = current.position();
+			this.unannounced = null;
+		}
+		this.waiters.release(current.position());
+	}
+
+	private NodeState read(Optional<Boolean> primaryByApiAnswer) {
 		List<String> problems = new ArrayList<>();
 		if (!this.mount.isReadable()) {
 			problems.add("mount directory " + this.mount.dir() + " does not exist or cannot be read");
@@ -237,13 +473,12 @@ public class LiteFsNode implements SmartLifecycle {
 		if (primary.isPresent()) {
 			return state(NodeRole.REPLICA, primary.get(), position, lag.orElse(Duration.ZERO), true, true, problems);
 		}
-		Optional<LiteFsInfo> info = (this.api != null) ? this.api.info() : Optional.empty();
-		boolean primaryByApi = info.map(LiteFsInfo::primary).orElse(false);
-		boolean primaryByLag = info.isEmpty() && lag.filter(Duration::isZero).isPresent();
+		boolean primaryByApi = primaryByApiAnswer.orElse(false);
+		boolean primaryByLag = primaryByApiAnswer.isEmpty() && lag.filter(Duration::isZero).isPresent();
 		if (primaryByApi || primaryByLag) {
 			return state(NodeRole.PRIMARY, this.hostname, position, Duration.ZERO, true, true, problems);
 		}
-		problems.add(info.isPresent() ? "LiteFS reports this node is not primary, and no primary is connected"
+		problems.add(primaryByApiAnswer.isPresent() ? "LiteFS reports this node is not primary, and no primary is connected"
 				: "no .primary, the LiteFS API does not answer and .lag is not zero: primary or disconnected replica");
 		return state(NodeRole.UNKNOWN, null, position, lag.orElse(Duration.ZERO), true, true, problems);
 	}
@@ -251,7 +486,7 @@ public class LiteFsNode implements SmartLifecycle {
 	private NodeState state(NodeRole role, @Nullable String primary, Position position, Duration lag, boolean mounted,
 			boolean readable, List<String> problems) {
 		return new NodeState(role, this.hostname, primary, position, lag, mounted, readable, problems,
-				this.clock.instant());
+				this.clock.instant(), null);
 	}
 
 	private static <T> Optional<T> readOrProblem(FileRead<T> read, List<String> problems) {
@@ -287,6 +522,28 @@ public class LiteFsNode implements SmartLifecycle {
 		if (!previous.problems().isEmpty() && current.problems().isEmpty()) {
 			logger.info("LiteFS: the mount reads well again");
 		}
+	}
+
+	/** The node's side of the event stream. */
+	private final class StreamHandler implements LiteFsEventStream.Handler {
+
+		@Override
+		public void event(LiteFsEvent event) {
+			switch (event.type()) {
+				case INIT, PRIMARY_CHANGE -> roleEvent(event.isPrimary());
+				case TX -> {
+					if (LiteFsNode.this.mount.database().equals(event.database()) && event.position() != null) {
+						advance(event.position());
+					}
+				}
+			}
+		}
+
+		@Override
+		public void disconnected() {
+			LiteFsNode.this.waiters.wakePoller();
+		}
+
 	}
 
 	@FunctionalInterface

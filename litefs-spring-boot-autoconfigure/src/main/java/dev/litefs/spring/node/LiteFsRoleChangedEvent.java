@@ -78,7 +78,7 @@ public class LiteFsRoleChangedEvent extends ApplicationEvent {
 	 * @return {@code true} when the node was not primary and now is
 	 */
 	public boolean isPromotion() {
-		return !this.previous.isPrimary() && this.current.isPrimary();
+		return !this.previous.role().acceptsWrites() && this.current.role().acceptsWrites();
 	}
 
 	@Override

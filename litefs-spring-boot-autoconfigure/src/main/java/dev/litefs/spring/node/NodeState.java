@@ -23,9 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param problems why the reading is incomplete: LiteFS files that could not be read or
  * were malformed, a missing directory; empty when all is well
  * @param readAt when the reading was taken
+ * @param writeHold why a primary takes no writes yet (a newly promoted primary
+ * migrating its schema), or {@code null} when nothing holds them
  */
 public record NodeState(NodeRole role, String hostname, @Nullable String primary, Position position, Duration lag,
-		boolean mounted, boolean readable, List<String> problems, Instant readAt) {
+		boolean mounted, boolean readable, List<String> problems, Instant readAt, @Nullable String writeHold) {
 
 	public NodeState {
 		problems = List.copyOf(problems);
@@ -33,10 +35,31 @@ public record NodeState(NodeRole role, String hostname, @Nullable String primary
 
 	/**
 	 * Whether this node may write to its database now.
-	 * @return {@code true} on a primary or standalone node
+	 * @return {@code true} on a primary or standalone node whose writes are not held
 	 */
 	public boolean isPrimary() {
-		return this.role.acceptsWrites();
+		return this.role.acceptsWrites() && this.writeHold == null;
+	}
+
+	/**
+	 * This reading at another position, taken at another instant.
+	 * @param position the new position
+	 * @param at when it was learnt
+	 * @return the new reading
+	 */
+	NodeState withPosition(Position position, Instant at) {
+		return new NodeState(this.role, this.hostname, this.primary, position, this.lag, this.mounted, this.readable,
+				this.problems, at, this.writeHold);
+	}
+
+	/**
+	 * This reading with writes held for a reason, or no longer held.
+	 * @param reason why writes are held, or {@code null}
+	 * @return the new reading
+	 */
+	NodeState withWriteHold(@Nullable String reason) {
+		return new NodeState(this.role, this.hostname, this.primary, this.position, this.lag, this.mounted,
+				this.readable, this.problems, this.readAt, reason);
 	}
 
 	/**

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when work that must run on the LiteFS primary is asked of a node that is not
- * the primary: an {@link EnsurePrimary} method called on a replica, or on a node whose
- * role is unknown.
+ * the primary: an {@link EnsurePrimary} method called on a replica, on a node whose
+ * role is unknown, or on a new primary that holds its writes until it has migrated.
  * <p>
  * Inside a web request it is answered with the configured {@link RoutingStrategy};
  * elsewhere it tells the caller which node to send the work to.
@@ -46,6 +46,9 @@ public class NotPrimaryException extends RuntimeException {
 	}
 
 	private static String describe(NodeRole role, @Nullable String primary) {
+		if (role.acceptsWrites()) {
+			return "a new primary that takes no writes until its schema is migrated";
+		}
 		if (primary == null) {
 			return "a " + role.id() + " node and no primary is known";
 		}

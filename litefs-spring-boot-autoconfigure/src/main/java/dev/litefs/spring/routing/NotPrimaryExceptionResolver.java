@@ -34,7 +34,7 @@ import org.springframework.web.servlet.ModelAndView;
  * warning naming the handler to annotate, once per handler. On the primary such an
  * error is a real failure and is left to the application's error handling.</li>
  * </ul>
- * Any SQLite error while LiteFS is down or restarting under the application (the mount
+ * Any SQL error while LiteFS is down or restarting under the application (the mount
  * unreadable, or no longer a LiteFS mount) is answered {@code 503 Database unavailable}
  * with {@code Retry-After}, a read as well as a write. A response already committed
  * cannot be changed and is left alone. A forwarded answer cut short after part of it
@@ -71,7 +71,7 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
 		boolean notPrimary = findCause(ex, NotPrimaryException.class) != null;
-		if (!notPrimary && sqliteError(ex) != null && !response.isCommitted()) {
+		if (!notPrimary && findCause(ex, SQLException.class) != null && !response.isCommitted()) {
 			NodeState state = this.node.refresh();
 			if (!state.isDatabaseAvailable()) {
 				return databaseUnavailable(request, response, state);

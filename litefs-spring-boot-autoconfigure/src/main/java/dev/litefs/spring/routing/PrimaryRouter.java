@@ -130,6 +130,12 @@ public class PrimaryRouter {
 
 	private RoutingOutcome answer(RoutedRequest routed) throws IOException {
 		NodeState state = routed.state();
+		String hold = state.writeHold();
+		if (hold != null && state.role().acceptsWrites()) {
+			return routed.refuseForNow(RoutingOutcome.HELD, HttpStatus.SERVICE_UNAVAILABLE,
+					"Primary not taking writes yet", "This node has just become the primary and takes no writes "
+							+ "until it has finished " + hold + ". Retry it shortly.");
+		}
 		String primary = state.primary();
 		if (state.isPrimary() || primary == null || !Hostnames.isValid(primary)) {
 			String detail = state.isPrimary() ? "This node became the primary while the request ran. Retry it."

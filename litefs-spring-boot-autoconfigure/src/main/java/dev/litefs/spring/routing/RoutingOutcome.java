@@ -27,6 +27,12 @@ public enum RoutingOutcome {
 	NO_PRIMARY,
 
 	/**
+	 * Refused with {@code 503} and {@code Retry-After}: this node has just become the
+	 * primary and holds writes until its schema is migrated.
+	 */
+	HELD,
+
+	/**
 	 * Refused with {@code 503}: the request was already forwarded or replayed once and
 	 * reached a node that is not the primary either; it is never sent on a second hop.
 	 */

@@ -19,7 +19,9 @@ import org.springframework.context.event.EventListener;
 class ActuatorTestApplication {
 
 	static final String[] PROPERTIES = { "management.endpoints.web.exposure.include=litefs,health,info,metrics,prometheus",
-			"management.endpoint.health.show-details=always", "litefs.hostname=node-b" };
+			"management.endpoint.health.show-details=always", "litefs.hostname=node-b",
+			// no LiteFS API unless a test gives one: a LiteFS running on this machine must not answer
+			"litefs.api-url=http://127.0.0.1:1" };
 
 	/**
 	 * Marks the application live and ready once refreshed, as {@code SpringApplication}

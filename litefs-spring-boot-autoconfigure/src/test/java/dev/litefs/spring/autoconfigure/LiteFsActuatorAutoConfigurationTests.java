@@ -42,7 +42,7 @@ class LiteFsActuatorAutoConfigurationTests {
 			.withConfiguration(
 					AutoConfigurations.of(LiteFsAutoConfiguration.class, LiteFsActuatorAutoConfiguration.class))
 			.withPropertyValues("litefs.mount-dir=" + this.dir, "litefs.hostname=node-b",
-					"management.endpoints.web.exposure.include=litefs");
+					"litefs.api-url=http://127.0.0.1:1", "management.endpoints.web.exposure.include=litefs");
 	}
 
 	ApplicationContextRunner withMeterRegistry() {

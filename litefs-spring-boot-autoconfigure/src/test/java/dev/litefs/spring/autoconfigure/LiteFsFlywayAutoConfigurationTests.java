@@ -89,11 +89,14 @@ class LiteFsFlywayAutoConfigurationTests {
 		return mountDir().resolve(FakeLiteFsMount.DEFAULT_DATABASE);
 	}
 
+	/** No LiteFS API: a LiteFS running on this machine must not answer for the fake mount. */
+	private static final String NO_API = "litefs.api-url=http://127.0.0.1:1";
+
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, DataSourceAutoConfiguration.class,
 					FlywayAutoConfiguration.class, LiteFsFlywayAutoConfiguration.class))
-			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
+			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b", NO_API,
 					"litefs.poll-interval=50ms", "litefs.flyway.replica-timeout=300ms",
 					"spring.datasource.url=jdbc:sqlite:" + database());
 	}
@@ -226,6 +229,21 @@ class LiteFsFlywayAutoConfigurationTests {
 			});
 			assertThat(snapshot(mountDir())).isEqualTo(before);
 			assertThat(database()).doesNotExist();
+		}
+
+		@Test
+		void replicaChecksTheDatabaseOfFlywaysOwnDataSourceNotTheMountsFile() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(3);
+			Path flywayDatabase = migrate(LiteFsFlywayAutoConfigurationTests.this.tempDir.resolve("flyway.db"), "3");
+			contextRunner().withPropertyValues("spring.flyway.url=jdbc:sqlite:" + flywayDatabase).run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(lastRun(context)).satisfies((run) -> {
+					assertThat(run.outcome()).isEqualTo(Outcome.REPLICATED);
+					assertThat(run.schemaVersion()).isEqualTo("3");
+					assertThat(run.missing()).isEmpty();
+				});
+			});
+			assertThat(database()).as("the mount's database, neither read nor created").doesNotExist();
 		}
 
 		@Test

@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.EnsurePrimary;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.SimpleJdbcInsert;
 import org.springframework.stereotype.Service;
@@ -23,17 +24,23 @@ public class Posts {
 
 	private final Calls calls;
 
-	Posts(JdbcTemplate jdbc, LiteFsNode node, Calls calls) {
+	private final boolean playsLiteFs;
+
+	Posts(JdbcTemplate jdbc, LiteFsNode node, Calls calls,
+			@Value("${testapp.plays-litefs:true}") boolean playsLiteFs) {
 		this.jdbc = jdbc;
 		this.insert = new SimpleJdbcInsert(jdbc).withTableName("posts").usingGeneratedKeyColumns("id");
 		this.node = node;
 		this.calls = calls;
+		this.playsLiteFs = playsLiteFs;
 	}
 
 	/** Inserts without any annotation: on a replica SQLite refuses it. */
 	long insert(String title) {
 		long id = this.insert.executeAndReturnKey(Map.of("title", title, "node", this.node.hostname())).longValue();
-		LiteFsWrites.committed(this.node);
+		if (this.playsLiteFs) {
+			LiteFsWrites.committed(this.node);
+		}
 		return id;
 	}
 

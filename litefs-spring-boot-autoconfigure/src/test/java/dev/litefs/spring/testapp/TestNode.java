@@ -84,7 +84,8 @@ public final class TestNode implements AutoCloseable {
 
 	/**
 	 * Starts a node over a mount whose database, if it has one, already holds the
-	 * {@code posts} table: a real LiteFS mount.
+	 * {@code posts} table: a real LiteFS mount (pass {@code testapp.plays-litefs=false}
+	 * when it writes on a real primary: the fake mount's TXID is moved by the app).
 	 * @param mountDir the mount
 	 * @param database the database file name in it
 	 * @param hostname this node's LiteFS hostname

@@ -116,7 +116,9 @@ class LiteFsRestartTests {
 		eventually(() -> replica.get("/actuator/health/readiness"), (answer) -> answer.statusCode() == 200);
 		HttpResponse<String> read = eventually(() -> replica.get("/api/posts"), (answer) -> answer.statusCode() == 200);
 		assertThat(read.body()).contains("before");
-		HttpResponse<String> write = replica.postJson("/api/posts", "{\"title\": \"after\"}");
+		// a primary whose LiteFS came back holds writes (503, Retry-After) until it has migrated
+		HttpResponse<String> write = eventually(() -> replica.postJson("/api/posts", "{\"title\": \"after\"}"),
+				(answer) -> answer.statusCode() != 503);
 		assertThat(write.statusCode()).as(write.body()).isEqualTo(201);
 	}
 

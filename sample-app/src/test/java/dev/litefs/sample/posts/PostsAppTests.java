@@ -60,6 +60,8 @@ abstract class PostsAppTests {
 	static void useMount(DynamicPropertyRegistry registry, FakeLiteFsMount mount, String hostname) {
 		registry.add("litefs.mount-dir", () -> mount.dir().toString());
 		registry.add("litefs.hostname", () -> hostname);
+		// no LiteFS API: a LiteFS running on this machine must not answer for the fake mount
+		registry.add("litefs.api-url", () -> "http://127.0.0.1:1");
 	}
 
 	@ParameterizedTest

@@ -443,17 +443,21 @@ public final class LiteFsCluster implements AutoCloseable {
 
 		/**
 		 * Starts its LiteFS process, if not running, and waits until its API answers. A
-		 * mount left broken by {@link #kill()} is lifted by LiteFS itself as it starts.
+		 * mount left broken by {@link #kill()} is lifted first (lazily, as
+		 * {@code fusermount3 -uz} does), as a supervisor restarting LiteFS must: LiteFS's own
+		 * unmount fails while an application holds files open on it.
 		 */
 		public synchronized void start() {
 			if (isRunning()) {
 				return;
 			}
 			try {
-				// a mount left broken by kill() cannot be stat'ed; LiteFS lifts it as it starts
-				if (!FuseMounts.isMounted(mountDir())) {
-					Files.createDirectories(mountDir());
+				// a mount left broken by kill(): LiteFS's own unmount of it fails with "device or
+				// resource busy" while an application still holds files open there, so lift it lazily
+				if (FuseMounts.isMounted(mountDir())) {
+					FuseMounts.unmount(mountDir());
 				}
+				Files.createDirectories(mountDir());
 				Files.createDirectories(dataDir());
 				this.process = new ProcessBuilder(LiteFsCluster.this.binary.path().toString(), "mount", "-config",
 						config().toString())
@@ -571,7 +575,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		String logTail() {
 			try {
 				List<String> lines = Files.readAllLines(log());
-				return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+				return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
 			}
 			catch (IOException ex) {
 				return "(no log: " + ex.getMessage() + ")";

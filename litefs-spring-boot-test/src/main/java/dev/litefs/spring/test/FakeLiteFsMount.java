@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-
-import dev.litefs.spring.node.Hostnames;
-import dev.litefs.spring.node.LiteFsMount;
-import dev.litefs.spring.node.Position;
+import java.util.regex.Pattern;
 
 /**
  * A directory that holds the files a LiteFS FUSE mount serves, byte for byte, so that
@@ -27,6 +24,19 @@ public final class FakeLiteFsMount {
 
 	/** The default database name, as in {@code litefs.database}. */
 	public static final String DEFAULT_DATABASE = "app.db";
+
+	/** Dot-separated labels of letters, digits and inner hyphens. */
+	private static final Pattern HOSTNAME = Pattern
+		.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+
+	/** The file LiteFS serves on replicas only, holding the primary's hostname. */
+	public static final String PRIMARY_FILE = ".primary";
+
+	/** The file holding the replication lag in milliseconds. */
+	public static final String LAG_FILE = ".lag";
+
+	/** The lag LiteFS reports on a replica that has not finished its first sync. */
+	public static final Duration NEVER_SYNCED_LAG = Duration.ofMillis(Integer.MAX_VALUE);
 
 	private final Path dir;
 
@@ -78,25 +88,24 @@ public final class FakeLiteFsMount {
 	 * @return this mount
 	 */
 	public FakeLiteFsMount becomePrimary() {
-		delete(LiteFsMount.PRIMARY_FILE);
+		delete(PRIMARY_FILE);
 		return lag(Duration.ZERO);
 	}
 
 	/**
 	 * Makes this node a replica of another: writes its hostname to {@code .primary} as
 	 * LiteFS does, {@code hostname\n}, in one step (a reader never sees half of it).
-	 * @param primary the primary's hostname, one that passes {@link Hostnames}; write a
-	 * malformed or partial one with {@link #write(String, String)}
+	 * @param primary the primary's hostname: RFC 1123 labels or an IPv4 address, as the
+	 * starter accepts; write a malformed or partial one with {@link #write(String, String)}
 	 * @return this mount
-	 * @throws IllegalArgumentException if the hostname does not pass {@link Hostnames}
+	 * @throws IllegalArgumentException if the hostname is not one the starter accepts
 	 */
 	public FakeLiteFsMount becomeReplicaOf(String primary) {
-		String problem = Hostnames.problem(primary);
-		if (problem != null) {
-			throw new IllegalArgumentException("The primary's hostname '" + primary + "' " + problem
-					+ "; write(\".primary\", ...) writes a malformed one");
+		if (!HOSTNAME.matcher(primary).matches() || primary.length() > 255) {
+			throw new IllegalArgumentException("The primary's hostname '" + primary + "' is not made of RFC 1123 "
+					+ "labels; write(\".primary\", ...) writes a malformed one");
 		}
-		return write(LiteFsMount.PRIMARY_FILE, primary + "\n");
+		return write(PRIMARY_FILE, primary + "\n");
 	}
 
 	/**
@@ -105,7 +114,7 @@ public final class FakeLiteFsMount {
 	 * @return this mount
 	 */
 	public FakeLiteFsMount loseConnection() {
-		delete(LiteFsMount.PRIMARY_FILE);
+		delete(PRIMARY_FILE);
 		return neverSynced();
 	}
 
@@ -117,8 +126,8 @@ public final class FakeLiteFsMount {
 	 * @return this mount
 	 */
 	public FakeLiteFsMount stopLiteFs() {
-		delete(LiteFsMount.PRIMARY_FILE);
-		delete(LiteFsMount.LAG_FILE);
+		delete(PRIMARY_FILE);
+		delete(LAG_FILE);
 		return delete(this.database + "-pos");
 	}
 
@@ -128,16 +137,17 @@ public final class FakeLiteFsMount {
 	 * @return this mount
 	 */
 	public FakeLiteFsMount txid(long txid) {
-		return position(new Position(txid, Long.rotateLeft(txid * 0x9E3779B97F4A7C15L, 17)));
+		return position(txid, Long.rotateLeft(txid * 0x9E3779B97F4A7C15L, 17));
 	}
 
 	/**
 	 * Writes a position to {@code <db>-pos} as {@code %016x/%016x\n}.
-	 * @param position the position
+	 * @param txid the transaction ID
+	 * @param checksum the post-apply checksum
 	 * @return this mount
 	 */
-	public FakeLiteFsMount position(Position position) {
-		return write(this.database + "-pos", position.txidHex() + "/" + position.checksumHex() + "\n");
+	public FakeLiteFsMount position(long txid, long checksum) {
+		return write(this.database + "-pos", String.format("%016x/%016x\n", txid, checksum));
 	}
 
 	/**
@@ -146,7 +156,7 @@ public final class FakeLiteFsMount {
 	 * @return this mount
 	 */
 	public FakeLiteFsMount lag(Duration lag) {
-		return write(LiteFsMount.LAG_FILE, String.format("%+010d\n", lag.toMillis()));
+		return write(LAG_FILE, String.format("%+010d\n", lag.toMillis()));
 	}
 
 	/**
@@ -154,7 +164,7 @@ public final class FakeLiteFsMount {
 	 * @return this mount
 	 */
 	public FakeLiteFsMount neverSynced() {
-		return lag(LiteFsMount.NEVER_SYNCED_LAG);
+		return lag(NEVER_SYNCED_LAG);
 	}
 
 	/**

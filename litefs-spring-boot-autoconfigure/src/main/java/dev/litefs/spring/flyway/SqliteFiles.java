@@ -1,0 +1,59 @@
+package dev.litefs.spring.flyway;
+
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.PropertyAccessorFactory;
+
+/**
+ * The SQLite file a DataSource opens, read from its JDBC URL without connecting (which
+ * would create the file): {@code jdbcUrl} (HikariCP) or {@code url} (sqlite-jdbc's own,
+ * Spring's driver-based ones).
+ */
+final class SqliteFiles {
+
+	private static final String PREFIX = "jdbc:sqlite:";
+
+	private SqliteFiles() {
+	}
+
+	/**
+	 * The database file of a DataSource.
+	 * @param dataSource the DataSource
+	 * @return the file, or {@code null} when the DataSource does not tell its URL, or it
+	 * is not a SQLite file (another database, an in-memory one)
+	 */
+	static @Nullable Path file(DataSource dataSource) {
+		String url = url(dataSource);
+		if (url == null || !url.startsWith(PREFIX) || url.contains("mode=memory")) {
+			return null;
+		}
+		String path = url.substring(PREFIX.length());
+		if (path.startsWith("file:")) {
+			path = path.substring("file:".length());
+		}
+		int query = path.indexOf('?');
+		if (query >= 0) {
+			path = path.substring(0, query);
+		}
+		if (path.isEmpty() || path.contains(":memory:")) {
+			return null;
+		}
+		return Path.of(path);
+	}
+
+	private static @Nullable String url(DataSource dataSource) {
+		BeanWrapper properties = PropertyAccessorFactory.forBeanPropertyAccess(dataSource);
+		for (String name : new String[] { "jdbcUrl", "url" }) {
+			if (properties.isReadableProperty(name) && properties.getPropertyValue(name) instanceof String url) {
+				return url;
+			}
+		}
+		return null;
+	}
+
+}
