@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.util.StringUtils;
 
 /**
  * A request that must run on the primary, received by a node that is not the primary,
@@ -108,11 +109,23 @@ public final class RoutedRequest {
 	}
 
 	/**
-	 * Whether the request asks to upgrade its connection (a WebSocket, for one).
-	 * @return {@code true} when it carries an {@code Upgrade} header
+	 * Whether the request asks to upgrade its connection to another protocol (a
+	 * WebSocket, for one). An offer of {@code h2c} alone does not count: it is the
+	 * client's optional offer of HTTP/2 (the JDK's client makes it on every plain HTTP
+	 * request), which the server may ignore and answer in HTTP/1.1.
+	 * @return {@code true} when its {@code Upgrade} header names another protocol
 	 */
 	public boolean isUpgrade() {
-		return this.request.getHeader("Upgrade") != null;
+		String upgrade = this.request.getHeader("Upgrade");
+		if (upgrade == null) {
+			return false;
+		}
+		for (String protocol : StringUtils.commaDelimitedListToStringArray(upgrade)) {
+			if (!protocol.isBlank() && !protocol.trim().equalsIgnoreCase("h2c")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

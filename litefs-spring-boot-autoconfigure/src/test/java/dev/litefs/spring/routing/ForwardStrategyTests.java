@@ -425,6 +425,18 @@ class ForwardStrategyTests {
 	}
 
 	@Test
+	void anOfferOfHttp2AloneIsNoUpgradeAndIsForwarded() throws IOException {
+		long rows = this.primary.rows();
+		String body = "{\"title\":\"h2c offered\"}";
+		// what the JDK's client sends on plain HTTP unless told HTTP/1.1
+		String answer = this.replica.rawExchange("POST /posts HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Connection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+		assertThat(answer).startsWith("HTTP/1.1 201 ");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+	}
+
+	@Test
 	void anUpgradeRequestIsNotForwardedButToldWhichPrimaryToConnectTo() throws IOException {
 		String answer = this.replica.rawExchange("GET /socket HTTP/1.1\r\nHost: localhost\r\n"
 				+ "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
