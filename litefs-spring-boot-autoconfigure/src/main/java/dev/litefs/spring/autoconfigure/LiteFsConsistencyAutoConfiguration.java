@@ -5,12 +5,11 @@ import java.util.EnumSet;
 import dev.litefs.spring.consistency.ConsistencyEndpointContributor;
 import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.consistency.ConsistencyListener;
-import dev.litefs.spring.consistency.ConsistencyMetrics;
 import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.RequestPathPatterns;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,13 +51,14 @@ public final class LiteFsConsistencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConsistencyFilter consistencyFilter(LiteFsNode node, PositionWatcher watcher, ObjectProvider<PrimaryRouter> router,
-			LiteFsProperties properties, ObjectProvider<ConsistencyListener> listeners) {
+			LiteFsProperties properties, ObjectProvider<ConsistencyListener> listeners,
+			ObjectProvider<ObservationRegistry> observations) {
 		LiteFsProperties.Consistency consistency = properties.getConsistency();
 		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.getTimeout(),
 				consistency.getOnTimeout(), consistency.getCookieMaxAge(), consistency.isCookieSecure(),
 				new RequestPathPatterns(consistency.getExclude()));
 		return new ConsistencyFilter(node, watcher, router.getIfAvailable(), settings,
-				listeners.orderedStream().toList());
+				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	/**
@@ -85,18 +85,6 @@ public final class LiteFsConsistencyAutoConfiguration {
 		ConsistencyEndpointContributor consistencyEndpointContributor(ConsistencyFilter filter,
 				PositionWatcher watcher) {
 			return new ConsistencyEndpointContributor(filter, watcher);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class ConsistencyMetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ConsistencyMetrics consistencyMetrics(ObjectProvider<MeterRegistry> registry) {
-			return new ConsistencyMetrics(registry::getIfAvailable);
 		}
 
 	}

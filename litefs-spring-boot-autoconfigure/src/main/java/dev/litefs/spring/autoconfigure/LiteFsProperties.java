@@ -11,9 +11,9 @@ import java.util.Set;
 import dev.litefs.spring.consistency.TimeoutAction;
 import dev.litefs.spring.flyway.ReplicaMode;
 import dev.litefs.spring.node.Hostnames;
+import dev.litefs.spring.routing.FlyReplayFallback;
 import dev.litefs.spring.routing.PrimaryUrlTemplate;
 import dev.litefs.spring.routing.RequestPathPatterns;
-import dev.litefs.spring.routing.RoutingStrategy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,6 +26,9 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("litefs")
 public class LiteFsProperties {
+
+	/** The value of {@code litefs.routing.strategy} that picks a strategy by the environment. */
+	public static final String AUTO_STRATEGY = "auto";
 
 	/**
 	 * Whether LiteFS support is enabled. When false the application behaves as if the
@@ -275,10 +278,11 @@ public class LiteFsProperties {
 
 		/**
 		 * How a node that is not the primary answers a request that must run on the
-		 * primary: 'fly-replay', 'forward', 'redirect' or 'reject'. 'auto' is
-		 * 'fly-replay' when the FLY_APP_NAME environment variable is set, else 'forward'.
+		 * primary: 'fly-replay', 'forward', 'redirect', 'reject', or the name of a
+		 * RoutingStrategy bean of the application. 'auto' is 'fly-replay' when the
+		 * FLY_APP_NAME environment variable is set, else 'forward'.
 		 */
-		private RoutingStrategy strategy = RoutingStrategy.AUTO;
+		private String strategy = "auto";
 
 		/**
 		 * HTTP methods whose requests all run on the primary, as if their handlers were
@@ -297,16 +301,18 @@ public class LiteFsProperties {
 		 */
 		private Duration retryAfter = Duration.ofSeconds(1);
 
+		private final FlyReplay flyReplay = new FlyReplay();
+
 		private final Forward forward = new Forward();
 
 		private final Redirect redirect = new Redirect();
 
-		public RoutingStrategy getStrategy() {
+		public String getStrategy() {
 			return this.strategy;
 		}
 
-		public void setStrategy(RoutingStrategy strategy) {
-			this.strategy = strategy;
+		public void setStrategy(String strategy) {
+			this.strategy = strategy.trim().toLowerCase(Locale.ROOT);
 		}
 
 		public Set<String> getMethods() {
@@ -342,12 +348,54 @@ public class LiteFsProperties {
 			this.retryAfter = retryAfter;
 		}
 
+		public FlyReplay getFlyReplay() {
+			return this.flyReplay;
+		}
+
 		public Forward getForward() {
 			return this.forward;
 		}
 
 		public Redirect getRedirect() {
 			return this.redirect;
+		}
+
+	}
+
+	/**
+	 * The 'fly-replay' strategy: Fly.io's proxy replays the request on the primary.
+	 */
+	public static class FlyReplay {
+
+		/**
+		 * How long Fly.io's proxy tries to reach the primary before the replay fails
+		 * (fly-replay's 'timeout' field). Unset: Fly's own default.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
+		 * Where Fly.io's proxy sends a request whose replay failed (fly-replay's
+		 * 'fallback' field): 'force-self' or 'prefer-self' back to this app, which then
+		 * answers a 503 problem detail instead of Fly's own error. Unset: no fallback.
+		 */
+		private @Nullable FlyReplayFallback fallback;
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			Assert.isTrue(timeout == null || timeout.toMillis() >= 1,
+					"litefs.routing.fly-replay.timeout must be at least 1ms");
+			this.timeout = timeout;
+		}
+
+		public @Nullable FlyReplayFallback getFallback() {
+			return this.fallback;
+		}
+
+		public void setFallback(@Nullable FlyReplayFallback fallback) {
+			this.fallback = fallback;
 		}
 
 	}

@@ -1,23 +1,36 @@
 package dev.litefs.spring.autoconfigure;
 
+import java.net.http.HttpClient;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.EnsurePrimary;
 import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
 import dev.litefs.spring.routing.EnsurePrimaryMethodInterceptor;
 import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
+import dev.litefs.spring.routing.FlyReplayStrategy;
+import dev.litefs.spring.routing.ForwardStrategy;
 import dev.litefs.spring.routing.PrimaryForwarder;
+import dev.litefs.spring.routing.PrimaryForwarderCustomizer;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.PrimaryUrlTemplate;
+import dev.litefs.spring.routing.RedirectStrategy;
+import dev.litefs.spring.routing.RejectStrategy;
 import dev.litefs.spring.routing.RequestPathPatterns;
 import dev.litefs.spring.routing.RoutingEndpointContributor;
 import dev.litefs.spring.routing.RoutingListener;
-import dev.litefs.spring.routing.RoutingMetrics;
 import dev.litefs.spring.routing.RoutingStrategy;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -29,13 +42,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -67,19 +86,54 @@ public final class LiteFsRoutingAutoConfiguration {
 	@ConditionalOnClass(DispatcherServlet.class)
 	static class WebRoutingConfiguration {
 
+		/** The strategies the starter brings, by name. */
+		static final List<String> BUILT_IN = List.of(RoutingStrategy.FLY_REPLAY, RoutingStrategy.FORWARD,
+				RoutingStrategy.REDIRECT, RoutingStrategy.REJECT);
+
 		@Bean
 		@ConditionalOnMissingBean
-		PrimaryRouter primaryRouter(LiteFsNode node, LiteFsProperties properties, Environment environment,
-				ObjectProvider<RoutingListener> listeners) {
+		PrimaryRouter primaryRouter(LiteFsProperties properties, Environment environment,
+				ObjectProvider<RoutingStrategy> strategies, ObjectProvider<PrimaryForwarder> forwarder,
+				ObjectProvider<RoutingListener> listeners, ObjectProvider<ObservationRegistry> observations) {
 			LiteFsProperties.Routing routing = properties.getRouting();
-			RoutingStrategy strategy = routing.getStrategy().resolve(environment.getProperty("FLY_APP_NAME"));
-			LiteFsProperties.Forward forward = routing.getForward();
-			PrimaryForwarder forwarder = (strategy == RoutingStrategy.FORWARD) ? new PrimaryForwarder(
-					node.hostname(), forward.getConnectTimeout(), forward.getResponseTimeout(),
-					forward.getMaxBodySize(), maxHttpRequestHeaderSize(environment)) : null;
-			return new PrimaryRouter(strategy, forwarder, new PrimaryUrlTemplate(forward.getUrlTemplate()),
-					new PrimaryUrlTemplate(routing.getRedirect().getUrlTemplate()), new LocalPort(environment),
-					routing.getRetryAfter(), listeners.orderedStream().toList());
+			String name = routing.getStrategy();
+			if (LiteFsProperties.AUTO_STRATEGY.equals(name)) {
+				String flyAppName = environment.getProperty("FLY_APP_NAME");
+				name = (flyAppName != null && !flyAppName.isBlank()) ? RoutingStrategy.FLY_REPLAY
+						: RoutingStrategy.FORWARD;
+			}
+			String wanted = name;
+			// the application's own strategy of that name replaces the starter's
+			RoutingStrategy strategy = strategies.orderedStream()
+				.filter((candidate) -> wanted.equals(candidate.name()))
+				.findFirst()
+				.orElseGet(() -> builtIn(wanted, routing, forwarder, strategies));
+			return new PrimaryRouter(strategy, new LocalPort(environment), routing.getRetryAfter(),
+					listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+		}
+
+		private static RoutingStrategy builtIn(String name, LiteFsProperties.Routing routing,
+				ObjectProvider<PrimaryForwarder> forwarder, ObjectProvider<RoutingStrategy> strategies) {
+			return switch (name) {
+				case RoutingStrategy.FLY_REPLAY -> new FlyReplayStrategy(routing.getFlyReplay().getTimeout(),
+						routing.getFlyReplay().getFallback());
+				case RoutingStrategy.FORWARD -> new ForwardStrategy(forwarder.getIfAvailable(() -> {
+					throw new InvalidConfigurationPropertyValueException("litefs.routing.strategy", name,
+							"The forward strategy needs Spring Boot's HTTP client support (spring-boot-http-client, "
+									+ "which the starter brings) or a PrimaryForwarder bean");
+				}), new PrimaryUrlTemplate(routing.getForward().getUrlTemplate()));
+				case RoutingStrategy.REDIRECT -> new RedirectStrategy(
+						new PrimaryUrlTemplate(routing.getRedirect().getUrlTemplate()));
+				case RoutingStrategy.REJECT -> new RejectStrategy();
+				default -> {
+					Set<String> known = new TreeSet<>(BUILT_IN);
+					known.add(LiteFsProperties.AUTO_STRATEGY);
+					strategies.orderedStream().forEach((strategy) -> known.add(strategy.name()));
+					throw new InvalidConfigurationPropertyValueException("litefs.routing.strategy", name,
+							"No routing strategy is named '" + name + "'; the known ones are " + known
+									+ " (a RoutingStrategy bean adds its name)");
+				}
+			};
 		}
 
 		@Bean
@@ -129,6 +183,99 @@ public final class LiteFsRoutingAutoConfiguration {
 			return new NotPrimaryExceptionResolver(node, router);
 		}
 
+		/** The forward strategy's client, with Spring Boot's HTTP client support. */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(ClientHttpRequestFactoryBuilder.class)
+		static class ForwarderConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			PrimaryForwarder primaryForwarder(LiteFsNode node, LiteFsProperties properties, Environment environment,
+					ObjectProvider<ObservationRegistry> observations,
+					ObjectProvider<PrimaryForwarderCustomizer> customizers) {
+				LiteFsProperties.Forward forward = properties.getRouting().getForward();
+				return new PrimaryForwarder(node.hostname(),
+						new ForwardingClient(forward, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+								customizers.orderedStream().toList()),
+						forward.getConnectTimeout(), forward.getResponseTimeout(), forward.getMaxBodySize(),
+						maxHttpRequestHeaderSize(environment));
+			}
+
+			/**
+			 * The forward strategy's client, built on first use: Spring's {@link RestClient}
+			 * on the JDK's HttpClient (HTTP/1.1, which reuses its connections), or on Jetty's
+			 * or Reactor Netty's client when the application has one, built by Spring
+			 * Boot's {@link ClientHttpRequestFactoryBuilder} with the
+			 * {@code litefs.routing.forward} timeouts and no redirects followed. With the JDK
+			 * client the response timeout bounds the whole answer (Spring closes its stream
+			 * when it is over); with Jetty or Reactor Netty it bounds each read.
+			 */
+			static final class ForwardingClient implements Supplier<RestClient>, AutoCloseable {
+
+				private final LiteFsProperties.Forward forward;
+
+				private final ObservationRegistry observations;
+
+				private final List<PrimaryForwarderCustomizer> customizers;
+
+				/**
+				 * The JDK client's threads, and those that write request bodies to it
+				 * (without an executor, Spring's JDK request factory starts a thread for
+				 * every body).
+				 */
+				private @Nullable ExecutorService executor;
+
+				ForwardingClient(LiteFsProperties.Forward forward, ObservationRegistry observations,
+						List<PrimaryForwarderCustomizer> customizers) {
+					this.forward = forward;
+					this.observations = observations;
+					this.customizers = customizers;
+				}
+
+				@Override
+				public synchronized RestClient get() {
+					HttpClientSettings settings = HttpClientSettings.defaults()
+						.withRedirects(HttpRedirects.DONT_FOLLOW)
+						.withTimeouts(this.forward.getConnectTimeout(), this.forward.getResponseTimeout());
+					RestClient.Builder builder = RestClient.builder()
+						.requestFactory(requestFactoryBuilder().build(settings))
+						.observationRegistry(this.observations);
+					this.customizers.forEach((customizer) -> customizer.customize(builder));
+					return builder.build();
+				}
+
+				private ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
+					ClassLoader classLoader = ForwarderConfiguration.class.getClassLoader();
+					if (ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient", classLoader)) {
+						return ClientHttpRequestFactoryBuilder.jetty();
+					}
+					if (ClassUtils.isPresent("reactor.netty.http.client.HttpClient", classLoader)) {
+						return ClientHttpRequestFactoryBuilder.reactor();
+					}
+					AtomicInteger count = new AtomicInteger();
+					this.executor = Executors.newCachedThreadPool((task) -> {
+						Thread thread = new Thread(task, "litefs-forward-" + count.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+					return ClientHttpRequestFactoryBuilder.jdk()
+						.withExecutor(this.executor)
+						.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
+						// a proxy passes the primary's bytes on as they are, compressed or not
+						.withCustomizer((factory) -> factory.enableCompression(false));
+				}
+
+				@Override
+				public synchronized void close() {
+					if (this.executor != null) {
+						this.executor.shutdownNow();
+					}
+				}
+
+			}
+
+		}
+
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 		static class RoutingEndpointConfiguration {
@@ -139,18 +286,6 @@ public final class LiteFsRoutingAutoConfiguration {
 				return new RoutingEndpointContributor(router, filter);
 			}
 
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class RoutingMetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		RoutingMetrics routingMetrics(ObjectProvider<MeterRegistry> registry) {
-			return new RoutingMetrics(registry::getIfAvailable);
 		}
 
 	}

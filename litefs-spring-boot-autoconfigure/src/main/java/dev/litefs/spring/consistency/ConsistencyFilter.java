@@ -12,6 +12,8 @@ import dev.litefs.spring.node.Position;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.ProblemResponses;
 import dev.litefs.spring.routing.RequestPathPatterns;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -47,9 +49,14 @@ import org.springframework.web.util.WebUtils;
  * </ul>
  * Waiting requests continue on an {@code ASYNC} dispatch, as a {@code DeferredResult}
  * does, so the filter is registered for {@code REQUEST} and {@code ASYNC} dispatches
- * and is best placed after the application's other filters.
+ * and is best placed after the application's other filters. Each wait is one
+ * {@value #OBSERVATION} observation, as long as the wait, with the low-cardinality key
+ * {@code outcome}.
  */
 public class ConsistencyFilter implements Filter {
+
+	/** The name of the observation of a wait (and of the timer made of it). */
+	public static final String OBSERVATION = "litefs.consistency.wait";
 
 	private static final String OUTCOME_ATTRIBUTE = ConsistencyFilter.class.getName() + ".outcome";
 
@@ -68,6 +75,8 @@ public class ConsistencyFilter implements Filter {
 
 	private final List<ConsistencyListener> listeners;
 
+	private final ObservationRegistry observations;
+
 	/**
 	 * Creates the filter.
 	 * @param node this node
@@ -76,14 +85,16 @@ public class ConsistencyFilter implements Filter {
 	 * {@code 504} instead
 	 * @param settings the cookie and wait settings
 	 * @param listeners told of every wait
+	 * @param observations where waits are observed
 	 */
 	public ConsistencyFilter(LiteFsNode node, PositionWatcher watcher, @Nullable PrimaryRouter router,
-			Settings settings, List<ConsistencyListener> listeners) {
+			Settings settings, List<ConsistencyListener> listeners, ObservationRegistry observations) {
 		this.node = node;
 		this.watcher = watcher;
 		this.router = router;
 		this.settings = settings;
 		this.listeners = List.copyOf(listeners);
+		this.observations = observations;
 	}
 
 	/**
@@ -135,11 +146,14 @@ public class ConsistencyFilter implements Filter {
 	private void waitFor(long txid, HttpServletRequest request, TxidCookieResponse response, FilterChain chain)
 			throws IOException, ServletException {
 		long start = System.nanoTime();
+		Observation observation = Observation.createNotStarted(OBSERVATION, this.observations)
+			.contextualName("litefs wait for txid")
+			.start();
 		CompletableFuture<Boolean> reached = this.watcher.await(txid, this.settings.timeout());
 		if (!request.isAsyncSupported()) {
 			// a filter or servlet in the chain does not support async: a bounded blocking wait
 			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
-			notifyListeners(outcome, start);
+			notifyListeners(outcome, start, observation);
 			continueAfter(outcome, txid, request, response, chain);
 			return;
 		}
@@ -148,11 +162,11 @@ public class ConsistencyFilter implements Filter {
 		async.addListener(new AbandonedWait(reached));
 		reached.whenComplete((caughtUp, failure) -> {
 			if (failure instanceof CancellationException) {
-				notifyListeners(WaitOutcome.ABANDONED, start);
+				notifyListeners(WaitOutcome.ABANDONED, start, observation);
 				return;
 			}
 			WaitOutcome outcome = Boolean.TRUE.equals(caughtUp) ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
-			notifyListeners(outcome, start);
+			notifyListeners(outcome, start, observation);
 			request.setAttribute(OUTCOME_ATTRIBUTE, new Resumption(outcome, txid));
 			try {
 				async.dispatch();
@@ -232,8 +246,9 @@ public class ConsistencyFilter implements Filter {
 		return this.settings.cookieSecure() || request.isSecure();
 	}
 
-	private void notifyListeners(WaitOutcome outcome, long start) {
+	private void notifyListeners(WaitOutcome outcome, long start, Observation observation) {
 		Duration waited = Duration.ofNanos(System.nanoTime() - start);
+		observation.lowCardinalityKeyValue("outcome", outcome.id()).stop();
 		for (ConsistencyListener listener : this.listeners) {
 			listener.waited(outcome, waited);
 		}

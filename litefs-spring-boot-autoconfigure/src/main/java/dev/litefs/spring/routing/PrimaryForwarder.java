@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -17,14 +16,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -32,21 +25,35 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.StreamingHttpOutputMessage;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 /**
- * The {@code forward} strategy: sends a request to the primary over HTTP and its answer
- * back to the client, as a reverse proxy would.
+ * Sends a request to the primary through Spring's {@link RestClient} and passes its
+ * answer back to the client, as a reverse proxy would: the {@code forward} strategy's
+ * exchange.
  * <p>
- * The request goes to the primary's URL (built from a {@link PrimaryUrlTemplate}: the
- * host is always the primary LiteFS names), with its method, path, query, headers
- * (hop-by-hop ones excepted), body and the {@value #HOP_HEADER} header that stops a
- * second hop. The primary's status, headers ({@code Set-Cookie} included) and body come
- * back as they are. Connecting and answering are bounded; a forwarded request is never
- * sent twice, since the primary may have made the write before the failure.
+ * The request goes to the primary's URL with its method, path, query, headers (hop-by-hop
+ * ones excepted), body, {@code X-Forwarded-*} and the {@value #HOP_HEADER} header that
+ * stops a second hop. The primary's status, headers ({@code Set-Cookie} included; an
+ * absolute {@code Location} at the primary rewritten to the address the client called)
+ * and body come back, each part passed on as it arrives (a stream, such as server-sent
+ * events, stays a stream). A forwarded request is never sent twice, since the primary may
+ * have made the write before a failure.
+ * <p>
+ * The client is built on the first forward (only replicas forward, and start-up need not
+ * pay for the HTTP client and its TLS set-up); it bounds connecting and the answer, never
+ * follows redirects, reuses connections to the primary, and reports each exchange as an
+ * {@code http.client.requests} observation, which carries a trace on to the primary.
  */
-public class PrimaryForwarder {
+public class PrimaryForwarder implements AutoCloseable {
 
 	/**
 	 * The header that marks a forwarded request, naming the node that forwarded it. A
@@ -56,15 +63,19 @@ public class PrimaryForwarder {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrimaryForwarder.class);
 
-	/** Headers meaningful for one connection only (RFC 9110 7.6.1), and the JDK's restricted ones. */
+	/** Headers meaningful for one connection only (RFC 9110 7.6.1), and those the client sets itself. */
 	private static final Set<String> UNFORWARDED_HEADERS = caseInsensitive("connection", "keep-alive",
 			"proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding",
 			"upgrade", "http2-settings", "host", "content-length", "expect", HOP_HEADER);
 
-	/** Bytes of headers the JDK client may add beyond those counted. */
-	private static final int HEADER_ROOM = 64;
+	/** Bytes of headers the HTTP client may add beyond those counted ({@code User-Agent}, ...). */
+	private static final int HEADER_ROOM = 128;
 
 	private final String hostname;
+
+	private final Supplier<RestClient> clientSource;
+
+	private final Supplier<RestClient> client;
 
 	private final Duration connectTimeout;
 
@@ -74,77 +85,28 @@ public class PrimaryForwarder {
 
 	private final DataSize maxHeaderSize;
 
-	private final ExecutorService executor;
-
-	private volatile @Nullable HttpClient client;
-
-	private final ScheduledExecutorService watchdog;
-
 	/**
 	 * Creates a forwarder.
 	 * @param hostname this node's LiteFS hostname, sent in {@value #HOP_HEADER}
+	 * @param client builds the client, on the first forward: it must bound connecting by
+	 * {@code connectTimeout} and the answer by {@code responseTimeout}, and not follow
+	 * redirects; if it is {@link AutoCloseable} (it holds the client's threads), it is
+	 * closed with this forwarder
 	 * @param connectTimeout the bound on connecting to the primary
 	 * @param responseTimeout the bound on the primary's whole answer
 	 * @param maxBodySize the largest request body forwarded
 	 * @param maxHeaderSize the most bytes of request line and headers the primary's server
 	 * takes ({@code server.max-http-request-header-size}); zero or less for no limit
 	 */
-	public PrimaryForwarder(String hostname, Duration connectTimeout, Duration responseTimeout,
-			DataSize maxBodySize, DataSize maxHeaderSize) {
+	public PrimaryForwarder(String hostname, Supplier<RestClient> client, Duration connectTimeout,
+			Duration responseTimeout, DataSize maxBodySize, DataSize maxHeaderSize) {
 		this.hostname = hostname;
+		this.clientSource = client;
+		this.client = SingletonSupplier.of(client);
 		this.connectTimeout = connectTimeout;
 		this.responseTimeout = responseTimeout;
 		this.maxBodySize = maxBodySize;
 		this.maxHeaderSize = maxHeaderSize;
-		this.executor = Executors.newCachedThreadPool(threads("litefs-forward"));
-		this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("litefs-forward-watchdog"));
-	}
-
-	/**
-	 * The HTTP client, built on the first forward: only replicas ever forward, and
-	 * building the JVM's first JDK {@code HttpClient} sets up TLS (about 200 ms), which
-	 * start-up need not pay.
-	 */
-	private HttpClient client() {
-		HttpClient client = this.client;
-		if (client == null) {
-			synchronized (this) {
-				client = this.client;
-				if (client == null) {
-					client = buildClient();
-					this.client = client;
-				}
-			}
-		}
-		return client;
-	}
-
-	private HttpClient buildClient() {
-		// the client's selector thread inherits the context class loader: not the web application's
-		Thread current = Thread.currentThread();
-		ClassLoader previous = current.getContextClassLoader();
-		current.setContextClassLoader(PrimaryForwarder.class.getClassLoader());
-		try {
-			return HttpClient.newBuilder()
-				.version(HttpClient.Version.HTTP_1_1)
-				.connectTimeout(this.connectTimeout)
-				.followRedirects(HttpClient.Redirect.NEVER)
-				.executor(this.executor)
-				.build();
-		}
-		finally {
-			current.setContextClassLoader(previous);
-		}
-	}
-
-	private static ThreadFactory threads(String name) {
-		AtomicInteger count = new AtomicInteger();
-		return (task) -> {
-			Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-			thread.setDaemon(true);
-			thread.setContextClassLoader(PrimaryForwarder.class.getClassLoader());
-			return thread;
-		};
 	}
 
 	/**
@@ -195,11 +157,12 @@ public class PrimaryForwarder {
 	 * @throws IOException if the primary's answer was cut short after part of it was
 	 * sent to the client: the connection to the client must be aborted
 	 */
-	RoutingOutcome forward(HttpServletRequest request, byte @Nullable [] body, HttpServletResponse response,
+	public RoutingOutcome forward(HttpServletRequest request, byte @Nullable [] body, HttpServletResponse response,
 			String base) throws IOException {
-		HttpRequest outgoing;
+		URI uri;
 		try {
-			outgoing = outgoingRequest(request, body, base);
+			String query = request.getQueryString();
+			uri = URI.create(base + request.getRequestURI() + ((query != null) ? "?" + query : ""));
 		}
 		catch (IllegalArgumentException ex) {
 			// the base URL was checked: what a URL cannot hold came with the client's request
@@ -207,146 +170,154 @@ public class PrimaryForwarder {
 					request.getRequestURI(), base, ex.getMessage());
 			return RoutingOutcome.BAD_REQUEST;
 		}
-		if (this.maxHeaderSize.toBytes() > 0 && headerBytes(outgoing, body) > this.maxHeaderSize.toBytes()) {
+		HttpHeaders headers = outgoingHeaders(request, body);
+		if (this.maxHeaderSize.toBytes() > 0 && headerBytes(request.getMethod(), uri, headers) > this.maxHeaderSize.toBytes()) {
 			return RoutingOutcome.TOO_LARGE;
 		}
-		long deadline = System.nanoTime() + this.responseTimeout.toNanos();
-		HttpResponse<InputStream> answer;
+		long start = System.nanoTime();
+		// threads the client starts (its selector and workers, the JDK's delay scheduler of
+		// the response timeout) inherit the context class loader: not the web application's,
+		// which the server warns about, and would keep, when it stops
+		Thread current = Thread.currentThread();
+		ClassLoader previous = current.getContextClassLoader();
+		current.setContextClassLoader(PrimaryForwarder.class.getClassLoader());
 		try {
-			answer = client().send(outgoing, HttpResponse.BodyHandlers.ofInputStream());
-		}
-		catch (HttpConnectTimeoutException | ConnectException | UnresolvedAddressException ex) {
-			logger.debug("Primary unreachable at {}", base, ex);
-			return RoutingOutcome.UNREACHABLE;
-		}
-		catch (HttpTimeoutException ex) {
-			return RoutingOutcome.TIMEOUT;
-		}
-		catch (IOException ex) {
-			if (ex.getCause() instanceof ConnectException || ex.getCause() instanceof UnresolvedAddressException) {
-				return RoutingOutcome.UNREACHABLE;
+			RestClient.RequestBodySpec spec = this.client.get()
+				.method(HttpMethod.valueOf(request.getMethod()))
+				.uri(uri)
+				.headers((outgoing) -> outgoing.addAll(headers));
+			if (body != null && body.length > 0) {
+				spec.body((StreamingHttpOutputMessage.Body) (out) -> out.write(body));
 			}
-			logger.warn("Forwarding {} {} to the primary at {} failed: {}", request.getMethod(),
-					request.getRequestURI(), base, ex.toString());
-			return RoutingOutcome.FAILED;
+			return spec.exchange((sent, answer) -> copyAnswer(request, answer, response, base, start), true);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return RoutingOutcome.FAILED;
+		catch (ResourceAccessException ex) {
+			if (ex.getCause() instanceof AnswerCutShortException cutShort) {
+				throw cutShort;
+			}
+			return failure(request, base, ex);
 		}
-		return copyAnswer(request, answer, response, base, deadline);
+		finally {
+			current.setContextClassLoader(previous);
+		}
 	}
 
-	private HttpRequest outgoingRequest(HttpServletRequest request, byte @Nullable [] body, String base) {
-		String query = request.getQueryString();
-		URI uri = URI.create(base + request.getRequestURI() + ((query != null) ? "?" + query : ""));
-		HttpRequest.BodyPublisher publisher = (body != null && body.length > 0)
-				? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody();
-		HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-			.timeout(this.responseTimeout)
-			.method(request.getMethod(), publisher);
-		Set<String> unforwarded = unforwardedHeaders(request.getHeaders("Connection"));
+	private HttpHeaders outgoingHeaders(HttpServletRequest request, byte @Nullable [] body) {
+		HttpHeaders headers = new HttpHeaders();
+		Set<String> unforwarded = unforwardedHeaders(Collections.list(request.getHeaders("Connection")));
 		for (String name : Collections.list(request.getHeaderNames())) {
 			if (!unforwarded.contains(name)) {
 				for (String value : Collections.list(request.getHeaders(name))) {
-					addHeader(builder, name, value);
+					if (isSendable(value)) {
+						headers.add(name, value);
+					}
+					else {
+						logger.debug("Header {} not forwarded: its value holds a control character", name);
+					}
 				}
 			}
 		}
+		if (body != null && body.length > 0) {
+			headers.setContentLength(body.length);
+		}
 		String forwardedFor = request.getHeader("X-Forwarded-For");
-		builder.setHeader("X-Forwarded-For", ((forwardedFor != null) ? forwardedFor + ", " : "") + request.getRemoteAddr());
+		headers.set("X-Forwarded-For", ((forwardedFor != null) ? forwardedFor + ", " : "") + request.getRemoteAddr());
 		if (request.getHeader("X-Forwarded-Proto") == null) {
-			builder.setHeader("X-Forwarded-Proto", request.getScheme());
+			headers.set("X-Forwarded-Proto", request.getScheme());
 		}
 		String host = request.getHeader("Host");
 		if (request.getHeader("X-Forwarded-Host") == null && host != null) {
-			builder.setHeader("X-Forwarded-Host", host);
+			headers.set("X-Forwarded-Host", host);
 		}
-		builder.setHeader(HOP_HEADER, this.hostname);
+		headers.set(HOP_HEADER, this.hostname);
 		if (PrimaryRequests.isRefusedWrite(request)) {
-			builder.setHeader(PrimaryRequests.REFUSED_WRITE_HEADER, "1");
+			headers.set(PrimaryRequests.REFUSED_WRITE_HEADER, "1");
 		}
-		return builder.build();
+		return headers;
+	}
+
+	/** A value an HTTP/1.1 client can send: no control character but tab, nothing past Latin-1. */
+	private static boolean isSendable(String value) {
+		return value.chars().allMatch((c) -> c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff));
 	}
 
 	/**
 	 * The request line and headers as the primary's server counts them, with those the
-	 * JDK client adds ({@code Host}, {@code Content-Length}, {@code User-Agent}) and some
-	 * room to spare.
+	 * client adds ({@code Host}, {@code User-Agent}, ...) and some room to spare.
 	 */
-	private static long headerBytes(HttpRequest outgoing, byte @Nullable [] body) {
-		URI uri = outgoing.uri();
+	private static long headerBytes(String method, URI uri, HttpHeaders headers) {
 		String target = uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
-		long bytes = outgoing.method().length() + 1 + target.length() + " HTTP/1.1\r\n".length();
-		for (var header : outgoing.headers().map().entrySet()) {
+		long bytes = method.length() + 1 + target.length() + " HTTP/1.1\r\n".length();
+		for (var header : headers.headerSet()) {
 			for (String value : header.getValue()) {
 				bytes += header.getKey().length() + 2 + value.length() + 2;
 			}
 		}
 		bytes += "Host: ".length() + uri.getRawAuthority().length() + 2;
-		bytes += "Content-Length: ".length() + Integer.toString((body != null) ? body.length : 0).length() + 2;
-		bytes += "User-Agent: Java-http-client/".length() + Runtime.version().toString().length() + 2;
 		return bytes + 2 + HEADER_ROOM;
 	}
 
-	private static void addHeader(HttpRequest.Builder builder, String name, String value) {
-		try {
-			builder.header(name, value);
+	private RoutingOutcome failure(HttpServletRequest request, String base, ResourceAccessException ex) {
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException
+					|| cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException
+					|| cause instanceof NoRouteToHostException) {
+				logger.debug("Primary unreachable at {}: {}", base, cause.toString());
+				return RoutingOutcome.UNREACHABLE;
+			}
+			if (cause instanceof HttpTimeoutException || cause instanceof SocketTimeoutException
+					|| cause instanceof TimeoutException) {
+				return RoutingOutcome.TIMEOUT;
+			}
 		}
-		catch (IllegalArgumentException ex) {
-			logger.debug("Header {} not forwarded: {}", name, ex.getMessage());
-		}
+		logger.warn("Forwarding {} {} to the primary at {} failed: {}", request.getMethod(), request.getRequestURI(),
+				base, String.valueOf(ex.getCause()));
+		return RoutingOutcome.FAILED;
 	}
 
-	private RoutingOutcome copyAnswer(HttpServletRequest request, HttpResponse<InputStream> answer,
-			HttpServletResponse response, String base, long deadline) throws IOException {
-		response.setStatus(answer.statusCode());
-		HttpHeaders headers = answer.headers();
-		Set<String> unforwarded = unforwardedHeaders(Collections.enumeration(headers.allValues("Connection")));
-		headers.map().forEach((name, values) -> {
+	private RoutingOutcome copyAnswer(HttpServletRequest request, ClientHttpResponse answer,
+			HttpServletResponse response, String base, long start) throws IOException {
+		response.setStatus(answer.getStatusCode().value());
+		HttpHeaders headers = answer.getHeaders();
+		Set<String> unforwarded = unforwardedHeaders(headers.getOrEmpty(HttpHeaders.CONNECTION));
+		for (var header : headers.headerSet()) {
+			String name = header.getKey();
 			if (!name.startsWith(":") && !unforwarded.contains(name)) {
-				for (String value : values) {
-					response.addHeader(name, name.equalsIgnoreCase("Location") ? ownLocation(value, base, request) : value);
+				for (String value : header.getValue()) {
+					response.addHeader(name,
+							name.equalsIgnoreCase(HttpHeaders.LOCATION) ? ownLocation(value, base, request) : value);
 				}
 			}
-		});
-		headers.firstValueAsLong("Content-Length").ifPresent(response::setContentLengthLong);
-		AtomicBoolean stopped = new AtomicBoolean();
-		IOException failure = null;
-		try (InputStream in = answer.body()) {
-			ScheduledFuture<?> stop = this.watchdog.schedule(() -> {
-				stopped.set(true);
-				closeQuietly(in);
-			}, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			try {
-				relay(in, response.getOutputStream());
-			}
-			catch (ClientGoneException ex) {
-				// a client leaving is normal: nobody is left to tell
-				logger.debug("The client of {} {} left before the primary's answer was passed on: {}",
-						request.getMethod(), request.getRequestURI(), ex.getCause().toString());
-				return RoutingOutcome.FORWARDED;
-			}
-			catch (IOException ex) {
-				failure = ex;
-			}
-			finally {
-				stop.cancel(false);
-			}
 		}
-		if (failure == null && !stopped.get()) {
+		if (headers.getContentLength() >= 0) {
+			response.setContentLengthLong(headers.getContentLength());
+		}
+		IOException failure;
+		try (InputStream in = answer.getBody()) {
+			relay(in, response.getOutputStream());
 			return RoutingOutcome.FORWARDED;
 		}
+		catch (ClientGoneException ex) {
+			// a client leaving is normal: nobody is left to tell
+			logger.debug("The client of {} {} left before the primary's answer was passed on: {}",
+					request.getMethod(), request.getRequestURI(), ex.getCause().toString());
+			return RoutingOutcome.FORWARDED;
+		}
+		catch (IOException ex) {
+			failure = ex;
+		}
+		// the client closes the answer's stream when the response timeout is over
+		boolean timedOut = System.nanoTime() - start >= this.responseTimeout.toNanos();
 		String what = "The answer of the primary at " + base + " to " + request.getMethod() + " "
 				+ request.getRequestURI() + " was cut short"
-				+ (stopped.get() ? ": it took longer than " + this.responseTimeout : "");
+				+ (timedOut ? ": it took longer than " + this.responseTimeout : "");
 		if (response.isCommitted()) {
 			// part of it reached the client: only an aborted connection tells the client so
 			throw new AnswerCutShortException(what, failure);
 		}
-		logger.warn(what, failure);
+		logger.warn("{}: {}", what, failure.toString());
 		response.reset();
-		return stopped.get() ? RoutingOutcome.TIMEOUT : RoutingOutcome.FAILED;
+		return timedOut ? RoutingOutcome.TIMEOUT : RoutingOutcome.FAILED;
 	}
 
 	/**
@@ -390,18 +361,18 @@ public class PrimaryForwarder {
 		return request.getScheme() + "://" + host + location.substring(base.length());
 	}
 
-	private static Set<String> unforwardedHeaders(java.util.Enumeration<String> connection) {
-		Set<String> unforwarded = null;
-		while (connection != null && connection.hasMoreElements()) {
-			for (String token : StringUtils.commaDelimitedListToStringArray(connection.nextElement())) {
-				if (unforwarded == null) {
-					unforwarded = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-					unforwarded.addAll(UNFORWARDED_HEADERS);
-				}
+	private static Set<String> unforwardedHeaders(List<String> connection) {
+		if (connection.isEmpty()) {
+			return UNFORWARDED_HEADERS;
+		}
+		Set<String> unforwarded = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		unforwarded.addAll(UNFORWARDED_HEADERS);
+		for (String value : connection) {
+			for (String token : StringUtils.commaDelimitedListToStringArray(value)) {
 				unforwarded.add(token.trim());
 			}
 		}
-		return (unforwarded != null) ? unforwarded : UNFORWARDED_HEADERS;
+		return unforwarded;
 	}
 
 	private static Set<String> caseInsensitive(String... names) {
@@ -410,12 +381,14 @@ public class PrimaryForwarder {
 		return Collections.unmodifiableSet(set);
 	}
 
-	private static void closeQuietly(InputStream in) {
-		try {
-			in.close();
-		}
-		catch (IOException ex) {
-			// closing only to stop a stalled transfer
+	/**
+	 * Releases what the client's supplier holds, when it is {@link AutoCloseable}.
+	 * @throws Exception if closing it fails
+	 */
+	@Override
+	public void close() throws Exception {
+		if (this.clientSource instanceof AutoCloseable closeable) {
+			closeable.close();
 		}
 	}
 
@@ -438,14 +411,6 @@ public class PrimaryForwarder {
 			super(cause);
 		}
 
-	}
-
-	/**
-	 * Stops the forwarder's threads.
-	 */
-	public void destroy() {
-		this.watchdog.shutdownNow();
-		this.executor.shutdownNow();
 	}
 
 }

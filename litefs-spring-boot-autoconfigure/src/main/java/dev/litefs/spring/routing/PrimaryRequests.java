@@ -68,7 +68,7 @@ public final class PrimaryRequests {
 		if (request.getHeader(REFUSED_WRITE_HEADER) != null) {
 			return true;
 		}
-		String replaySource = request.getHeader(PrimaryRouter.FLY_REPLAY_SRC_HEADER);
+		String replaySource = request.getHeader(FlyReplayStrategy.FLY_REPLAY_SRC_HEADER);
 		if (replaySource == null) {
 			return false;
 		}

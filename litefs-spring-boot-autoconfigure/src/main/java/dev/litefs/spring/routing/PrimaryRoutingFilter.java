@@ -3,7 +3,6 @@ package dev.litefs.spring.routing;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
 import dev.litefs.spring.node.LiteFsNode;
@@ -81,29 +80,12 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		HttpServletRequest kept = keepingBody(request);
+		HttpServletRequest kept = KeptBody.keep(request, this.router.bodyLimit());
 		if (write) {
 			this.router.route(kept, response, state);
 			return;
 		}
 		chain.doFilter(kept, response);
-	}
-
-	private HttpServletRequest keepingBody(HttpServletRequest request) throws IOException {
-		long limit = this.router.bodyLimit();
-		if (limit < 0 || !PrimaryRouter.hasBody(request) || isMultipart(request)) {
-			return request;
-		}
-		if (request.getContentLengthLong() > limit) {
-			PrimaryRouter.markBodyTooLarge(request);
-			return request;
-		}
-		return BufferedBodyRequest.read(request, limit);
-	}
-
-	private static boolean isMultipart(HttpServletRequest request) {
-		String contentType = request.getContentType();
-		return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/");
 	}
 
 }

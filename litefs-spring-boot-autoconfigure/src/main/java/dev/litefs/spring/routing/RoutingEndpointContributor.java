@@ -33,18 +33,22 @@ public class RoutingEndpointContributor implements LiteFsEndpointContributor {
 	@Override
 	public Object describe() {
 		Map<String, Object> section = new LinkedHashMap<>();
-		section.put("strategy", this.router.strategy().id());
+		RoutingStrategy strategy = this.router.strategy();
+		section.put("strategy", strategy.name());
 		section.put("methods", this.filter.methods());
 		section.put("exclude", this.filter.exclude().patterns());
 		section.put("retryAfterSeconds", this.router.retryAfter().toSeconds());
-		PrimaryForwarder forwarder = this.router.forwarder();
-		if (forwarder != null) {
-			section.put("forward", Map.of("urlTemplate", this.router.forwardUrl().toString(), "connectTimeoutMillis",
+		if (strategy instanceof ForwardStrategy forward) {
+			PrimaryForwarder forwarder = forward.forwarder();
+			section.put("forward", Map.of("urlTemplate", forward.url().toString(), "connectTimeoutMillis",
 					forwarder.connectTimeout().toMillis(), "responseTimeoutMillis",
 					forwarder.responseTimeout().toMillis(), "maxBodyBytes", forwarder.maxBodySize().toBytes()));
 		}
-		if (this.router.strategy() == RoutingStrategy.REDIRECT) {
-			section.put("redirect", Map.of("urlTemplate", this.router.redirectUrl().toString()));
+		if (strategy instanceof RedirectStrategy redirect) {
+			section.put("redirect", Map.of("urlTemplate", redirect.url().toString()));
+		}
+		if (strategy instanceof FlyReplayStrategy flyReplay) {
+			section.put("flyReplay", Map.of("header", flyReplay.toString()));
 		}
 		return section;
 	}

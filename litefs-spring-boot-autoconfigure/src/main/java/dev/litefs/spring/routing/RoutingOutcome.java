@@ -50,7 +50,16 @@ public enum RoutingOutcome {
 	 */
 	BAD_REQUEST,
 
-	/** The primary could not be reached: {@code 503} with {@code Retry-After}. */
+	/**
+	 * Refused with {@code 503}, never sent: the request asks to upgrade its connection (a
+	 * WebSocket, for one), which forwarding cannot carry.
+	 */
+	UPGRADE_REFUSED,
+
+	/**
+	 * The primary could not be reached: {@code 503} with {@code Retry-After} (under
+	 * {@code fly-replay}, a request Fly.io sent back with {@code fly-replay-failed}).
+	 */
 	UNREACHABLE,
 
 	/** The primary did not answer in time: {@code 504}. */

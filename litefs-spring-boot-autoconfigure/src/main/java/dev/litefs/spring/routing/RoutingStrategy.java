@@ -1,52 +1,58 @@
 package dev.litefs.spring.routing;
 
-import java.util.Locale;
-
-import org.jspecify.annotations.Nullable;
+import java.io.IOException;
 
 /**
  * How a node that is not the primary answers a request that must run on the primary.
+ * <p>
+ * The starter has four, chosen by {@code litefs.routing.strategy}:
+ * {@link FlyReplayStrategy fly-replay}, {@link ForwardStrategy forward},
+ * {@link RedirectStrategy redirect} and {@link RejectStrategy reject}. A bean of this type
+ * adds one under its {@link #name()} (e.g. "send to a Kubernetes Service"), or replaces
+ * the built-in one of the same name.
+ * <p>
+ * A strategy is only called once the {@link PrimaryRouter} has made the checks every
+ * strategy shares: this node knows a valid primary, and the request is not one that
+ * another node forwarded already. It answers through {@link RoutedRequest}, whose
+ * {@link RoutedRequest#refuse refuse} writes the problem detail.
  */
-public enum RoutingStrategy {
+public interface RoutingStrategy {
 
-	/** {@link #FLY_REPLAY} when the {@code FLY_APP_NAME} environment variable is set, else {@link #FORWARD}. */
-	AUTO,
+	/** The name of the {@link FlyReplayStrategy}. */
+	String FLY_REPLAY = "fly-replay";
 
-	/**
-	 * Answer {@code 409} with {@code fly-replay: instance=<primary>}: Fly.io's proxy
-	 * sends the request again, to the primary.
-	 */
-	FLY_REPLAY,
+	/** The name of the {@link ForwardStrategy}. */
+	String FORWARD = "forward";
 
-	/** Proxy the request to the primary and its answer back to the client. */
-	FORWARD,
+	/** The name of the {@link RedirectStrategy}. */
+	String REDIRECT = "redirect";
 
-	/** Answer {@code 307 Temporary Redirect} to the same path on the primary. */
-	REDIRECT,
-
-	/** Answer {@code 503} with a problem detail naming the primary. */
-	REJECT;
+	/** The name of the {@link RejectStrategy}. */
+	String REJECT = "reject";
 
 	/**
-	 * The strategy to apply: this one, or for {@link #AUTO} the one its environment
-	 * calls for.
-	 * @param flyAppName the value of {@code FLY_APP_NAME}, or {@code null}
-	 * @return a strategy other than {@link #AUTO}
+	 * The strategy's name, as in {@code litefs.routing.strategy} and in the
+	 * {@code strategy} tag of the routing observation.
+	 * @return a lower-case name such as {@code forward}
 	 */
-	public RoutingStrategy resolve(@Nullable String flyAppName) {
-		if (this != AUTO) {
-			return this;
-		}
-		return (flyAppName != null && !flyAppName.isBlank()) ? FLY_REPLAY : FORWARD;
+	String name();
+
+	/**
+	 * The most bytes of a request body a node that is not the primary keeps, so that this
+	 * strategy can still route the request after the application read it.
+	 * @return the limit, or {@code -1} (the default) when the strategy never needs the
+	 * body
+	 */
+	default long bodyLimit() {
+		return -1;
 	}
 
 	/**
-	 * The strategy's name as in {@code litefs.routing.strategy}: {@code fly-replay},
-	 * {@code forward}, ...
-	 * @return the lower-case, dashed name
+	 * Answers a request that must run on the primary.
+	 * @param request the request, the response and this node's reading
+	 * @return how the request was answered
+	 * @throws IOException if the response cannot be written
 	 */
-	public String id() {
-		return name().toLowerCase(Locale.ROOT).replace('_', '-');
-	}
+	RoutingOutcome route(RoutedRequest request) throws IOException;
 
 }

@@ -5,7 +5,6 @@ import java.util.EnumSet;
 
 import dev.litefs.spring.consistency.ConsistencyEndpointContributor;
 import dev.litefs.spring.consistency.ConsistencyFilter;
-import dev.litefs.spring.consistency.ConsistencyMetrics;
 import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.routing.PrimaryRouter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +40,6 @@ class LiteFsConsistencyAutoConfigurationTests {
 	void waitsAndSetsTheCookieInAServletApplication() {
 		webContextRunner().run((context) -> {
 			assertThat(context).hasSingleBean(PositionWatcher.class)
-				.hasSingleBean(ConsistencyMetrics.class)
 				.hasSingleBean(ConsistencyFilter.class);
 			DelegatingFilterProxyRegistrationBean registration = context.getBean("consistencyFilterRegistration",
 					DelegatingFilterProxyRegistrationBean.class);
@@ -91,10 +89,9 @@ class LiteFsConsistencyAutoConfigurationTests {
 	}
 
 	@Test
-	void recordsNoMetricsWithoutMicrometer() {
+	void waitsWithoutMicrometerMetrics() {
 		webContextRunner().withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> assertThat(context).hasSingleBean(PositionWatcher.class)
-				.doesNotHaveBean(ConsistencyMetrics.class));
+			.run((context) -> assertThat(context).hasSingleBean(PositionWatcher.class));
 	}
 
 	@ParameterizedTest

@@ -7,10 +7,10 @@ import dev.litefs.spring.routing.EnsurePrimary;
 import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
 import dev.litefs.spring.routing.NotPrimaryException;
 import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
+import dev.litefs.spring.routing.PrimaryForwarder;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.RoutingEndpointContributor;
-import dev.litefs.spring.routing.RoutingMetrics;
 import dev.litefs.spring.routing.RoutingStrategy;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +62,7 @@ class LiteFsRoutingAutoConfigurationTests {
 				assertThat(context).hasSingleBean(PrimaryRouter.class)
 					.hasSingleBean(EnsurePrimaryInterceptor.class)
 					.hasSingleBean(NotPrimaryExceptionResolver.class)
-					.hasSingleBean(RoutingMetrics.class)
+					.hasSingleBean(PrimaryForwarder.class)
 					.hasSingleBean(PrimaryRoutingFilter.class)
 					.hasBean("primaryRoutingFilterRegistration")
 					.hasBean("ensurePrimaryAdvisor");
@@ -73,23 +73,24 @@ class LiteFsRoutingAutoConfigurationTests {
 
 		@Test
 		void autoIsForwardOutsideFly() {
-			webContextRunner().run((context) -> assertThat(context.getBean(PrimaryRouter.class).strategy())
+			webContextRunner().run((context) -> assertThat(context.getBean(PrimaryRouter.class).strategy().name())
 				.isEqualTo(RoutingStrategy.FORWARD));
 		}
 
 		@Test
 		void autoIsFlyReplayOnFly() {
 			webContextRunner().withPropertyValues("FLY_APP_NAME=my-app")
-				.run((context) -> assertThat(context.getBean(PrimaryRouter.class).strategy())
+				.run((context) -> assertThat(context.getBean(PrimaryRouter.class).strategy().name())
 					.isEqualTo(RoutingStrategy.FLY_REPLAY));
 		}
 
 		@ParameterizedTest
-		@CsvSource({ "fly-replay, FLY_REPLAY", "forward, FORWARD", "redirect, REDIRECT", "reject, REJECT",
-				"REJECT, REJECT" })
-		void theStrategyIsTheConfiguredOne(String value, RoutingStrategy strategy) {
+		@CsvSource({ "fly-replay, FlyReplayStrategy", "forward, ForwardStrategy", "redirect, RedirectStrategy",
+				"reject, RejectStrategy", "REJECT, RejectStrategy" })
+		void theStrategyIsTheConfiguredOne(String value, String type) {
 			webContextRunner().withPropertyValues("litefs.routing.strategy=" + value, "FLY_APP_NAME=my-app")
-				.run((context) -> assertThat(context.getBean(PrimaryRouter.class).strategy()).isEqualTo(strategy));
+				.run((context) -> assertThat(context.getBean(PrimaryRouter.class).strategy().getClass().getSimpleName())
+					.isEqualTo(type));
 		}
 
 		@Test
@@ -109,10 +110,20 @@ class LiteFsRoutingAutoConfigurationTests {
 		}
 
 		@Test
-		void backsOffWithoutMicrometer() {
+		void routesWithoutMicrometerMetrics() {
 			webContextRunner().withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-				.run((context) -> assertThat(context).hasSingleBean(PrimaryRouter.class)
-					.doesNotHaveBean(RoutingMetrics.class));
+				.run((context) -> assertThat(context).hasSingleBean(PrimaryRouter.class));
+		}
+
+		@Test
+		void forwardsWithoutSpringBootsHttpClientSupportOnlyThroughAForwarderOfItsOwn() {
+			webContextRunner().withPropertyValues("litefs.routing.strategy=forward")
+				.withClassLoader(new FilteredClassLoader("org.springframework.boot.http.client"))
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(ExceptionText.of(context.getStartupFailure())).contains("litefs.routing.strategy")
+						.contains("a PrimaryForwarder bean");
+				});
 		}
 
 		@Test
@@ -196,7 +207,9 @@ class LiteFsRoutingAutoConfigurationTests {
 
 		@ParameterizedTest
 		@CsvSource(delimiter = '|', textBlock = """
-				litefs.routing.strategy=sometimes               | litefs.routing.strategy
+				litefs.routing.strategy=sometimes               | No routing strategy is named 'sometimes'; the known ones are [auto, fly-replay, forward, redirect, reject]
+				litefs.routing.fly-replay.timeout=0s            | litefs.routing.fly-replay.timeout must be at least 1ms
+				litefs.routing.fly-replay.fallback=sometimes    | litefs.routing.fly-replay.fallback
 				litefs.routing.methods=PO ST                    | litefs.routing.methods holds 'PO ST'
 				litefs.routing.exclude=actuator/**              | litefs.routing.exclude holds an invalid path pattern
 				litefs.routing.retry-after=0s                   | litefs.routing.retry-after must be positive
@@ -248,10 +261,8 @@ class LiteFsRoutingAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class OwnRouter {
 
-		final PrimaryRouter router = new PrimaryRouter(RoutingStrategy.REJECT, null,
-				new dev.litefs.spring.routing.PrimaryUrlTemplate("http://{primary}"),
-				new dev.litefs.spring.routing.PrimaryUrlTemplate("http://{primary}"), () -> 8080,
-				java.time.Duration.ofSeconds(1), java.util.List.of());
+		final PrimaryRouter router = new PrimaryRouter(new dev.litefs.spring.routing.RejectStrategy(), () -> 8080,
+				java.time.Duration.ofSeconds(1), java.util.List.of(), io.micrometer.observation.ObservationRegistry.NOOP);
 
 		@Bean
 		PrimaryRouter primaryRouter() {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.StreamController;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +155,8 @@ class ForwardStrategyTests {
 		assertThat(echo.has("keep-alive")).isFalse();
 		assertThat(echo.has("te")).isFalse();
 		assertThat(echo.has("trailer")).isFalse();
+		// nor any the forwarding client would add: the primary's bytes come back as they are
+		assertThat(echo.has("accept-encoding")).isFalse();
 	}
 
 	@Test
@@ -341,7 +344,7 @@ class ForwardStrategyTests {
 			throws IOException {
 		long rows = this.primary.rows();
 		String body = "{\"title\":\"malformed\"}";
-		String answer = rawExchange(this.replica.port(), "POST /posts?" + query + " HTTP/1.1\r\nHost: localhost\r\n"
+		String answer = this.replica.rawExchange("POST /posts?" + query + " HTTP/1.1\r\nHost: localhost\r\n"
 				+ "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
 				+ body);
 		assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/problem+json");
@@ -397,6 +400,57 @@ class ForwardStrategyTests {
 		assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
 	}
 
+	@Test
+	void serverSentEventsStreamThroughEachEventAsItIsSent() throws Exception {
+		assertThat(StreamController.readEventByEvent(this.replica)).containsExactly("data:one", "data:two");
+		assertThat(this.replica.calls().of("events")).isZero();
+		assertThat(this.primary.calls().of("events")).isPositive();
+	}
+
+	@Test
+	void forwardedRequestsReuseTheConnectionToThePrimary(@TempDir Path dir) {
+		// a replica of its own, whose pool holds no connection of other tests
+		try (TestNode fresh = TestNode.start(FakeLiteFsMount.replicaOf(dir, "localhost"), "node-f",
+				"litefs.routing.strategy=forward",
+				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port())) {
+			List<Integer> ports = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				HttpResponse<String> echo = fresh.send(fresh.request("/echo").POST(HttpRequest.BodyPublishers.ofString("" + i)));
+				assertThat(echo.statusCode()).isEqualTo(200);
+				assertThat(json.readTree(echo.body()).get("node").asString()).isEqualTo("node-a");
+				ports.add(json.readTree(echo.body()).get("remote-port").asInt());
+			}
+			assertThat(ports).as("the replica's ports the primary saw").containsOnly(ports.get(0));
+		}
+	}
+
+	@Test
+	void anOfferOfHttp2AloneIsNoUpgradeAndIsForwarded() throws IOException {
+		long rows = this.primary.rows();
+		String body = "{\"title\":\"h2c offered\"}";
+		// what the JDK's client sends on plain HTTP unless told HTTP/1.1
+		String answer = this.replica.rawExchange("POST /posts HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Connection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
+				+ "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+		assertThat(answer).startsWith("HTTP/1.1 201 ");
+		assertThat(this.primary.rows()).isEqualTo(rows + 1);
+	}
+
+	@Test
+	void anUpgradeRequestIsNotForwardedButToldWhichPrimaryToConnectTo() throws IOException {
+		String answer = this.replica.rawExchange("GET /socket HTTP/1.1\r\nHost: localhost\r\n"
+				+ "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+		assertThat(answer).startsWith("HTTP/1.1 503 ").contains("Content-Type: application/problem+json");
+		JsonNode problem = json.readTree(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1));
+		assertThat(problem.get("title").asString()).isEqualTo("Upgrade cannot be forwarded");
+		assertThat(problem.get("detail").asString()).contains("Upgrade: websocket").contains("Connect to the primary, localhost, directly");
+		assertThat(problem.get("primary").asString()).isEqualTo("localhost");
+		assertThat(problem.get("primaryUrl").asString()).isEqualTo("http://localhost:" + this.primary.port());
+		assertThat(this.primary.calls().of("socket")).isZero();
+		assertThat(this.replica.calls().of("socket")).isZero();
+	}
+
 	/**
 	 * Sends a request to the replica, reads its answer until {@code until} when that is
 	 * not a body, and resets the connection.
@@ -418,16 +472,6 @@ class ForwardStrategyTests {
 				}
 				read.append((char) b);
 			}
-		}
-	}
-
-	/** Sends bytes a {@code java.net.URI} could not hold, and reads the whole answer. */
-	private static String rawExchange(int port, String request) throws IOException {
-		try (Socket socket = new Socket("localhost", port)) {
-			socket.setSoTimeout(30_000);
-			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-			socket.getOutputStream().flush();
-			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		}
 	}
 

@@ -180,9 +180,9 @@ class ReplicaEdgeCasesTests {
 			.POST(HttpRequest.BodyPublishers.noBody()));
 		MeterRegistry registry = this.node.bean(MeterRegistry.class);
 		assertThat(registry.get("litefs.routing.requests").tag("strategy", "fly-replay").tag("outcome", "replayed")
-			.counter().count()).isEqualTo(2);
+			.timer().count()).isEqualTo(2);
 		assertThat(registry.get("litefs.routing.requests").tag("strategy", "fly-replay").tag("outcome", "loop")
-			.counter().count()).isEqualTo(1);
+			.timer().count()).isEqualTo(1);
 	}
 
 }

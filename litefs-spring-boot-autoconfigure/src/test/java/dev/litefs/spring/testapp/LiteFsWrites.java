@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.Position;
+import dev.litefs.spring.test.cluster.LiteFsCluster;
 
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -15,7 +16,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Plays LiteFS on a fake primary mount: each committed write transaction moves the
  * database's TXID in {@code <db>-pos} one step, at commit (after the transaction, when
- * one is active).
+ * one is active). On the mount of a real {@link LiteFsCluster}, LiteFS does that itself.
  */
 final class LiteFsWrites {
 
@@ -23,7 +24,8 @@ final class LiteFsWrites {
 	}
 
 	static void committed(LiteFsNode node) {
-		if (!node.isPrimary()) {
+		if (!node.isPrimary() || node.mount().dir().startsWith(LiteFsCluster.ROOT)) {
+			// on a real cluster's mount LiteFS moves the position itself
 			return;
 		}
 		if (TransactionSynchronizationManager.isSynchronizationActive()) {

@@ -144,9 +144,12 @@ public class PostController {
 
 	@PostMapping("/echo")
 	@EnsurePrimary
-	public Map<String, Object> echo(@RequestHeader HttpHeaders headers, @RequestBody(required = false) String body) {
+	public Map<String, Object> echo(@RequestHeader HttpHeaders headers, @RequestBody(required = false) String body,
+			jakarta.servlet.http.HttpServletRequest request) {
 		this.calls.ran("echo");
 		Map<String, Object> echo = new java.util.TreeMap<>();
+		// the forwarding replica's end of the connection: the same port for a reused connection
+		echo.put("remote-port", request.getRemotePort());
 		headers.forEach((name, values) -> echo.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));
 		echo.put("body", (body != null) ? body : "");
 		echo.put("node", this.node.hostname());

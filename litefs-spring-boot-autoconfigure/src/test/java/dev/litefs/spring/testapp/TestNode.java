@@ -58,6 +58,20 @@ public final class TestNode implements AutoCloseable {
 	 * @return the running node
 	 */
 	public static TestNode start(FakeLiteFsMount mount, String hostname, String... properties) {
+		return start(List.of(), mount, hostname, properties);
+	}
+
+	/**
+	 * Starts a node over a mount, as {@link #start(FakeLiteFsMount, String, String...)},
+	 * with more configuration classes of the application's own beans.
+	 * @param sources the configuration classes
+	 * @param mount the mount
+	 * @param hostname this node's LiteFS hostname
+	 * @param properties more properties, {@code name=value}
+	 * @return the running node
+	 */
+	public static TestNode start(List<Class<?>> sources, FakeLiteFsMount mount, String hostname,
+			String... properties) {
 		createSchema(mount);
 		List<String> all = new ArrayList<>(List.of("litefs.api-url=http://localhost:1"));
 		if (Files.exists(mount.dir().resolve(LiteFsMount.PRIMARY_FILE))) {
@@ -65,7 +79,7 @@ public final class TestNode implements AutoCloseable {
 			all.add("spring.datasource.hikari.read-only=true");
 		}
 		all.addAll(List.of(properties));
-		return start(mount.dir(), mount.database(), hostname, all.toArray(String[]::new));
+		return start(sources, mount.dir(), mount.database(), hostname, all.toArray(String[]::new));
 	}
 
 	/**
@@ -79,6 +93,11 @@ public final class TestNode implements AutoCloseable {
 	 * @return the running node
 	 */
 	public static TestNode start(Path mountDir, String database, String hostname, String... properties) {
+		return start(List.of(), mountDir, database, hostname, properties);
+	}
+
+	private static TestNode start(List<Class<?>> sources, Path mountDir, String database, String hostname,
+			String... properties) {
 		List<String> all = new ArrayList<>(List.of("litefs.mount-dir=" + mountDir, "litefs.database=" + database,
 				"server.port=0", "litefs.hostname=" + hostname, "litefs.poll-interval=50ms",
 				"spring.main.banner-mode=off", "spring.datasource.hikari.data-source-properties.synchronous=OFF",
@@ -86,6 +105,7 @@ public final class TestNode implements AutoCloseable {
 				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false"));
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
+			.sources(sources.toArray(Class<?>[]::new))
 			.properties(all.toArray(String[]::new))
 			.run();
 		return new TestNode(context);
@@ -185,6 +205,22 @@ public final class TestNode implements AutoCloseable {
 
 	public static HttpClient http() {
 		return http;
+	}
+
+	/**
+	 * Sends bytes as they are (what {@code java.net.URI} or the JDK client would not
+	 * send) and reads the whole answer, until the server closes the connection.
+	 * @param request the request line, headers and body
+	 * @return the answer
+	 * @throws IOException if the exchange fails
+	 */
+	public String rawExchange(String request) throws IOException {
+		try (java.net.Socket socket = new java.net.Socket("localhost", port())) {
+			socket.setSoTimeout(30_000);
+			socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		}
 	}
 
 	@Override
