@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -61,8 +62,10 @@ import org.springframework.context.ApplicationListener;
  * node's writes (they are answered {@code 503} with {@code Retry-After}) from the reading
  * that shows it until its pending migrations are applied, once, on a thread of this
  * strategy's own: never on the thread that publishes the event, never on a request's. A
- * failed migration keeps the writes held (the schema is not current), until a later
- * promotion migrates or the application restarts. All migrations in the JVM run one at
+ * failed migration keeps the writes held (the schema is not current) and is tried again,
+ * after a pause doubling up to 10 s, while the node is primary (a LiteFS that restarts
+ * under the application fails the first try); a node no longer primary leaves it to the
+ * next promotion. All migrations in the JVM run one at
  * a time: Flyway takes no lock on SQLite, and two application contexts may share a
  * database. The last run is kept in {@link #lastRun()}.
  */
@@ -89,7 +92,10 @@ public class LiteFsFlywayMigrationStrategy
 
 	private volatile @Nullable MigrationRun lastRun;
 
-	private final ExecutorService promotions = Executors.newSingleThreadExecutor((task) -> {
+	/** The longest pause between two tries of a promotion's migration that failed. */
+	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
+
+	private final ScheduledExecutorService promotions = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "litefs-flyway-promotion");
 		thread.setDaemon(true);
 		return thread;
@@ -165,13 +171,32 @@ public class LiteFsFlywayMigrationStrategy
 	}
 
 	private void migrateAfterPromotion(Flyway flyway) {
+		migrateAfterPromotion(flyway, this.node.pollInterval());
+	}
+
+	/**
+	 * Migrates after a promotion; a run that fails (LiteFS restarting under the
+	 * application, say) is tried again after a pause that doubles up to
+	 * {@link #MAX_RETRY_DELAY}, while this node is still primary: its writes stay held
+	 * until a run migrates, never for good.
+	 */
+	private void migrateAfterPromotion(Flyway flyway, Duration retryDelay) {
 		try {
 			migrateOnPrimary(flyway, Trigger.PROMOTION);
 		}
 		catch (RuntimeException ex) {
-			logger.error("LiteFS primary {}: migrating after the promotion failed; writes stay held until a later "
-					+ "promotion migrates or the application restarts", this.node.hostname(), ex);
-			this.failedHolds++;
+			if (!this.node.refresh().role().acceptsWrites()) {
+				logger.warn("LiteFS primary {}: migrating after the promotion failed, and the node is no longer "
+						+ "primary; the next promotion migrates ({})", this.node.hostname(), ex.toString());
+				this.failedHolds++;
+				return;
+			}
+			logger.warn("LiteFS primary {}: migrating after the promotion failed ({}); writes stay held, trying again "
+					+ "in {} ms", this.node.hostname(), ex.toString(), retryDelay.toMillis());
+			Duration next = retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY
+					: retryDelay.multipliedBy(2);
+			this.promotions.schedule(() -> migrateAfterPromotion(flyway, next), retryDelay.toMillis(),
+					TimeUnit.MILLISECONDS);
 			return;
 		}
 		for (int i = 0; i <= this.failedHolds; i++) {

@@ -4,6 +4,8 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
+import dev.litefs.spring.node.NodeRole;
+import dev.litefs.spring.node.NodeState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +15,8 @@ import org.springframework.core.Ordered;
 
 /**
  * When the LiteFS database becomes available again (LiteFS is back after stopping or
- * restarting under the application), soft-evicts every connection of the Hikari pools:
+ * restarting under the application), or the role is known again after being unknown,
+ * soft-evicts every connection of the Hikari pools:
  * idle ones were opened on the mount that went away and would fail once, in-use ones
  * are closed when they are returned. New connections open on the new mount.
  */
@@ -39,7 +42,10 @@ public class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleCha
 
 	@Override
 	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		if (event.getPreviousState().isDatabaseAvailable() || !event.getState().isDatabaseAvailable()) {
+		// after an unknown role too: LiteFS stopping can show as unreadable files on a mount still listed
+		NodeState previous = event.getPreviousState();
+		boolean recovered = !previous.isDatabaseAvailable() || previous.role() == NodeRole.UNKNOWN;
+		if (!recovered || !event.getState().isDatabaseAvailable()) {
 			return;
 		}
 		this.dataSources.orderedStream().forEach((dataSource) -> {

@@ -65,4 +65,27 @@ class PromotionMigrationTests {
 		}
 	}
 
+	@Test
+	void aPromotionWhoseMigrationFailsHoldsWritesAndTriesAgainUntilItMigrates(@TempDir Path dir) throws Exception {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(dir, "node-a").txid(5);
+		try (TestNode node = TestNode.start(mount, "node-b", "spring.flyway.enabled=true",
+				"spring.flyway.locations=classpath:db/none", "spring.flyway.baseline-on-migrate=true",
+				"spring.flyway.baseline-version=0", "litefs.flyway.replica-mode=skip", "testapp.held-migration=true",
+				"litefs.routing.strategy=reject", "spring.datasource.hikari.read-only=false",
+				"spring.datasource.hikari.data-source-properties.open_mode=6")) {
+			HeldMigration migration = node.bean(HeldMigration.class);
+			mount.becomePrimary();
+			assertThat(migration.awaitStarted()).isTrue();
+
+			migration.releaseToFailOnce();
+
+			await().atMost(Duration.ofSeconds(20)).until(() -> migration.runs() == 2);
+			await().atMost(Duration.ofSeconds(20)).until(() -> node.node().isPrimary());
+			HttpResponse<String> written = node.postJson("/posts", "{\"title\":\"after the second try\"}");
+			assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
+			assertThat(node.bean(LiteFsFlywayMigrationStrategy.class).lastRun()).hasValueSatisfying(
+					(run) -> assertThat(run.outcome()).isEqualTo(MigrationRun.Outcome.MIGRATED));
+		}
+	}
+
 }

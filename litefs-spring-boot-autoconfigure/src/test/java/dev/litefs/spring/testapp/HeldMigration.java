@@ -28,6 +28,8 @@ public class HeldMigration implements JavaMigration {
 
 	private volatile String thread;
 
+	private volatile boolean failOnce;
+
 	@Override
 	public MigrationVersion getVersion() {
 		return MigrationVersion.fromVersion("1");
@@ -56,6 +58,10 @@ public class HeldMigration implements JavaMigration {
 		if (!this.released.await(30, TimeUnit.SECONDS)) {
 			throw new IllegalStateException("the test never released the migration");
 		}
+		if (this.failOnce) {
+			this.failOnce = false;
+			throw new IllegalStateException("failing once, as a run meeting a connection of a vanished mount does");
+		}
 		try (Statement statement = context.getConnection().createStatement()) {
 			statement.execute("create table held (id integer primary key)");
 		}
@@ -66,6 +72,12 @@ public class HeldMigration implements JavaMigration {
 	}
 
 	public void release() {
+		this.released.countDown();
+	}
+
+	/** Lets the migration go, to fail this once: the next run succeeds. */
+	public void releaseToFailOnce() {
+		this.failOnce = true;
 		this.released.countDown();
 	}
 
