@@ -23,12 +23,7 @@ class PromotionMigrationTests {
 	@Test
 	void aPromotedNodeHoldsWritesUntilItsMigrationIsDoneAndMigratesOnce(@TempDir Path dir) throws Exception {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(dir, "node-a").txid(5);
-		try (TestNode node = TestNode.start(mount, "node-b", "spring.flyway.enabled=true",
-				"spring.flyway.locations=classpath:db/none", "spring.flyway.baseline-on-migrate=true",
-				"spring.flyway.baseline-version=0", "litefs.flyway.replica-mode=skip", "testapp.held-migration=true",
-				"litefs.routing.strategy=reject", "spring.datasource.hikari.read-only=false",
-				"spring.datasource.hikari.data-source-properties.open_mode=6",
-				"management.endpoints.web.exposure.include=litefs")) {
+		try (TestNode node = startWithHeldMigration(mount)) {
 			HeldMigration migration = node.bean(HeldMigration.class);
 			LiteFsFlywayMigrationStrategy strategy = node.bean(LiteFsFlywayMigrationStrategy.class);
 			assertThat(node.postJson("/posts", "{\"title\":\"on a replica\"}").statusCode()).as("rejected on a replica")
@@ -68,11 +63,7 @@ class PromotionMigrationTests {
 	@Test
 	void aPromotionWhoseMigrationFailsHoldsWritesAndTriesAgainUntilItMigrates(@TempDir Path dir) throws Exception {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(dir, "node-a").txid(5);
-		try (TestNode node = TestNode.start(mount, "node-b", "spring.flyway.enabled=true",
-				"spring.flyway.locations=classpath:db/none", "spring.flyway.baseline-on-migrate=true",
-				"spring.flyway.baseline-version=0", "litefs.flyway.replica-mode=skip", "testapp.held-migration=true",
-				"litefs.routing.strategy=reject", "spring.datasource.hikari.read-only=false",
-				"spring.datasource.hikari.data-source-properties.open_mode=6")) {
+		try (TestNode node = startWithHeldMigration(mount)) {
 			HeldMigration migration = node.bean(HeldMigration.class);
 			mount.becomePrimary();
 			assertThat(migration.awaitStarted()).isTrue();
@@ -86,6 +77,15 @@ class PromotionMigrationTests {
 			assertThat(node.bean(LiteFsFlywayMigrationStrategy.class).lastRun()).hasValueSatisfying(
 					(run) -> assertThat(run.outcome()).isEqualTo(MigrationRun.Outcome.MIGRATED));
 		}
+	}
+
+	/** A replica node whose Flyway has one migration, {@link HeldMigration}, for a promotion to run. */
+	private static TestNode startWithHeldMigration(FakeLiteFsMount mount) {
+		return TestNode.start(mount, "node-b", "spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/none",
+				"spring.flyway.baseline-on-migrate=true", "spring.flyway.baseline-version=0",
+				"litefs.flyway.replica-mode=skip", "testapp.held-migration=true", "litefs.routing.strategy=reject",
+				"spring.datasource.hikari.read-only=false", "spring.datasource.hikari.data-source-properties.open_mode=6",
+				"management.endpoints.web.exposure.include=litefs");
 	}
 
 }
