@@ -18,10 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * LiteFS going away under a running replica app and coming back, on a real cluster:
  * while it is gone the app answers clearly and quickly and its readiness is not UP;
- * once it is back reads and writes work again without restarting the app. The
- * primary's LiteFS runs without an app, so the replica's writes forwarded to it fail
- * as "unreachable" once they get there; what is tested is that they are never taken
- * locally, nor answered with a 500.
+ * once it is back reads and writes work again without restarting the app. Its writes
+ * are forwarded to the primary's app; while this node knows no primary they get a 503
+ * problem detail, never a 500, and are never taken locally.
  */
 @RealLiteFs
 class LiteFsRestartTests {
