@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -273,6 +275,8 @@ public final class LiteFsCluster implements AutoCloseable {
 
 		private int primary;
 
+		private final Map<String, Proxy> proxies = new LinkedHashMap<>();
+
 		private Builder() {
 		}
 
@@ -323,6 +327,24 @@ public final class LiteFsCluster implements AutoCloseable {
 		}
 
 		/**
+		 * Puts LiteFS's own HTTP proxy ({@code proxy} in {@code litefs.yml}) on a node, in
+		 * front of an application on 127.0.0.1: it holds a read carrying a {@code __txid}
+		 * cookie until the node has that transaction, and on a replica answers a write
+		 * with {@code Fly-Replay}. Its port is free and given by {@link Node#proxyUrl()}.
+		 * @param hostname the node's hostname
+		 * @param database the database it tracks ({@code proxy.db})
+		 * @param targetPort the application's port on 127.0.0.1 ({@code proxy.target})
+		 * @return this builder
+		 */
+		public Builder proxy(String hostname, String database, int targetPort) {
+			if (!this.hostnames.contains(hostname)) {
+				throw new IllegalArgumentException("No node " + hostname + " among " + this.hostnames);
+			}
+			this.proxies.put(hostname, new Proxy(freePort(), database, targetPort));
+			return this;
+		}
+
+		/**
 		 * Starts every node, the primary first, and waits until each replica's
 		 * {@code .primary} names it.
 		 * @return the running cluster
@@ -336,7 +358,7 @@ public final class LiteFsCluster implements AutoCloseable {
 			Path root = ROOT.resolve("cluster-" + ProcessHandle.current().pid() + "-" + sequence.incrementAndGet());
 			LiteFsCluster cluster = new LiteFsCluster(binary, root);
 			for (String hostname : this.hostnames) {
-				cluster.nodes.add(cluster.new Node(hostname, root.resolve(hostname), freePort()));
+				cluster.nodes.add(cluster.new Node(hostname, root.resolve(hostname), freePort(), this.proxies.get(hostname)));
 			}
 			cluster.primary = cluster.nodes.get(this.primary);
 			open.add(cluster);
@@ -367,12 +389,16 @@ public final class LiteFsCluster implements AutoCloseable {
 
 		private final int httpPort;
 
+		/** LiteFS's proxy on the node, or null. */
+		private final Proxy proxy;
+
 		private volatile Process process;
 
-		private Node(String hostname, Path folder, int httpPort) {
+		private Node(String hostname, Path folder, int httpPort, Proxy proxy) {
 			this.hostname = hostname;
 			this.folder = folder;
 			this.httpPort = httpPort;
+			this.proxy = proxy;
 		}
 
 		/**
@@ -413,6 +439,18 @@ public final class LiteFsCluster implements AutoCloseable {
 		 */
 		public URI apiUrl() {
 			return URI.create("http://127.0.0.1:" + this.httpPort);
+		}
+
+		/**
+		 * LiteFS's proxy on this node, as {@link Builder#proxy} put it there.
+		 * @return its URL, e.g. {@code http://127.0.0.1:40124}
+		 * @throws IllegalStateException when the node has no proxy
+		 */
+		public URI proxyUrl() {
+			if (this.proxy == null) {
+				throw new IllegalStateException(this.hostname + " has no LiteFS proxy; see LiteFsCluster.Builder.proxy");
+			}
+			return URI.create("http://127.0.0.1:" + this.proxy.port());
 		}
 
 		/**
@@ -603,6 +641,14 @@ public final class LiteFsCluster implements AutoCloseable {
 					  candidate: %b
 					""".formatted(this.hostname, LiteFsCluster.this.root, primary.hostname, mountDir(), dataDir(),
 					this.httpPort, primary.hostname, primary.apiUrl(), isPrimary());
+			if (this.proxy != null) {
+				yaml += """
+						proxy:
+						  addr: "127.0.0.1:%d"
+						  target: "127.0.0.1:%d"
+						  db: "%s"
+						""".formatted(this.proxy.port(), this.proxy.targetPort(), this.proxy.database());
+			}
 			try {
 				Files.createDirectories(this.folder);
 				Files.writeString(config(), yaml);
@@ -633,6 +679,11 @@ public final class LiteFsCluster implements AutoCloseable {
 		public String toString() {
 			return this.hostname + (isPrimary() ? " (primary)" : " (replica)");
 		}
+
+	}
+
+	/** LiteFS's proxy on a node: where it listens, what it tracks, what it forwards to. */
+	private record Proxy(int port, String database, int targetPort) {
 
 	}
 
