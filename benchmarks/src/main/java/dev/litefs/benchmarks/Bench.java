@@ -143,7 +143,15 @@ final class Bench {
 
 	/** Launches the sample app and waits until its health is UP. */
 	SampleApp start(String name, Map<String, String> properties) {
-		SampleApp app = launch(name, properties);
+		return awaitReady(launch(name, properties));
+	}
+
+	/** Launches the sample app on this port and waits until its health is UP. */
+	SampleApp start(String name, Map<String, String> properties, int port) {
+		return awaitReady(SampleApp.launch(name, this.jar, JVM_FLAGS, properties, logs(), port));
+	}
+
+	private static SampleApp awaitReady(SampleApp app) {
 		try {
 			app.awaitReady(START_TIMEOUT);
 			return app;

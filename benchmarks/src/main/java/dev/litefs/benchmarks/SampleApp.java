@@ -58,7 +58,22 @@ final class SampleApp implements AutoCloseable {
 	 */
 	static SampleApp launch(String name, Path jar, List<String> jvmFlags, Map<String, String> properties,
 			Path logDir) {
-		int port = freePort();
+		return launch(name, jar, jvmFlags, properties, logDir, freePort());
+	}
+
+	/**
+	 * Launches the app on a port chosen beforehand, as when something else must know it
+	 * first; returns at once, see {@link #awaitReady}.
+	 * @param name a name for the log file and messages
+	 * @param jar the sample app's executable jar
+	 * @param jvmFlags the JVM's options, the same for every launch being compared
+	 * @param properties the application's properties, passed as {@code --key=value}
+	 * @param logDir where the log file goes
+	 * @param port a free loopback port, see {@link #freePort()}
+	 * @return the running app
+	 */
+	static SampleApp launch(String name, Path jar, List<String> jvmFlags, Map<String, String> properties,
+			Path logDir, int port) {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(jvmFlags);
@@ -169,7 +184,8 @@ final class SampleApp implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() {
+	/** A loopback port nothing listens on now. */
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}

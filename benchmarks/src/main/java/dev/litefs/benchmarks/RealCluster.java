@@ -1,0 +1,475 @@
+package dev.litefs.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+import dev.litefs.spring.node.Position;
+import dev.litefs.spring.test.cluster.LiteFsBinary;
+import dev.litefs.spring.test.cluster.LiteFsCluster;
+import org.HdrHistogram.Histogram;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Part 6: the same three ways of serving a replica, side by side on a real two-node
+ * LiteFS cluster: A, the sample app on the replica's mount with {@code litefs.enabled=false};
+ * B, the same app with the starter on; C, LiteFS's own proxy in front of A. The primary's
+ * app (the starter on) takes the writes. Replica reads (closed-loop throughput with each
+ * process's CPU per request, open-loop latency), the read-your-writes round trip and a
+ * write sent to the replica are measured; then B and A are profiled with JFR under the
+ * same load.
+ */
+final class RealCluster {
+
+	private static final double TARGET_RATIO = 0.97;
+
+	private static final double TARGET_CPU = 1.05;
+
+	private static final Duration REPLICATED = Duration.ofSeconds(30);
+
+	private final Bench bench;
+
+	RealCluster(Bench bench) {
+		this.bench = bench;
+	}
+
+	Report run() throws Exception {
+		Report report = new Report("6. On a real LiteFS cluster: no starter (A), the starter (B), LiteFS's proxy (C)");
+		Optional<String> missing = missing();
+		if (missing.isPresent()) {
+			return report.comparison("skipped", missing.get())
+				.detail("Skipped: " + missing.get() + ". This part needs `/dev/fuse`, LiteFS (`scripts/install-litefs.sh`) "
+						+ "and Vegeta (`benchmarks/install-vegeta.sh`); `benchmarks/run.sh` installs both when Go is there.");
+		}
+		Vegeta vegeta = Vegeta.find(this.bench.logs().resolveSibling("vegeta")).orElseThrow();
+		RealSettings settings = this.bench.settings().quickRun() ? RealSettings.QUICK : RealSettings.FULL;
+		int offPort = SampleApp.freePort();
+		try (LiteFsCluster cluster = LiteFsCluster.builder()
+			.hostnames("127.0.0.1", Bench.REPLICA)
+			.proxy(Bench.REPLICA, "app.db", offPort)
+			.start(); SampleApp primary = this.bench.start("real-primary", onNode(cluster.primary()))) {
+			long postId = Long.parseLong(location(write(primary.uri("/api/posts"))).replaceAll(".*/", ""));
+			long txid = cluster.awaitReplicated("app.db", REPLICATED);
+			LiteFsCluster.Node replica = cluster.node(1);
+			sqliteSettings(report, replica.mountDir().resolve("app.db"));
+			Map<String, String> starter = onNode(replica);
+			starter.put("litefs.routing.strategy", "forward");
+			starter.put("litefs.routing.forward.url-template", "http://{primary}:" + primary.port());
+			Map<String, String> plain = Bench.withoutLiteFs(replica.mountDir());
+			plain.put("spring.flyway.enabled", "false");
+			try (SampleApp on = this.bench.start("real-on", starter);
+					SampleApp off = this.bench.start("real-off", plain, offPort)) {
+				String cookie = "Cookie: __txid=" + Position.toHex(txid);
+				String path = "/api/posts/" + postId;
+				List<Server> servers = List.of(new Server("A, off", off.uri(path), off.pid(), replica.pid()),
+						new Server("B, on", on.uri(path), on.pid(), replica.pid()),
+						new Server("C, proxy", replica.proxyUrl().resolve(path), off.pid(), replica.pid()));
+				reads(report, vegeta, servers, cookie, settings);
+				roundTrips(report, primary, servers, settings);
+				writes(report, primary, on, replica, settings);
+				profiles(report, vegeta, servers, on, off, cookie, settings);
+				report.detail("");
+				report.detail(String.format(Locale.ROOT, "The cluster: %s, two nodes on loopback with a static "
+						+ "lease, FUSE mounts; the apps run with the same JVM flags and DataSource settings as the other "
+						+ "parts, on the replica's mount (`%s`). Load from Vegeta %s on the same two cores.",
+						cluster.binary().version(), replica.mountDir(), Vegeta.VERSION));
+			}
+		}
+		return report;
+	}
+
+	private Optional<String> missing() {
+		if (!Files.exists(Path.of("/dev/fuse"))) {
+			return Optional.of("no /dev/fuse");
+		}
+		if (LiteFsBinary.find().isEmpty()) {
+			return Optional.of("no LiteFS binary");
+		}
+		if (Vegeta.find(this.bench.logs()).isEmpty()) {
+			return Optional.of("no Vegeta binary");
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * One post read by SQLite alone, on the replica's mount as the SQLite settings vary,
+	 * and on a copy of the database in a plain folder: what the file system costs a read.
+	 */
+	private void sqliteSettings(Report report, Path database) throws IOException, RunnerException {
+		Path plain = this.bench.directory("sqlite-plain").resolve("app.db");
+		Files.copy(database, plain);
+		Settings settings = this.bench.settings();
+		Map<String, Double> onMount = jmh(settings, new String[] { database.toString() }, null);
+		Map<String, Double> inPlainFolder = jmh(settings, new String[] { plain.toString() },
+				Map.of("cacheSize", "-2000", "mmapSize", "0", "readOnly", "false"));
+		double plainRate = inPlainFolder.values().iterator().next();
+		String defaults = "-2000, 0, false";
+		double best = onMount.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+		report.comparison("SQLite reads/s on the mount (one thread, each read its own transaction): default settings "
+				+ "vs the best tried vs a plain folder", Format.perSecond(onMount.get(defaults)) + " vs "
+						+ Format.perSecond(best) + " vs " + Format.perSecond(plainRate));
+		report.detail(String.format(Locale.ROOT, "**SQLite on the mount.** `SqliteReadBenchmark` (JMH, 1 fork, %d "
+				+ "warm-up and %d measured iterations of %s, one thread): the sample app's read of one post by id on "
+				+ "one sqlite-jdbc connection, each read its own transaction, on the replica's LiteFS mount as "
+				+ "`cache_size`, `mmap_size` and a read-only connection vary, and on a copy of the database in a "
+				+ "plain folder (`%s`) with SQLite's defaults.", settings.jmhWarmupIterations(), settings.jmhIterations(),
+				Format.duration(settings.jmhIterationTime()), BenchmarkSuite.fileSystem(plain)));
+		report.detail("");
+		report.detail("| `cache_size`, `mmap_size`, read-only | reads/s on the mount | ÷ defaults |");
+		report.detail("| --- | ---: | ---: |");
+		onMount.forEach((params, rate) -> report.detail(String.format(Locale.ROOT, "| %s | %s | %s |", params,
+				Format.perSecond(rate), Format.ratio(rate / onMount.get(defaults)))));
+		report.detail(String.format(Locale.ROOT, "| plain folder, defaults | %s | %s |", Format.perSecond(plainRate),
+				Format.ratio(plainRate / onMount.get(defaults))));
+		report.detail("");
+	}
+
+	/** Runs {@link SqliteReadBenchmark}: reads per second by its parameters, {@code cacheSize, mmapSize, readOnly}. */
+	private static Map<String, Double> jmh(Settings settings, String[] databases, Map<String, String> fixed)
+			throws RunnerException {
+		ChainedOptionsBuilder options = new OptionsBuilder().include(SqliteReadBenchmark.class.getName())
+			.param("database", databases)
+			.forks(1)
+			.warmupIterations(settings.jmhWarmupIterations())
+			.warmupTime(TimeValue.milliseconds(settings.jmhIterationTime().toMillis()))
+			.measurementIterations(settings.jmhIterations())
+			.measurementTime(TimeValue.milliseconds(settings.jmhIterationTime().toMillis()))
+			.shouldFailOnError(true);
+		if (fixed != null) {
+			fixed.forEach(options::param);
+		}
+		Map<String, Double> rates = new LinkedHashMap<>();
+		for (RunResult result : new Runner(options.build()).run()) {
+			BenchmarkParams params = result.getParams();
+			rates.put(params.getParam("cacheSize") + ", " + params.getParam("mmapSize") + ", "
+					+ params.getParam("readOnly"), result.getPrimaryResult().getScore());
+		}
+		return rates;
+	}
+
+	/** The starter on a node of the cluster, asking that node's LiteFS API. */
+	private static Map<String, String> onNode(LiteFsCluster.Node node) {
+		Map<String, String> properties = Bench.dataSource(node.mountDir());
+		properties.put("litefs.mount-dir", node.mountDir().toString());
+		properties.put("litefs.database", "app.db");
+		properties.put("litefs.hostname", node.hostname());
+		properties.put("litefs.api-url", node.apiUrl().toString());
+		return properties;
+	}
+
+	/** Replica reads: closed-loop rounds in a rotating order, then one open-loop run each. */
+	private static void reads(Report report, Vegeta vegeta, List<Server> servers, String cookie,
+			RealSettings settings) {
+		for (Server server : servers) {
+			vegeta.attack(server.target(cookie), 0, settings.workers(), settings.warmUp());
+		}
+		Map<Server, List<Round>> rounds = new LinkedHashMap<>();
+		servers.forEach((server) -> rounds.put(server, new ArrayList<>()));
+		for (int round = 0; round < settings.rounds(); round++) {
+			for (int i = 0; i < servers.size(); i++) {
+				Server server = servers.get((round + i) % servers.size());
+				rounds.get(server).add(Round.of(server, () -> vegeta.attack(server.target(cookie), 0, settings.workers(),
+						settings.round())));
+			}
+		}
+		Map<Server, Vegeta.Result> open = new LinkedHashMap<>();
+		for (Server server : servers) {
+			open.put(server, vegeta.attack(server.target(cookie), settings.rate(), settings.workers() * 8,
+					settings.round()));
+		}
+		Server a = servers.get(0);
+		Server b = servers.get(1);
+		Server c = servers.get(2);
+		double ratio = median(rounds.get(b), Round::requestsPerSecond) / median(rounds.get(a), Round::requestsPerSecond);
+		double cpuA = median(rounds.get(a), Round::appCpuPerRequest);
+		double cpuB = median(rounds.get(b), Round::appCpuPerRequest);
+		report.figure("replica reads/s, B ÷ A (median of the rounds)",
+				Format.perSecond(median(rounds.get(b), Round::requestsPerSecond)) + " ÷ "
+						+ Format.perSecond(median(rounds.get(a), Round::requestsPerSecond)) + " = " + Format.ratio(ratio),
+				"≥ " + TARGET_RATIO, ratio >= TARGET_RATIO);
+		report.figure("app's CPU per replica read, B vs A", Format.nanos(cpuB) + " vs " + Format.nanos(cpuA) + " ("
+				+ Format.ratio(cpuB / cpuA) + ")", "≤ A + 5 %", cpuB <= cpuA * TARGET_CPU);
+		report.comparison("replica reads/s, C ÷ A", Format.ratio(
+				median(rounds.get(c), Round::requestsPerSecond) / median(rounds.get(a), Round::requestsPerSecond)));
+		report.comparison("open-loop p50 / p99 at " + settings.rate() + "/s, A / B / C",
+				String.join(" · ", servers.stream()
+					.map((server) -> Format.nanos(open.get(server).percentile(50)) + " / "
+							+ Format.nanos(open.get(server).percentile(99)))
+					.toList()));
+		report.detail(String.format(Locale.ROOT,
+				"**Replica reads.** `GET /api/posts/{id}` with a caught-up `__txid` cookie. Closed loop: Vegeta at "
+						+ "rate 0 with %d workers, %s of warm-up each, then %d rounds of %s in a rotating order (A B C, B C "
+						+ "A, ...); CPU per request is the process's CPU time over the round (`ProcessHandle`) ÷ requests. "
+						+ "For C the app is A's JVM, behind LiteFS's proxy. Open loop: %d requests/s for %s each, latency "
+						+ "from when Vegeta was due to send (no coordinated omission), percentiles by HdrHistogram.",
+				settings.workers(), Format.duration(settings.warmUp()), settings.rounds(),
+				Format.duration(settings.round()), settings.rate(), Format.duration(settings.round())));
+		report.detail("");
+		report.detail("| server | reads/s | app CPU/read | LiteFS CPU/read | open loop p50 | p99 | p99.9 | max | not 2xx |");
+		report.detail("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+		for (Server server : servers) {
+			List<Round> each = rounds.get(server);
+			Vegeta.Result latency = open.get(server);
+			long failed = latency.failed() + each.stream().mapToLong((round) -> round.load().failed()).sum();
+			report.detail(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %d |", server.name(),
+					Format.perSecond(median(each, Round::requestsPerSecond)),
+					Format.nanos(median(each, Round::appCpuPerRequest)),
+					Format.nanos(median(each, Round::liteFsCpuPerRequest)), Format.nanos(latency.percentile(50)),
+					Format.nanos(latency.percentile(99)), Format.nanos(latency.percentile(99.9)),
+					Format.nanos(latency.latencies().getMaxValue()), failed));
+		}
+		report.detail("");
+		report.detail("Reads/s and CPU are medians of the rounds; per round:");
+		report.detail("");
+		report.detail("| round | " + String.join(" | ", servers.stream().map((s) -> s.name() + ": reads/s, app CPU/read").toList())
+				+ " |");
+		report.detail("| ---: |" + " ---: |".repeat(servers.size()));
+		for (int round = 0; round < settings.rounds(); round++) {
+			StringBuilder row = new StringBuilder("| " + (round + 1) + " |");
+			for (Server server : servers) {
+				Round each = rounds.get(server).get(round);
+				row.append(' ')
+					.append(Format.perSecond(each.requestsPerSecond()))
+					.append(", ")
+					.append(Format.nanos(each.appCpuPerRequest()))
+					.append(" |");
+			}
+			report.detail(row.toString());
+		}
+	}
+
+	/**
+	 * Read-your-writes: a write on the primary, then at once a read of it on the replica
+	 * carrying the write's {@code __txid} cookie; the read's time is from the write's answer
+	 * to the read's. The three servers take turns, each after its own write.
+	 */
+	private void roundTrips(Report report, SampleApp primary, List<Server> servers, RealSettings settings)
+			throws IOException, InterruptedException {
+		Map<Server, Histogram> reads = new LinkedHashMap<>();
+		Map<Server, Integer> stale = new LinkedHashMap<>();
+		servers.forEach((server) -> {
+			reads.put(server, new Histogram(3));
+			stale.put(server, 0);
+		});
+		for (int i = 0; i < settings.roundTrips(); i++) {
+			for (Server server : servers) {
+				HttpResponse<String> written = write(primary.uri("/api/posts"));
+				long answered = System.nanoTime();
+				String cookie = written.headers()
+					.allValues("Set-Cookie")
+					.stream()
+					.filter((header) -> header.startsWith("__txid="))
+					.findFirst()
+					.orElseThrow(() -> new IllegalStateException("The primary's write set no __txid cookie"))
+					.split(";")[0];
+				URI read = server.uri().resolve("/api/posts/" + location(written).replaceAll(".*/", ""));
+				HttpResponse<Void> answer = this.bench.client()
+					.send(HttpRequest.newBuilder(read).header("Cookie", cookie).build(),
+							HttpResponse.BodyHandlers.discarding());
+				reads.get(server).recordValue(System.nanoTime() - answered);
+				if (answer.statusCode() != 200) {
+					stale.merge(server, 1, Integer::sum);
+				}
+			}
+		}
+		Histogram b = reads.get(servers.get(1));
+		Histogram c = reads.get(servers.get(2));
+		report.figure("read-your-writes read on the replica, p50: B vs C (LiteFS's proxy)",
+				Format.nanos(b.getValueAtPercentile(50)) + " vs " + Format.nanos(c.getValueAtPercentile(50)), "B ≤ C",
+				b.getValueAtPercentile(50) <= c.getValueAtPercentile(50));
+		report.comparison("read-your-writes reads that missed the write: A / B / C", String.join(" / ",
+				servers.stream().map((server) -> stale.get(server) + " of " + settings.roundTrips()).toList()));
+		report.detail("");
+		report.detail(String.format(Locale.ROOT, "**Read-your-writes round trip.** %d times for each server, in turns: "
+				+ "`POST /api/posts` to the primary's app, then at once `GET` of that post on the replica with the "
+				+ "write's `__txid` cookie (A ignores it). Time from the write's answer to the read's; a read that "
+				+ "is not `200` did not see the write.", settings.roundTrips()));
+		report.detail("");
+		report.detail("| server | p50 | p90 | p99 | max | missed the write |");
+		report.detail("| --- | ---: | ---: | ---: | ---: | ---: |");
+		for (Server server : servers) {
+			Histogram each = reads.get(server);
+			report.detail(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |", server.name(),
+					Format.nanos(each.getValueAtPercentile(50)), Format.nanos(each.getValueAtPercentile(90)),
+					Format.nanos(each.getValueAtPercentile(99)), Format.nanos(each.getMaxValue()), stale.get(server)));
+		}
+	}
+
+	/** A write sent to the replica's app, which forwards it, against the same write sent to the primary. */
+	private void writes(Report report, SampleApp primary, SampleApp on, LiteFsCluster.Node replica,
+			RealSettings settings) throws IOException, InterruptedException {
+		Histogram forwarded = new Histogram(3);
+		Histogram straight = new Histogram(3);
+		Duration forwardedCpu = Duration.ZERO;
+		Duration straightCpu = Duration.ZERO;
+		for (int block = 0; block < settings.writeBlocks(); block++) {
+			forwardedCpu = forwardedCpu.plus(writeBlock(on.uri("/api/posts"), forwarded, settings, on.pid(), primary.pid()));
+			straightCpu = straightCpu.plus(writeBlock(primary.uri("/api/posts"), straight, settings, primary.pid()));
+		}
+		double added = forwarded.getValueAtPercentile(50) - straight.getValueAtPercentile(50);
+		report.comparison("a write sent to the replica (B forwards) − straight to the primary, p50",
+				Format.nanos(forwarded.getValueAtPercentile(50)) + " − " + Format.nanos(straight.getValueAtPercentile(50))
+						+ " = " + Format.difference(added));
+		report.detail("");
+		report.detail(String.format(Locale.ROOT, "**A write sent to the replica.** `POST /api/posts` to B, which "
+				+ "forwards it to the primary's app (`litefs.routing.strategy=forward`), against the same write sent "
+				+ "straight to the primary: one client, %d blocks of %d writes each way, in turns. CPU is of both apps' "
+				+ "JVMs when forwarded, of the primary's when straight. C cannot take part: without Fly, LiteFS's proxy "
+				+ "answers a replica's write with `Fly-Replay` and does not forward it.", settings.writeBlocks(),
+				settings.writeBlock()));
+		report.detail("");
+		report.detail("| write | p50 | p99 | max | CPU per write |");
+		report.detail("| --- | ---: | ---: | ---: | ---: |");
+		long count = (long) settings.writeBlocks() * settings.writeBlock();
+		report.detail(String.format(Locale.ROOT, "| forwarded by B | %s | %s | %s | %s |",
+				Format.nanos(forwarded.getValueAtPercentile(50)), Format.nanos(forwarded.getValueAtPercentile(99)),
+				Format.nanos(forwarded.getMaxValue()), Format.nanos((double) forwardedCpu.toNanos() / count)));
+		report.detail(String.format(Locale.ROOT, "| straight to the primary | %s | %s | %s | %s |",
+				Format.nanos(straight.getValueAtPercentile(50)), Format.nanos(straight.getValueAtPercentile(99)),
+				Format.nanos(straight.getMaxValue()), Format.nanos((double) straightCpu.toNanos() / count)));
+	}
+
+	private Duration writeBlock(URI uri, Histogram latencies, RealSettings settings, long... pids)
+			throws IOException, InterruptedException {
+		Duration before = Processes.cpu(pids);
+		for (int i = 0; i < settings.writeBlock(); i++) {
+			long start = System.nanoTime();
+			write(uri);
+			latencies.recordValue(System.nanoTime() - start);
+		}
+		return Processes.cpu(pids).minus(before);
+	}
+
+	/** B and A under the same closed-loop load, each with a JFR recording: where their CPU goes. */
+	private void profiles(Report report, Vegeta vegeta, List<Server> servers, SampleApp on, SampleApp off,
+			String cookie, RealSettings settings) {
+		Path folder = this.bench.logs().resolveSibling("jfr");
+		Map<String, Profile> profiles = new LinkedHashMap<>();
+		for (SampleApp app : List.of(on, off)) {
+			Server server = servers.get(app == on ? 1 : 0);
+			profiles.put(server.name(), Profile.record(app.pid(), folder.resolve(app.name() + ".jfr"),
+					() -> vegeta.attack(server.target(cookie), 0, settings.workers(), settings.round())));
+		}
+		Profile b = profiles.get(servers.get(1).name());
+		report.comparison("share of B's Java CPU samples in the starter's code (not counting the request it passes on)",
+				Format.percent(b.share("dev.litefs.spring.")));
+		report.detail("");
+		report.detail(String.format(Locale.ROOT, "**Where the CPU goes.** JFR (`settings=profile`) on each app for "
+				+ "one closed-loop round of %s; the frames that were on top of the most execution samples (the "
+				+ "recordings are in `benchmarks/target/work/jfr/`). Samples in the starter's own code "
+				+ "(a `dev.litefs.spring` frame on the stack above any `FilterChain.doFilter` or `MethodInvocation.proceed` "
+				+ "through which it hands the request on): B %s. JFR samples threads running Java; time in native code "
+				+ "(SQLite, sockets) is not in these tables.", Format.duration(settings.round()), Format.percent(b.share("dev.litefs.spring."))));
+		profiles.forEach((name, profile) -> {
+			report.detail("");
+			report.detail("| " + name + ": top frame | samples |");
+			report.detail("| --- | ---: |");
+			profile.top(10).forEach((frame, share) -> report.detail("| `" + frame + "` | " + Format.percent(share) + " |"));
+		});
+	}
+
+	private HttpResponse<String> write(URI uri) throws IOException, InterruptedException {
+		HttpResponse<String> written = this.bench.client()
+			.send(HttpRequest.newBuilder(uri)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(Seed.POST_JSON))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		if (written.statusCode() != 201) {
+			throw new IllegalStateException(uri + " answered a write with " + written.statusCode() + ": " + written.body());
+		}
+		return written;
+	}
+
+	private static String location(HttpResponse<String> written) {
+		return written.headers().firstValue("Location").orElseThrow();
+	}
+
+	private static double median(List<Round> rounds, ToDoubleFunction<Round> value) {
+		double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
+		int middle = values.length / 2;
+		return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+	}
+
+	/**
+	 * One of the three ways of serving the replica.
+	 *
+	 * @param name A, B or C and what it is
+	 * @param uri the post to read, at that server
+	 * @param appPid the JVM that answers
+	 * @param liteFsPid the replica's LiteFS process
+	 */
+	private record Server(String name, URI uri, long appPid, long liteFsPid) {
+
+		String target(String header) {
+			return "GET " + this.uri + "\n" + header;
+		}
+
+	}
+
+	/** One closed-loop round on one server, with the CPU its processes used meanwhile. */
+	private record Round(Vegeta.Result load, Duration appCpu, Duration liteFsCpu) {
+
+		static Round of(Server server, Supplier<Vegeta.Result> attack) {
+			Duration app = Processes.cpu(server.appPid());
+			Duration liteFs = Processes.cpu(server.liteFsPid());
+			Vegeta.Result load = attack.get();
+			return new Round(load, Processes.cpu(server.appPid()).minus(app),
+					Processes.cpu(server.liteFsPid()).minus(liteFs));
+		}
+
+		double requestsPerSecond() {
+			return this.load.requestsPerSecond();
+		}
+
+		double appCpuPerRequest() {
+			return (double) this.appCpu.toNanos() / this.load.requests();
+		}
+
+		double liteFsCpuPerRequest() {
+			return (double) this.liteFsCpu.toNanos() / this.load.requests();
+		}
+
+	}
+
+	/**
+	 * How long and how often this part measures.
+	 *
+	 * @param workers Vegeta's workers in the closed loop
+	 * @param warmUp the closed-loop load each server gets before measuring
+	 * @param round the length of a closed-loop round, and of the open-loop run
+	 * @param rounds closed-loop rounds per server
+	 * @param rate requests per second of the open loop
+	 * @param roundTrips read-your-writes round trips per server
+	 * @param writeBlocks blocks of writes each way
+	 * @param writeBlock writes in a block
+	 */
+	private record RealSettings(int workers, Duration warmUp, Duration round, int rounds, int rate, int roundTrips,
+			int writeBlocks, int writeBlock) {
+
+		static final RealSettings FULL = new RealSettings(8, Duration.ofSeconds(10), Duration.ofSeconds(8), 3, 400,
+				150, 3, 100);
+
+		static final RealSettings QUICK = new RealSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 100, 5,
+				1, 5);
+
+	}
+
+}
