@@ -1,27 +1,22 @@
 package dev.litefs.benchmarks;
 
 import java.time.Duration;
-import java.util.Arrays;
+
+import org.HdrHistogram.Histogram;
 
 /**
- * Recorded latencies, in nanoseconds, and their percentiles (nearest rank: the smallest
- * recorded value that at least p % of the values do not exceed). Not thread-safe: each
- * thread records into its own and the results are {@link #addAll merged}.
+ * Recorded latencies, in nanoseconds, and their percentiles, held in an
+ * {@link Histogram HdrHistogram} to three significant digits (a percentile is the
+ * smallest value, to that precision, that at least p % of the values do not exceed). Not
+ * thread-safe: each thread records into its own and the results are {@link #addAll
+ * merged}.
  */
 final class Latencies {
 
-	private long[] values = new long[1024];
-
-	private int size;
-
-	private boolean sorted = true;
+	private final Histogram histogram = new Histogram(3);
 
 	void add(long nanos) {
-		if (this.size == this.values.length) {
-			this.values = Arrays.copyOf(this.values, this.size * 2);
-		}
-		this.values[this.size++] = nanos;
-		this.sorted = false;
+		this.histogram.recordValue(nanos);
 	}
 
 	void add(Duration latency) {
@@ -29,17 +24,15 @@ final class Latencies {
 	}
 
 	void addAll(Latencies other) {
-		for (int i = 0; i < other.size; i++) {
-			add(other.values[i]);
-		}
+		this.histogram.add(other.histogram);
 	}
 
 	int count() {
-		return this.size;
+		return (int) this.histogram.getTotalCount();
 	}
 
 	/**
-	 * The p-th percentile, by nearest rank.
+	 * The p-th percentile.
 	 * @param p the percentile, above 0 and at most 100
 	 * @return the value, in nanoseconds
 	 */
@@ -47,12 +40,8 @@ final class Latencies {
 		if (p <= 0 || p > 100) {
 			throw new IllegalArgumentException("A percentile is above 0 and at most 100, not " + p);
 		}
-		if (this.size == 0) {
-			throw new IllegalStateException("No latency was recorded");
-		}
-		sort();
-		int rank = (int) Math.ceil(p / 100 * this.size);
-		return this.values[Math.max(rank, 1) - 1];
+		requireValues();
+		return this.histogram.getValueAtPercentile(p);
 	}
 
 	long p50() {
@@ -64,21 +53,18 @@ final class Latencies {
 	}
 
 	long max() {
-		return percentile(100);
+		requireValues();
+		return this.histogram.getMaxValue();
 	}
 
 	long min() {
-		if (this.size == 0) {
-			throw new IllegalStateException("No latency was recorded");
-		}
-		sort();
-		return this.values[0];
+		requireValues();
+		return this.histogram.getMinValue();
 	}
 
-	private void sort() {
-		if (!this.sorted) {
-			Arrays.sort(this.values, 0, this.size);
-			this.sorted = true;
+	private void requireValues() {
+		if (this.histogram.getTotalCount() == 0) {
+			throw new IllegalStateException("No latency was recorded");
 		}
 	}
 

@@ -12,8 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The CPU time a process has used, from Linux's {@code /proc/<pid>/stat}: user time
- * plus system time ({@code utime + stime}, fields 14 and 15), in clock ticks.
+ * The CPU time processes have used: a whole process's from the JDK's
+ * {@link ProcessHandle.Info#totalCpuDuration()}; by thread, and for every process of the
+ * machine, from Linux's {@code /proc/<pid>/stat} (user time plus system time,
+ * {@code utime + stime}, fields 14 and 15, in clock ticks), which no JDK API reads for
+ * another process.
  */
 final class ProcessCpu {
 
@@ -30,7 +33,28 @@ final class ProcessCpu {
 	 * @throws IOException if the process is gone or {@code /proc} cannot be read
 	 */
 	static Duration of(long pid) throws IOException {
-		return toDuration(parse(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))).ticks());
+		return ProcessHandle.of(pid)
+			.flatMap((process) -> process.info().totalCpuDuration())
+			.orElseThrow(() -> new IOException("No CPU time for process " + pid + ": has it exited?"));
+	}
+
+	/**
+	 * The CPU time these live processes have used so far, added up.
+	 * @param pids the process IDs
+	 * @return user plus system time
+	 * @throws IllegalStateException if a process is gone
+	 */
+	static Duration total(long... pids) {
+		Duration total = Duration.ZERO;
+		for (long pid : pids) {
+			try {
+				total = total.plus(of(pid));
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex.getMessage(), ex);
+			}
+		}
+		return total;
 	}
 
 	/**

@@ -19,7 +19,6 @@ import java.util.function.ToDoubleFunction;
 import dev.litefs.spring.node.Position;
 import dev.litefs.spring.test.cluster.LiteFsBinary;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
-import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -234,7 +233,7 @@ final class RealCluster {
 					Format.nanos(median(each, Round::appCpuPerRequest)),
 					Format.nanos(median(each, Round::liteFsCpuPerRequest)), Format.nanos(latency.percentile(50)),
 					Format.nanos(latency.percentile(99)), Format.nanos(latency.percentile(99.9)),
-					Format.nanos(latency.latencies().getMaxValue()), failed));
+					Format.nanos(latency.latencies().max()), failed));
 		}
 		report.detail("");
 		report.detail("Reads/s and CPU are medians of the rounds; per round:");
@@ -263,10 +262,10 @@ final class RealCluster {
 	 */
 	private void roundTrips(Report report, SampleApp primary, List<Server> servers, RealSettings settings)
 			throws IOException, InterruptedException {
-		Map<Server, Histogram> reads = new LinkedHashMap<>();
+		Map<Server, Latencies> reads = new LinkedHashMap<>();
 		Map<Server, Integer> stale = new LinkedHashMap<>();
 		servers.forEach((server) -> {
-			reads.put(server, new Histogram(3));
+			reads.put(server, new Latencies());
 			stale.put(server, 0);
 		});
 		for (int i = 0; i < settings.roundTrips(); i++) {
@@ -284,17 +283,17 @@ final class RealCluster {
 				HttpResponse<Void> answer = this.bench.client()
 					.send(HttpRequest.newBuilder(read).header("Cookie", cookie).build(),
 							HttpResponse.BodyHandlers.discarding());
-				reads.get(server).recordValue(System.nanoTime() - answered);
+				reads.get(server).add(System.nanoTime() - answered);
 				if (answer.statusCode() != 200) {
 					stale.merge(server, 1, Integer::sum);
 				}
 			}
 		}
-		Histogram b = reads.get(servers.get(1));
-		Histogram c = reads.get(servers.get(2));
+		Latencies b = reads.get(servers.get(1));
+		Latencies c = reads.get(servers.get(2));
 		report.figure("read-your-writes read on the replica, p50: B vs C (LiteFS's proxy)",
-				Format.nanos(b.getValueAtPercentile(50)) + " vs " + Format.nanos(c.getValueAtPercentile(50)), "B ≤ C",
-				b.getValueAtPercentile(50) <= c.getValueAtPercentile(50));
+				Format.nanos(b.percentile(50)) + " vs " + Format.nanos(c.percentile(50)), "B ≤ C",
+				b.percentile(50) <= c.percentile(50));
 		report.comparison("read-your-writes reads that missed the write: A / B / C", String.join(" / ",
 				servers.stream().map((server) -> stale.get(server) + " of " + settings.roundTrips()).toList()));
 		report.detail("");
@@ -306,27 +305,27 @@ final class RealCluster {
 		report.detail("| server | p50 | p90 | p99 | max | missed the write |");
 		report.detail("| --- | ---: | ---: | ---: | ---: | ---: |");
 		for (Server server : servers) {
-			Histogram each = reads.get(server);
+			Latencies each = reads.get(server);
 			report.detail(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |", server.name(),
-					Format.nanos(each.getValueAtPercentile(50)), Format.nanos(each.getValueAtPercentile(90)),
-					Format.nanos(each.getValueAtPercentile(99)), Format.nanos(each.getMaxValue()), stale.get(server)));
+					Format.nanos(each.percentile(50)), Format.nanos(each.percentile(90)),
+					Format.nanos(each.percentile(99)), Format.nanos(each.max()), stale.get(server)));
 		}
 	}
 
 	/** A write sent to the replica's app, which forwards it, against the same write sent to the primary. */
 	private void writes(Report report, SampleApp primary, SampleApp on, LiteFsCluster.Node replica,
 			RealSettings settings) throws IOException, InterruptedException {
-		Histogram forwarded = new Histogram(3);
-		Histogram straight = new Histogram(3);
+		Latencies forwarded = new Latencies();
+		Latencies straight = new Latencies();
 		Duration forwardedCpu = Duration.ZERO;
 		Duration straightCpu = Duration.ZERO;
 		for (int block = 0; block < settings.writeBlocks(); block++) {
 			forwardedCpu = forwardedCpu.plus(writeBlock(on.uri("/api/posts"), forwarded, settings, on.pid(), primary.pid()));
 			straightCpu = straightCpu.plus(writeBlock(primary.uri("/api/posts"), straight, settings, primary.pid()));
 		}
-		double added = forwarded.getValueAtPercentile(50) - straight.getValueAtPercentile(50);
+		double added = forwarded.percentile(50) - straight.percentile(50);
 		report.comparison("a write sent to the replica (B forwards) − straight to the primary, p50",
-				Format.nanos(forwarded.getValueAtPercentile(50)) + " − " + Format.nanos(straight.getValueAtPercentile(50))
+				Format.nanos(forwarded.percentile(50)) + " − " + Format.nanos(straight.percentile(50))
 						+ " = " + Format.difference(added));
 		report.detail("");
 		report.detail(String.format(Locale.ROOT, "**A write sent to the replica.** `POST /api/posts` to B, which "
@@ -340,22 +339,22 @@ final class RealCluster {
 		report.detail("| --- | ---: | ---: | ---: | ---: |");
 		long count = (long) settings.writeBlocks() * settings.writeBlock();
 		report.detail(String.format(Locale.ROOT, "| forwarded by B | %s | %s | %s | %s |",
-				Format.nanos(forwarded.getValueAtPercentile(50)), Format.nanos(forwarded.getValueAtPercentile(99)),
-				Format.nanos(forwarded.getMaxValue()), Format.nanos((double) forwardedCpu.toNanos() / count)));
+				Format.nanos(forwarded.percentile(50)), Format.nanos(forwarded.percentile(99)),
+				Format.nanos(forwarded.max()), Format.nanos((double) forwardedCpu.toNanos() / count)));
 		report.detail(String.format(Locale.ROOT, "| straight to the primary | %s | %s | %s | %s |",
-				Format.nanos(straight.getValueAtPercentile(50)), Format.nanos(straight.getValueAtPercentile(99)),
-				Format.nanos(straight.getMaxValue()), Format.nanos((double) straightCpu.toNanos() / count)));
+				Format.nanos(straight.percentile(50)), Format.nanos(straight.percentile(99)),
+				Format.nanos(straight.max()), Format.nanos((double) straightCpu.toNanos() / count)));
 	}
 
-	private Duration writeBlock(URI uri, Histogram latencies, RealSettings settings, long... pids)
+	private Duration writeBlock(URI uri, Latencies latencies, RealSettings settings, long... pids)
 			throws IOException, InterruptedException {
-		Duration before = Processes.cpu(pids);
+		Duration before = ProcessCpu.total(pids);
 		for (int i = 0; i < settings.writeBlock(); i++) {
 			long start = System.nanoTime();
 			write(uri);
-			latencies.recordValue(System.nanoTime() - start);
+			latencies.add(System.nanoTime() - start);
 		}
-		return Processes.cpu(pids).minus(before);
+		return ProcessCpu.total(pids).minus(before);
 	}
 
 	/** B and A under the same closed-loop load, each with a JFR recording: where their CPU goes. */
@@ -428,11 +427,11 @@ final class RealCluster {
 	private record Round(Vegeta.Result load, Duration appCpu, Duration liteFsCpu) {
 
 		static Round of(Server server, Supplier<Vegeta.Result> attack) {
-			Duration app = Processes.cpu(server.appPid());
-			Duration liteFs = Processes.cpu(server.liteFsPid());
+			Duration app = ProcessCpu.total(server.appPid());
+			Duration liteFs = ProcessCpu.total(server.liteFsPid());
 			Vegeta.Result load = attack.get();
-			return new Round(load, Processes.cpu(server.appPid()).minus(app),
-					Processes.cpu(server.liteFsPid()).minus(liteFs));
+			return new Round(load, ProcessCpu.total(server.appPid()).minus(app),
+					ProcessCpu.total(server.liteFsPid()).minus(liteFs));
 		}
 
 		double requestsPerSecond() {

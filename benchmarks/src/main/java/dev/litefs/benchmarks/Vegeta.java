@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
-import org.HdrHistogram.Histogram;
 
 /**
  * HTTP load from <a href="https://github.com/tsenart/vegeta">Vegeta</a>, a Go load
@@ -21,8 +19,8 @@ import org.HdrHistogram.Histogram;
  * Chosen because it sends at a constant rate whatever the answers' latency (an open
  * loop: a slow answer does not hold back the next request, so the percentiles are free
  * of coordinated omission), or, at rate 0, as fast as a fixed number of workers can (a
- * closed loop, for throughput). Every request's latency goes into an
- * {@link Histogram HdrHistogram}.
+ * closed loop, for throughput). Every request's latency goes into {@link Latencies}
+ * (an HdrHistogram).
  */
 final class Vegeta {
 
@@ -92,7 +90,7 @@ final class Vegeta {
 
 	/** Reads the results file through {@code vegeta encode -to csv}: one line a request. */
 	private Result read(Path results, Duration duration) throws IOException {
-		Histogram latencies = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+		Latencies latencies = new Latencies();
 		long failed = 0;
 		String firstFailure = null;
 		Process encode = new ProcessBuilder(this.binary.toString(), "encode", "-to", "csv", results.toString())
@@ -105,7 +103,7 @@ final class Vegeta {
 				// timestamp, status, latency (ns), bytes out, bytes in, error, ...
 				String[] fields = line.split(",", 7);
 				int status = Integer.parseInt(fields[1]);
-				latencies.recordValue(Math.min(Long.parseLong(fields[2]), latencies.getHighestTrackableValue()));
+				latencies.add(Long.parseLong(fields[2]));
 				if (status < 200 || status >= 300) {
 					failed++;
 					firstFailure = (firstFailure != null) ? firstFailure : status + " " + fields[5];
@@ -147,10 +145,10 @@ final class Vegeta {
 	 * @param failed how many answers were not 2xx, or no answer
 	 * @param firstFailure the first of those, or null
 	 */
-	record Result(Histogram latencies, Duration duration, long failed, String firstFailure) {
+	record Result(Latencies latencies, Duration duration, long failed, String firstFailure) {
 
 		long requests() {
-			return this.latencies.getTotalCount();
+			return this.latencies.count();
 		}
 
 		double requestsPerSecond() {
@@ -158,7 +156,7 @@ final class Vegeta {
 		}
 
 		long percentile(double percentile) {
-			return this.latencies.getValueAtPercentile(percentile);
+			return this.latencies.percentile(percentile);
 		}
 
 	}

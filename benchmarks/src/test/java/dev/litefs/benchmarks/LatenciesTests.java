@@ -1,10 +1,13 @@
 package dev.litefs.benchmarks;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 class LatenciesTests {
 
@@ -21,6 +24,16 @@ class LatenciesTests {
 		assertThat(latencies.percentile(0.1)).isEqualTo(1);
 		assertThat(latencies.max()).isEqualTo(100);
 		assertThat(latencies.min()).isEqualTo(1);
+	}
+
+	@Test
+	void largeLatenciesKeepThreeSignificantDigits() {
+		Latencies latencies = new Latencies();
+		latencies.add(1_234_567);
+		latencies.add(Duration.ofSeconds(90));
+
+		assertThat(latencies.p50()).isCloseTo(1_234_567, withinPercentage(0.1));
+		assertThat(latencies.max()).isCloseTo(Duration.ofSeconds(90).toNanos(), withinPercentage(0.1));
 	}
 
 	@Test
