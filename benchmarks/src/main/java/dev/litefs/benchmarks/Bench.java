@@ -45,6 +45,8 @@ final class Bench {
 
 	private Seed seed;
 
+	private Vegeta vegeta;
+
 	/**
 	 * Creates the shared part of a run.
 	 * @param jar the sample app's executable jar
@@ -122,6 +124,20 @@ final class Bench {
 			throw new UncheckedIOException(ex);
 		}
 		return dir;
+	}
+
+	/**
+	 * The HTTP load generator.
+	 * @return Vegeta, found as {@link Vegeta#find} says
+	 * @throws IllegalStateException when it is not installed
+	 */
+	Vegeta vegeta() {
+		if (this.vegeta == null) {
+			this.vegeta = Vegeta.find(this.workDir.resolve("vegeta"))
+				.orElseThrow(() -> new IllegalStateException("No Vegeta binary (VEGETA_BIN, the cache folder or PATH): "
+						+ "run benchmarks/install-vegeta.sh, which builds it with Go"));
+		}
+		return this.vegeta;
 	}
 
 	Seed seed() {

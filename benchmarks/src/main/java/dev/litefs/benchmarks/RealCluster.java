@@ -58,7 +58,7 @@ final class RealCluster {
 				.detail("Skipped: " + missing.get() + ". This part needs `/dev/fuse`, LiteFS (`scripts/install-litefs.sh`) "
 						+ "and Vegeta (`benchmarks/install-vegeta.sh`); `benchmarks/run.sh` installs both when Go is there.");
 		}
-		Vegeta vegeta = Vegeta.find(this.bench.logs().resolveSibling("vegeta")).orElseThrow();
+		Vegeta vegeta = this.bench.vegeta();
 		RealSettings settings = this.bench.settings().quickRun() ? RealSettings.QUICK : RealSettings.FULL;
 		int offPort = SampleApp.freePort();
 		try (LiteFsCluster cluster = LiteFsCluster.builder()
@@ -103,6 +103,7 @@ final class RealCluster {
 			return Optional.of("no LiteFS binary");
 		}
 		if (Vegeta.find(this.bench.logs()).isEmpty()) {
+			// this.bench.vegeta() would say how to install it; here the part is skipped instead
 			return Optional.of("no Vegeta binary");
 		}
 		return Optional.empty();

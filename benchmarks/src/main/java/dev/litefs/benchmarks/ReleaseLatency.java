@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -299,7 +300,13 @@ final class ReleaseLatency {
 			// the metric may count the request that reads it: what it shows with nothing in flight
 			this.idleActive = activeRequests();
 			Settings settings = ReleaseLatency.this.bench.settings();
-			new HttpLoad(client(), settings.clientThreads()).run(() -> read(this.txid), 200, settings.warmUp());
+			Vegeta.Result warmUp = ReleaseLatency.this.bench.vegeta()
+				.attack("GET " + postUri() + "\nCookie: __txid=" + Position.toHex(this.txid), 0, settings.clientThreads(),
+						settings.warmUp());
+			if (warmUp.failed() > 0) {
+				throw new IllegalStateException("The warm-up of " + this.app.name() + " got " + warmUp.failed()
+						+ " answers that were not 2xx, the first: " + warmUp.firstFailure());
+			}
 			for (int n : Settings.WAITING) {
 				release(n, null);
 				burst(n);
@@ -370,8 +377,12 @@ final class ReleaseLatency {
 			}
 		}
 
+		private URI postUri() {
+			return this.app.uri("/api/posts/" + ReleaseLatency.this.bench.seed().postId());
+		}
+
 		private HttpRequest read(long txid) {
-			return HttpRequest.newBuilder(this.app.uri("/api/posts/" + ReleaseLatency.this.bench.seed().postId()))
+			return HttpRequest.newBuilder(postUri())
 				.header("Cookie", "__txid=" + Position.toHex(txid))
 				.build();
 		}

@@ -44,9 +44,9 @@ final class RequestOverhead {
 			HttpRequest onDisabled = read(disabled);
 			checkAnswers(onEnabled);
 			checkAnswers(onDisabled);
-			HttpLoad load = new HttpLoad(this.bench.client(), settings.clientThreads());
-			load.run(() -> onEnabled, 200, settings.warmUp());
-			load.run(() -> onDisabled, 200, settings.warmUp());
+			Load load = new Load(this.bench.vegeta(), settings.clientThreads());
+			load.run(onEnabled, settings.warmUp());
+			load.run(onDisabled, settings.warmUp());
 			List<Round> on = new ArrayList<>();
 			List<Round> off = new ArrayList<>();
 			for (int pair = 0; pair < settings.pairs(); pair++) {
@@ -83,7 +83,7 @@ final class RequestOverhead {
 				+ Format.nanos(cpuOff) + " = " + Format.difference(cpuOn - cpuOff));
 		report.detail(String.format(Locale.ROOT,
 				"`GET /api/posts/{id}` (one row by primary key, as JSON) with cookie `__txid=%s` (the replica's own TXID: "
-						+ "caught up), %d client threads in a closed loop, %s of warm-up per app, then %d pairs of %s "
+						+ "caught up), a closed loop of %d Vegeta workers (rate 0), %s of warm-up per app, then %d pairs of %s "
 						+ "rounds, in the order A B, B A, ... (A = on). Both JVMs run side by side, idle when not loaded. "
 						+ "Same DataSource in both: `spring.datasource.url` to the app's own copy of the database, "
 						+ "`hikari.maximum-pool-size=4`, `busy_timeout=5000`, `foreign_keys=true` "
@@ -152,16 +152,40 @@ final class RequestOverhead {
 	}
 
 	/**
+	 * A closed loop of Vegeta workers sending one request again and again, every answer 200.
+	 *
+	 * @param vegeta the load generator
+	 * @param workers how many requests are in flight
+	 */
+	private record Load(Vegeta vegeta, int workers) {
+
+		Vegeta.Result run(HttpRequest request, Duration duration) {
+			StringBuilder target = new StringBuilder("GET " + request.uri());
+			request.headers().map().forEach((name, values) -> values.forEach((value) -> target.append('\n')
+				.append(name)
+				.append(": ")
+				.append(value)));
+			Vegeta.Result result = this.vegeta.attack(target.toString(), 0, this.workers, duration);
+			if (result.failed() > 0) {
+				throw new IllegalStateException(result.failed() + " answers of " + request.uri()
+						+ " were not 2xx, the first: " + result.firstFailure());
+			}
+			return result;
+		}
+
+	}
+
+	/**
 	 * One measured round of load on one app.
 	 *
 	 * @param load what the clients measured
 	 * @param cpu the CPU time the app's JVM used during the round
 	 */
-	private record Round(HttpLoad.Result load, Duration cpu) {
+	private record Round(Vegeta.Result load, Duration cpu) {
 
-		static Round of(SampleApp app, HttpLoad load, HttpRequest request, Settings settings) {
+		static Round of(SampleApp app, Load load, HttpRequest request, Settings settings) {
 			Duration before = app.cpuTime();
-			HttpLoad.Result result = load.run(() -> request, 200, settings.round());
+			Vegeta.Result result = load.run(request, settings.round());
 			return new Round(result, app.cpuTime().minus(before));
 		}
 
@@ -174,7 +198,7 @@ final class RequestOverhead {
 		}
 
 		double cpuPerRequest() {
-			return (double) this.cpu.toNanos() / this.load.latencies().count();
+			return (double) this.cpu.toNanos() / this.load.requests();
 		}
 
 	}
