@@ -17,8 +17,6 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Part 1: what asking the node costs ({@link NodeBenchmark}, run by JMH), and that the
@@ -40,14 +38,7 @@ final class NodeCost {
 	Report run() throws RunnerException {
 		Report report = new Report("1. Node model: \"am I primary?\" and \"what is my TXID?\"");
 		Settings settings = this.bench.settings();
-		Options options = new OptionsBuilder().include(NodeBenchmark.class.getName())
-			.forks(1)
-			.warmupIterations(settings.jmhWarmupIterations())
-			.warmupTime(TimeValue.milliseconds(settings.jmhIterationTime().toMillis()))
-			.measurementIterations(settings.jmhIterations())
-			.measurementTime(TimeValue.milliseconds(settings.jmhIterationTime().toMillis()))
-			.shouldFailOnError(true)
-			.build();
+		Options options = settings.jmh(NodeBenchmark.class).build();
 		Collection<RunResult> results = new Runner(options).run();
 		Map<String, Result<?>> byMethod = new TreeMap<>();
 		for (RunResult result : results) {

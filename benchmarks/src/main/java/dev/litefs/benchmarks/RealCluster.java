@@ -24,8 +24,6 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Part 6: the same three ways of serving a replica, side by side on a real two-node
@@ -145,14 +143,7 @@ final class RealCluster {
 	/** Runs {@link SqliteReadBenchmark}: reads per second by its parameters, {@code cacheSize, mmapSize, readOnly}. */
 	private static Map<String, Double> jmh(Settings settings, String[] databases, Map<String, String> fixed)
 			throws RunnerException {
-		ChainedOptionsBuilder options = new OptionsBuilder().include(SqliteReadBenchmark.class.getName())
-			.param("database", databases)
-			.forks(1)
-			.warmupIterations(settings.jmhWarmupIterations())
-			.warmupTime(TimeValue.milliseconds(settings.jmhIterationTime().toMillis()))
-			.measurementIterations(settings.jmhIterations())
-			.measurementTime(TimeValue.milliseconds(settings.jmhIterationTime().toMillis()))
-			.shouldFailOnError(true);
+		ChainedOptionsBuilder options = settings.jmh(SqliteReadBenchmark.class).param("database", databases);
 		if (fixed != null) {
 			fixed.forEach(options::param);
 		}

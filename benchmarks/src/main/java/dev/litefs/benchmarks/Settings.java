@@ -2,6 +2,10 @@ package dev.litefs.benchmarks;
 
 import java.time.Duration;
 
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
 /**
  * How long and how often each part measures. {@link #full()} is what
  * {@code benchmarks/run.sh} uses and what RESULTS.md reports; {@link #quick()} only
@@ -29,6 +33,22 @@ record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIteratio
 
 	/** The waiting requests per release, as the issue asks. */
 	static final int[] WAITING = { 1, 50, 300 };
+
+	/**
+	 * JMH's options for one benchmark class as these settings say: one fork, and the
+	 * warm-up and measured iterations.
+	 * @param benchmark the JMH benchmark class
+	 * @return options to add to or build
+	 */
+	ChainedOptionsBuilder jmh(Class<?> benchmark) {
+		return new OptionsBuilder().include(benchmark.getName())
+			.forks(1)
+			.warmupIterations(this.jmhWarmupIterations)
+			.warmupTime(TimeValue.milliseconds(this.jmhIterationTime.toMillis()))
+			.measurementIterations(this.jmhIterations)
+			.measurementTime(TimeValue.milliseconds(this.jmhIterationTime.toMillis()))
+			.shouldFailOnError(true);
+	}
 
 	static Settings full() {
 		return new Settings(3, 5, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), 5,
