@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
+import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
@@ -52,7 +53,9 @@ public final class RequestPathPatterns {
 	}
 
 	/**
-	 * Whether the request's path matches any pattern.
+	 * Whether the request's path matches any pattern. The path is parsed once per request
+	 * and kept on it, as Spring's {@code ServletRequestPathFilter} does, so that the
+	 * starter's filters share one parse.
 	 * @param request the request
 	 * @return {@code true} when a pattern matches
 	 */
@@ -60,8 +63,9 @@ public final class RequestPathPatterns {
 		if (this.patterns.isEmpty()) {
 			return false;
 		}
-		PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
-			.pathWithinApplication();
+		RequestPath parsed = ServletRequestPathUtils.hasParsedRequestPath(request)
+				? ServletRequestPathUtils.getParsedRequestPath(request) : ServletRequestPathUtils.parseAndCache(request);
+		PathContainer path = parsed.pathWithinApplication();
 		for (PathPattern pattern : this.patterns) {
 			if (pattern.matches(path)) {
 				return true;
