@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
+import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -20,6 +21,8 @@ import org.springframework.beans.factory.BeanFactory;
  * returns.
  */
 public final class LiteFsTestMount {
+
+	private static final Duration HELD_WAIT = Duration.ofSeconds(5);
 
 	private final MountSettings settings;
 
@@ -97,6 +100,32 @@ public final class LiteFsTestMount {
 	public @Nullable NodeState refresh() {
 		LiteFsNode node = this.beans.getBeanProvider(LiteFsNode.class).getIfAvailable();
 		return (node != null) ? node.refresh() : null;
+	}
+
+	/**
+	 * Waits until requests are held for their {@code __txid} (a replica behind the client's
+	 * last write), so that a test can let replication arrive while they wait.
+	 * @param count how many held requests to wait for
+	 * @return this mount
+	 * @throws AssertionError when fewer are held within 5 s
+	 */
+	public LiteFsTestMount awaitHeldRequests(int count) {
+		PositionWatcher watcher = this.beans.getBean(PositionWatcher.class);
+		long deadline = System.nanoTime() + HELD_WAIT.toNanos();
+		while (watcher.waiting() < count) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("Expected " + count + " request(s) held for their __txid within "
+						+ HELD_WAIT + ", but " + watcher.waiting() + " are");
+			}
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+		return this;
 	}
 
 	/** Puts the files back in the state the annotation describes. */
