@@ -2,6 +2,8 @@ package dev.litefs.spring.test.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import dev.litefs.spring.consistency.PositionWatcher;
@@ -24,6 +26,8 @@ public final class LiteFsTestMount {
 
 	private static final Duration HELD_WAIT = Duration.ofSeconds(5);
 
+	private static final Duration PROMOTION_WAIT = Duration.ofSeconds(10);
+
 	private final MountSettings settings;
 
 	private final Path dir;
@@ -40,11 +44,22 @@ public final class LiteFsTestMount {
 	}
 
 	/**
-	 * Makes this node the primary (no {@code .primary}, lag zero).
+	 * Makes this node the primary (no {@code .primary}, lag zero), and returns once it
+	 * takes writes: a promoted node holds them until its schema is migrated (with Flyway),
+	 * which this waits for, up to 10 s. To see the hold itself, change the files with
+	 * {@code change(FakeLiteFsMount::becomePrimary)}.
 	 * @return this mount
+	 * @throws AssertionError when the node still holds writes after 10 s
 	 */
 	public LiteFsTestMount becomePrimary() {
-		return change(FakeLiteFsMount::becomePrimary);
+		change(FakeLiteFsMount::becomePrimary);
+		LiteFsNode node = this.beans.getBeanProvider(LiteFsNode.class).getIfAvailable();
+		if (node != null) {
+			awaitUntil(PROMOTION_WAIT, () -> node.state().isPrimary(),
+					() -> "Expected " + node.hostname() + " to take writes once primary, but it still holds them: "
+							+ node.state().writeHold());
+		}
+		return this;
 	}
 
 	/**
@@ -111,11 +126,16 @@ public final class LiteFsTestMount {
 	 */
 	public LiteFsTestMount awaitHeldRequests(int count) {
 		PositionWatcher watcher = this.beans.getBean(PositionWatcher.class);
-		long deadline = System.nanoTime() + HELD_WAIT.toNanos();
-		while (watcher.waiting() < count) {
+		awaitUntil(HELD_WAIT, () -> watcher.waiting() >= count, () -> "Expected " + count
+				+ " request(s) held for their __txid within " + HELD_WAIT + ", but " + watcher.waiting() + " are");
+		return this;
+	}
+
+	private static void awaitUntil(Duration timeout, BooleanSupplier done, Supplier<String> failure) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!done.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
-				throw new AssertionError("Expected " + count + " request(s) held for their __txid within "
-						+ HELD_WAIT + ", but " + watcher.waiting() + " are");
+				throw new AssertionError(failure.get());
 			}
 			try {
 				Thread.sleep(10);
@@ -125,7 +145,6 @@ public final class LiteFsTestMount {
 				throw new IllegalStateException(ex);
 			}
 		}
-		return this;
 	}
 
 	/** Puts the files back in the state the annotation describes. */

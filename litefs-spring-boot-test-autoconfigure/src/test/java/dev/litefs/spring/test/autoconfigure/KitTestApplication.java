@@ -1,40 +1,13 @@
 package dev.litefs.spring.test.autoconfigure;
 
-import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.routing.EnsurePrimary;
-
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.ResponseStatus;
-import org.springframework.web.bind.annotation.RestController;
 
-/** The smallest application on the starter: a write that must run on the primary, and a read. */
+/**
+ * The smallest application on the starter: writes that must run on the primary
+ * ({@link NotesController} without a database, {@link EntriesController} into SQLite),
+ * and reads.
+ */
 @SpringBootApplication
 public class KitTestApplication {
-
-	@RestController
-	static class NotesController {
-
-		private final LiteFsNode node;
-
-		NotesController(LiteFsNode node) {
-			this.node = node;
-		}
-
-		@EnsurePrimary
-		@PostMapping("/notes")
-		@ResponseStatus(HttpStatus.CREATED)
-		String write() {
-			return "written on " + this.node.hostname();
-		}
-
-		@GetMapping("/notes")
-		String read() {
-			return "read on " + this.node.hostname() + " at " + this.node.state().position().txidHex();
-		}
-
-	}
 
 }

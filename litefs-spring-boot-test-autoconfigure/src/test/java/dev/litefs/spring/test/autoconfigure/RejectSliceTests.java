@@ -11,7 +11,7 @@ import static dev.litefs.spring.test.autoconfigure.LiteFsAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** A {@code @WebMvcTest} slice: the annotation brings the starter's routing into it. */
-@WebMvcTest(controllers = KitTestApplication.NotesController.class,
+@WebMvcTest(controllers = NotesController.class,
 		properties = "litefs.routing.strategy=reject")
 @AutoConfigureLiteFs(role = Role.REPLICA, primary = "node-a")
 class RejectSliceTests {
