@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.litefs.spring.consistency.PositionWatcher;
+import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -16,9 +18,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
  * An application started as a real server on a random port over one node of a real
- * {@link LiteFsCluster}: {@code litefs.mount-dir}, {@code litefs.hostname} and
- * {@code litefs.api-url} are the node's, and a {@link LiteFsRecorder} records what it
- * routes and waits for.
+ * {@link LiteFsCluster} (or a {@link FakeLiteFsMount}): {@code litefs.mount-dir},
+ * {@code litefs.hostname} and {@code litefs.api-url} are the node's, and a
+ * {@link LiteFsRecorder} records what it routes and waits for.
  * <pre class="code">
  * try (ClusterApplication replica = ClusterApplication.start(MyApplication.class, cluster.node(1),
  *         "--litefs.routing.strategy=fly-replay")) {
@@ -43,7 +45,7 @@ public final class ClusterApplication implements AutoCloseable {
 	}
 
 	/**
-	 * Starts an application over a node.
+	 * Starts an application over a node of a real cluster.
 	 * @param application the application's main class
 	 * @param node the node
 	 * @param args command-line arguments, {@code --name=value}; each replaces the default
@@ -52,11 +54,29 @@ public final class ClusterApplication implements AutoCloseable {
 	 * @return the running application
 	 */
 	public static ClusterApplication start(Class<?> application, LiteFsCluster.Node node, String... args) {
+		return start(application, List.of("litefs.mount-dir=" + node.mountDir(), "litefs.hostname=" + node.hostname(),
+				"litefs.api-url=" + node.apiUrl()), args);
+	}
+
+	/**
+	 * Starts an application over a fake mount, for a cluster of fake nodes in one JVM;
+	 * it asks no LiteFS API.
+	 * @param application the application's main class
+	 * @param mount the fake mount
+	 * @param hostname the node's LiteFS hostname
+	 * @param args command-line arguments, as for {@link #start(Class, LiteFsCluster.Node, String...)}
+	 * @return the running application
+	 */
+	public static ClusterApplication start(Class<?> application, FakeLiteFsMount mount, String hostname,
+			String... args) {
+		return start(application, List.of("litefs.mount-dir=" + mount.dir(), "litefs.database=" + mount.database(),
+				"litefs.hostname=" + hostname, "litefs.api-url=" + LiteFsContextCustomizer.NO_API), args);
+	}
+
+	private static ClusterApplication start(Class<?> application, List<String> node, String... args) {
 		Map<String, String> properties = new LinkedHashMap<>();
 		List<String> all = new ArrayList<>(DEFAULTS);
-		all.add("litefs.mount-dir=" + node.mountDir());
-		all.add("litefs.hostname=" + node.hostname());
-		all.add("litefs.api-url=" + node.apiUrl());
+		all.addAll(node);
 		for (String property : all) {
 			properties.put(property.substring(0, property.indexOf('=')), property);
 		}
@@ -105,6 +125,16 @@ public final class ClusterApplication implements AutoCloseable {
 	 */
 	public LiteFsRecorder recorder() {
 		return this.recorder;
+	}
+
+	/**
+	 * Waits until requests are held for their {@code __txid} (this node behind the
+	 * client's last write), so that a test can let replication arrive while they wait.
+	 * @param count how many held requests to wait for
+	 * @throws AssertionError when fewer are held within 5 s
+	 */
+	public void awaitHeldRequests(int count) {
+		LiteFsTestMount.awaitHeld(bean(PositionWatcher.class), count);
 	}
 
 	/**

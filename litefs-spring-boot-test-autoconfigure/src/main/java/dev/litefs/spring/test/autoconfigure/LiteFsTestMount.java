@@ -125,10 +125,13 @@ public final class LiteFsTestMount {
 	 * @throws AssertionError when fewer are held within 5 s
 	 */
 	public LiteFsTestMount awaitHeldRequests(int count) {
-		PositionWatcher watcher = this.beans.getBean(PositionWatcher.class);
+		awaitHeld(this.beans.getBean(PositionWatcher.class), count);
+		return this;
+	}
+
+	static void awaitHeld(PositionWatcher watcher, int count) {
 		awaitUntil(HELD_WAIT, () -> watcher.waiting() >= count, () -> "Expected " + count
 				+ " request(s) held for their __txid within " + HELD_WAIT + ", but " + watcher.waiting() + " are");
-		return this;
 	}
 
 	private static void awaitUntil(Duration timeout, BooleanSupplier done, Supplier<String> failure) {

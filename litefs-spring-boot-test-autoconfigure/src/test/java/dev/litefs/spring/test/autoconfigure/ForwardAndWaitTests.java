@@ -12,13 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -39,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @AutoConfigureLiteFs(role = Role.REPLICA, primary = "127.0.0.1", txid = 5)
 class ForwardAndWaitTests {
 
-	static ConfigurableApplicationContext primary;
+	static ClusterApplication primary;
 
 	@Autowired
 	MockMvcTester mvc;
@@ -51,10 +48,8 @@ class ForwardAndWaitTests {
 	static void primary(DynamicPropertyRegistry registry) throws IOException {
 		Path dir = Files.createTempDirectory("litefs-primary-");
 		FakeLiteFsMount mount = FakeLiteFsMount.primary(dir).txid(7);
-		primary = new SpringApplicationBuilder(KitTestApplication.class).run("--server.port=0",
-				"--litefs.mount-dir=" + mount.dir(), "--litefs.hostname=127.0.0.1",
-				"--litefs.api-url=" + LiteFsContextCustomizer.NO_API);
-		int port = ((WebServerApplicationContext) primary).getWebServer().getPort();
+		primary = ClusterApplication.start(KitTestApplication.class, mount, "127.0.0.1");
+		int port = primary.port();
 		registry.add("litefs.routing.forward.url-template", () -> "http://{primary}:" + port);
 	}
 
