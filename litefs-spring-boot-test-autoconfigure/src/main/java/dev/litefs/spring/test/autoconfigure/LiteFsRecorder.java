@@ -95,23 +95,9 @@ public final class LiteFsRecorder implements RoutingListener, ConsistencyListene
 	}
 
 	private static <T> Optional<T> await(List<T> records, Predicate<T> matches) {
-		long deadline = System.nanoTime() + AWAIT.toNanos();
-		while (true) {
-			List<T> found = records.stream().filter(matches).toList();
-			if (!found.isEmpty()) {
-				return Optional.of(found.get(found.size() - 1));
-			}
-			if (System.nanoTime() > deadline) {
-				return Optional.empty();
-			}
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return Optional.empty();
-			}
-		}
+		Awaits.until(AWAIT, () -> records.stream().anyMatch(matches));
+		List<T> found = records.stream().filter(matches).toList();
+		return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
 	}
 
 	/**

@@ -135,18 +135,8 @@ public final class LiteFsTestMount {
 	}
 
 	private static void awaitUntil(Duration timeout, BooleanSupplier done, Supplier<String> failure) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!done.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError(failure.get());
-			}
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
+		if (!Awaits.until(timeout, done)) {
+			throw new AssertionError(failure.get());
 		}
 	}
 
