@@ -153,7 +153,7 @@ public class ConsistencyFilter implements Filter {
 		if (!request.isAsyncSupported()) {
 			// a filter or servlet in the chain does not support async: a bounded blocking wait
 			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
-			notifyListeners(outcome, start, observation);
+			notifyListeners(txid, outcome, start, observation);
 			continueAfter(outcome, txid, request, response, chain);
 			return;
 		}
@@ -162,11 +162,11 @@ public class ConsistencyFilter implements Filter {
 		async.addListener(new AbandonedWait(reached));
 		reached.whenComplete((caughtUp, failure) -> {
 			if (failure instanceof CancellationException) {
-				notifyListeners(WaitOutcome.ABANDONED, start, observation);
+				notifyListeners(txid, WaitOutcome.ABANDONED, start, observation);
 				return;
 			}
 			WaitOutcome outcome = Boolean.TRUE.equals(caughtUp) ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
-			notifyListeners(outcome, start, observation);
+			notifyListeners(txid, outcome, start, observation);
 			request.setAttribute(OUTCOME_ATTRIBUTE, new Resumption(outcome, txid));
 			try {
 				async.dispatch();
@@ -246,11 +246,11 @@ public class ConsistencyFilter implements Filter {
 		return this.settings.cookieSecure() || request.isSecure();
 	}
 
-	private void notifyListeners(WaitOutcome outcome, long start, Observation observation) {
+	private void notifyListeners(long txid, WaitOutcome outcome, long start, Observation observation) {
 		Duration waited = Duration.ofNanos(System.nanoTime() - start);
 		observation.lowCardinalityKeyValue("outcome", outcome.id()).stop();
 		for (ConsistencyListener listener : this.listeners) {
-			listener.waited(outcome, waited);
+			listener.waited(txid, outcome, waited);
 		}
 	}
 

@@ -17,4 +17,15 @@ public interface ConsistencyListener {
 	 */
 	void waited(WaitOutcome outcome, Duration waited);
 
+	/**
+	 * Called once a wait ended, with the TXID the request waited for; by default
+	 * {@link #waited(WaitOutcome, Duration)}.
+	 * @param txid the TXID of the request's {@code __txid} cookie
+	 * @param outcome how it ended
+	 * @param waited how long the request waited
+	 */
+	default void waited(long txid, WaitOutcome outcome, Duration waited) {
+		waited(outcome, waited);
+	}
+
 }

@@ -3,6 +3,8 @@ package dev.litefs.spring.jdbc;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
@@ -40,10 +42,22 @@ public class LiteFsDataSourceEnvironmentPostProcessor implements EnvironmentPost
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		addDefaults(environment, application.getClassLoader());
+	}
+
+	/**
+	 * Adds the defaults to an environment, as this post-processor does; for a caller that
+	 * sets {@code litefs.mount-dir} only after the environment was post-processed (the test
+	 * kit's fake mount). Nothing is added twice.
+	 * @param environment the environment
+	 * @param classLoader the application's class loader
+	 */
+	public static void addDefaults(ConfigurableEnvironment environment, @Nullable ClassLoader classLoader) {
 		boolean enabled = environment.getProperty("litefs.enabled", Boolean.class, true);
-		if (!enabled || environment.containsProperty("spring.datasource.url")
+		if (!enabled || environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)
+				|| environment.containsProperty("spring.datasource.url")
 				|| !environment.containsProperty("litefs.mount-dir")
-				|| !ClassUtils.isPresent(SQLITE_DRIVER, application.getClassLoader())) {
+				|| !ClassUtils.isPresent(SQLITE_DRIVER, classLoader)) {
 			return;
 		}
 		Map<String, Object> defaults = new LinkedHashMap<>();
@@ -51,7 +65,7 @@ public class LiteFsDataSourceEnvironmentPostProcessor implements EnvironmentPost
 		defaults.put("spring.datasource.hikari.maximum-pool-size", 4);
 		defaults.put("spring.datasource.hikari.data-source-properties.busy_timeout", 5000);
 		defaults.put("spring.datasource.hikari.data-source-properties.foreign_keys", true);
-		if (ClassUtils.isPresent(HIKARI, application.getClassLoader())) {
+		if (ClassUtils.isPresent(HIKARI, classLoader)) {
 			defaults.put("spring.datasource.hikari.exception-override-class-name", BrokenMountEviction.class.getName());
 		}
 		// SpringApplication's own default properties are moved behind this source: skip what they set

@@ -7,22 +7,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import dev.litefs.sample.SampleApplication;
+import dev.litefs.spring.test.autoconfigure.ClusterApplication;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-
 /**
- * The sample app as a real server on a random port over one node of a real LiteFS
- * cluster: its mount, its LiteFS hostname and its LiteFS API.
+ * The sample app as a real server over one node of a real LiteFS cluster (the kit's
+ * {@link ClusterApplication}), with the plain-HTTP helpers the restart tests use.
  */
 final class SampleNode implements AutoCloseable {
 
@@ -33,38 +27,26 @@ final class SampleNode implements AutoCloseable {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private final ConfigurableApplicationContext context;
+	private final ClusterApplication application;
 
-	private SampleNode(ConfigurableApplicationContext context) {
-		this.context = context;
+	private SampleNode(ClusterApplication application) {
+		this.application = application;
 	}
 
 	static SampleNode start(LiteFsCluster.Node node, String... args) {
-		Map<String, String> properties = new LinkedHashMap<>();
-		for (String property : List.of("server.port=0", "server.address=127.0.0.1",
-				"litefs.mount-dir=" + node.mountDir(), "litefs.hostname=" + node.hostname(),
-				"litefs.api-url=" + node.apiUrl(), "litefs.poll-interval=100ms", "spring.main.banner-mode=off",
-				"logging.level.root=WARN", "logging.level.dev.litefs=INFO")) {
-			properties.put(property.substring(0, property.indexOf('=')), property);
-		}
-		// each argument, --name=value, replaces the default of that name
-		for (String arg : args) {
-			properties.put(arg.substring(2, arg.indexOf('=')), arg.substring(2));
-		}
-		String[] commandLine = properties.values().stream().map((property) -> "--" + property).toArray(String[]::new);
-		return new SampleNode(new SpringApplicationBuilder(SampleApplication.class).run(commandLine));
+		return new SampleNode(ClusterApplication.start(SampleApplication.class, node, args));
 	}
 
 	int port() {
-		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		return this.application.port();
 	}
 
 	URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + port() + path);
+		return this.application.uri(path);
 	}
 
 	<T> T bean(Class<T> type) {
-		return this.context.getBean(type);
+		return this.application.bean(type);
 	}
 
 	HttpRequest.Builder request(String path) {
@@ -107,7 +89,7 @@ final class SampleNode implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.context.close();
+		this.application.close();
 	}
 
 }

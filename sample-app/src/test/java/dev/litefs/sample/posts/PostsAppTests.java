@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +18,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.util.LinkedMultiValueMap;
@@ -29,7 +27,8 @@ import org.springframework.web.util.HtmlUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample app started whole, on a fake LiteFS mount of the subclass's choosing, and
+ * The sample app started whole, on a fake LiteFS mount of the subclass's choosing
+ * ({@code @AutoConfigureLiteFs}), and
  * reached both through MockMvc and over HTTP on a random port: each scenario runs once
  * {@link Via each way}. The scenarios here hold on any node; the context is closed after
  * the class, with its mount.
@@ -55,14 +54,6 @@ abstract class PostsAppTests {
 
 	@LocalServerPort
 	private int port;
-
-	/** Points the application at a fake mount, as this node's LiteFS hostname. */
-	static void useMount(DynamicPropertyRegistry registry, FakeLiteFsMount mount, String hostname) {
-		registry.add("litefs.mount-dir", () -> mount.dir().toString());
-		registry.add("litefs.hostname", () -> hostname);
-		// no LiteFS API: a LiteFS running on this machine must not answer for the fake mount
-		registry.add("litefs.api-url", () -> "http://127.0.0.1:1");
-	}
 
 	@ParameterizedTest
 	@EnumSource

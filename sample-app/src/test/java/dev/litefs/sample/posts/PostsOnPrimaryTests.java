@@ -1,11 +1,10 @@
 package dev.litefs.sample.posts;
 
-import java.nio.file.Path;
 import java.util.Map;
 
-import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs;
+import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs.Role;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -13,8 +12,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,15 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every endpoint and error case on the primary, where writes happen: LiteFS's files
  * say primary, and the database is a real SQLite file in the fake mount.
  */
+@AutoConfigureLiteFs(role = Role.PRIMARY, hostname = "node-a", txid = 7)
 class PostsOnPrimaryTests extends PostsAppTests {
-
-	@TempDir
-	static Path mountDir;
-
-	@DynamicPropertySource
-	static void primaryMount(DynamicPropertyRegistry registry) {
-		useMount(registry, FakeLiteFsMount.primary(mountDir).txid(7), "node-a");
-	}
 
 	@Autowired
 	private PostRepository posts;

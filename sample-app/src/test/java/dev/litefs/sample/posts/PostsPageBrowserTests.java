@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
-import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +26,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -42,6 +40,7 @@ import static org.assertj.core.api.Assertions.fail;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 		// the test drives pages only: no need for Chrome DevTools, nor the warning that none matches this Chromium
 		"logging.level.org.openqa.selenium.devtools=ERROR", "logging.level.org.openqa.selenium.chromium=ERROR" })
+@AutoConfigureLiteFs(hostname = "node-a", txid = 3)
 @DirtiesContext
 class PostsPageBrowserTests {
 
@@ -50,14 +49,6 @@ class PostsPageBrowserTests {
 	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-	@TempDir
-	static Path mountDir;
-
-	@DynamicPropertySource
-	static void primaryMount(DynamicPropertyRegistry registry) {
-		PostsAppTests.useMount(registry, FakeLiteFsMount.primary(mountDir).txid(3), "node-a");
-	}
 
 	@LocalServerPort
 	private int port;

@@ -99,6 +99,10 @@ public final class LiteFsCluster implements AutoCloseable {
 		return this.binary;
 	}
 
+	/**
+	 * Every node, in the builder's order.
+	 * @return the nodes
+	 */
 	public List<Node> nodes() {
 		return List.copyOf(this.nodes);
 	}

@@ -1,0 +1,137 @@
+package dev.litefs.spring.test.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import dev.litefs.spring.consistency.ConsistencyListener;
+import dev.litefs.spring.consistency.WaitOutcome;
+import dev.litefs.spring.routing.RoutingListener;
+import dev.litefs.spring.routing.RoutingOutcome;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Records what a node of an {@link AutoConfigureLiteFs} test did with requests: each one
+ * it routed to the primary ({@link RoutingListener}) and each wait for a client's
+ * {@code __txid} ({@link ConsistencyListener}). It is emptied before each test method.
+ * The assertions of {@link LiteFsAssertions} read it; a test may too.
+ */
+public final class LiteFsRecorder implements RoutingListener, ConsistencyListener {
+
+	private static final Duration AWAIT = Duration.ofSeconds(5);
+
+	private final List<Routed> routed = new CopyOnWriteArrayList<>();
+
+	private final List<Waited> waited = new CopyOnWriteArrayList<>();
+
+	@Override
+	public void routed(String strategy, RoutingOutcome outcome) {
+		HttpServletRequest request = currentRequest();
+		this.routed.add(new Routed((request != null) ? request.getMethod() : null,
+				(request != null) ? request.getRequestURI() : null, strategy, outcome));
+	}
+
+	@Override
+	public void waited(WaitOutcome outcome, Duration waited) {
+		// the listener is called with the TXID: waited(long, WaitOutcome, Duration)
+	}
+
+	@Override
+	public void waited(long txid, WaitOutcome outcome, Duration waited) {
+		this.waited.add(new Waited(txid, outcome, waited));
+	}
+
+	private static @Nullable HttpServletRequest currentRequest() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		return (attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null;
+	}
+
+	/**
+	 * Every request routed since the recorder was last emptied, oldest first.
+	 * @return the routed requests
+	 */
+	public List<Routed> routed() {
+		return List.copyOf(this.routed);
+	}
+
+	/**
+	 * Every wait for a {@code __txid} since the recorder was last emptied, oldest first.
+	 * @return the waits
+	 */
+	public List<Waited> waited() {
+		return List.copyOf(this.waited);
+	}
+
+	/** Forgets what was recorded. */
+	public void clear() {
+		this.routed.clear();
+		this.waited.clear();
+	}
+
+	/**
+	 * The latest routed request that matches, waiting up to 5 s for one (a server tells
+	 * its listeners once the answer is written, which a client may read first).
+	 * @param matches which requests count
+	 * @return the latest match, or empty when none came
+	 */
+	public Optional<Routed> awaitRouted(Predicate<Routed> matches) {
+		return await(this.routed, matches);
+	}
+
+	/**
+	 * The latest wait that matches, waiting up to 5 s for one.
+	 * @param matches which waits count
+	 * @return the latest match, or empty when none came
+	 */
+	public Optional<Waited> awaitWaited(Predicate<Waited> matches) {
+		return await(this.waited, matches);
+	}
+
+	private static <T> Optional<T> await(List<T> records, Predicate<T> matches) {
+		Awaits.until(AWAIT, () -> records.stream().anyMatch(matches));
+		List<T> found = records.stream().filter(matches).toList();
+		return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
+	}
+
+	/**
+	 * A request the node routed to the primary.
+	 *
+	 * @param method its HTTP method, when the node knew its request
+	 * @param path its path, when the node knew its request
+	 * @param strategy the routing strategy in force
+	 * @param outcome how it was answered
+	 */
+	public record Routed(@Nullable String method, @Nullable String path, String strategy, RoutingOutcome outcome) {
+
+		/**
+		 * Whether this is the record of a request, or could be one when the request was
+		 * unknown to the node.
+		 * @param method the request's method, or {@code null} for any
+		 * @param path the request's path, or {@code null} for any
+		 * @return whether it matches
+		 */
+		public boolean isOf(@Nullable String method, @Nullable String path) {
+			return (method == null || this.method == null || method.equalsIgnoreCase(this.method))
+					&& (path == null || this.path == null || path.equals(this.path));
+		}
+
+	}
+
+	/**
+	 * A wait of a replica for a client's {@code __txid}.
+	 *
+	 * @param txid the TXID waited for
+	 * @param outcome how the wait ended
+	 * @param duration how long it took
+	 */
+	public record Waited(long txid, WaitOutcome outcome, Duration duration) {
+	}
+
+}
