@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -83,6 +84,7 @@ final class RealCluster {
 				roundTrips(report, primary, servers, settings);
 				writes(report, primary, on, replica, settings);
 				profiles(report, vegeta, servers, on, off, cookie, settings);
+				roleChanges(report, cluster, Map.of(replica, on, cluster.primary(), primary));
 				report.detail("");
 				report.detail(String.format(Locale.ROOT, "The cluster: %s, two nodes on loopback with a static "
 						+ "lease, FUSE mounts; the apps run with the same JVM flags and DataSource settings as the other "
@@ -380,6 +382,63 @@ final class RealCluster {
 			report.detail("| --- | ---: |");
 			profile.top(10).forEach((frame, share) -> report.detail("| `" + frame + "` | " + Format.percent(share) + " |"));
 		});
+	}
+
+	/**
+	 * The cluster's primary moves to the replica and back (LiteFS restarted with the other
+	 * node in its static lease): how long after the new primary's mount shows it (the mount
+	 * answers, its {@code .primary} is gone) the app on it says {@code primary} in
+	 * {@code /actuator/litefs}.
+	 */
+	private void roleChanges(Report report, LiteFsCluster cluster, Map<LiteFsCluster.Node, SampleApp> apps)
+			throws Exception {
+		List<String> seen = new ArrayList<>();
+		for (LiteFsCluster.Node node : List.of(cluster.node(1), cluster.node(0))) {
+			SampleApp app = apps.get(node);
+			Thread promotion = new Thread(() -> cluster.promote(node), "promote-" + node.hostname());
+			promotion.start();
+			long reported = awaitNanos(() -> Files.exists(node.mountDir().resolve("app.db"))
+					&& !Files.exists(node.mountDir().resolve(".primary")));
+			long known = awaitNanos(() -> role(app).equals("primary"));
+			promotion.join();
+			seen.add(node.hostname() + " " + Format.difference(known - reported));
+		}
+		report.comparison("role change seen by the app after the mount shows it (two promotions)",
+				String.join(", ", seen));
+		report.detail("");
+		report.detail("**Role changes.** The primary moves to the replica, then back: LiteFS is restarted on "
+				+ "both nodes with the other node in the static lease (`LiteFsCluster.promote`). Measured from the "
+				+ "moment the new primary's mount holds the database with no `.primary` (polled every millisecond) "
+				+ "to the first `/actuator/litefs` of its app that says `primary` (polled likewise): "
+				+ String.join(", ", seen) + ". The app also saw its mount go and come back meanwhile.");
+	}
+
+	/** Polls every millisecond, for 60 s at most, until the condition holds: the {@link System#nanoTime} then. */
+	private static long awaitNanos(BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() - deadline < 0) {
+			if (condition.getAsBoolean()) {
+				return System.nanoTime();
+			}
+			Thread.sleep(1);
+		}
+		throw new IllegalStateException("Not seen within 60 s");
+	}
+
+	private String role(SampleApp app) {
+		try {
+			HttpResponse<String> answer = this.bench.client()
+				.send(HttpRequest.newBuilder(app.uri("/actuator/litefs")).timeout(Duration.ofSeconds(2)).build(),
+						HttpResponse.BodyHandlers.ofString());
+			return answer.body().contains("\"role\":\"primary\"") ? "primary" : "other";
+		}
+		catch (IOException ex) {
+			return "unreachable";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted";
+		}
 	}
 
 	private HttpResponse<String> write(URI uri) throws IOException, InterruptedException {
