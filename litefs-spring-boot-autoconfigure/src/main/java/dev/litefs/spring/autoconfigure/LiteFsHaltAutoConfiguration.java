@@ -1,0 +1,30 @@
+package dev.litefs.spring.autoconfigure;
+
+import dev.litefs.spring.halt.LiteFsHalt;
+import dev.litefs.spring.node.LiteFsNode;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of {@link LiteFsHalt}: writes made on a replica under LiteFS's HALT
+ * lock.
+ */
+@AutoConfiguration(after = LiteFsAutoConfiguration.class)
+@ConditionalOnBean(LiteFsNode.class)
+public final class LiteFsHaltAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LiteFsHalt liteFsHalt(LiteFsNode node, LiteFsProperties properties,
+			ObjectProvider<ObservationRegistry> observations) {
+		LiteFsProperties.Halt halt = properties.getHalt();
+		return new LiteFsHalt(node, halt.getMaxHold(), halt.getWaitTimeout(),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+}
