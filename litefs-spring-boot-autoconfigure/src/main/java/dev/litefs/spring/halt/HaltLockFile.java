@@ -68,18 +68,30 @@ final class HaltLockFile {
 	}
 
 	/**
+	 * Opens the process's channel to the file, unless it is open. Called by the holder
+	 * only.
+	 * @throws IOException when the file cannot be opened
+	 */
+	void open() throws IOException {
+		if (this.channel == null || !this.channel.isOpen()) {
+			this.channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+		}
+	}
+
+	/**
 	 * Takes LiteFS's HALT lock: a blocking write lock on byte 72, which LiteFS grants
-	 * once the primary has halted for this node (or refuses with EAGAIN after about 10
-	 * s). Called by the holder only.
-	 * @throws IOException when LiteFS refuses it or the file cannot be opened; the
-	 * channel is closed then, and opened again by the next call
+	 * once the primary has halted for this node, or refuses after about 10 s. Called by
+	 * the holder only, after {@link #open()}.
+	 * @throws IOException when LiteFS refuses it; the channel is closed then, and opened
+	 * again by the next holder
 	 */
 	void lock() throws IOException {
+		FileChannel open = this.channel;
+		if (open == null) {
+			throw new IllegalStateException(this.path + " is not open");
+		}
 		try {
-			if (this.channel == null || !this.channel.isOpen()) {
-				this.channel = FileChannel.open(this.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-			}
-			FileLock acquired = this.channel.lock(HALT_BYTE, 1, false);
+			FileLock acquired = open.lock(HALT_BYTE, 1, false);
 			synchronized (this) {
 				this.lock = acquired;
 			}

@@ -163,17 +163,25 @@ public class LiteFsHalt implements DisposableBean {
 					+ " (litefs.halt.wait-timeout)", null));
 		}
 		try {
+			file.open();
+		}
+		catch (IOException ex) {
+			file.exit();
+			throw failed(observation, "failed", new LiteFsHaltException(Reason.FAILED,
+					"Could not open " + file.path() + " to take the HALT lock of " + database() + ": " + ex, ex));
+		}
+		long start = System.nanoTime();
+		try {
 			file.lock();
 		}
 		catch (IOException ex) {
 			file.exit();
-			boolean refused = String.valueOf(ex.getMessage()).contains("temporarily unavailable");
-			throw failed(observation, refused ? "refused" : "failed", refused
-					? new LiteFsHaltException(Reason.REFUSED, "LiteFS refused the HALT lock of " + database()
-							+ ": primary " + primary + " did not halt its writes in time (EAGAIN, LiteFS waits about 10 s)",
-							ex)
-					: new LiteFsHaltException(Reason.FAILED,
-							"Could not take the HALT lock of " + database() + " on " + file.path() + ": " + ex, ex));
+			throw failed(observation, "refused", new LiteFsHaltException(Reason.REFUSED,
+					"LiteFS refused the HALT lock of " + database() + " after "
+							+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (" + ex.getMessage()
+							+ "): primary " + primary + " did not halt its writes in time (LiteFS waits about 10 s) "
+							+ "or could not be reached",
+					ex));
 		}
 		observation.lowCardinalityKeyValue("outcome", "acquired").stop();
 	}

@@ -15,15 +15,15 @@ public class LiteFsHaltException extends RuntimeException {
 		BUSY,
 
 		/**
-		 * LiteFS refused the lock: the primary did not halt in time (EAGAIN after about
-		 * 10 s) or is unreachable.
+		 * LiteFS refused the lock: the primary did not halt in time (LiteFS gives up after
+		 * about 10 s; seen as EIO, or EAGAIN) or could not be reached.
 		 */
 		REFUSED,
 
 		/** This node knows no primary, so no one can halt. */
 		NO_PRIMARY,
 
-		/** {@code <db>-lock} could not be opened or locked for another reason. */
+		/** {@code <db>-lock} could not be opened, or the wait for it was interrupted. */
 		FAILED,
 
 		/**

@@ -140,7 +140,7 @@ class RealHaltTests {
 		}));
 		assertThat(holding.await(15, TimeUnit.SECONDS)).isTrue();
 		assertThatExceptionOfType(LiteFsHaltException.class).isThrownBy(() -> halt.run(() -> insertOnReplica("late")))
-			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(Reason.BUSY))
+			.satisfies((ex) -> assertThat(ex.reason()).as(ex.getMessage()).isEqualTo(Reason.BUSY))
 			.withMessageContaining("litefs.halt.wait-timeout");
 		long_.get(20, TimeUnit.SECONDS);
 		assertThat(primaryCount("late")).isZero();
@@ -158,7 +158,7 @@ class RealHaltTests {
 			sleep(3000);
 			insertOnReplica("after the bound");
 		})).satisfies((ex) -> {
-			assertThat(ex.reason()).isEqualTo(Reason.HOLD_EXCEEDED);
+			assertThat(ex.reason()).as(ex.getMessage()).isEqualTo(Reason.HOLD_EXCEEDED);
 			assertThat(ex).hasMessageContaining("litefs.halt.max-hold (PT2S)");
 			assertThat(NestedExceptionUtils.getMostSpecificCause(ex)).as("the refused write")
 				.isInstanceOf(SQLiteException.class);
@@ -218,6 +218,27 @@ class RealHaltTests {
 		assertThat(id).isPositive();
 		assertThat(primaryCount("job on the replica")).isEqualTo(1);
 		assertThat(observations).hasObservationWithNameEqualTo(LiteFsHalt.HOLD_OBSERVATION);
+	}
+
+	@Test
+	void aPrimaryThatCannotHaltInTimeGetsAClearRefusal() throws Exception {
+		try (Connection writer = primary(); Statement statement = writer.createStatement()) {
+			// the primary's own write transaction keeps LiteFS from halting it
+			statement.execute("begin immediate");
+			statement.execute("insert into posts (title, node) values ('long transaction', 'node-a')");
+
+			assertThatExceptionOfType(LiteFsHaltException.class)
+				.isThrownBy(() -> halt.run(() -> insertOnReplica("refused")))
+				.satisfies((ex) -> assertThat(ex.reason()).as(ex.getMessage()).isEqualTo(Reason.REFUSED))
+				.withMessageContaining("did not halt its writes in time");
+			statement.execute("commit");
+		}
+		assertThat(primaryCount("refused")).isZero();
+		assertThat(observations).hasObservationWithNameEqualTo(LiteFsHalt.ACQUIRE_OBSERVATION)
+			.that()
+			.hasLowCardinalityKeyValue("outcome", "refused")
+			.hasError();
+		assertThat(halt.call(() -> insertOnReplica("after a refusal"))).isEqualTo(1);
 	}
 
 	/** A write on the primary with a 3 s busy timeout: a lock still held would outlast it. */
