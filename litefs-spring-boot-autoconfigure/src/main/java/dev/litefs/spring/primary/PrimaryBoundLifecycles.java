@@ -1,5 +1,6 @@
 package dev.litefs.spring.primary;
 
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -167,7 +168,8 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 	/**
 	 * Makes the {@code start()} of every {@link PrimaryBound} bean do nothing on a node
 	 * that is not the primary (advice of {@link PrimaryOnly}'s kind), so that the
-	 * context's own start at refresh leaves the bean stopped on a replica.
+	 * context's own start at refresh leaves the bean stopped on a replica. The bean is
+	 * proxied for it (by its interfaces when its class is final).
 	 */
 	public static class StartGate implements BeanPostProcessor, BeanFactoryAware {
 
@@ -203,7 +205,8 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 				return bean;
 			}
 			ProxyFactory proxy = new ProxyFactory(bean);
-			proxy.setProxyTargetClass(true);
+			// a final class is proxied by its interfaces: the bean is then a Lifecycle, not its class
+			proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
 			proxy.addAdvisor(this.advisor);
 			return proxy.getProxy(bean.getClass().getClassLoader());
 		}
