@@ -187,4 +187,15 @@ final class Bench {
 		return properties;
 	}
 
+	/** Sleeps, as a measurement's pause: an interruption ends the part. */
+	static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 }

@@ -12,8 +12,6 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.halt.LiteFsHaltException.Reason;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,7 @@ import org.springframework.beans.factory.DisposableBean;
  * {@link LiteFsHaltException} ({@link Reason#HOLD_EXCEEDED}): writes the block makes
  * after that instant fail in SQLite as any write on a replica.</li>
  * </ul>
- * Each acquire is the {@value #ACQUIRE_OBSERVATION} observation (key {@code outcome}:
+ * Each acquire is the {@value #ACQUIRE_OBSERVATION} observation (with Micrometer) (key {@code outcome}:
  * {@code acquired}, {@code busy}, {@code refused}, {@code failed}), each hold the
  * {@value #HOLD_OBSERVATION} observation (key {@code outcome}: {@code released},
  * {@code threw}, {@code hold-exceeded}).
@@ -60,7 +58,7 @@ public class LiteFsHalt implements DisposableBean {
 
 	private final Duration waitTimeout;
 
-	private final ObservationRegistry observations;
+	private final HaltObservations observations;
 
 	private final ScheduledThreadPoolExecutor watchdog;
 
@@ -69,9 +67,9 @@ public class LiteFsHalt implements DisposableBean {
 	 * @param node this node
 	 * @param maxHold the longest the lock is held
 	 * @param waitTimeout the longest a caller waits for another holder of this JVM
-	 * @param observations where acquires and holds are observed
+	 * @param observations where acquires and holds are reported
 	 */
-	public LiteFsHalt(LiteFsNode node, Duration maxHold, Duration waitTimeout, ObservationRegistry observations) {
+	public LiteFsHalt(LiteFsNode node, Duration maxHold, Duration waitTimeout, HaltObservations observations) {
 		this.node = node;
 		this.maxHold = maxHold;
 		this.waitTimeout = waitTimeout;
@@ -147,7 +145,7 @@ public class LiteFsHalt implements DisposableBean {
 
 	/** Makes this thread the JVM's one holder, then takes LiteFS's lock. */
 	private void take(HaltLockFile file, String primary) {
-		Observation observation = Observation.start(ACQUIRE_OBSERVATION, this.observations);
+		HaltObservations.Timing observation = this.observations.start(ACQUIRE_OBSERVATION);
 		boolean entered;
 		try {
 			entered = file.enter(this.waitTimeout);
@@ -183,12 +181,12 @@ public class LiteFsHalt implements DisposableBean {
 							+ "or could not be reached",
 					ex));
 		}
-		observation.lowCardinalityKeyValue("outcome", "acquired").stop();
+		observation.stop("acquired", null);
 	}
 
 	private <T extends @Nullable Object, E extends Throwable> T hold(HaltLockFile file, HaltedBlock<T, E> block)
 			throws E {
-		Observation observation = Observation.start(HOLD_OBSERVATION, this.observations);
+		HaltObservations.Timing observation = this.observations.start(HOLD_OBSERVATION);
 		AtomicBoolean exceeded = new AtomicBoolean();
 		ScheduledFuture<?> bound = this.watchdog.schedule(() -> {
 			exceeded.set(true);
@@ -201,23 +199,24 @@ public class LiteFsHalt implements DisposableBean {
 			result = block.run();
 		}
 		catch (Throwable ex) {
-			release(file, bound, observation, exceeded.get() ? "hold-exceeded" : "threw");
+			release(file, bound, observation, exceeded.get() ? "hold-exceeded" : "threw", ex);
 			if (exceeded.get()) {
 				throw holdExceeded(ex);
 			}
 			throw ex;
 		}
-		release(file, bound, observation, exceeded.get() ? "hold-exceeded" : "released");
+		release(file, bound, observation, exceeded.get() ? "hold-exceeded" : "released", null);
 		if (exceeded.get()) {
 			throw holdExceeded(null);
 		}
 		return result;
 	}
 
-	private void release(HaltLockFile file, ScheduledFuture<?> bound, Observation observation, String outcome) {
+	private void release(HaltLockFile file, ScheduledFuture<?> bound, HaltObservations.Timing observation,
+			String outcome, @Nullable Throwable error) {
 		bound.cancel(false);
 		file.release();
-		observation.lowCardinalityKeyValue("outcome", outcome).stop();
+		observation.stop(outcome, error);
 	}
 
 	private LiteFsHaltException holdExceeded(@Nullable Throwable cause) {
@@ -226,9 +225,9 @@ public class LiteFsHalt implements DisposableBean {
 				+ "after that instant were refused", cause);
 	}
 
-	private static LiteFsHaltException failed(Observation observation, String outcome, LiteFsHaltException ex) {
-		observation.error(ex);
-		observation.lowCardinalityKeyValue("outcome", outcome).stop();
+	private static LiteFsHaltException failed(HaltObservations.Timing observation, String outcome,
+			LiteFsHaltException ex) {
+		observation.stop(outcome, ex);
 		return ex;
 	}
 

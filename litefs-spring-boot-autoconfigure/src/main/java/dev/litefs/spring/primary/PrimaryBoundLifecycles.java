@@ -58,7 +58,7 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 
 	private @Nullable ApplicationContext context;
 
-	private @Nullable ScheduledExecutorService executor;
+	private volatile @Nullable ScheduledExecutorService executor;
 
 	/**
 	 * Creates the keeper of a node's primary-bound beans.
@@ -101,18 +101,20 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 		if (this.executor != null || beanNames().isEmpty()) {
 			return;
 		}
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "litefs-primary-bound");
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.executor.scheduleWithFixedDelay(this::reconcile, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.executor = checks;
+		checks.scheduleWithFixedDelay(this::reconcile, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private synchronized void submit() {
-		if (this.executor != null) {
+		ScheduledExecutorService checks = this.executor;
+		if (checks != null) {
 			try {
-				this.executor.execute(this::reconcile);
+				checks.execute(this::reconcile);
 			}
 			catch (RejectedExecutionException ex) {
 				// closing
@@ -120,10 +122,21 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 		}
 	}
 
-	private synchronized void end() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
+	private void end() {
+		ScheduledExecutorService running;
+		synchronized (this) {
+			running = this.executor;
 			this.executor = null;
+		}
+		if (running != null) {
+			running.shutdown();
+			try {
+				// a check under way must not start a bean the context is about to stop
+				running.awaitTermination(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 
@@ -138,6 +151,9 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 		Comparator<String> byPhase = Comparator.comparingInt((name) -> phase(context.getBean(name)));
 		names.sort(primary ? byPhase : byPhase.reversed());
 		for (String name : names) {
+			if (this.executor == null) {
+				return;
+			}
 			Lifecycle bean = context.getBean(name, Lifecycle.class);
 			try {
 				if (primary && !bean.isRunning()) {

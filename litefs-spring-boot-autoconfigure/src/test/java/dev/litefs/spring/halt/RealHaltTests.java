@@ -69,11 +69,9 @@ class RealHaltTests {
 
 	@AfterAll
 	static void stop() {
-		if (replica != null) {
-			replica.close();
-		}
-		if (cluster != null) {
-			cluster.close();
+		// closed in reverse: the app first, then the cluster (a null one is skipped)
+		try (LiteFsCluster closingCluster = cluster; TestNode closingReplica = replica) {
+			// nothing more to do
 		}
 	}
 

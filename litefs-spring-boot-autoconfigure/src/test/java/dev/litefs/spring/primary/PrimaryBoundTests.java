@@ -124,38 +124,8 @@ class PrimaryBoundTests {
 
 	}
 
-	/** A queue consumer of the application's own. */
-	@PrimaryBound
-	static class Consumer implements SmartLifecycle {
-
-		private volatile boolean running;
-
-		private final AtomicInteger starts = new AtomicInteger();
-
-		@Override
-		public void start() {
-			this.starts.incrementAndGet();
-			this.running = true;
-		}
-
-		@Override
-		public void stop() {
-			this.running = false;
-		}
-
-		@Override
-		public boolean isRunning() {
-			return this.running;
-		}
-
-		int starts() {
-			return this.starts.get();
-		}
-
-	}
-
-	/** Someone else's lifecycle bean: it knows nothing of LiteFS. */
-	static final class Worker implements Lifecycle {
+	/** Counts its starts; whether it runs is what the tests watch. */
+	abstract static class Counting implements Lifecycle {
 
 		private volatile boolean running;
 
@@ -176,6 +146,21 @@ class PrimaryBoundTests {
 		public boolean isRunning() {
 			return this.running;
 		}
+
+	}
+
+	/** A queue consumer of the application's own. */
+	@PrimaryBound
+	static class Consumer extends Counting implements SmartLifecycle {
+
+		int starts() {
+			return this.starts.get();
+		}
+
+	}
+
+	/** Someone else's lifecycle bean: it knows nothing of LiteFS. */
+	static final class Worker extends Counting {
 
 	}
 
