@@ -60,6 +60,8 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 
 	private volatile @Nullable ScheduledExecutorService executor;
 
+	private volatile List<String> names = List.of();
+
 	/**
 	 * Creates the keeper of a node's primary-bound beans.
 	 * @param node this node
@@ -98,7 +100,8 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 	}
 
 	private synchronized void begin() {
-		if (this.executor != null || beanNames().isEmpty()) {
+		this.names = beanNames();
+		if (this.executor != null || this.names.isEmpty()) {
 			return;
 		}
 		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -147,7 +150,7 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 			return;
 		}
 		boolean primary = this.node.isPrimary();
-		List<String> names = new ArrayList<>(beanNames());
+		List<String> names = new ArrayList<>(this.names);
 		Comparator<String> byPhase = Comparator.comparingInt((name) -> phase(context.getBean(name)));
 		names.sort(primary ? byPhase : byPhase.reversed());
 		for (String name : names) {

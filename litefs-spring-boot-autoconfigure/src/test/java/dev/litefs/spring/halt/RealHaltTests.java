@@ -57,7 +57,15 @@ class RealHaltTests {
 	static void start() throws SQLException {
 		cluster = LiteFsCluster.builder().nodes(2).start();
 		primarySql("create table posts (id integer primary key autoincrement, title text not null, node text not null)");
+		try (Connection connection = DriverManager
+			.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve("wal.db"));
+				Statement statement = connection.createStatement()) {
+			statement.execute("pragma journal_mode=wal");
+			statement.execute("create table posts (id integer primary key autoincrement, title text not null, "
+					+ "node text not null)");
+		}
 		cluster.awaitReplicated("app.db", Duration.ofSeconds(15));
+		cluster.awaitReplicated("wal.db", Duration.ofSeconds(15));
 		LiteFsCluster.Node nodeB = cluster.node(1);
 		replica = TestNode.start(List.<Class<?>>of(Observed.class), nodeB.mountDir(), "app.db", "node-b",
 				"litefs.api-url=" + nodeB.apiUrl(), "litefs.routing.strategy=reject", "litefs.halt.max-hold=2s",
@@ -237,6 +245,31 @@ class RealHaltTests {
 			.hasLowCardinalityKeyValue("outcome", "refused")
 			.hasError();
 		assertThat(halt.call(() -> insertOnReplica("after a refusal"))).isEqualTo(1);
+	}
+
+	@Test
+	void inWalModeTooTheBlockWritesUnderTheLockAndTheUnlockedWriteFails() throws Exception {
+		LiteFsCluster.Node nodeB = cluster.node(1);
+		try (TestNode walReplica = TestNode.start(nodeB.mountDir(), "wal.db", "node-b",
+				"litefs.api-url=" + nodeB.apiUrl(), "litefs.routing.strategy=reject")) {
+			JdbcTemplate jdbc = walReplica.bean(JdbcTemplate.class);
+			String insert = "insert into posts (title, node) values ('wal', 'node-b')";
+			assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> jdbc.update(insert))
+				.satisfies((ex) -> assertThat(NestedExceptionUtils.getMostSpecificCause(ex))
+					.hasMessageContaining("SQLITE_IOERR"));
+
+			assertThat(walReplica.bean(LiteFsHalt.class).call(() -> jdbc.update(insert))).isEqualTo(1);
+
+			try (Connection connection = DriverManager
+				.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve("wal.db"));
+					Statement statement = connection.createStatement();
+					ResultSet result = statement.executeQuery("select count(*) from posts where title = 'wal'")) {
+				result.next();
+				assertThat(result.getLong(1)).as("on the primary").isEqualTo(1);
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> jdbc.queryForObject("select count(*) from posts where title = 'wal'", Long.class) == 1);
+		}
 	}
 
 	/** A write on the primary with a 3 s busy timeout: a lock still held would outlast it. */
