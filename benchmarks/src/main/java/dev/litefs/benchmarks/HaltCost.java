@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.halt.HaltObservations;
 import dev.litefs.spring.halt.LiteFsHalt;
@@ -250,13 +251,7 @@ final class HaltCost {
 		}
 
 		static Writer launch(Bench bench, Path database) throws IOException {
-			List<String> command = new ArrayList<>();
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-			command.addAll(Bench.JVM_FLAGS);
-			command.add("-cp");
-			command.add(System.getProperty("java.class.path"));
-			command.add(PrimaryWriter.class.getName());
-			command.add(database.toString());
+			List<String> command = Bench.childJvm(PrimaryWriter.class, database.toString());
 			Path log = bench.logs().resolve("halt-primary-writer.log");
 			Files.createDirectories(log.getParent());
 			return new Writer(new ProcessBuilder(command).redirectError(log.toFile()).start());
@@ -282,7 +277,7 @@ final class HaltCost {
 		@Override
 		public void close() throws InterruptedException {
 			this.commands.println("exit");
-			if (!this.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
 				this.process.destroyForcibly();
 			}
 		}
