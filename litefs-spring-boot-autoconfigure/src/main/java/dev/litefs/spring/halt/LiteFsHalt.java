@@ -1,6 +1,8 @@
 package dev.litefs.spring.halt;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -171,6 +173,12 @@ public class LiteFsHalt implements DisposableBean {
 		long start = System.nanoTime();
 		try {
 			file.lock();
+		}
+		catch (FileLockInterruptionException | ClosedByInterruptException ex) {
+			// the JVM closed the channel: nothing is held, the next holder opens it again
+			file.exit();
+			throw failed(observation, "failed", new LiteFsHaltException(Reason.FAILED,
+					"Interrupted while LiteFS was taking the HALT lock of " + database(), ex));
 		}
 		catch (IOException ex) {
 			file.exit();

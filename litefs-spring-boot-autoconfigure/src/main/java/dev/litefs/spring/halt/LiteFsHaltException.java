@@ -23,7 +23,7 @@ public class LiteFsHaltException extends RuntimeException {
 		/** This node knows no primary, so no one can halt. */
 		NO_PRIMARY,
 
-		/** {@code <db>-lock} could not be opened, or the wait for it was interrupted. */
+		/** {@code <db>-lock} could not be opened, or the caller was interrupted while waiting. */
 		FAILED,
 
 		/**

@@ -248,6 +248,38 @@ class RealHaltTests {
 	}
 
 	@Test
+	void aCallerInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock() throws Exception {
+		CompletableFuture<LiteFsHaltException> interrupted = new CompletableFuture<>();
+		Thread caller;
+		try (Connection writer = primary(); Statement statement = writer.createStatement()) {
+			// the primary's own write transaction keeps the lock request waiting inside LiteFS
+			statement.execute("begin immediate");
+			statement.execute("insert into posts (title, node) values ('held a while', 'node-a')");
+			caller = new Thread(() -> {
+				try {
+					halt.run(() -> insertOnReplica("interrupted"));
+					interrupted.completeExceptionally(new AssertionError("the block ran"));
+				}
+				catch (LiteFsHaltException ex) {
+					interrupted.complete(ex);
+				}
+			});
+			caller.start();
+			sleep(500);
+			caller.interrupt();
+			LiteFsHaltException ex = interrupted.get(5, TimeUnit.SECONDS);
+			assertThat(ex.reason()).as(ex.getMessage()).isEqualTo(Reason.FAILED);
+			assertThat(ex).hasMessageContaining("Interrupted");
+			statement.execute("commit");
+		}
+		caller.join(5000);
+
+		assertThat(primaryCount("interrupted")).isZero();
+		assertThat(halt.call(() -> insertOnReplica("after an interrupt"))).isEqualTo(1);
+		assertThat(primaryCount("after an interrupt")).isEqualTo(1);
+	}
+
+	@Test
 	void inWalModeTooTheBlockWritesUnderTheLockAndTheUnlockedWriteFails() throws Exception {
 		LiteFsCluster.Node nodeB = cluster.node(1);
 		try (TestNode walReplica = TestNode.start(nodeB.mountDir(), "wal.db", "node-b",
