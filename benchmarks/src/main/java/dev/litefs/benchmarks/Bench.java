@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,6 +210,35 @@ final class Bench {
 		Map<String, String> properties = dataSource(dir);
 		properties.put("litefs.enabled", "false");
 		return properties;
+	}
+
+	/** Sleeps, as a measurement's pause: an interruption ends the part. */
+	static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The command of a child JVM of the harness: this JVM's java, the sample apps' JVM
+	 * flags and this class path.
+	 * @param main the class to run
+	 * @param args its arguments
+	 * @return the command
+	 */
+	static List<String> childJvm(Class<?> main, String... args) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(JVM_FLAGS);
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(main.getName());
+		command.addAll(List.of(args));
+		return command;
 	}
 
 }

@@ -49,7 +49,7 @@ public final class BenchmarkSuite {
 		Path work = Path.of("benchmarks/target/work");
 		Path mounts = null;
 		boolean quick = false;
-		Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6));
+		Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--app" -> app = Path.of(args[++i]);
@@ -69,7 +69,7 @@ public final class BenchmarkSuite {
 		}
 		if (out == null) {
 			// only a whole run replaces the committed results
-			boolean whole = !quick && parts.size() == 6;
+			boolean whole = !quick && parts.size() == 7;
 			out = Path.of(whole ? "benchmarks/RESULTS.md" : "benchmarks/target/RESULTS-partial.md");
 		}
 		if (app == null || !Files.isRegularFile(app)) {
@@ -90,7 +90,8 @@ public final class BenchmarkSuite {
 					new Part(3, "read-your-writes release", () -> new ReleaseLatency(bench).run()),
 					new Part(4, "forwarding", () -> new ForwardingOverhead(bench).run()),
 					new Part(5, "start-up", () -> new StartupTime(bench).run()),
-					new Part(6, "real LiteFS cluster", () -> new RealCluster(bench).run()));
+					new Part(6, "real LiteFS cluster", () -> new RealCluster(bench).run()),
+					new Part(7, "HALT lock", () -> new HaltCost(bench).run()));
 			for (Part part : all) {
 				if (parts.contains(part.number())) {
 					reports.add(part.run());

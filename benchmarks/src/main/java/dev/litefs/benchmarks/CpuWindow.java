@@ -26,14 +26,14 @@ record CpuWindow(double share, Map<String, Double> busiest) {
 	 * @return each window's CPU
 	 */
 	static CpuWindow[] measure(long pid, Duration window, int windows) {
-		sleep(Duration.ofSeconds(1));
+		Bench.sleep(Duration.ofSeconds(1));
 		CpuWindow[] measured = new CpuWindow[windows];
 		try {
 			Duration before = ProcessCpu.of(pid);
 			Map<String, Long> threadsBefore = ProcessCpu.threads(pid);
 			long start = System.nanoTime();
 			for (int i = 0; i < windows; i++) {
-				sleep(window);
+				Bench.sleep(window);
 				Duration after = ProcessCpu.of(pid);
 				Map<String, Long> threadsAfter = ProcessCpu.threads(pid);
 				long end = System.nanoTime();
@@ -78,14 +78,5 @@ record CpuWindow(double share, Map<String, Double> busiest) {
 		return threads.isEmpty() ? "none above 0.2 %" : String.join(", ", threads);
 	}
 
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
 
 }

@@ -410,16 +410,8 @@ final class ReleaseLatency {
 		}
 
 		static Waiters launch(Bench bench, String design, FakeLiteFsMount mount, Duration interval, String name) {
-			List<String> command = new ArrayList<>();
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-			command.addAll(Bench.JVM_FLAGS);
-			command.add("-cp");
-			command.add(System.getProperty("java.class.path"));
-			command.add(WaitingRequests.class.getName());
-			command.add(design);
-			command.add(mount.dir().toString());
-			command.add(mount.database());
-			command.add(Long.toString(interval.toNanos()));
+			List<String> command = Bench.childJvm(WaitingRequests.class, design, mount.dir().toString(),
+					mount.database(), Long.toString(interval.toNanos()));
 			try {
 				Path log = bench.logs().resolve(name + ".log");
 				Files.createDirectories(log.getParent());

@@ -25,11 +25,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * @param forwardWarmUp requests sent each way before the forwarding is measured
  * @param forwardBlock requests in one measured forwarding block
  * @param startups how many times each variant of the app is started
+ * @param haltRounds how many HALT acquires, halted writes and primary writes are timed
+ * @param haltHolds how many times the replica holds the HALT lock while the primary
+ * writes
  * @param quickRun whether this is a {@code --quick} run, too short to report
  */
 record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIterationTime, int roleFlips,
 		int clientThreads, Duration warmUp, Duration round, int pairs, int[] releaseRounds, Duration cpuWindow,
-		int forwardWarmUp, int forwardBlock, int startups, boolean quickRun) {
+		int forwardWarmUp, int forwardBlock, int startups, int haltRounds, int haltHolds, boolean quickRun) {
 
 	/** The waiting requests per release, as the issue asks. */
 	static final int[] WAITING = { 1, 50, 300 };
@@ -52,12 +55,12 @@ record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIteratio
 
 	static Settings full() {
 		return new Settings(3, 5, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), 5,
-				new int[] { 30, 6, 3 }, Duration.ofSeconds(5), 8000, 1000, 7, false);
+				new int[] { 30, 6, 3 }, Duration.ofSeconds(5), 8000, 1000, 7, 300, 5, false);
 	}
 
 	static Settings quick() {
 		return new Settings(1, 2, Duration.ofMillis(200), 2, 4, Duration.ofSeconds(2), Duration.ofSeconds(2), 2,
-				new int[] { 3, 2, 1 }, Duration.ofSeconds(1), 30, 30, 1, true);
+				new int[] { 3, 2, 1 }, Duration.ofSeconds(1), 30, 30, 1, 20, 1, true);
 	}
 
 }

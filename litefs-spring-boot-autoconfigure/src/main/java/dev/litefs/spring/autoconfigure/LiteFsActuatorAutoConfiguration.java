@@ -5,6 +5,7 @@ import dev.litefs.spring.actuate.LiteFsEndpointContributor;
 import dev.litefs.spring.actuate.LiteFsHealthIndicator;
 import dev.litefs.spring.actuate.LiteFsInfoContributor;
 import dev.litefs.spring.actuate.LiteFsMetrics;
+import dev.litefs.spring.actuate.PrimaryOnlyMetrics;
 import dev.litefs.spring.node.LiteFsNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -105,6 +106,12 @@ public final class LiteFsActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		LiteFsMetrics liteFsMetrics(LiteFsNode node) {
 			return new LiteFsMetrics(node);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PrimaryOnlyMetrics primaryOnlyMetrics() {
+			return new PrimaryOnlyMetrics();
 		}
 
 	}

@@ -80,6 +80,8 @@ public class LiteFsProperties {
 
 	private final Consistency consistency = new Consistency();
 
+	private final Halt halt = new Halt();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -244,6 +246,66 @@ public class LiteFsProperties {
 		public void setMaxLag(Duration maxLag) {
 			Assert.isTrue(maxLag.toMillis() >= 1, "litefs.health.max-lag must be at least 1ms");
 			this.maxLag = maxLag;
+		}
+
+	}
+
+	public Halt getHalt() {
+		return this.halt;
+	}
+
+	/**
+	 * Writes made on a replica under LiteFS's HALT lock, under {@code litefs.halt}.
+	 */
+	public static class Halt {
+
+		/** LiteFS drops a HALT lock held longer than this (its TTL). */
+		static final Duration LITEFS_TTL = Duration.ofSeconds(30);
+
+		/**
+		 * Longest a block holds the HALT lock; the primary's writes wait meanwhile. At this
+		 * bound the lock is released and the block's further writes fail. Below 30s,
+		 * LiteFS's own bound.
+		 */
+		private Duration maxHold = Duration.ofSeconds(5);
+
+		/**
+		 * Longest a caller waits while another thread of this process holds the HALT lock.
+		 */
+		private Duration waitTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Whether an @EnsurePrimary method called outside any web request on a replica (a
+		 * scheduled job, a message listener) runs under the HALT lock instead of throwing
+		 * NotPrimaryException.
+		 */
+		private boolean ensurePrimaryOutsideRequests;
+
+		public Duration getMaxHold() {
+			return this.maxHold;
+		}
+
+		public void setMaxHold(Duration maxHold) {
+			Assert.isTrue(maxHold.toMillis() >= 1 && maxHold.compareTo(LITEFS_TTL) < 0,
+					"litefs.halt.max-hold must be at least 1ms and below LiteFS's 30s lock TTL");
+			this.maxHold = maxHold;
+		}
+
+		public Duration getWaitTimeout() {
+			return this.waitTimeout;
+		}
+
+		public void setWaitTimeout(Duration waitTimeout) {
+			Assert.isTrue(!waitTimeout.isNegative(), "litefs.halt.wait-timeout must not be negative");
+			this.waitTimeout = waitTimeout;
+		}
+
+		public boolean isEnsurePrimaryOutsideRequests() {
+			return this.ensurePrimaryOutsideRequests;
+		}
+
+		public void setEnsurePrimaryOutsideRequests(boolean ensurePrimaryOutsideRequests) {
+			this.ensurePrimaryOutsideRequests = ensurePrimaryOutsideRequests;
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.litefs.spring.autoconfigure;
 import java.net.http.HttpClient;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.EnsurePrimary;
 import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
@@ -70,14 +72,19 @@ public final class LiteFsRoutingAutoConfiguration {
 	/** Before every filter that may read a request's body (Boot's form filter is at -9900). */
 	static final int ROUTING_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 1000;
 
+	/** Around @Transactional, so a replica refuses (or takes the HALT lock) before a transaction begins. */
+	static final int ENSURE_PRIMARY_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "ensurePrimaryAdvisor")
-	static Advisor ensurePrimaryAdvisor(ObjectProvider<LiteFsNode> node) {
+	static Advisor ensurePrimaryAdvisor(ObjectProvider<LiteFsNode> node, ObjectProvider<LiteFsProperties> properties,
+			ObjectProvider<LiteFsHalt> halt) {
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(EnsurePrimaryMethodInterceptor.pointcut(),
-				new EnsurePrimaryMethodInterceptor(node::getObject));
-		// around @Transactional, so a replica refuses before a transaction begins
-		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+				new EnsurePrimaryMethodInterceptor(node::getObject,
+						() -> properties.getObject().getHalt().isEnsurePrimaryOutsideRequests()
+								? Optional.ofNullable(halt.getIfAvailable()) : Optional.empty()));
+		advisor.setOrder(ENSURE_PRIMARY_ORDER);
 		return advisor;
 	}
 

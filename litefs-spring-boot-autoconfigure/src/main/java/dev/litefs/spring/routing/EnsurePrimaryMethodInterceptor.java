@@ -2,9 +2,12 @@ package dev.litefs.spring.routing;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.http.HttpServletRequest;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -27,8 +30,11 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 /**
  * The advice of {@link EnsurePrimary} on any Spring bean: on a node that is not the
  * primary, the method does not run and {@link NotPrimaryException} is thrown (inside a
- * web request, that exception is answered by the routing strategy); on the primary, a
- * web request it runs in is marked as one that ensured the primary.
+ * web request, that exception is answered by the routing strategy), or, when
+ * {@code litefs.halt.ensure-primary-outside-requests} is on and the call is made outside
+ * any web request on a replica, the method runs under LiteFS's HALT lock
+ * ({@link LiteFsHalt}); on the primary, a web request it runs in is marked as one that
+ * ensured the primary.
  */
 public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
@@ -38,13 +44,28 @@ public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
 	private final Supplier<LiteFsNode> node;
 
+	private final Supplier<Optional<LiteFsHalt>> halt;
+
 	/**
 	 * Creates the advice.
 	 * @param node this node, asked for on the first call (advice is created before most
 	 * beans)
 	 */
 	public EnsurePrimaryMethodInterceptor(Supplier<LiteFsNode> node) {
+		this(node, Optional::empty);
+	}
+
+	/**
+	 * Creates the advice, which on a replica runs a call made outside any web request
+	 * under LiteFS's HALT lock instead of refusing it.
+	 * @param node this node, asked for on the first call (advice is created before most
+	 * beans)
+	 * @param halt what runs such calls under the HALT lock, asked for on the first call;
+	 * empty to refuse them
+	 */
+	public EnsurePrimaryMethodInterceptor(Supplier<LiteFsNode> node, Supplier<Optional<LiteFsHalt>> halt) {
 		this.node = SingletonSupplier.of(node);
+		this.halt = SingletonSupplier.of(halt);
 	}
 
 	/**
@@ -61,6 +82,10 @@ public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		NodeState state = this.node.get().state();
 		if (!state.isPrimary()) {
+			Optional<LiteFsHalt> halt = this.halt.get();
+			if (halt.isPresent() && state.role() == NodeRole.REPLICA && !(servletWeb && WebRequests.active())) {
+				return halt.get().call(invocation::proceed);
+			}
 			Method method = invocation.getMethod();
 			throw new NotPrimaryException(state.role(), state.primary(),
 					ClassUtils.getQualifiedMethodName(method, targetClass(invocation)) + "()");
@@ -100,6 +125,10 @@ public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
 	/** Kept apart so that a non-web application never loads the servlet API. */
 	private static final class WebRequests {
+
+		static boolean active() {
+			return RequestContextHolder.getRequestAttributes() != null;
+		}
 
 		static void markEnsured() {
 			RequestAttributes attributes = RequestContextHolder.getRequestAttributes();

@@ -8,6 +8,7 @@ import dev.litefs.spring.actuate.LiteFsEndpoint;
 import dev.litefs.spring.actuate.LiteFsHealthIndicator;
 import dev.litefs.spring.actuate.LiteFsInfoContributor;
 import dev.litefs.spring.actuate.LiteFsMetrics;
+import dev.litefs.spring.actuate.PrimaryOnlyMetrics;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +57,7 @@ class LiteFsActuatorAutoConfigurationTests {
 			assertThat(context).hasSingleBean(LiteFsEndpoint.class)
 				.hasSingleBean(LiteFsInfoContributor.class)
 				.hasSingleBean(LiteFsMetrics.class)
+				.hasSingleBean(PrimaryOnlyMetrics.class)
 				.hasSingleBean(LiteFsReadinessGroupPostProcessor.class);
 			assertThat(context).getBean("litefsHealthIndicator").isInstanceOf(LiteFsHealthIndicator.class);
 		});
@@ -112,6 +114,7 @@ class LiteFsActuatorAutoConfigurationTests {
 		void withoutMicrometerEverythingButTheMetricsIsRegistered() {
 			contextRunner().withClassLoader(new FilteredClassLoader(MeterBinder.class))
 				.run((context) -> assertThat(context).doesNotHaveBean(LiteFsMetrics.class)
+					.doesNotHaveBean(PrimaryOnlyMetrics.class)
 					.hasSingleBean(LiteFsEndpoint.class)
 					.hasSingleBean(LiteFsHealthIndicator.class)
 					.hasSingleBean(LiteFsInfoContributor.class));

@@ -96,7 +96,17 @@ public final class TestNode implements AutoCloseable {
 		return start(List.of(), mountDir, database, hostname, properties);
 	}
 
-	private static TestNode start(List<Class<?>> sources, Path mountDir, String database, String hostname,
+	/**
+	 * Starts a node over a mount, as {@link #start(Path, String, String, String...)},
+	 * with more configuration classes of the application's own beans.
+	 * @param sources the configuration classes
+	 * @param mountDir the mount
+	 * @param database the database file name in it
+	 * @param hostname this node's LiteFS hostname
+	 * @param properties more properties, {@code name=value}
+	 * @return the running node
+	 */
+	public static TestNode start(List<Class<?>> sources, Path mountDir, String database, String hostname,
 			String... properties) {
 		List<String> all = new ArrayList<>(List.of("litefs.mount-dir=" + mountDir, "litefs.database=" + database,
 				"server.port=0", "litefs.hostname=" + hostname, "litefs.poll-interval=50ms",
