@@ -60,21 +60,42 @@ class ForwardStrategyTests {
 	@BeforeAll
 	void startNodes(@TempDir Path dir) throws IOException {
 		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a");
-		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
+		this.replica = replica(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port(),
 				"litefs.routing.forward.max-body-size=4KB", "litefs.consistency.timeout=300ms",
 				"litefs.routing.methods=PUT");
-		this.impatientReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("e"), "localhost"), "node-e",
+		this.impatientReplica = replica(FakeLiteFsMount.replicaOf(dir.resolve("e"), "localhost"), "node-e",
 				"litefs.routing.strategy=forward", "litefs.routing.forward.response-timeout=1s",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port());
 		// a replica that takes another replica for the primary
-		this.replicaOfReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("c"), "localhost"), "node-c",
+		this.replicaOfReplica = replica(FakeLiteFsMount.replicaOf(dir.resolve("c"), "localhost"), "node-c",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.replica.port());
-		this.replicaOfNobody = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("d"), "localhost"), "node-d",
+		this.replicaOfNobody = replica(FakeLiteFsMount.replicaOf(dir.resolve("d"), "localhost"), "node-d",
 				"litefs.routing.strategy=forward", "litefs.routing.retry-after=2s",
 				"litefs.routing.forward.url-template=http://{primary}:" + closedPort());
+	}
+
+	/**
+	 * Starts a replica with these properties and those that choose its client.
+	 */
+	private TestNode replica(FakeLiteFsMount mount, String hostname, String... properties) {
+		List<String> all = new ArrayList<>(List.of(properties));
+		all.addAll(List.of(clientProperties()));
+		return TestNode.start(mount, hostname, all.toArray(String[]::new));
+	}
+
+	/**
+	 * The properties that choose the replicas' HTTP client: none, the starter's default.
+	 * @return the properties
+	 */
+	String[] clientProperties() {
+		return new String[0];
+	}
+
+	TestNode replica() {
+		return this.replica;
 	}
 
 	@AfterAll
@@ -410,7 +431,7 @@ class ForwardStrategyTests {
 	@Test
 	void forwardedRequestsReuseTheConnectionToThePrimary(@TempDir Path dir) {
 		// a replica of its own, whose pool holds no connection of other tests
-		try (TestNode fresh = TestNode.start(FakeLiteFsMount.replicaOf(dir, "localhost"), "node-f",
+		try (TestNode fresh = replica(FakeLiteFsMount.replicaOf(dir, "localhost"), "node-f",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port())) {
 			List<Integer> ports = new ArrayList<>();
