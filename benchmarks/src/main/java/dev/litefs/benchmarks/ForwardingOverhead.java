@@ -34,8 +34,9 @@ final class ForwardingOverhead {
 
 	/**
 	 * The request factories compared, each on a replica of its own, the first being the
-	 * headline figure: the starter's default (the JDK's {@code HttpClient}) then {@code HttpURLConnection}, unless
-	 * {@code -Dbench.forward.factories=jdk,simple,...} says otherwise.
+	 * headline figure: the starter's default (the JDK's {@code HttpClient}) then
+	 * {@code HttpURLConnection}, unless {@code -Dbench.forward.factories=...} says
+	 * otherwise.
 	 */
 	private static final List<String> FACTORIES = List
 		.of(System.getProperty("bench.forward.factories", "jdk,simple").split(","));
