@@ -45,4 +45,15 @@ class SimpleClientForwardStrategyTests extends ForwardStrategyTests {
 		assertThat(echo.has("origin")).isFalse();
 	}
 
+	/** {@code HttpURLConnection} gives a {@code POST} without a content type a form one. */
+	@Test
+	void aPostWithoutContentTypeReachesThePrimaryAsAForm() {
+		HttpResponse<String> response = replica()
+			.send(replica().request("/echo").POST(HttpRequest.BodyPublishers.ofString("plain")));
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode echo = json.readTree(response.body());
+		assertThat(echo.get("content-type").asString()).isEqualTo("application/x-www-form-urlencoded");
+		assertThat(echo.get("body").asString()).isEqualTo("plain=");
+	}
+
 }
