@@ -3,6 +3,7 @@ package dev.litefs.spring.routing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -276,6 +277,42 @@ class ForwardStrategyTests {
 		assertThat(problem.get("title").asString()).isEqualTo("Primary unreachable");
 		assertThat(problem.get("primary").asString()).isEqualTo("localhost");
 		assertThat(this.replicaOfNobody.calls().of("create")).isZero();
+	}
+
+	@Test
+	void aPrimaryThatCannotBeConnectedToInTimeGives503NotA504(@TempDir Path dir) throws IOException {
+		// a listening socket whose queue of connections is full: the kernel drops further
+		// connection requests, so connecting takes until the connect timeout
+		try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			List<Socket> queued = new ArrayList<>();
+			try {
+				for (int i = 0; i < 4; i++) {
+					Socket socket = new Socket();
+					queued.add(socket);
+					try {
+						socket.connect(full.getLocalSocketAddress(), 200);
+					}
+					catch (IOException ex) {
+						// the queue is full
+					}
+				}
+				try (TestNode cut = replica(FakeLiteFsMount.replicaOf(dir, "127.0.0.1"), "node-g",
+						"litefs.routing.strategy=forward", "litefs.routing.forward.connect-timeout=300ms",
+						"litefs.routing.forward.url-template=http://{primary}:" + full.getLocalPort())) {
+					long start = System.nanoTime();
+					HttpResponse<String> response = cut.postJson("/posts", "{\"title\":\"lost?\"}");
+					// it waited for the connect timeout: the connection was not refused
+					assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(250);
+					assertThat(response.statusCode()).isEqualTo(503);
+					assertThat(json.readTree(response.body()).get("title").asString()).isEqualTo("Primary unreachable");
+				}
+			}
+			finally {
+				for (Socket socket : queued) {
+					socket.close();
+				}
+			}
+		}
 	}
 
 	@Test
