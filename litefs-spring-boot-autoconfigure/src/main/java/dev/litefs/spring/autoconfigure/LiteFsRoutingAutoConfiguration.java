@@ -3,6 +3,7 @@ package dev.litefs.spring.autoconfigure;
 import java.net.http.HttpClient;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -195,6 +196,10 @@ public final class LiteFsRoutingAutoConfiguration {
 		@ConditionalOnClass(ClientHttpRequestFactoryBuilder.class)
 		static class ForwarderConfiguration {
 
+			/** The request factories Spring Boot builds, as its property names them (dashes aside). */
+			private static final List<String> FACTORIES = List.of("httpcomponents", "jetty", "reactor", "jdk",
+					"simple");
+
 			@Bean
 			@ConditionalOnMissingBean
 			PrimaryForwarder primaryForwarder(LiteFsNode node, LiteFsProperties properties, Environment environment,
@@ -202,39 +207,66 @@ public final class LiteFsRoutingAutoConfiguration {
 					ObjectProvider<PrimaryForwarderCustomizer> customizers) {
 				LiteFsProperties.Forward forward = properties.getRouting().getForward();
 				return new PrimaryForwarder(node.hostname(),
-						new ForwardingClient(forward, observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+						new ForwardingClient(forward, requestFactory(environment),
+								observations.getIfAvailable(() -> ObservationRegistry.NOOP),
 								customizers.orderedStream().toList()),
 						forward.getConnectTimeout(), forward.getResponseTimeout(), forward.getMaxBodySize(),
 						maxHttpRequestHeaderSize(environment));
 			}
 
 			/**
+			 * The request factory Spring Boot's {@value ForwardingClient#FACTORY_PROPERTY}
+			 * names, if set: {@code http-components}, {@code jetty}, {@code reactor},
+			 * {@code jdk} or {@code simple}, read leniently as Spring Boot reads an enum.
+			 */
+			private static @Nullable String requestFactory(Environment environment) {
+				String factory = environment.getProperty(ForwardingClient.FACTORY_PROPERTY);
+				if (factory == null || factory.isBlank()) {
+					return null;
+				}
+				String name = factory.replaceAll("[-_\\s]", "").toLowerCase(Locale.ROOT);
+				if (!FACTORIES.contains(name)) {
+					throw new InvalidConfigurationPropertyValueException(ForwardingClient.FACTORY_PROPERTY, factory,
+							"The forward strategy's client must be one of " + FACTORIES);
+				}
+				return name;
+			}
+
+			/**
 			 * The forward strategy's client, built on first use: Spring's {@link RestClient}
-			 * on the JDK's HttpClient (HTTP/1.1, which reuses its connections), or on Jetty's
-			 * or Reactor Netty's client when the application has one, built by Spring
-			 * Boot's {@link ClientHttpRequestFactoryBuilder} with the
-			 * {@code litefs.routing.forward} timeouts and no redirects followed. With the JDK
-			 * client the response timeout bounds the whole answer (Spring closes its stream
-			 * when it is over); with Jetty or Reactor Netty it bounds each read.
+			 * on the request factory Spring Boot's {@code spring.http.clients.imperative.factory}
+			 * names, else on Jetty's or Reactor Netty's client when the application has one,
+			 * else on the JDK's {@code HttpClient} (HTTP/1.1, which reuses its connections),
+			 * built by Spring Boot's {@link ClientHttpRequestFactoryBuilder} with the
+			 * {@code litefs.routing.forward} timeouts, no redirects followed and no
+			 * decompression. With the JDK's {@code HttpClient} the response timeout bounds
+			 * the whole answer (Spring closes its stream when it is over); with the others it
+			 * bounds each read.
 			 */
 			static final class ForwardingClient implements Supplier<RestClient>, AutoCloseable {
 
+				/** Spring Boot's choice of request factory, which the forwarder honours. */
+				static final String FACTORY_PROPERTY = "spring.http.clients.imperative.factory";
+
 				private final LiteFsProperties.Forward forward;
+
+				private final @Nullable String factory;
 
 				private final ObservationRegistry observations;
 
 				private final List<PrimaryForwarderCustomizer> customizers;
 
 				/**
-				 * The JDK client's threads, and those that write request bodies to it
-				 * (without an executor, Spring's JDK request factory starts a thread for
-				 * every body).
+				 * The JDK {@code HttpClient}'s threads, and those that write request bodies
+				 * to it (without an executor, Spring's JDK request factory starts a thread
+				 * for every body), when that client is chosen.
 				 */
 				private @Nullable ExecutorService executor;
 
-				ForwardingClient(LiteFsProperties.Forward forward, ObservationRegistry observations,
-						List<PrimaryForwarderCustomizer> customizers) {
+				ForwardingClient(LiteFsProperties.Forward forward, @Nullable String factory,
+						ObservationRegistry observations, List<PrimaryForwarderCustomizer> customizers) {
 					this.forward = forward;
+					this.factory = factory;
 					this.observations = observations;
 					this.customizers = customizers;
 				}
@@ -252,13 +284,29 @@ public final class LiteFsRoutingAutoConfiguration {
 				}
 
 				private ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
+					String chosen = (this.factory != null) ? this.factory : detected();
+					return switch (chosen) {
+						case "httpcomponents" -> ClientHttpRequestFactoryBuilder.httpComponents();
+						case "jetty" -> ClientHttpRequestFactoryBuilder.jetty();
+						case "reactor" -> ClientHttpRequestFactoryBuilder.reactor();
+						// HttpURLConnection neither asks for compression nor decompresses
+						case "simple" -> ClientHttpRequestFactoryBuilder.simple();
+						default -> jdk();
+					};
+				}
+
+				private static String detected() {
 					ClassLoader classLoader = ForwarderConfiguration.class.getClassLoader();
 					if (ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient", classLoader)) {
-						return ClientHttpRequestFactoryBuilder.jetty();
+						return "jetty";
 					}
 					if (ClassUtils.isPresent("reactor.netty.http.client.HttpClient", classLoader)) {
-						return ClientHttpRequestFactoryBuilder.reactor();
+						return "reactor";
 					}
+					return "jdk";
+				}
+
+				private ClientHttpRequestFactoryBuilder<?> jdk() {
 					AtomicInteger count = new AtomicInteger();
 					this.executor = Executors.newCachedThreadPool((task) -> {
 						Thread thread = new Thread(task, "litefs-forward-" + count.incrementAndGet());

@@ -14,6 +14,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
@@ -261,7 +262,7 @@ public class PrimaryForwarder implements AutoCloseable {
 		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
 			if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException
 					|| cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException
-					|| cause instanceof NoRouteToHostException) {
+					|| cause instanceof NoRouteToHostException || isConnectTimeout(cause)) {
 				logger.debug("Primary unreachable at {}: {}", base, cause.toString());
 				return RoutingOutcome.UNREACHABLE;
 			}
@@ -273,6 +274,15 @@ public class PrimaryForwarder implements AutoCloseable {
 		logger.warn("Forwarding {} {} to the primary at {} failed: {}", request.getMethod(), request.getRequestURI(),
 				base, String.valueOf(ex.getCause()));
 		return RoutingOutcome.FAILED;
+	}
+
+	/**
+	 * {@code HttpURLConnection} (and other blocking clients) report a connect timeout as
+	 * a {@link SocketTimeoutException} that only its message tells from a read timeout.
+	 */
+	private static boolean isConnectTimeout(Throwable cause) {
+		return cause instanceof SocketTimeoutException && cause.getMessage() != null
+				&& cause.getMessage().toLowerCase(Locale.ROOT).contains("connect timed out");
 	}
 
 	private RoutingOutcome copyAnswer(HttpServletRequest request, ClientHttpResponse answer,

@@ -127,6 +127,19 @@ class LiteFsRoutingAutoConfigurationTests {
 		}
 
 		@Test
+		void aRequestFactoryNoneOfSpringBootsFailsStartUpNamingSpringBootsProperty() {
+			webContextRunner()
+				.withPropertyValues("litefs.routing.strategy=forward", "spring.http.clients.imperative.factory=okhttp")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(ExceptionText.of(context.getStartupFailure()))
+						.contains("spring.http.clients.imperative.factory")
+						.contains("okhttp")
+						.contains("[httpcomponents, jetty, reactor, jdk, simple]");
+				});
+		}
+
+		@Test
 		void backsOffFromTheApplicationsOwnRouter() {
 			webContextRunner().withUserConfiguration(OwnRouter.class)
 				.run((context) -> assertThat(context.getBean(PrimaryRouter.class))

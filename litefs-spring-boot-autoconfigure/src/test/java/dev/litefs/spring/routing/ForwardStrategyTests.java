@@ -3,6 +3,7 @@ package dev.litefs.spring.routing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -60,21 +61,42 @@ class ForwardStrategyTests {
 	@BeforeAll
 	void startNodes(@TempDir Path dir) throws IOException {
 		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a");
-		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
+		this.replica = replica(FakeLiteFsMount.replicaOf(dir.resolve("b"), "localhost"), "node-b",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port(),
 				"litefs.routing.forward.max-body-size=4KB", "litefs.consistency.timeout=300ms",
 				"litefs.routing.methods=PUT");
-		this.impatientReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("e"), "localhost"), "node-e",
+		this.impatientReplica = replica(FakeLiteFsMount.replicaOf(dir.resolve("e"), "localhost"), "node-e",
 				"litefs.routing.strategy=forward", "litefs.routing.forward.response-timeout=1s",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port());
 		// a replica that takes another replica for the primary
-		this.replicaOfReplica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("c"), "localhost"), "node-c",
+		this.replicaOfReplica = replica(FakeLiteFsMount.replicaOf(dir.resolve("c"), "localhost"), "node-c",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.replica.port());
-		this.replicaOfNobody = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("d"), "localhost"), "node-d",
+		this.replicaOfNobody = replica(FakeLiteFsMount.replicaOf(dir.resolve("d"), "localhost"), "node-d",
 				"litefs.routing.strategy=forward", "litefs.routing.retry-after=2s",
 				"litefs.routing.forward.url-template=http://{primary}:" + closedPort());
+	}
+
+	/**
+	 * Starts a replica with these properties and those that choose its client.
+	 */
+	private TestNode replica(FakeLiteFsMount mount, String hostname, String... properties) {
+		List<String> all = new ArrayList<>(List.of(properties));
+		all.addAll(List.of(clientProperties()));
+		return TestNode.start(mount, hostname, all.toArray(String[]::new));
+	}
+
+	/**
+	 * The properties that choose the replicas' HTTP client: none, the starter's default.
+	 * @return the properties
+	 */
+	String[] clientProperties() {
+		return new String[0];
+	}
+
+	TestNode replica() {
+		return this.replica;
 	}
 
 	@AfterAll
@@ -258,6 +280,42 @@ class ForwardStrategyTests {
 	}
 
 	@Test
+	void aPrimaryThatCannotBeConnectedToInTimeGives503NotA504(@TempDir Path dir) throws IOException {
+		// a listening socket whose queue of connections is full: the kernel drops further
+		// connection requests, so connecting takes until the connect timeout
+		try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			List<Socket> queued = new ArrayList<>();
+			try {
+				for (int i = 0; i < 4; i++) {
+					Socket socket = new Socket();
+					queued.add(socket);
+					try {
+						socket.connect(full.getLocalSocketAddress(), 200);
+					}
+					catch (IOException ex) {
+						// the queue is full
+					}
+				}
+				try (TestNode cut = replica(FakeLiteFsMount.replicaOf(dir, "127.0.0.1"), "node-g",
+						"litefs.routing.strategy=forward", "litefs.routing.forward.connect-timeout=300ms",
+						"litefs.routing.forward.url-template=http://{primary}:" + full.getLocalPort())) {
+					long start = System.nanoTime();
+					HttpResponse<String> response = cut.postJson("/posts", "{\"title\":\"lost?\"}");
+					// it waited for the connect timeout: the connection was not refused
+					assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(250);
+					assertThat(response.statusCode()).isEqualTo(503);
+					assertThat(json.readTree(response.body()).get("title").asString()).isEqualTo("Primary unreachable");
+				}
+			}
+			finally {
+				for (Socket socket : queued) {
+					socket.close();
+				}
+			}
+		}
+	}
+
+	@Test
 	void aSlowPrimaryGives504AndTheWriteIsNotSentTwice() throws InterruptedException {
 		int before = this.primary.calls().of("slow");
 		HttpResponse<String> response = this.impatientReplica.send(this.impatientReplica.request("/slow?millis=2500")
@@ -410,7 +468,7 @@ class ForwardStrategyTests {
 	@Test
 	void forwardedRequestsReuseTheConnectionToThePrimary(@TempDir Path dir) {
 		// a replica of its own, whose pool holds no connection of other tests
-		try (TestNode fresh = TestNode.start(FakeLiteFsMount.replicaOf(dir, "localhost"), "node-f",
+		try (TestNode fresh = replica(FakeLiteFsMount.replicaOf(dir, "localhost"), "node-f",
 				"litefs.routing.strategy=forward",
 				"litefs.routing.forward.url-template=http://{primary}:" + this.primary.port())) {
 			List<Integer> ports = new ArrayList<>();
