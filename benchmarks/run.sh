@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the sample app and the benchmarks harness from this checkout, runs every part
-# of the benchmarks (about 10 minutes on 2 cores) and writes benchmarks/RESULTS.md.
+# of the benchmarks (about 19 minutes on 2 cores) and writes benchmarks/RESULTS.md.
 #
-#   benchmarks/run.sh                 all six parts  -> benchmarks/RESULTS.md
+#   benchmarks/run.sh                 all seven parts -> benchmarks/RESULTS.md
 #   benchmarks/run.sh --only 2,3      some parts     -> benchmarks/target/RESULTS-partial.md
 #   benchmarks/run.sh --quick         a short check of the harness, no figures to report
 #
