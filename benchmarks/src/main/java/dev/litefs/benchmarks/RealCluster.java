@@ -59,10 +59,11 @@ final class RealCluster {
 		}
 		Vegeta vegeta = this.bench.vegeta();
 		RealSettings settings = this.bench.settings().quickRun() ? RealSettings.QUICK : RealSettings.FULL;
-		int offPort = SampleApp.freePort();
+		// C's app is a JVM of its own, a twin of A's, so that each JVM gets only its own load
+		int proxiedPort = SampleApp.freePort();
 		try (LiteFsCluster cluster = LiteFsCluster.builder()
 			.hostnames("127.0.0.1", Bench.REPLICA)
-			.proxy(Bench.REPLICA, "app.db", offPort)
+			.proxy(Bench.REPLICA, "app.db", proxiedPort)
 			.start(); SampleApp primary = this.bench.start("real-primary", onNode(cluster.primary()))) {
 			long postId = Long.parseLong(location(write(primary.uri("/api/posts"))).replaceAll(".*/", ""));
 			long txid = cluster.awaitReplicated("app.db", REPLICATED);
@@ -74,12 +75,13 @@ final class RealCluster {
 			Map<String, String> plain = Bench.withoutLiteFs(replica.mountDir());
 			plain.put("spring.flyway.enabled", "false");
 			try (SampleApp on = this.bench.start("real-on", starter);
-					SampleApp off = this.bench.start("real-off", plain, offPort)) {
+					SampleApp off = this.bench.start("real-off", plain);
+					SampleApp proxied = this.bench.start("real-proxied", plain, proxiedPort)) {
 				String cookie = "Cookie: __txid=" + Position.toHex(txid);
 				String path = "/api/posts/" + postId;
 				List<Server> servers = List.of(new Server("A, off", off.uri(path), off.pid(), replica.pid()),
 						new Server("B, on", on.uri(path), on.pid(), replica.pid()),
-						new Server("C, proxy", replica.proxyUrl().resolve(path), off.pid(), replica.pid()));
+						new Server("C, proxy", replica.proxyUrl().resolve(path), proxied.pid(), replica.pid()));
 				reads(report, vegeta, servers, cookie, settings);
 				roundTrips(report, primary, servers, settings);
 				writes(report, primary, on, replica, settings);
@@ -211,7 +213,7 @@ final class RealCluster {
 				"**Replica reads.** `GET /api/posts/{id}` with a caught-up `__txid` cookie. Closed loop: Vegeta at "
 						+ "rate 0 with %d workers, %s of warm-up each, then %d rounds of %s in a rotating order (A B C, B C "
 						+ "A, ...); CPU per request is the process's CPU time over the round (`ProcessHandle`) ÷ requests. "
-						+ "For C the app is A's JVM, behind LiteFS's proxy. Open loop: %d requests/s for %s each, latency "
+						+ "For C the app is a twin of A's JVM (the same jar and properties) behind LiteFS's proxy. Open loop: %d requests/s for %s each, latency "
 						+ "from when Vegeta was due to send (no coordinated omission), percentiles by HdrHistogram.",
 				settings.workers(), Format.duration(settings.warmUp()), settings.rounds(),
 				Format.duration(settings.round()), settings.rate(), Format.duration(settings.round())));
@@ -519,7 +521,7 @@ final class RealCluster {
 	private record RealSettings(int workers, Duration warmUp, Duration round, int rounds, int rate, int roundTrips,
 			int writeBlocks, int writeBlock) {
 
-		static final RealSettings FULL = new RealSettings(8, Duration.ofSeconds(10), Duration.ofSeconds(8), 3, 400,
+		static final RealSettings FULL = new RealSettings(8, Duration.ofSeconds(30), Duration.ofSeconds(8), 3, 400,
 				150, 3, 100);
 
 		static final RealSettings QUICK = new RealSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 100, 5,
