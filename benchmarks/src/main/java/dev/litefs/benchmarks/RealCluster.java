@@ -105,7 +105,6 @@ final class RealCluster {
 			return Optional.of("no LiteFS binary");
 		}
 		if (Vegeta.find(this.bench.logs()).isEmpty()) {
-			// this.bench.vegeta() would say how to install it; here the part is skipped instead
 			return Optional.of("no Vegeta binary");
 		}
 		return Optional.empty();

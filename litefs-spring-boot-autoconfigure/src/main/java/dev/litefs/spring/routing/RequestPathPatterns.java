@@ -53,9 +53,10 @@ public final class RequestPathPatterns {
 	}
 
 	/**
-	 * Whether the request's path matches any pattern. The path is parsed once per request
-	 * and kept on it, as Spring's {@code ServletRequestPathFilter} does, so that the
-	 * starter's filters share one parse.
+	 * Whether the request's path matches any pattern. A path an earlier filter parsed and
+	 * kept on the request (Spring's {@code ServletRequestPathFilter}) is reused; otherwise
+	 * it is parsed here and not kept, so that no parse of this dispatch outlives it (an
+	 * error or forward dispatch has another path).
 	 * @param request the request
 	 * @return {@code true} when a pattern matches
 	 */
@@ -64,7 +65,8 @@ public final class RequestPathPatterns {
 			return false;
 		}
 		RequestPath parsed = ServletRequestPathUtils.hasParsedRequestPath(request)
-				? ServletRequestPathUtils.getParsedRequestPath(request) : ServletRequestPathUtils.parseAndCache(request);
+				? ServletRequestPathUtils.getParsedRequestPath(request)
+				: RequestPath.parse(request.getRequestURI(), request.getContextPath());
 		PathContainer path = parsed.pathWithinApplication();
 		for (PathPattern pattern : this.patterns) {
 			if (pattern.matches(path)) {
