@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -31,6 +34,8 @@ class LiteFsProxyTests {
 
 	private static final HttpClient client = HttpClient.newHttpClient();
 
+	static final AtomicInteger reached = new AtomicInteger();
+
 	static HttpServer application;
 
 	static LiteFsCluster cluster;
@@ -39,6 +44,7 @@ class LiteFsProxyTests {
 	static void start() throws Exception {
 		application = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		application.createContext("/", (exchange) -> {
+			reached.incrementAndGet();
 			byte[] body = Long.toString(cluster.node(1).txid("app.db")).getBytes();
 			exchange.sendResponseHeaders(200, body.length);
 			exchange.getResponseBody().write(body);
@@ -63,11 +69,16 @@ class LiteFsProxyTests {
 	@Test
 	void aReadAheadOfTheReplicaReachesTheApplicationOnceTheReplicaCaughtUp() throws Exception {
 		long next = cluster.node(1).txid("app.db") + 1;
+		reached.set(0);
 		CompletableFuture<HttpResponse<String>> read = client.sendAsync(
 				HttpRequest.newBuilder(cluster.node(1).proxyUrl().resolve("/posts"))
 					.header("Cookie", "__txid=" + String.format("%016x", next))
 					.build(),
 				HttpResponse.BodyHandlers.ofString());
+		// held: LiteFS's proxy polls for the TXID up to 5 s before it answers 504
+		assertThatExceptionOfType(TimeoutException.class).as("answered before the replica had TXID %d", next)
+			.isThrownBy(() -> read.get(1, TimeUnit.SECONDS));
+		assertThat(reached).as("requests that reached the application").hasValue(0);
 
 		LiteFsClusterTests.execute(cluster.primary(), "insert into t values (1)");
 
