@@ -3,10 +3,13 @@ package dev.litefs.spring.routing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.litefs.spring.halt.LiteFsHaltException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,7 +39,10 @@ import org.springframework.web.servlet.ModelAndView;
  * </ul>
  * Any SQL error while LiteFS is down or restarting under the application (the mount
  * unreadable, or no longer a LiteFS mount) is answered {@code 503 Database unavailable}
- * with {@code Retry-After}, a read as well as a write. A response already committed
+ * with {@code Retry-After}, a read as well as a write. A write the application made
+ * under LiteFS's HALT lock that failed ({@link LiteFsHaltException}) is answered
+ * {@code 503 Halted write failed}, its reason and message in the problem detail, with
+ * {@code Retry-After} unless the block itself held the lock too long. A response already committed
  * cannot be changed and is left alone. A forwarded answer cut short after part of it
  * reached the client fails the request, so that the connection is aborted and the cut
  * answer never looks complete.
@@ -70,6 +76,10 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 	@Override
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
+		LiteFsHaltException haltFailure = findCause(ex, LiteFsHaltException.class);
+		if (haltFailure != null && !response.isCommitted()) {
+			return haltFailed(request, response, haltFailure);
+		}
 		boolean notPrimary = findCause(ex, NotPrimaryException.class) != null;
 		if (!notPrimary && findCause(ex, SQLException.class) != null && !response.isCommitted()) {
 			NodeState state = this.node.refresh();
@@ -110,6 +120,18 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 		return new ModelAndView();
 	}
 
+	/** A write under the HALT lock did not happen, or not all of it: the client may try again. */
+	private ModelAndView haltFailed(HttpServletRequest request, HttpServletResponse response,
+			LiteFsHaltException failure) {
+		logger.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), failure.getMessage());
+		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.SERVICE_UNAVAILABLE,
+				"Halted write failed", failure.getMessage());
+		problem.setProperty("node", this.node.hostname());
+		problem.setProperty("reason", failure.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		boolean retry = failure.reason() != LiteFsHaltException.Reason.HOLD_EXCEEDED;
+		return answer(request, response, problem, retry ? this.router.retryAfter() : null);
+	}
+
 	/** LiteFS is down or restarting under the application: any SQLite error then says so. */
 	private ModelAndView databaseUnavailable(HttpServletRequest request, HttpServletResponse response,
 			NodeState state) {
@@ -120,9 +142,14 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 						+ " cannot be used right now (" + String.join("; ", state.problems()) + "). Retry shortly.");
 		problem.setProperty("node", state.hostname());
 		problem.setProperty("role", state.role().id());
+		return answer(request, response, problem, this.router.retryAfter());
+	}
+
+	private static ModelAndView answer(HttpServletRequest request, HttpServletResponse response,
+			ProblemDetail problem, @Nullable Duration retryAfter) {
 		try {
 			response.reset();
-			ProblemResponses.write(response, problem, this.router.retryAfter());
+			ProblemResponses.write(response, problem, retryAfter);
 		}
 		catch (IOException writeFailure) {
 			logger.debug("Answering {} {} failed: {}", request.getMethod(), request.getRequestURI(),
