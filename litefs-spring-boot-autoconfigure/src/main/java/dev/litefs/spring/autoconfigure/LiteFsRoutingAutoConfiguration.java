@@ -1,6 +1,7 @@
 package dev.litefs.spring.autoconfigure;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,7 @@ import dev.litefs.spring.routing.RoutingListener;
 import dev.litefs.spring.routing.RoutingStrategy;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
@@ -48,6 +50,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpCookieHandling;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -235,13 +238,14 @@ public final class LiteFsRoutingAutoConfiguration {
 			/**
 			 * The forward strategy's client, built on first use: Spring's {@link RestClient}
 			 * on the request factory Spring Boot's {@code spring.http.clients.imperative.factory}
-			 * names, else on Jetty's or Reactor Netty's client when the application has one,
-			 * else on the JDK's {@code HttpClient} (HTTP/1.1, which reuses its connections),
-			 * built by Spring Boot's {@link ClientHttpRequestFactoryBuilder} with the
-			 * {@code litefs.routing.forward} timeouts, no redirects followed and no
-			 * decompression. With the JDK's {@code HttpClient} the response timeout bounds
-			 * the whole answer (Spring closes its stream when it is over); with the others it
-			 * bounds each read.
+			 * names, else on the first the application has of Apache HttpClient, Jetty's and
+			 * Reactor Netty's clients (Spring Boot's own order), else on the JDK's
+			 * {@code HttpClient} (HTTP/1.1, which reuses its connections), built by Spring
+			 * Boot's {@link ClientHttpRequestFactoryBuilder} with the
+			 * {@code litefs.routing.forward} timeouts, no redirects followed, no cookies kept
+			 * and no decompression. With the JDK's {@code HttpClient} the response timeout
+			 * bounds the whole answer (Spring closes its stream when it is over); with the
+			 * others it bounds each read.
 			 */
 			static final class ForwardingClient implements Supplier<RestClient>, AutoCloseable {
 
@@ -275,6 +279,8 @@ public final class LiteFsRoutingAutoConfiguration {
 				public synchronized RestClient get() {
 					HttpClientSettings settings = HttpClientSettings.defaults()
 						.withRedirects(HttpRedirects.DONT_FOLLOW)
+						// one client serves every user: a cookie the primary sets is the user's, passed back
+						.withCookieHandling(HttpCookieHandling.DISABLE)
 						.withTimeouts(this.forward.getConnectTimeout(), this.forward.getResponseTimeout());
 					RestClient.Builder builder = RestClient.builder()
 						.requestFactory(requestFactoryBuilder().build(settings))
@@ -286,7 +292,7 @@ public final class LiteFsRoutingAutoConfiguration {
 				private ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
 					String chosen = (this.factory != null) ? this.factory : detected();
 					return switch (chosen) {
-						case "httpcomponents" -> ClientHttpRequestFactoryBuilder.httpComponents();
+						case "httpcomponents" -> HttpComponentsForwarding.builder(this.forward.getConnectTimeout());
 						case "jetty" -> ClientHttpRequestFactoryBuilder.jetty();
 						case "reactor" -> ClientHttpRequestFactoryBuilder.reactor();
 						// HttpURLConnection neither asks for compression nor decompresses
@@ -297,6 +303,9 @@ public final class LiteFsRoutingAutoConfiguration {
 
 				private static String detected() {
 					ClassLoader classLoader = ForwarderConfiguration.class.getClassLoader();
+					if (ClassUtils.isPresent("org.apache.hc.client5.http.impl.classic.HttpClients", classLoader)) {
+						return "httpcomponents";
+					}
 					if (ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient", classLoader)) {
 						return "jetty";
 					}
@@ -318,6 +327,30 @@ public final class LiteFsRoutingAutoConfiguration {
 						.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
 						// a proxy passes the primary's bytes on as they are, compressed or not
 						.withCustomizer((factory) -> factory.enableCompression(false));
+				}
+
+				/**
+				 * Apache HttpClient as a proxy's client (a class of its own, loaded only when
+				 * that client is chosen).
+				 */
+				private static final class HttpComponentsForwarding {
+
+					static ClientHttpRequestFactoryBuilder<?> builder(Duration connectTimeout) {
+						return ClientHttpRequestFactoryBuilder.httpComponents()
+							// a forwarded request is sent once (the primary may have written before a
+							// failure, or answered 503 with Retry-After to the client, not to us), and
+							// the primary's bytes are passed on as they are, compressed or not
+							.withHttpClientCustomizer((client) -> client.disableAutomaticRetries()
+								.disableContentCompression())
+							// no cap of its own, as the JDK's client: the server's request threads bound
+							// how many requests are forwarded at once, and none waits for a connection
+							// longer than it may take to connect
+							.withConnectionManagerCustomizer(
+									(pool) -> pool.setMaxConnPerRoute(Integer.MAX_VALUE).setMaxConnTotal(Integer.MAX_VALUE))
+							.withDefaultRequestConfigCustomizer(
+									(request) -> request.setConnectionRequestTimeout(Timeout.of(connectTimeout)));
+					}
+
 				}
 
 				@Override

@@ -88,7 +88,8 @@ class ForwardStrategyTests {
 	}
 
 	/**
-	 * The properties that choose the replicas' HTTP client: none, the starter's default.
+	 * The properties that choose the replicas' HTTP client: none, the starter's default
+	 * (Apache HttpClient, which these tests have).
 	 * @return the properties
 	 */
 	String[] clientProperties() {
@@ -124,6 +125,18 @@ class ForwardStrategyTests {
 		assertThat(this.primary.rows()).isEqualTo(rows + 1);
 		assertThat(this.replica.rows()).isZero();
 		assertThat(this.replica.calls().of("create")).isZero();
+	}
+
+	@Test
+	void aCookieThePrimarySetsGoesBackToItsClientAloneNeverWithAnotherClientsRequest() {
+		HttpResponse<String> created = this.replica.postJson("/posts", "{\"title\":\"cookie for one client\"}");
+		assertThat(created.headers().allValues("Set-Cookie")).anyMatch((cookie) -> cookie.startsWith("created="));
+		// another client, without cookies: the forwarding client kept none to send for it
+		HttpResponse<String> echo = this.replica.send(this.replica.request("/echo")
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofString("no cookie")));
+		assertThat(echo.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(echo.body()).has("cookie")).isFalse();
 	}
 
 	@Test
@@ -326,6 +339,19 @@ class ForwardStrategyTests {
 		assertThat(problem.get("detail").asString()).contains("it is not sent again");
 		Thread.sleep(3000);
 		assertThat(this.primary.calls().of("slow")).isEqualTo(before + 1);
+	}
+
+	@Test
+	void aPrimaryAnswering503IsPassedOnAndTheRequestIsNotSentAgainEvenIfIdempotent() throws InterruptedException {
+		int before = this.primary.calls().of("busy");
+		HttpResponse<String> response = this.replica
+			.send(this.replica.request("/busy").PUT(HttpRequest.BodyPublishers.ofString("")));
+		assertThat(response.statusCode()).isEqualTo(503);
+		assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+		assertThat(response.body()).isEqualTo("busy");
+		// past the Retry-After a retrying client would have honoured
+		Thread.sleep(2000);
+		assertThat(this.primary.calls().of("busy")).isEqualTo(before + 1);
 	}
 
 	@Test

@@ -93,6 +93,14 @@ public class PostController {
 		return Map.of("id", id, "node", this.node.hostname());
 	}
 
+	/** An idempotent write the primary cannot take now: 503, try again in a second. */
+	@PutMapping("/busy")
+	@EnsurePrimary
+	public ResponseEntity<String> busy() {
+		this.calls.ran("busy");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body("busy");
+	}
+
 	@PostMapping("/posts/io-error")
 	public Map<String, Object> ioError() {
 		this.calls.ran("io-error");
