@@ -204,13 +204,16 @@ public final class BenchmarkSuite {
 
 		Report run() {
 			System.out.println("== Part " + this.number + ": " + this.name);
+			long start = System.nanoTime();
+			Report report;
 			try {
-				return this.body.call();
+				report = this.body.call();
 			}
 			catch (Exception ex) {
 				ex.printStackTrace();
-				return Report.failure(this.number + ". " + this.name, ex);
+				report = Report.failure(this.number + ". " + this.name, ex);
 			}
+			return report.detail("").detail("This part took " + Format.duration(Duration.ofNanos(System.nanoTime() - start)) + ".");
 		}
 
 	}

@@ -34,12 +34,16 @@ final class ForwardingOverhead {
 
 	/**
 	 * The request factories compared, each on a replica of its own, the first being the
-	 * headline figure: the starter's default (the JDK's {@code HttpClient}) then
-	 * {@code HttpURLConnection}, unless {@code -Dbench.forward.factories=...} says
-	 * otherwise.
+	 * headline figure: Apache HttpClient (the sample app has it, and the starter then
+	 * forwards through it), then the JDK's {@code HttpClient} (the starter's client when
+	 * the application has none of its own), unless {@code -Dbench.forward.factories=...}
+	 * says otherwise ({@code simple} is {@code HttpURLConnection}).
 	 */
 	private static final List<String> FACTORIES = List
-		.of(System.getProperty("bench.forward.factories", "jdk,simple").split(","));
+		.of(System.getProperty("bench.forward.factories", "http-components,jdk").split(","));
+
+	/** The longest warm-up: past it the part measures what it has, and says so. */
+	private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(2);
 
 	private final Bench bench;
 
@@ -58,11 +62,13 @@ final class ForwardingOverhead {
 				for (String factory : FACTORIES) {
 					replicas.add(replica(factory, primary));
 				}
-				// every path, in turn, until the JIT has compiled them: the first thousands are slower
-				for (int warmed = 0; warmed < settings.forwardWarmUp(); warmed += settings.forwardBlock()) {
+				// every path, in turn, until the JIT compilers of every JVM are done with them
+				List<SampleApp> apps = new ArrayList<>(List.of(primary));
+				replicas.forEach((replica) -> apps.add(replica.app()));
+				WarmUp warmUp = WarmUp.until(apps, () -> {
 					block(direct, settings.forwardBlock());
 					replicas.forEach((replica) -> block(replica.request(), settings.forwardBlock()));
-				}
+				}, settings.forwardWarmUp(), settings.warmUpLimit(WARM_UP_LIMIT));
 				List<Block> straight = new ArrayList<>();
 				List<Replica> reversed = new ArrayList<>(replicas);
 				Collections.reverse(reversed);
@@ -78,7 +84,7 @@ final class ForwardingOverhead {
 						straight.add(measured(direct, primary, replicas.get(0).app()));
 					}
 				}
-				return report(settings, straight, replicas);
+				return report(settings, warmUp, straight, replicas);
 			}
 			finally {
 				replicas.forEach((replica) -> replica.app().close());
@@ -100,7 +106,7 @@ final class ForwardingOverhead {
 		return replica;
 	}
 
-	private Report report(Settings settings, List<Block> straight, List<Replica> replicas) {
+	private Report report(Settings settings, WarmUp warmUp, List<Block> straight, List<Replica> replicas) {
 		Latencies direct = merged(straight);
 		Replica headline = replicas.get(0);
 		Latencies forwarded = merged(headline.blocks());
@@ -125,10 +131,12 @@ final class ForwardingOverhead {
 						+ "`litefs.routing.strategy=forward` with "
 						+ "`litefs.routing.forward.url-template=http://{primary}:<port>`, the primary's LiteFS hostname "
 						+ "being `127.0.0.1`, and its own `%s` (%s); the harness checks that a post sent to a replica "
-						+ "is written by the primary. %d requests each path to warm up, in blocks taking turns, then "
+						+ "is written by the primary. Warm-up: blocks of %d requests on each path in turn, at least %s, "
+						+ "until a block adds under 2 %% of its length to every JVM's JIT compilation time (%s), then "
 						+ "%d rounds of one block of %d on each path, the straight one first then last. CPU time per "
 						+ "write: utime + stime of each JVM over the measured blocks ÷ writes.",
-				FACTORY_PROPERTY, String.join(", ", FACTORIES), settings.forwardWarmUp(), settings.pairs(),
+				FACTORY_PROPERTY, String.join(", ", FACTORIES), settings.forwardBlock(),
+				Format.duration(settings.forwardWarmUp()), warmUp.describe(), settings.pairs(),
 				settings.forwardBlock()));
 		report.detail("");
 		report.detail("| round | straight p50 | straight p99 | "

@@ -1,6 +1,7 @@
 package dev.litefs.benchmarks;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,6 +39,12 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 final class RealCluster {
 
 	private static final double TARGET_RATIO = 0.97;
+
+	/** A block of the replica reads' warm-up, after which each JVM's JIT compiling is looked at. */
+	private static final Duration WARM_UP_BLOCK = Duration.ofSeconds(5);
+
+	/** The longest warm-up of one server: past it the part measures what it has, and says so. */
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(90);
 
 	private static final double TARGET_CPU = 1.05;
 
@@ -79,10 +86,10 @@ final class RealCluster {
 					SampleApp proxied = this.bench.start("real-proxied", plain, proxiedPort)) {
 				String cookie = "Cookie: __txid=" + Position.toHex(txid);
 				String path = "/api/posts/" + postId;
-				List<Server> servers = List.of(new Server("A, off", off.uri(path), off.pid(), replica.pid()),
-						new Server("B, on", on.uri(path), on.pid(), replica.pid()),
-						new Server("C, proxy", replica.proxyUrl().resolve(path), proxied.pid(), replica.pid()));
-				reads(report, vegeta, servers, cookie, settings);
+				List<Server> servers = List.of(new Server("A, off", off.uri(path), off, replica.pid()),
+						new Server("B, on", on.uri(path), on, replica.pid()),
+						new Server("C, proxy", replica.proxyUrl().resolve(path), proxied, replica.pid()));
+				reads(report, vegeta, servers, cookie, settings, this.bench.settings().warmUpLimit(WARM_UP_LIMIT));
 				roundTrips(report, primary, servers, settings);
 				writes(report, primary, on, replica, settings);
 				profiles(report, vegeta, servers, on, off, cookie, settings);
@@ -171,9 +178,12 @@ final class RealCluster {
 
 	/** Replica reads: closed-loop rounds in a rotating order, then one open-loop run each. */
 	private static void reads(Report report, Vegeta vegeta, List<Server> servers, String cookie,
-			RealSettings settings) {
+			RealSettings settings, Duration warmUpLimit) {
+		Map<Server, WarmUp> warmUps = new LinkedHashMap<>();
 		for (Server server : servers) {
-			vegeta.attack(server.target(cookie), 0, settings.workers(), settings.warmUp());
+			warmUps.put(server, WarmUp.until(List.of(server.app()),
+					() -> vegeta.attack(server.target(cookie), 0, settings.workers(), WARM_UP_BLOCK), settings.warmUp(),
+					warmUpLimit));
 		}
 		Map<Server, List<Round>> rounds = new LinkedHashMap<>();
 		servers.forEach((server) -> rounds.put(server, new ArrayList<>()));
@@ -210,11 +220,14 @@ final class RealCluster {
 					.toList()));
 		report.detail(String.format(Locale.ROOT,
 				"**Replica reads.** `GET /api/posts/{id}` with a caught-up `__txid` cookie. Closed loop: Vegeta at "
-						+ "rate 0 with %d workers, %s of warm-up each, then %d rounds of %s in a rotating order (A B C, B C "
+						+ "rate 0 with %d workers; each server is warmed up in blocks of %s, at least %s, until a block adds "
+						+ "under 2 %% of its length to its app's JIT compilation time (%s); then %d rounds of %s in a rotating order (A B C, B C "
 						+ "A, ...); CPU per request is the process's CPU time over the round (`ProcessHandle`) ÷ requests. "
 						+ "For C the app is a twin of A's JVM (the same jar and properties) behind LiteFS's proxy. Open loop: %d requests/s for %s each, latency "
 						+ "from when Vegeta was due to send (no coordinated omission), percentiles by HdrHistogram.",
-				settings.workers(), Format.duration(settings.warmUp()), settings.rounds(),
+				settings.workers(), Format.duration(WARM_UP_BLOCK), Format.duration(settings.warmUp()),
+				String.join("; ", servers.stream().map((server) -> server.name() + ": " + warmUps.get(server).describe()).toList()),
+				settings.rounds(),
 				Format.duration(settings.round()), settings.rate(), Format.duration(settings.round())));
 		report.detail("");
 		report.detail("| server | reads/s | app CPU/read | LiteFS CPU/read | open loop p50 | p99 | p99.9 | max | not 2xx |");
@@ -315,6 +328,21 @@ final class RealCluster {
 	/** A write sent to the replica's app, which forwards it, against the same write sent to the primary. */
 	private void writes(Report report, SampleApp primary, SampleApp on, LiteFsCluster.Node replica,
 			RealSettings settings) throws IOException, InterruptedException {
+		// both paths until the two JVMs' JIT compilers are done with them (B's forwarding
+		// path had no load before)
+		WarmUp warmUp = WarmUp.until(List.of(on, primary), () -> {
+			try {
+				writeBlock(on.uri("/api/posts"), new Latencies(), settings);
+				writeBlock(primary.uri("/api/posts"), new Latencies(), settings);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}, Duration.ZERO, this.bench.settings().warmUpLimit(WARM_UP_LIMIT));
 		Latencies forwarded = new Latencies();
 		Latencies straight = new Latencies();
 		Duration forwardedCpu = Duration.ZERO;
@@ -330,9 +358,11 @@ final class RealCluster {
 		report.detail("");
 		report.detail(String.format(Locale.ROOT, "**A write sent to the replica.** `POST /api/posts` to B, which "
 				+ "forwards it to the primary's app (`litefs.routing.strategy=forward`), against the same write sent "
-				+ "straight to the primary: one client, %d blocks of %d writes each way, in turns. CPU is of both apps' "
+				+ "straight to the primary: one client; warm-up in blocks of %d writes each way until a block adds under 2 %% of "
+				+ "its length to both JVMs' JIT compilation time (%s); then %d blocks of %d writes each way, in turns. CPU is of both apps' "
 				+ "JVMs when forwarded, of the primary's when straight. C cannot take part: without Fly, LiteFS's proxy "
-				+ "answers a replica's write with `Fly-Replay` and does not forward it.", settings.writeBlocks(),
+				+ "answers a replica's write with `Fly-Replay` and does not forward it.", settings.writeBlock(),
+				warmUp.describe(), settings.writeBlocks(),
 				settings.writeBlock()));
 		report.detail("");
 		report.detail("| write | p50 | p99 | max | CPU per write |");
@@ -469,10 +499,10 @@ final class RealCluster {
 	 *
 	 * @param name A, B or C and what it is
 	 * @param uri the post to read, at that server
-	 * @param appPid the JVM that answers
+	 * @param app the JVM that answers
 	 * @param liteFsPid the replica's LiteFS process
 	 */
-	private record Server(String name, URI uri, long appPid, long liteFsPid) {
+	private record Server(String name, URI uri, SampleApp app, long liteFsPid) {
 
 		String target(String header) {
 			return "GET " + this.uri + "\n" + header;
@@ -484,10 +514,10 @@ final class RealCluster {
 	private record Round(Vegeta.Result load, Duration appCpu, Duration liteFsCpu) {
 
 		static Round of(Server server, Supplier<Vegeta.Result> attack) {
-			Duration app = ProcessCpu.total(server.appPid());
+			Duration app = ProcessCpu.total(server.app().pid());
 			Duration liteFs = ProcessCpu.total(server.liteFsPid());
 			Vegeta.Result load = attack.get();
-			return new Round(load, ProcessCpu.total(server.appPid()).minus(app),
+			return new Round(load, ProcessCpu.total(server.app().pid()).minus(app),
 					ProcessCpu.total(server.liteFsPid()).minus(liteFs));
 		}
 
@@ -509,7 +539,8 @@ final class RealCluster {
 	 * How long and how often this part measures.
 	 *
 	 * @param workers Vegeta's workers in the closed loop
-	 * @param warmUp the closed-loop load each server gets before measuring
+	 * @param warmUp the least closed-loop load each server gets before measuring (it goes
+	 * on until its JIT compiler is done)
 	 * @param round the length of a closed-loop round, and of the open-loop run
 	 * @param rounds closed-loop rounds per server
 	 * @param rate requests per second of the open loop
@@ -520,7 +551,7 @@ final class RealCluster {
 	private record RealSettings(int workers, Duration warmUp, Duration round, int rounds, int rate, int roundTrips,
 			int writeBlocks, int writeBlock) {
 
-		static final RealSettings FULL = new RealSettings(8, Duration.ofSeconds(30), Duration.ofSeconds(8), 3, 400,
+		static final RealSettings FULL = new RealSettings(8, Duration.ofSeconds(15), Duration.ofSeconds(8), 3, 400,
 				150, 3, 100);
 
 		static final RealSettings QUICK = new RealSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 100, 5,

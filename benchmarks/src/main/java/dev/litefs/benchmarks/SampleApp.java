@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The sample app's executable jar running in a child JVM, on a free loopback port, its
@@ -26,6 +28,9 @@ import java.util.concurrent.locks.LockSupport;
 final class SampleApp implements AutoCloseable {
 
 	private static final Duration READY_POLL = Duration.ofMillis(5);
+
+	/** The value of a Micrometer counter as {@code /actuator/metrics/{name}} shows it. */
+	private static final Pattern METRIC_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
 	private static final HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -156,6 +161,33 @@ final class SampleApp implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not read the CPU time of " + this.name, ex);
+		}
+	}
+
+	/**
+	 * The time the app's JIT compilers have spent so far, as the JVM counts it
+	 * (Micrometer's {@code jvm.compilation.time}, from {@code CompilationMXBean}).
+	 * @return the compilation time
+	 */
+	Duration compilationTime() {
+		HttpRequest metric = HttpRequest.newBuilder(uri("/actuator/metrics/jvm.compilation.time"))
+			.timeout(Duration.ofSeconds(5))
+			.build();
+		try {
+			HttpResponse<String> response = probe.send(metric, HttpResponse.BodyHandlers.ofString());
+			Matcher value = METRIC_VALUE.matcher(response.body());
+			if (response.statusCode() != 200 || !value.find()) {
+				throw new IllegalStateException(this.name + " answered " + response.statusCode() + " for "
+						+ metric.uri() + ": " + response.body());
+			}
+			return Duration.ofMillis(Math.round(Double.parseDouble(value.group(1))));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read the compilation time of " + this.name, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -22,7 +22,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * compared
  * @param releaseRounds how many times N requests are released, for N = 1, 50, 300
  * @param cpuWindow how long the CPU is measured while requests wait
- * @param forwardWarmUp requests sent each way before the forwarding is measured
+ * @param forwardWarmUp the least warm-up of the forwarding paths (it goes on until the
+ * JIT compilers are done)
  * @param forwardBlock requests in one measured forwarding block
  * @param startups how many times each variant of the app is started
  * @param haltRounds how many HALT acquires, halted writes and primary writes are timed
@@ -32,7 +33,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIterationTime, int roleFlips,
 		int clientThreads, Duration warmUp, Duration round, int pairs, int[] releaseRounds, Duration cpuWindow,
-		int forwardWarmUp, int forwardBlock, int startups, int haltRounds, int haltHolds, boolean quickRun) {
+		Duration forwardWarmUp, int forwardBlock, int startups, int haltRounds, int haltHolds, boolean quickRun) {
 
 	/** The waiting requests per release, as the issue asks. */
 	static final int[] WAITING = { 1, 50, 300 };
@@ -53,14 +54,23 @@ record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIteratio
 			.shouldFailOnError(true);
 	}
 
+	/**
+	 * The longest a warm-up may go on until the JIT compilers are done ({@link WarmUp}).
+	 * @param full the limit of a full run
+	 * @return that limit, or none in a quick run (one block)
+	 */
+	Duration warmUpLimit(Duration full) {
+		return this.quickRun ? Duration.ZERO : full;
+	}
+
 	static Settings full() {
 		return new Settings(3, 5, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), 5,
-				new int[] { 30, 6, 3 }, Duration.ofSeconds(5), 8000, 1000, 7, 300, 5, false);
+				new int[] { 30, 6, 3 }, Duration.ofSeconds(5), Duration.ofSeconds(20), 1000, 7, 300, 5, false);
 	}
 
 	static Settings quick() {
 		return new Settings(1, 2, Duration.ofMillis(200), 2, 4, Duration.ofSeconds(2), Duration.ofSeconds(2), 2,
-				new int[] { 3, 2, 1 }, Duration.ofSeconds(1), 30, 30, 1, 20, 1, true);
+				new int[] { 3, 2, 1 }, Duration.ofSeconds(1), Duration.ofSeconds(1), 30, 1, 20, 1, true);
 	}
 
 }
