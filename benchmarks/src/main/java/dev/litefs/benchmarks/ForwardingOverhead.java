@@ -9,7 +9,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
 
@@ -42,6 +46,12 @@ final class ForwardingOverhead {
 	private static final List<String> FACTORIES = List
 		.of(System.getProperty("bench.forward.factories", "http-components,jdk").split(","));
 
+	/**
+	 * Clients sending the warm-up at once: one client alone warms a JVM slowly, since
+	 * the JIT compiles what has run often, and the measured blocks are one at a time.
+	 */
+	private static final int WARM_UP_CLIENTS = 8;
+
 	/** The longest warm-up: past it the part measures what it has, and says so. */
 	private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(2);
 
@@ -65,10 +75,17 @@ final class ForwardingOverhead {
 				// every path, in turn, until the JIT compilers of every JVM are done with them
 				List<SampleApp> apps = new ArrayList<>(List.of(primary));
 				replicas.forEach((replica) -> apps.add(replica.app()));
-				WarmUp warmUp = WarmUp.until(apps, () -> {
-					block(direct, settings.forwardBlock());
-					replicas.forEach((replica) -> block(replica.request(), settings.forwardBlock()));
-				}, settings.forwardWarmUp(), settings.warmUpLimit(WARM_UP_LIMIT));
+				ExecutorService clients = Executors.newFixedThreadPool(WARM_UP_CLIENTS);
+				WarmUp warmUp;
+				try {
+					warmUp = WarmUp.until(apps, () -> {
+						concurrently(clients, direct, settings.forwardBlock());
+						replicas.forEach((replica) -> concurrently(clients, replica.request(), settings.forwardBlock()));
+					}, settings.forwardWarmUp(), settings.warmUpLimit(WARM_UP_LIMIT));
+				}
+				finally {
+					clients.shutdownNow();
+				}
 				List<Block> straight = new ArrayList<>();
 				List<Replica> reversed = new ArrayList<>(replicas);
 				Collections.reverse(reversed);
@@ -131,11 +148,11 @@ final class ForwardingOverhead {
 						+ "`litefs.routing.strategy=forward` with "
 						+ "`litefs.routing.forward.url-template=http://{primary}:<port>`, the primary's LiteFS hostname "
 						+ "being `127.0.0.1`, and its own `%s` (%s); the harness checks that a post sent to a replica "
-						+ "is written by the primary. Warm-up: blocks of %d requests on each path in turn, at least %s, "
+						+ "is written by the primary. Warm-up: blocks of %d requests on each path in turn, sent by %d clients at once, at least %s, "
 						+ "until a block adds under 2 %% of its length to every JVM's JIT compilation time (%s), then "
 						+ "%d rounds of one block of %d on each path, the straight one first then last. CPU time per "
 						+ "write: utime + stime of each JVM over the measured blocks ÷ writes.",
-				FACTORY_PROPERTY, String.join(", ", FACTORIES), settings.forwardBlock(),
+				FACTORY_PROPERTY, String.join(", ", FACTORIES), settings.forwardBlock(), WARM_UP_CLIENTS,
 				Format.duration(settings.forwardWarmUp()), warmUp.describe(), settings.pairs(),
 				settings.forwardBlock()));
 		report.detail("");
@@ -162,6 +179,13 @@ final class ForwardingOverhead {
 		Duration replicaBefore = replica.cpuTime();
 		Latencies latencies = block(request, this.bench.settings().forwardBlock());
 		return new Block(latencies, primary.cpuTime().minus(primaryBefore), replica.cpuTime().minus(replicaBefore));
+	}
+
+	/** A block of requests sent by several clients at once, for the warm-up. */
+	private void concurrently(ExecutorService clients, HttpRequest request, int count) {
+		CompletableFuture.allOf(IntStream.range(0, WARM_UP_CLIENTS)
+			.mapToObj((client) -> CompletableFuture.runAsync(() -> block(request, count / WARM_UP_CLIENTS), clients))
+			.toArray(CompletableFuture[]::new)).join();
 	}
 
 	private Latencies block(HttpRequest request, int count) {
