@@ -44,7 +44,7 @@ final class RealCluster {
 	private static final Duration WARM_UP_BLOCK = Duration.ofSeconds(5);
 
 	/** The longest warm-up of one server: past it the part measures what it has, and says so. */
-	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(90);
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
 
 	private static final double TARGET_CPU = 1.05;
 

@@ -26,6 +26,12 @@ final class RequestOverhead {
 
 	private static final double TARGET_RATIO = 0.97;
 
+	/** A block of the warm-up, after which the app's JIT compiling is looked at. */
+	private static final Duration WARM_UP_BLOCK = Duration.ofSeconds(5);
+
+	/** The longest warm-up of one app: past it the part measures what it has, and says so. */
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
+
 	private final Bench bench;
 
 	RequestOverhead(Bench bench) {
@@ -45,8 +51,10 @@ final class RequestOverhead {
 			checkAnswers(onEnabled);
 			checkAnswers(onDisabled);
 			Load load = new Load(this.bench.vegeta(), settings.clientThreads());
-			load.run(onEnabled, settings.warmUp());
-			load.run(onDisabled, settings.warmUp());
+			WarmUp warmOn = WarmUp.until(List.of(enabled), () -> load.run(onEnabled, WARM_UP_BLOCK), settings.warmUp(),
+					settings.warmUpLimit(WARM_UP_LIMIT));
+			WarmUp warmOff = WarmUp.until(List.of(disabled), () -> load.run(onDisabled, WARM_UP_BLOCK),
+					settings.warmUp(), settings.warmUpLimit(WARM_UP_LIMIT));
 			List<Round> on = new ArrayList<>();
 			List<Round> off = new ArrayList<>();
 			for (int pair = 0; pair < settings.pairs(); pair++) {
@@ -60,11 +68,11 @@ final class RequestOverhead {
 					on.add(Round.of(enabled, load, onEnabled, settings));
 				}
 			}
-			return report(settings, on, off);
+			return report(settings, warmOn, warmOff, on, off);
 		}
 	}
 
-	private Report report(Settings settings, List<Round> on, List<Round> off) {
+	private Report report(Settings settings, WarmUp warmOn, WarmUp warmOff, List<Round> on, List<Round> off) {
 		Report report = new Report("2. Per-request overhead: the starter on vs `litefs.enabled=false`");
 		double rateOn = median(on, Round::requestsPerSecond);
 		double rateOff = median(off, Round::requestsPerSecond);
@@ -83,14 +91,16 @@ final class RequestOverhead {
 				+ Format.nanos(cpuOff) + " = " + Format.difference(cpuOn - cpuOff));
 		report.detail(String.format(Locale.ROOT,
 				"`GET /api/posts/{id}` (one row by primary key, as JSON) with cookie `__txid=%s` (the replica's own TXID: "
-						+ "caught up), a closed loop of %d Vegeta workers (rate 0), %s of warm-up per app, then %d pairs of %s "
+						+ "caught up), a closed loop of %d Vegeta workers (rate 0); each app warmed up in blocks of %s, at least %s, until a "
+						+ "block adds under 2 %% of its length to its JIT compilation time (on: %s; off: %s); then %d pairs of %s "
 						+ "rounds, in the order A B, B A, ... (A = on). Both JVMs run side by side, idle when not loaded. "
 						+ "Same DataSource in both: `spring.datasource.url` to the app's own copy of the database, "
 						+ "`hikari.maximum-pool-size=4`, `busy_timeout=5000`, `foreign_keys=true` "
 						+ "(with LiteFS off there is no default DataSource). The client runs on the same cores: "
 						+ "requests/s is what the machine serves, client included; the app's CPU time per request "
 						+ "(utime + stime of its JVM over the round ÷ requests) is the server's part alone.",
-				Position.toHex(TXID), settings.clientThreads(), Format.duration(settings.warmUp()), settings.pairs(),
+				Position.toHex(TXID), settings.clientThreads(), Format.duration(WARM_UP_BLOCK),
+				Format.duration(settings.warmUp()), warmOn.describe(), warmOff.describe(), settings.pairs(),
 				Format.duration(settings.round())));
 		report.detail("");
 		report.detail("| pair | on: req/s | p50 | p99 | CPU/req | off: req/s | p50 | p99 | CPU/req | on ÷ off |");
