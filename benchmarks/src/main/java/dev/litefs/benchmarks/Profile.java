@@ -51,6 +51,32 @@ final class Profile {
 		}
 	}
 
+	/**
+	 * The JVM flag that records a JVM from its launch on; {@link #stop} ends the
+	 * recording.
+	 * @return the flag
+	 */
+	static String fromLaunch() {
+		return "-XX:StartFlightRecording=name=benchmark,settings=profile";
+	}
+
+	/**
+	 * Stops the recording {@link #fromLaunch()} started.
+	 * @param pid the JVM
+	 * @param file where the recording goes
+	 * @return the samples
+	 */
+	static Profile stop(long pid, Path file) {
+		try {
+			Files.createDirectories(file.getParent());
+			jcmd(pid, "JFR.stop", "name=benchmark", "filename=" + file);
+			return read(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not profile process " + pid, ex);
+		}
+	}
+
 	static Profile read(Path file) throws IOException {
 		List<List<String>> stacks = RecordingFile.readAllEvents(file)
 			.stream()
@@ -102,6 +128,14 @@ final class Profile {
 			.limit(count)
 			.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> (double) entry.getValue() / this.stacks.size(),
 					(a, b) -> a, LinkedHashMap::new));
+	}
+
+	/**
+	 * How many execution samples the recording holds.
+	 * @return the count
+	 */
+	int samples() {
+		return this.stacks.size();
 	}
 
 	private double fraction(Predicate<List<String>> test) {
