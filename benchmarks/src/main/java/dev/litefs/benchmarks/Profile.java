@@ -91,7 +91,8 @@ final class Profile {
 	/**
 	 * The share of the samples spent in this package's code and what it calls, but not in
 	 * what it passes on: a filter's {@code chain.doFilter}, an advice's
-	 * {@code invocation.proceed()} (the request, or the method, it wraps).
+	 * {@code invocation.proceed()} (the request, or the method, it wraps), the Flyway
+	 * strategy's {@code flyway.migrate()} (which Spring Boot calls without the starter).
 	 * @param prefix the start of a class name, e.g. {@code dev.litefs.spring.}
 	 * @return 0 to 1
 	 */
@@ -109,9 +110,10 @@ final class Profile {
 		});
 	}
 
-	/** A frame through which a filter or an advice hands over to what it wraps. */
+	/** A frame through which a filter, an advice or a strategy hands over to what it wraps. */
 	private static boolean passesOn(String method) {
-		return method.endsWith("FilterChain.doFilter") || method.endsWith("MethodInvocation.proceed");
+		return method.endsWith("FilterChain.doFilter") || method.endsWith("MethodInvocation.proceed")
+				|| method.equals("org.flywaydb.core.Flyway.migrate");
 	}
 
 	/**

@@ -71,7 +71,9 @@ final class StartupTime {
 		report.detail("");
 		report.detail(String.format(Locale.ROOT, "Then one more start-up of A with `%s`, stopped at its first healthy "
 				+ "answer: %s of its %d execution samples have the starter's code (`dev.litefs.spring.`) on the "
-				+ "stack, up to what it passes on. benchmarks/README.md breaks the start-up down further.",
+				+ "stack, up to what it passes on (Flyway's `migrate()`, which Spring Boot runs without the starter); "
+				+ "`settings=profile` samples every 10 ms, so this is a coarse figure: benchmarks/README.md "
+				+ "breaks the start-up down with a sample every 1 ms.",
 				Profile.fromLaunch(), Format.percent(profile.share("dev.litefs.spring.")), profile.samples()));
 		report.comparison("samples of a start-up in the starter's code (JFR, primary)",
 				Format.percent(profile.share("dev.litefs.spring.")) + " of " + profile.samples());
