@@ -194,14 +194,17 @@ final class Bench {
 
 	/**
 	 * The app with the starter on, on a fake mount, as this LiteFS hostname. Its LiteFS
-	 * API stays the default, {@code http://localhost:20202}: a primary asks it, and
-	 * nothing listens there, as when LiteFS's API is down.
+	 * API is a free loopback port, as when LiteFS's API is down: a primary asks it and is
+	 * refused at once. Not the default {@code http://localhost:20202}, where on a shared
+	 * machine another build's LiteFS may listen (the sample app's cluster test uses that
+	 * port), whose event stream and role the app would then take.
 	 */
 	static Map<String, String> withLiteFs(FakeLiteFsMount mount, String hostname) {
 		Map<String, String> properties = dataSource(mount.dir());
 		properties.put("litefs.mount-dir", mount.dir().toString());
 		properties.put("litefs.database", mount.database());
 		properties.put("litefs.hostname", hostname);
+		properties.put("litefs.api-url", "http://127.0.0.1:" + SampleApp.freePort());
 		return properties;
 	}
 

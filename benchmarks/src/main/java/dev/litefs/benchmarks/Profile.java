@@ -51,6 +51,32 @@ final class Profile {
 		}
 	}
 
+	/**
+	 * The JVM flag that records a JVM from its launch on; {@link #stop} ends the
+	 * recording.
+	 * @return the flag
+	 */
+	static String fromLaunch() {
+		return "-XX:StartFlightRecording=name=benchmark,settings=profile";
+	}
+
+	/**
+	 * Stops the recording {@link #fromLaunch()} started.
+	 * @param pid the JVM
+	 * @param file where the recording goes
+	 * @return the samples
+	 */
+	static Profile stop(long pid, Path file) {
+		try {
+			Files.createDirectories(file.getParent());
+			jcmd(pid, "JFR.stop", "name=benchmark", "filename=" + file);
+			return read(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not profile process " + pid, ex);
+		}
+	}
+
 	static Profile read(Path file) throws IOException {
 		List<List<String>> stacks = RecordingFile.readAllEvents(file)
 			.stream()
@@ -65,7 +91,8 @@ final class Profile {
 	/**
 	 * The share of the samples spent in this package's code and what it calls, but not in
 	 * what it passes on: a filter's {@code chain.doFilter}, an advice's
-	 * {@code invocation.proceed()} (the request, or the method, it wraps).
+	 * {@code invocation.proceed()} (the request, or the method, it wraps), the Flyway
+	 * strategy's {@code flyway.migrate()} (which Spring Boot calls without the starter).
 	 * @param prefix the start of a class name, e.g. {@code dev.litefs.spring.}
 	 * @return 0 to 1
 	 */
@@ -83,9 +110,10 @@ final class Profile {
 		});
 	}
 
-	/** A frame through which a filter or an advice hands over to what it wraps. */
+	/** A frame through which a filter, an advice or a strategy hands over to what it wraps. */
 	private static boolean passesOn(String method) {
-		return method.endsWith("FilterChain.doFilter") || method.endsWith("MethodInvocation.proceed");
+		return method.endsWith("FilterChain.doFilter") || method.endsWith("MethodInvocation.proceed")
+				|| method.equals("org.flywaydb.core.Flyway.migrate");
 	}
 
 	/**
@@ -102,6 +130,14 @@ final class Profile {
 			.limit(count)
 			.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> (double) entry.getValue() / this.stacks.size(),
 					(a, b) -> a, LinkedHashMap::new));
+	}
+
+	/**
+	 * How many execution samples the recording holds.
+	 * @return the count
+	 */
+	int samples() {
+		return this.stacks.size();
 	}
 
 	private double fraction(Predicate<List<String>> test) {

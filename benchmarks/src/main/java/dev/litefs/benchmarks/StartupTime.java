@@ -49,6 +49,7 @@ final class StartupTime {
 		Variant off = variants.get(1);
 		Variant replica = variants.get(2);
 		long added = on.wall.p50() - off.wall.p50();
+		Profile profile = profiledStartUp(on);
 		Report report = new Report("5. Start-up: launch to the first healthy answer");
 		report.figure(String.format(Locale.ROOT, "start-up added by the starter, primary (medians of %d)",
 				settings.startups()), Format.nanos(on.wall.p50()) + " − " + Format.nanos(off.wall.p50()) + " = "
@@ -63,10 +64,19 @@ final class StartupTime {
 						+ "`/actuator/health`, polled every 5 ms, and the JVM's CPU time (utime + stime) at that "
 						+ "moment; one JVM at a time, %d runs of each in the order %s (A = on, primary; B = off; "
 						+ "C = on, replica). On a primary the starter's Flyway strategy runs Flyway (nothing to apply) "
-						+ "and the node asks LiteFS's API (`http://localhost:20202`, where nothing listens here); off, "
+						+ "and the node asks LiteFS's API (a free loopback port, where nothing listens); off, "
 						+ "Spring Boot's Flyway does the same; a replica checks the schema, read-only, and asks no API. "
 						+ "Each on a copy of the migrated database, with the same DataSource settings.",
 				String.join(" ", Bench.JVM_FLAGS), settings.startups(), String.join(" ", order)));
+		report.detail("");
+		report.detail(String.format(Locale.ROOT, "Then one more start-up of A with `%s`, stopped at its first healthy "
+				+ "answer: %s of its %d execution samples have the starter's code (`dev.litefs.spring.`) on the "
+				+ "stack, up to what it passes on (Flyway's `migrate()`, which Spring Boot runs without the starter); "
+				+ "`settings=profile` samples every 10 ms, so this is a coarse figure: benchmarks/README.md "
+				+ "breaks the start-up down with a sample every 1 ms.",
+				Profile.fromLaunch(), Format.percent(profile.share("dev.litefs.spring.")), profile.samples()));
+		report.comparison("samples of a start-up in the starter's code (JFR, primary)",
+				Format.percent(profile.share("dev.litefs.spring.")) + " of " + profile.samples());
 		report.detail("");
 		report.detail("| | to ready: min | median | max | CPU time until ready: median |");
 		report.detail("| --- | ---: | ---: | ---: | ---: |");
@@ -76,6 +86,22 @@ final class StartupTime {
 					Format.nanos(variant.cpu.p50())));
 		}
 		return report;
+	}
+
+	/**
+	 * One more start-up, recorded by JFR from launch to readiness: the share of its
+	 * execution samples with the starter's code on the stack (its beans, its advisors'
+	 * pointcuts, the DataSource proxy), a figure that the machine's load moves far less
+	 * than the wall time.
+	 */
+	private Profile profiledStartUp(Variant variant) {
+		List<String> flags = new ArrayList<>(Bench.JVM_FLAGS);
+		flags.add(Profile.fromLaunch());
+		try (SampleApp app = SampleApp.launch(variant.logName + "-profiled", this.bench.jar(), flags,
+				variant.properties, this.bench.logs())) {
+			app.awaitReady(Bench.START_TIMEOUT);
+			return Profile.stop(app.pid(), this.bench.logs().resolveSibling("jfr").resolve(variant.logName + ".jfr"));
+		}
 	}
 
 	/** One way of starting the app, and what its start-ups measured. */

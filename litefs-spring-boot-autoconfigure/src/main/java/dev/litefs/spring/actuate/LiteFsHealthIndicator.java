@@ -31,7 +31,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * reading. The {@code events} detail tells whether LiteFS's event stream is up, and
  * reports it down while LiteFS's API answers (the node then follows the files, up to
  * a poll interval late); the status does not change for it, since the node is still
- * correct.
+ * correct. A health call never waits on LiteFS's API: whether it answers is the node's
+ * last {@code GET /info}, asked every poll interval while the stream is down.
  */
 public class LiteFsHealthIndicator implements HealthIndicator {
 
@@ -97,13 +98,14 @@ public class LiteFsHealthIndicator implements HealthIndicator {
 	/**
 	 * {@code connected}; or why it is down while LiteFS's API answers (the files are read
 	 * in its place, a poll interval late); nothing while the API does not answer at all
-	 * (no LiteFS here, or one run without its API).
+	 * (no LiteFS here, or one run without its API), by the node's last {@code GET /info}.
 	 */
 	private @Nullable String events(EventStreamStatus stream) {
 		if (stream.connected()) {
 			return "connected";
 		}
-		boolean apiAnswers = this.node.api().flatMap(LiteFsApi::info).isPresent();
+		// never a call to the API here: one that hangs would hold every health answer for the API's timeout
+		boolean apiAnswers = this.node.api().map(LiteFsApi::answeredLastInfo).orElse(false);
 		return apiAnswers ? "down while LiteFS's API answers (" + stream.lastError() + "): reading the files instead"
 				: null;
 	}

@@ -37,6 +37,8 @@ public class LiteFsApi {
 
 	private final Duration timeout;
 
+	private volatile boolean answered;
+
 	/**
 	 * Creates a client.
 	 * @param baseUrl the API's base URL, e.g. {@code http://localhost:20202}
@@ -71,14 +73,18 @@ public class LiteFsApi {
 			int status = connection.getResponseCode();
 			if (status != 200) {
 				logger.debug("LiteFS API {} answered {}", uri, status);
+				this.answered = false;
 				return Optional.empty();
 			}
 			try (InputStream body = connection.getInputStream()) {
-				return Optional.of(parseInfo(new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8)));
+				LiteFsInfo info = parseInfo(new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));
+				this.answered = true;
+				return Optional.of(info);
 			}
 		}
 		catch (IOException | IllegalArgumentException | JacksonException ex) {
 			logger.debug("LiteFS API {} unavailable: {}", uri, ex.toString());
+			this.answered = false;
 			return Optional.empty();
 		}
 		finally {
@@ -86,6 +92,17 @@ public class LiteFsApi {
 				connection.disconnect();
 			}
 		}
+	}
+
+	/**
+	 * Whether the last {@link #info()} was answered, without asking again: for whoever
+	 * must not wait on an API that may hang (the node asks every poll interval while the
+	 * event stream is down).
+	 * @return {@code true} when LiteFS answered the last {@code GET /info}; {@code false}
+	 * before the first
+	 */
+	public boolean answeredLastInfo() {
+		return this.answered;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.litefs.spring.aop.AnnotatedClassFilter;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -64,9 +65,11 @@ public class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
 			}
 
 		};
+		// most beans carry no @PrimaryOnly: their methods are then never searched one by one
 		return new ComposablePointcut(AnnotationMatchingPointcut.forClassAnnotation(PrimaryOnly.class))
 			.intersection(publicMethods)
-			.union(new AnnotationMatchingPointcut(null, PrimaryOnly.class, true));
+			.union(new AnnotationMatchingPointcut(null, PrimaryOnly.class, true))
+			.intersection(new AnnotatedClassFilter(PrimaryOnly.class));
 	}
 
 	@Override

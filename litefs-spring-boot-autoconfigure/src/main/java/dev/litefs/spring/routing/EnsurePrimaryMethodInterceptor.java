@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.litefs.spring.aop.AnnotatedClassFilter;
 import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
@@ -19,7 +20,6 @@ import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.function.SingletonSupplier;
@@ -103,6 +103,9 @@ public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
 	private static final class EnsurePrimaryPointcut extends StaticMethodMatcherPointcut {
 
+		/** Most beans carry no @EnsurePrimary: their methods are then never searched one by one. */
+		private final ClassFilter classFilter = new AnnotatedClassFilter(EnsurePrimary.class);
+
 		@Override
 		public boolean matches(Method method, Class<?> targetClass) {
 			if (ReflectionUtils.isObjectMethod(method)) {
@@ -118,7 +121,7 @@ public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
 		@Override
 		public ClassFilter getClassFilter() {
-			return (candidate) -> AnnotationUtils.isCandidateClass(candidate, EnsurePrimary.class);
+			return this.classFilter;
 		}
 
 	}
