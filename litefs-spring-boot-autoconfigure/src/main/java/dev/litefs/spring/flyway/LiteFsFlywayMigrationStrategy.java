@@ -308,7 +308,9 @@ public class LiteFsFlywayMigrationStrategy
 		String message = "%s: the schema has not replicated from the primary (%s) within %s (litefs.flyway.replica-timeout): %s"
 			.formatted(describe(state), primary(state), format(this.replicaTimeout), check.describe());
 		if (this.failOnReplicaTimeout) {
-			throw new IllegalStateException(message + "; failing startup as litefs.flyway.replica-fail-on-timeout=true");
+			throw new ReplicaSchemaTimeoutException(
+					message + "; failing startup as litefs.flyway.replica-fail-on-timeout=true", primary(state),
+					this.replicaTimeout);
 		}
 		logger.warn("{}; starting anyway", message);
 	}

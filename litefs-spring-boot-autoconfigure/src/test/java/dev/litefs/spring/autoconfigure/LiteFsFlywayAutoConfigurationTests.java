@@ -35,6 +35,7 @@ import dev.litefs.spring.flyway.MigrationRun;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
 import dev.litefs.spring.flyway.ReplicaMode;
+import dev.litefs.spring.flyway.ReplicaSchemaTimeoutException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -67,6 +68,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -253,7 +255,7 @@ class LiteFsFlywayAutoConfigurationTests {
 			contextRunner().withPropertyValues("litefs.flyway.replica-fail-on-timeout=true").run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(IllegalStateException.class)
+					.isInstanceOf(ReplicaSchemaTimeoutException.class)
 					.hasMessageContaining("missing migrations 1, 2, 3")
 					.hasMessageContaining("litefs.flyway.replica-fail-on-timeout=true");
 			});
@@ -558,6 +560,20 @@ class LiteFsFlywayAutoConfigurationTests {
 					.hasValueSatisfying((run) -> assertThat(run.applied()).isEqualTo(3));
 			}
 			assertThat(tables(database())).contains("posts", "comments");
+		}
+
+		@Test
+		void aReplicaGivingUpOnTheSchemaFailsStartUpSayingWhatToCheckAndChange(CapturedOutput output) {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			assertThatThrownBy(() -> application().properties("litefs.flyway.replica-fail-on-timeout=true").run())
+				.rootCause()
+				.isInstanceOf(ReplicaSchemaTimeoutException.class);
+			// Spring Boot's failure report, from the starter's analyzer: no stack trace to read
+			assertThat(output).contains("APPLICATION FAILED TO START")
+				.contains("the schema has not replicated from the primary (node-a) within 300ms")
+				.contains("LiteFS on this node is connected to the primary (node-a")
+				.contains("raise litefs.flyway.replica-timeout (now PT0.3S)")
+				.contains("set litefs.flyway.replica-fail-on-timeout=false");
 		}
 
 		private SpringApplicationBuilder application() {

@@ -1,0 +1,39 @@
+package dev.litefs.spring.flyway;
+
+import java.time.Duration;
+
+/**
+ * A replica's start-up failed because the schema had not replicated from the primary
+ * within {@code litefs.flyway.replica-timeout}, and
+ * {@code litefs.flyway.replica-fail-on-timeout} asks for a failure then. Start-up reports
+ * it with what to change (a {@code FailureAnalyzer} of the starter).
+ */
+public class ReplicaSchemaTimeoutException extends IllegalStateException {
+
+	private final String primary;
+
+	private final Duration timeout;
+
+	ReplicaSchemaTimeoutException(String message, String primary, Duration timeout) {
+		super(message);
+		this.primary = primary;
+		this.timeout = timeout;
+	}
+
+	/**
+	 * The primary the replica waited for, as LiteFS names it.
+	 * @return its hostname, or a description of there being none
+	 */
+	public String getPrimary() {
+		return this.primary;
+	}
+
+	/**
+	 * How long the replica waited ({@code litefs.flyway.replica-timeout}).
+	 * @return the timeout
+	 */
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+}
