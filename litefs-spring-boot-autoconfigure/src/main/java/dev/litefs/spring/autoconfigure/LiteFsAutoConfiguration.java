@@ -17,7 +17,6 @@ import dev.litefs.spring.node.LiteFsNode;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -31,7 +30,7 @@ import org.springframework.core.env.Environment;
  * about this node's role, the primary and the database's position.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
-@ConditionalOnBooleanProperty(name = "litefs.enabled", matchIfMissing = true)
+@ConditionalOnLiteFsEnabled
 @EnableConfigurationProperties(LiteFsProperties.class)
 public final class LiteFsAutoConfiguration {
 

@@ -29,7 +29,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = { LiteFsAutoConfiguration.class, FlywayAutoConfiguration.class })
 @ConditionalOnClass({ Flyway.class, FlywayMigrationStrategy.class, SQLiteDataSource.class })
-@ConditionalOnBooleanProperty(name = "litefs.enabled", matchIfMissing = true)
+@ConditionalOnLiteFsEnabled
 @ConditionalOnBooleanProperty(name = "litefs.flyway.enabled", matchIfMissing = true)
 @ConditionalOnBean({ LiteFsNode.class, Flyway.class })
 public final class LiteFsFlywayAutoConfiguration {

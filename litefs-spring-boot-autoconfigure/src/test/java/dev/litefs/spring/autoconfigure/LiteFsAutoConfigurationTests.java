@@ -178,11 +178,30 @@ class LiteFsAutoConfigurationTests {
 					.doesNotHaveBean(LiteFsProperties.class));
 		}
 
+		@ParameterizedTest
+		@CsvSource({ "unrelated.property=1, true", "litefs.enabled=true, true", "litefs.enabled=false, false" })
+		void anApplicationsOwnBeansFollowTheSameSwitch(String property, boolean present) {
+			new ApplicationContextRunner().withUserConfiguration(LiteFsOnlyBeans.class)
+				.withPropertyValues(property)
+				.run((context) -> assertThat(context.containsBean("liteFsOnly")).isEqualTo(present));
+		}
+
 		@Test
 		void aUserNodeWins() {
 			contextRunner().withPropertyValues("litefs.mount-dir=/does/not/matter")
 				.withUserConfiguration(UserNode.class)
 				.run((context) -> assertThat(context.getBean(LiteFsNode.class).hostname()).isEqualTo("custom"));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LiteFsOnlyBeans {
+
+		@Bean
+		@ConditionalOnLiteFsEnabled
+		String liteFsOnly() {
+			return "only with LiteFS on";
 		}
 
 	}
