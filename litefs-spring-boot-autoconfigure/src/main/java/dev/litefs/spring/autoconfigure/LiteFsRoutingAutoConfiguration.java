@@ -176,7 +176,9 @@ public final class LiteFsRoutingAutoConfiguration {
 			return new EnsurePrimaryInterceptor(node, router);
 		}
 
+		/** Replaceable by name, as a configurer of Spring MVC has no type of its own. */
 		@Bean
+		@ConditionalOnMissingBean(name = "ensurePrimaryWebMvcConfigurer")
 		WebMvcConfigurer ensurePrimaryWebMvcConfigurer(EnsurePrimaryInterceptor interceptor) {
 			return new WebMvcConfigurer() {
 

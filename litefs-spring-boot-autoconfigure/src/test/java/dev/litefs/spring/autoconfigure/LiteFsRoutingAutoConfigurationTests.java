@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -69,6 +70,14 @@ class LiteFsRoutingAutoConfigurationTests {
 				assertThat(context.getBean("primaryRoutingFilterRegistration", DelegatingFilterProxyRegistrationBean.class)
 					.determineDispatcherTypes()).containsExactly(jakarta.servlet.DispatcherType.REQUEST);
 			});
+		}
+
+		@Test
+		void theInterceptorsRegistrationIsReplaceableByName() {
+			WebMvcConfigurer own = new WebMvcConfigurer() {
+			};
+			webContextRunner().withBean("ensurePrimaryWebMvcConfigurer", WebMvcConfigurer.class, () -> own)
+				.run((context) -> assertThat(context.getBean("ensurePrimaryWebMvcConfigurer")).isSameAs(own));
 		}
 
 		@Test
