@@ -31,9 +31,10 @@ final class HaltLockFile {
 
 	private final ReentrantLock holder = new ReentrantLock(true);
 
-	// both guarded by holder
+	// opened by the holder only; closed under this object's monitor, as the lock is released
 	private @Nullable FileChannel channel;
 
+	// under this object's monitor: the hold bound's watchdog releases it from its own thread
 	private @Nullable FileLock lock;
 
 	private HaltLockFile(Path path) {
