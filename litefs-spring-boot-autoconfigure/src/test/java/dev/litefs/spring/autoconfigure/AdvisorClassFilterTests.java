@@ -7,8 +7,10 @@ import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.litefs.spring.primary.LiteFsPrimaryAutoConfiguration;
 import dev.litefs.spring.primary.PrimaryOnly;
 import dev.litefs.spring.routing.EnsurePrimary;
+import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.NotPrimaryException;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.ExceptionText;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

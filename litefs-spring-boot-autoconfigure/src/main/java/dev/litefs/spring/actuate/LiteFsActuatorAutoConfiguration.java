@@ -1,11 +1,8 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.actuate;
 
-import dev.litefs.spring.actuate.LiteFsEndpoint;
-import dev.litefs.spring.actuate.LiteFsEndpointContributor;
-import dev.litefs.spring.actuate.LiteFsHealthIndicator;
-import dev.litefs.spring.actuate.LiteFsInfoContributor;
-import dev.litefs.spring.actuate.LiteFsMetrics;
-import dev.litefs.spring.actuate.PrimaryOnlyMetrics;
+import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.node.LiteFsNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

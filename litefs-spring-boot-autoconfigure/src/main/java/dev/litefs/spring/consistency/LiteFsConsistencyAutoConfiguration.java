@@ -1,12 +1,11 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.consistency;
 
 import java.util.EnumSet;
 
-import dev.litefs.spring.consistency.ConsistencyEndpointContributor;
-import dev.litefs.spring.consistency.ConsistencyFilter;
-import dev.litefs.spring.consistency.ConsistencyListener;
-import dev.litefs.spring.consistency.PositionWatcher;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.RequestPathPatterns;
 import io.micrometer.observation.ObservationRegistry;

@@ -1,14 +1,11 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.actuate;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import dev.litefs.spring.actuate.LiteFsEndpoint;
-import dev.litefs.spring.actuate.LiteFsHealthIndicator;
-import dev.litefs.spring.actuate.LiteFsInfoContributor;
-import dev.litefs.spring.actuate.LiteFsMetrics;
-import dev.litefs.spring.actuate.PrimaryOnlyMetrics;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import io.micrometer.core.instrument.MeterRegistry;

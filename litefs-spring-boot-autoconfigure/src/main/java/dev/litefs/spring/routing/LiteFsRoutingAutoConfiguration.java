@@ -1,4 +1,4 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.routing;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -13,25 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.routing.EnsurePrimary;
-import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
-import dev.litefs.spring.routing.EnsurePrimaryMethodInterceptor;
-import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
-import dev.litefs.spring.routing.FlyReplayStrategy;
-import dev.litefs.spring.routing.ForwardStrategy;
-import dev.litefs.spring.routing.PrimaryForwarder;
-import dev.litefs.spring.routing.PrimaryForwarderCustomizer;
-import dev.litefs.spring.routing.PrimaryRouter;
-import dev.litefs.spring.routing.PrimaryRoutingFilter;
-import dev.litefs.spring.routing.PrimaryUrlTemplate;
-import dev.litefs.spring.routing.RedirectStrategy;
-import dev.litefs.spring.routing.RejectStrategy;
-import dev.litefs.spring.routing.RequestPathPatterns;
-import dev.litefs.spring.routing.RoutingEndpointContributor;
-import dev.litefs.spring.routing.RoutingListener;
-import dev.litefs.spring.routing.RoutingStrategy;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import org.apache.hc.core5.util.Timeout;

@@ -1,12 +1,12 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.consistency;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
 
-import dev.litefs.spring.consistency.ConsistencyEndpointContributor;
-import dev.litefs.spring.consistency.ConsistencyFilter;
-import dev.litefs.spring.consistency.PositionWatcher;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;
+import dev.litefs.spring.testapp.ExceptionText;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Test;

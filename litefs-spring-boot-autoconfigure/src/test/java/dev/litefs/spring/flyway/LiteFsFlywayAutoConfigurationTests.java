@@ -1,4 +1,4 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.flyway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,17 +28,16 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.litefs.spring.actuate.LiteFsActuatorAutoConfiguration;
 import dev.litefs.spring.actuate.LiteFsEndpoint;
-import dev.litefs.spring.flyway.FlywayEndpointContributor;
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
-import dev.litefs.spring.flyway.MigrationRun;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
-import dev.litefs.spring.flyway.ReplicaMode;
-import dev.litefs.spring.flyway.ReplicaSchemaTimeoutException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.ExceptionText;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.callback.Callback;

@@ -1,18 +1,11 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.routing;
 
 import java.nio.file.Path;
 
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.routing.EnsurePrimary;
-import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
-import dev.litefs.spring.routing.NotPrimaryException;
-import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
-import dev.litefs.spring.routing.PrimaryForwarder;
-import dev.litefs.spring.routing.PrimaryRouter;
-import dev.litefs.spring.routing.PrimaryRoutingFilter;
-import dev.litefs.spring.routing.RoutingEndpointContributor;
-import dev.litefs.spring.routing.RoutingStrategy;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.ExceptionText;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

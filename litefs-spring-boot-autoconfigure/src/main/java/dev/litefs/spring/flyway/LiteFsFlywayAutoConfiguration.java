@@ -1,7 +1,8 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.flyway;
 
-import dev.litefs.spring.flyway.FlywayEndpointContributor;
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.node.LiteFsNode;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;

@@ -1,16 +1,18 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.halt;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.litefs.spring.halt.LiteFsHalt;
-import dev.litefs.spring.halt.LiteFsHaltException;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.halt.LiteFsHaltException.Reason;
 import dev.litefs.spring.routing.EnsurePrimary;
+import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.NotPrimaryException;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.ExceptionText;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

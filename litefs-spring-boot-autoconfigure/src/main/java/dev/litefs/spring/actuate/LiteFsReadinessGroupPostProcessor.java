@@ -1,4 +1,4 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.actuate;
 
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,7 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.primary;
 
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.primary.PrimaryBound;
-import dev.litefs.spring.primary.PrimaryBoundLifecycles;
-import dev.litefs.spring.primary.PrimaryOnly;
-import dev.litefs.spring.primary.PrimaryOnlyListener;
-import dev.litefs.spring.primary.PrimaryOnlyMethodInterceptor;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -26,8 +22,12 @@ import org.springframework.core.Ordered;
 @ConditionalOnBean(LiteFsNode.class)
 public final class LiteFsPrimaryAutoConfiguration {
 
-	/** Outside @EnsurePrimary's advice (and so outside @Transactional's): a skip refuses nothing. */
-	static final int PRIMARY_ONLY_ORDER = LiteFsRoutingAutoConfiguration.ENSURE_PRIMARY_ORDER - 10;
+	/**
+	 * Outside @EnsurePrimary's advice (LiteFsRoutingAutoConfiguration's, at
+	 * {@code HIGHEST_PRECEDENCE + 100}), and so outside @Transactional's: a skip refuses
+	 * nothing.
+	 */
+	static final int PRIMARY_ONLY_ORDER = Ordered.HIGHEST_PRECEDENCE + 90;
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)

@@ -1,8 +1,7 @@
-package dev.litefs.spring.autoconfigure;
+package dev.litefs.spring.halt;
 
-import dev.litefs.spring.halt.HaltObservations;
-import dev.litefs.spring.halt.LiteFsHalt;
-import dev.litefs.spring.halt.MicrometerHaltObservations;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.node.LiteFsNode;
 import io.micrometer.observation.ObservationRegistry;
 
