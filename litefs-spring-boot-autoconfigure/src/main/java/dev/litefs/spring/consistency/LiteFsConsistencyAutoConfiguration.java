@@ -2,6 +2,7 @@ package dev.litefs.spring.consistency;
 
 import java.util.EnumSet;
 
+import dev.litefs.spring.actuate.ConsistencyEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.node.LiteFsNode;

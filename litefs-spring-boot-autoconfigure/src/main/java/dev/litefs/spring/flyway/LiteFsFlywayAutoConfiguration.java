@@ -1,5 +1,6 @@
 package dev.litefs.spring.flyway;
 
+import dev.litefs.spring.actuate.FlywayEndpointContributor;
 import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;

@@ -3,6 +3,7 @@ package dev.litefs.spring.consistency;
 import java.nio.file.Path;
 import java.util.EnumSet;
 
+import dev.litefs.spring.actuate.ConsistencyEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.litefs.spring.actuate.FlywayEndpointContributor;
 import dev.litefs.spring.actuate.LiteFsActuatorAutoConfiguration;
 import dev.litefs.spring.actuate.LiteFsEndpoint;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;

@@ -2,6 +2,7 @@ package dev.litefs.spring.routing;
 
 import java.nio.file.Path;
 
+import dev.litefs.spring.actuate.RoutingEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;

@@ -1,10 +1,12 @@
-package dev.litefs.spring.consistency;
+package dev.litefs.spring.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.litefs.spring.actuate.LiteFsEndpointContributor;
+import dev.litefs.spring.consistency.ConsistencyFilter;
+import dev.litefs.spring.consistency.PositionWatcher;
+import dev.litefs.spring.consistency.TxidCookie;
 
 /**
  * The {@code consistency} section of {@code /actuator/litefs}: the {@code __txid}

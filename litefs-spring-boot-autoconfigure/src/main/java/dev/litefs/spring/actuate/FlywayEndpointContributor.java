@@ -1,10 +1,11 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.litefs.spring.actuate.LiteFsEndpointContributor;
+import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.flyway.MigrationRun;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,9 +1,15 @@
-package dev.litefs.spring.routing;
+package dev.litefs.spring.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.litefs.spring.actuate.LiteFsEndpointContributor;
+import dev.litefs.spring.routing.FlyReplayStrategy;
+import dev.litefs.spring.routing.ForwardStrategy;
+import dev.litefs.spring.routing.PrimaryForwarder;
+import dev.litefs.spring.routing.PrimaryRouter;
+import dev.litefs.spring.routing.PrimaryRoutingFilter;
+import dev.litefs.spring.routing.RedirectStrategy;
+import dev.litefs.spring.routing.RoutingStrategy;
 
 /**
  * The {@code routing} section of {@code /actuator/litefs}: the strategy in force and
