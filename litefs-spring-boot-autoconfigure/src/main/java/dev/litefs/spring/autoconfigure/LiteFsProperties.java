@@ -10,10 +10,10 @@ import java.util.Set;
 
 import dev.litefs.spring.consistency.TimeoutAction;
 import dev.litefs.spring.flyway.ReplicaMode;
+import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.routing.FlyReplayFallback;
 import dev.litefs.spring.routing.PrimaryUrlTemplate;
-import dev.litefs.spring.routing.RequestPathPatterns;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
+import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.node.Position;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.ProblemResponses;
-import dev.litefs.spring.routing.RequestPathPatterns;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.AsyncContext;

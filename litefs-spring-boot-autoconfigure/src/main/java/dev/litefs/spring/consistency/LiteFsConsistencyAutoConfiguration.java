@@ -5,10 +5,10 @@ import java.util.EnumSet;
 import dev.litefs.spring.actuate.ConsistencyEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
+import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;
-import dev.litefs.spring.routing.RequestPathPatterns;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 

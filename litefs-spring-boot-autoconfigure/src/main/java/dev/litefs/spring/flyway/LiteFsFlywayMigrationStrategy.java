@@ -16,9 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
-import dev.litefs.spring.jdbc.SqliteFiles;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
+import dev.litefs.spring.internal.SqliteFiles;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.NodeRole;

@@ -6,6 +6,7 @@ import java.sql.SQLTransientConnectionException;
 
 import javax.sql.DataSource;
 
+import dev.litefs.spring.internal.SqliteFiles;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import org.aopalliance.intercept.MethodInterceptor;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import dev.litefs.spring.aop.AnnotatedClassFilter;
+import dev.litefs.spring.internal.AnnotatedClassFilter;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import org.aopalliance.intercept.MethodInterceptor;

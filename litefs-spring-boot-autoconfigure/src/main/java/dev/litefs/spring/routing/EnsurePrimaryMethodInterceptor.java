@@ -5,8 +5,8 @@ import java.lang.reflect.Modifier;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import dev.litefs.spring.aop.AnnotatedClassFilter;
 import dev.litefs.spring.halt.LiteFsHalt;
+import dev.litefs.spring.internal.AnnotatedClassFilter;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.NodeState;

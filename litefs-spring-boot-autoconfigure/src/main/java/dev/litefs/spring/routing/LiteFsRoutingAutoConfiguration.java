@@ -17,6 +17,7 @@ import dev.litefs.spring.actuate.RoutingEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.halt.LiteFsHalt;
+import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;

@@ -1,4 +1,4 @@
-package dev.litefs.spring.jdbc;
+package dev.litefs.spring.internal;
 
 import java.nio.file.Path;
 

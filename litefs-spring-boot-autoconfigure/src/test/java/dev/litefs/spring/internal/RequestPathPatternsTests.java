@@ -1,4 +1,4 @@
-package dev.litefs.spring.routing;
+package dev.litefs.spring.internal;
 
 import java.util.List;
 

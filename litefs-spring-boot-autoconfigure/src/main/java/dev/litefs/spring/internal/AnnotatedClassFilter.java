@@ -1,4 +1,4 @@
-package dev.litefs.spring.aop;
+package dev.litefs.spring.internal;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
