@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.litefs.spring.consistency.ConsistencyFilter;
+import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.consistency.TxidCookie;
 
@@ -12,20 +12,15 @@ import dev.litefs.spring.consistency.TxidCookie;
  * The {@code consistency} section of {@code /actuator/litefs}: the {@code __txid}
  * settings in force, and how many requests wait right now.
  */
-public class ConsistencyEndpointContributor implements LiteFsEndpointContributor {
-
-	private final ConsistencyFilter filter;
+final class ConsistencyEndpointContributor implements LiteFsEndpointContributor {
 
 	private final PositionWatcher watcher;
 
-	/**
-	 * Creates the section.
-	 * @param filter the filter whose settings are shown
-	 * @param watcher the watcher whose waiting requests are counted
-	 */
-	public ConsistencyEndpointContributor(ConsistencyFilter filter, PositionWatcher watcher) {
-		this.filter = filter;
+	private final LiteFsProperties.Consistency properties;
+
+	ConsistencyEndpointContributor(PositionWatcher watcher, LiteFsProperties properties) {
 		this.watcher = watcher;
+		this.properties = properties.getConsistency();
 	}
 
 	@Override
@@ -35,14 +30,13 @@ public class ConsistencyEndpointContributor implements LiteFsEndpointContributor
 
 	@Override
 	public Object describe() {
-		ConsistencyFilter.Settings settings = this.filter.settings();
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("cookie", TxidCookie.NAME);
-		section.put("timeoutMillis", settings.timeout().toMillis());
-		section.put("onTimeout", settings.onTimeout().name().toLowerCase(Locale.ROOT));
-		section.put("cookieMaxAgeSeconds", settings.cookieMaxAge().toSeconds());
-		section.put("cookieSecure", settings.cookieSecure());
-		section.put("exclude", settings.exclude().patterns());
+		section.put("timeoutMillis", this.properties.getTimeout().toMillis());
+		section.put("onTimeout", this.properties.getOnTimeout().name().toLowerCase(Locale.ROOT));
+		section.put("cookieMaxAgeSeconds", this.properties.getCookieMaxAge().toSeconds());
+		section.put("cookieSecure", this.properties.isCookieSecure());
+		section.put("exclude", this.properties.getExclude());
 		section.put("pollIntervalMicros", this.watcher.pollInterval().toNanos() / 1000);
 		section.put("waiting", this.watcher.waiting());
 		return section;

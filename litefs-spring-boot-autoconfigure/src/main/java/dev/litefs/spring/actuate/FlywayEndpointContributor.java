@@ -13,15 +13,11 @@ import org.jspecify.annotations.Nullable;
  * this node did ({@link LiteFsFlywayMigrationStrategy#lastRun()}), or {@code null}
  * before startup ran Flyway.
  */
-public class FlywayEndpointContributor implements LiteFsEndpointContributor {
+final class FlywayEndpointContributor implements LiteFsEndpointContributor {
 
 	private final LiteFsFlywayMigrationStrategy strategy;
 
-	/**
-	 * Creates the section.
-	 * @param strategy the strategy whose last run is shown
-	 */
-	public FlywayEndpointContributor(LiteFsFlywayMigrationStrategy strategy) {
+	FlywayEndpointContributor(LiteFsFlywayMigrationStrategy strategy) {
 		this.strategy = strategy;
 	}
 

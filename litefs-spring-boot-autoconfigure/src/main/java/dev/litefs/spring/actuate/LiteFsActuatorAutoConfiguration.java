@@ -3,7 +3,14 @@ package dev.litefs.spring.actuate;
 import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
+import dev.litefs.spring.consistency.LiteFsConsistencyAutoConfiguration;
+import dev.litefs.spring.consistency.PositionWatcher;
+import dev.litefs.spring.flyway.LiteFsFlywayAutoConfiguration;
+import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
+import dev.litefs.spring.routing.PrimaryRouter;
+import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -24,12 +31,18 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import static dev.litefs.spring.internal.PropertyChecks.atLeastOneMilli;
+
 /**
  * Auto-configuration of what Actuator and Micrometer show of the {@link LiteFsNode}:
  * the {@code litefs} endpoint, health component and info, and the {@code litefs.*}
  * metrics. Each part is configured only when its library is on the classpath.
+ *
+ * @since 0.2.0
  */
-@AutoConfiguration(after = LiteFsAutoConfiguration.class,
+@AutoConfiguration(
+		after = { LiteFsAutoConfiguration.class, LiteFsRoutingAutoConfiguration.class,
+				LiteFsConsistencyAutoConfiguration.class, LiteFsFlywayAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration" })
@@ -38,15 +51,63 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(LiteFsProperties.class)
 public final class LiteFsActuatorAutoConfiguration {
 
+	/**
+	 * The endpoint and the sections the features add to it, each only while the endpoint
+	 * is available (enabled and exposed). A section reads its feature's public state and
+	 * is registered only when that feature is configured.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
 	static class EndpointConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		@ConditionalOnAvailableEndpoint
+		@ConditionalOnAvailableEndpoint(LiteFsEndpoint.class)
 		LiteFsEndpoint liteFsEndpoint(LiteFsNode node, ObjectProvider<LiteFsEndpointContributor> contributors) {
 			return new LiteFsEndpoint(node, contributors.orderedStream().toList());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnBean({ PrimaryRouter.class, PrimaryRoutingFilter.class })
+		static class RoutingSectionConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(name = "routingEndpointContributor")
+			@ConditionalOnAvailableEndpoint(LiteFsEndpoint.class)
+			RoutingEndpointContributor routingEndpointContributor(PrimaryRouter router, PrimaryRoutingFilter filter,
+					LiteFsProperties properties) {
+				return new RoutingEndpointContributor(router, filter, properties);
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnBean(PositionWatcher.class)
+		static class ConsistencySectionConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(name = "consistencyEndpointContributor")
+			@ConditionalOnAvailableEndpoint(LiteFsEndpoint.class)
+			ConsistencyEndpointContributor consistencyEndpointContributor(PositionWatcher watcher,
+					LiteFsProperties properties) {
+				return new ConsistencyEndpointContributor(watcher, properties);
+			}
+
+		}
+
+		/** Only for the starter's strategy: an application's own strategy has no section. */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.flywaydb.core.Flyway")
+		@ConditionalOnBean(type = "dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy")
+		static class FlywaySectionConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(name = "flywayEndpointContributor")
+			@ConditionalOnAvailableEndpoint(LiteFsEndpoint.class)
+			FlywayEndpointContributor flywayEndpointContributor(LiteFsFlywayMigrationStrategy strategy) {
+				return new FlywayEndpointContributor(strategy);
+			}
+
 		}
 
 	}
@@ -60,7 +121,7 @@ public final class LiteFsActuatorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "litefsHealthIndicator")
 		LiteFsHealthIndicator litefsHealthIndicator(LiteFsNode node, LiteFsProperties properties) {
-			return new LiteFsHealthIndicator(node, properties.getHealth().getMaxLag());
+			return new LiteFsHealthIndicator(node, atLeastOneMilli("litefs.health.max-lag", properties.getHealth().getMaxLag()));
 		}
 
 		// Boot's probes post-processor, which creates the readiness group, has the same
@@ -71,7 +132,7 @@ public final class LiteFsActuatorAutoConfiguration {
 		static class ReadinessConfiguration {
 
 			@Bean
-			@ConditionalOnMissingBean
+			@ConditionalOnMissingBean(name = "liteFsReadinessGroupPostProcessor")
 			LiteFsReadinessGroupPostProcessor liteFsReadinessGroupPostProcessor() {
 				return new LiteFsReadinessGroupPostProcessor();
 			}
@@ -85,7 +146,7 @@ public final class LiteFsActuatorAutoConfiguration {
 	static class InfoConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "liteFsInfoContributor")
 		@ConditionalOnEnabledInfoContributor("litefs")
 		LiteFsInfoContributor liteFsInfoContributor(LiteFsNode node) {
 			return new LiteFsInfoContributor(node);
@@ -99,13 +160,13 @@ public final class LiteFsActuatorAutoConfiguration {
 	static class MetricsConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "liteFsMetrics")
 		LiteFsMetrics liteFsMetrics(LiteFsNode node) {
 			return new LiteFsMetrics(node);
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "primaryOnlyMetrics")
 		PrimaryOnlyMetrics primaryOnlyMetrics() {
 			return new PrimaryOnlyMetrics();
 		}

@@ -27,6 +27,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * stream's state. Asking
  * LiteFS's {@code GET /info} is bounded by {@code litefs.api-timeout}: an API that is down
  * or hangs shows as {@code "answered": false}, never as an error.
+ *
+ * @since 0.2.0
  */
 @Endpoint(id = "litefs")
 public class LiteFsEndpoint {

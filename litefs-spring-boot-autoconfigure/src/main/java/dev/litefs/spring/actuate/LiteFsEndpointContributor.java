@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
  * force, the consistency settings, the last migration). Every bean of this type is
  * asked, in its {@link org.springframework.core.annotation.Order order}, on each read of
  * the endpoint.
+ *
+ * @since 0.2.0
  */
 public interface LiteFsEndpointContributor {
 

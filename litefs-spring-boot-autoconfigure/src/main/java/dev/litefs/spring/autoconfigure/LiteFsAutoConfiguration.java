@@ -1,33 +1,34 @@
 package dev.litefs.spring.autoconfigure;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
-import javax.sql.DataSource;
 
-import dev.litefs.spring.jdbc.PoolEvictionOnRecovery;
-import dev.litefs.spring.jdbc.UnavailableDatabaseGuard;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+
+import static dev.litefs.spring.internal.PropertyChecks.atLeastOneMilli;
+import static dev.litefs.spring.internal.PropertyChecks.check;
 
 /**
  * Auto-configuration of the {@link LiteFsNode}: what every other LiteFS feature asks
  * about this node's role, the primary and the database's position.
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnLiteFsEnabled
@@ -44,29 +45,37 @@ public final class LiteFsAutoConfiguration {
 							+ "as a standalone primary, or set litefs.enabled=false.");
 		}
 		assertCanBeAFolder(mountDir);
-		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
-		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
-				api, properties.getPollInterval(), properties.getConsistency().getPollInterval(), events);
+		LiteFsApi api = new LiteFsApi(apiUrl(properties.getApiUrl()),
+				atLeastOneMilli("litefs.api-timeout", properties.getApiTimeout()));
+		return new LiteFsNode(new LiteFsMount(mountDir, database(properties.getDatabase())),
+				hostname(properties, environment), api, atLeastOneMilli("litefs.poll-interval", properties.getPollInterval()),
+				waitPollInterval(properties.getConsistency().getPollInterval()), events);
 	}
 
-	/** No connection is asked of the pool while LiteFS is down or restarting. */
-	@Bean
-	@ConditionalOnMissingBean
-	static UnavailableDatabaseGuard liteFsUnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node) {
-		return new UnavailableDatabaseGuard(node);
+	/** It ends the JDBC URL, where a path or a query string would change what SQLite opens. */
+	private static String database(String database) {
+		check("litefs.database", database, !database.isBlank(), "must not be empty");
+		check("litefs.database", database,
+				!database.contains("/") && !database.contains("\\") && !database.equals(".") && !database.equals(".."),
+				"must be a file name inside litefs.mount-dir, not a path");
+		check("litefs.database", database, database.chars().noneMatch((c) -> c < 0x20 || c == 0x7f),
+				"must not contain control characters");
+		return check("litefs.database", database, !database.contains("?"),
+				"must be a plain file name: a '?' would make the rest a query string of the JDBC URL");
 	}
 
-	/** Hikari's connections to a LiteFS mount that went away are evicted once it is back. */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "com.zaxxer.hikari.HikariDataSource")
-	static class PoolEvictionConfiguration {
+	private static URI apiUrl(URI apiUrl) {
+		check("litefs.api-url", apiUrl, "http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme()),
+				"must be an http:// or https:// URL");
+		return check("litefs.api-url", apiUrl, apiUrl.getHost() != null, "must name a host, e.g. http://localhost:20202");
+	}
 
-		@Bean
-		@ConditionalOnMissingBean
-		PoolEvictionOnRecovery liteFsPoolEvictionOnRecovery(ObjectProvider<DataSource> dataSources) {
-			return new PoolEvictionOnRecovery(dataSources);
-		}
-
+	/** How often {@code <db>-pos} is read while a request waits for it. */
+	private static Duration waitPollInterval(Duration pollInterval) {
+		check("litefs.consistency.poll-interval", pollInterval, pollInterval.toNanos() >= 100_000,
+				"must be at least 100us");
+		return check("litefs.consistency.poll-interval", pollInterval, pollInterval.toMillis() <= 1000,
+				"must be at most 1s");
 	}
 
 	/**
@@ -87,8 +96,10 @@ public final class LiteFsAutoConfiguration {
 	}
 
 	private static String hostname(LiteFsProperties properties, Environment environment) {
-		if (properties.getHostname() != null) {
-			return properties.getHostname();
+		String configured = properties.getHostname();
+		if (configured != null && !configured.isEmpty()) {
+			String problem = Hostnames.problem(configured);
+			return check("litefs.hostname", configured, problem == null, "is not a usable hostname: it " + problem);
 		}
 		String hostname = environment.getProperty("HOSTNAME");
 		if (hostname == null || hostname.isBlank()) {

@@ -5,24 +5,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import dev.litefs.spring.consistency.TimeoutAction;
 import dev.litefs.spring.flyway.ReplicaMode;
-import dev.litefs.spring.internal.RequestPathPatterns;
-import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.routing.FlyReplayFallback;
-import dev.litefs.spring.routing.PrimaryUrlTemplate;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of LiteFS support, under {@code litefs}.
+ *
+ * @since 0.2.0
  */
 @ConfigurationProperties("litefs")
 public class LiteFsProperties {
@@ -103,14 +99,6 @@ public class LiteFsProperties {
 	}
 
 	public void setDatabase(String database) {
-		Assert.isTrue(database != null && !database.isBlank(), "litefs.database must not be empty");
-		Assert.isTrue(!database.contains("/") && !database.contains("\\") && !database.equals(".")
-				&& !database.equals(".."), "litefs.database must be a file name inside litefs.mount-dir, not a path");
-		Assert.isTrue(database.chars().noneMatch((c) -> c < 0x20 || c == 0x7f),
-				"litefs.database must not contain control characters");
-		// it ends the JDBC URL, where a query string would change SQLite's settings
-		Assert.isTrue(!database.contains("?"),
-				"litefs.database must be a plain file name: a '?' would make the rest a query string of the JDBC URL");
 		this.database = database;
 	}
 
@@ -119,11 +107,7 @@ public class LiteFsProperties {
 	}
 
 	public void setHostname(@Nullable String hostname) {
-		if (hostname != null && !hostname.isEmpty()) {
-			String problem = Hostnames.problem(hostname);
-			Assert.isNull(problem, () -> "litefs.hostname is not a usable hostname: it " + problem);
-		}
-		this.hostname = (hostname == null || hostname.isEmpty()) ? null : hostname;
+		this.hostname = hostname;
 	}
 
 	public URI getApiUrl() {
@@ -131,9 +115,6 @@ public class LiteFsProperties {
 	}
 
 	public void setApiUrl(URI apiUrl) {
-		Assert.isTrue("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme()),
-				"litefs.api-url must be an http:// or https:// URL");
-		Assert.isTrue(apiUrl.getHost() != null, "litefs.api-url must name a host, e.g. http://localhost:20202");
 		this.apiUrl = apiUrl;
 	}
 
@@ -142,7 +123,6 @@ public class LiteFsProperties {
 	}
 
 	public void setApiTimeout(Duration apiTimeout) {
-		Assert.isTrue(apiTimeout.toMillis() >= 1, "litefs.api-timeout must be at least 1ms");
 		this.apiTimeout = apiTimeout;
 	}
 
@@ -151,7 +131,6 @@ public class LiteFsProperties {
 	}
 
 	public void setPollInterval(Duration pollInterval) {
-		Assert.isTrue(pollInterval.toMillis() >= 1, "litefs.poll-interval must be at least 1ms");
 		this.pollInterval = pollInterval;
 	}
 
@@ -210,7 +189,6 @@ public class LiteFsProperties {
 		}
 
 		public void setReplicaTimeout(Duration replicaTimeout) {
-			Assert.isTrue(!replicaTimeout.isNegative(), "litefs.flyway.replica-timeout must not be negative");
 			this.replicaTimeout = replicaTimeout;
 		}
 
@@ -244,7 +222,6 @@ public class LiteFsProperties {
 		}
 
 		public void setMaxLag(Duration maxLag) {
-			Assert.isTrue(maxLag.toMillis() >= 1, "litefs.health.max-lag must be at least 1ms");
 			this.maxLag = maxLag;
 		}
 
@@ -258,9 +235,6 @@ public class LiteFsProperties {
 	 * Writes made on a replica under LiteFS's HALT lock, under {@code litefs.halt}.
 	 */
 	public static class Halt {
-
-		/** LiteFS drops a HALT lock held longer than this (its TTL). */
-		static final Duration LITEFS_TTL = Duration.ofSeconds(30);
 
 		/**
 		 * Longest a block holds the HALT lock; the primary's writes wait meanwhile. At this
@@ -286,8 +260,6 @@ public class LiteFsProperties {
 		}
 
 		public void setMaxHold(Duration maxHold) {
-			Assert.isTrue(maxHold.toMillis() >= 1 && maxHold.compareTo(LITEFS_TTL) < 0,
-					"litefs.halt.max-hold must be at least 1ms and below LiteFS's 30s lock TTL");
 			this.maxHold = maxHold;
 		}
 
@@ -296,7 +268,6 @@ public class LiteFsProperties {
 		}
 
 		public void setWaitTimeout(Duration waitTimeout) {
-			Assert.isTrue(!waitTimeout.isNegative(), "litefs.halt.wait-timeout must not be negative");
 			this.waitTimeout = waitTimeout;
 		}
 
@@ -316,21 +287,6 @@ public class LiteFsProperties {
 
 	public Consistency getConsistency() {
 		return this.consistency;
-	}
-
-	private static void assertPathPatterns(String property, List<String> patterns) {
-		if (!ClassUtils.isPresent("org.springframework.web.util.pattern.PathPatternParser", null)) {
-			return;
-		}
-		for (String pattern : patterns) {
-			String problem = RequestPathPatterns.problem(pattern);
-			Assert.isNull(problem, () -> property + " holds an invalid path pattern: " + problem);
-		}
-	}
-
-	private static void assertUrlTemplate(String property, String template) {
-		String problem = PrimaryUrlTemplate.problem(template);
-		Assert.isNull(problem, () -> property + " is not a usable URL template: it " + problem);
 	}
 
 	/**
@@ -374,7 +330,7 @@ public class LiteFsProperties {
 		}
 
 		public void setStrategy(String strategy) {
-			this.strategy = strategy.trim().toLowerCase(Locale.ROOT);
+			this.strategy = strategy;
 		}
 
 		public Set<String> getMethods() {
@@ -382,14 +338,7 @@ public class LiteFsProperties {
 		}
 
 		public void setMethods(Set<String> methods) {
-			Set<String> normalized = new LinkedHashSet<>();
-			for (String method : methods) {
-				String name = method.trim().toUpperCase(Locale.ROOT);
-				Assert.isTrue(!name.isEmpty() && name.chars().allMatch((c) -> c >= 'A' && c <= 'Z'),
-						() -> "litefs.routing.methods holds '" + method + "', which is not an HTTP method such as POST");
-				normalized.add(name);
-			}
-			this.methods = normalized;
+			this.methods = methods;
 		}
 
 		public List<String> getExclude() {
@@ -397,7 +346,6 @@ public class LiteFsProperties {
 		}
 
 		public void setExclude(List<String> exclude) {
-			assertPathPatterns("litefs.routing.exclude", exclude);
 			this.exclude = exclude;
 		}
 
@@ -406,7 +354,6 @@ public class LiteFsProperties {
 		}
 
 		public void setRetryAfter(Duration retryAfter) {
-			Assert.isTrue(!retryAfter.isNegative() && !retryAfter.isZero(), "litefs.routing.retry-after must be positive");
 			this.retryAfter = retryAfter;
 		}
 
@@ -447,8 +394,6 @@ public class LiteFsProperties {
 		}
 
 		public void setTimeout(@Nullable Duration timeout) {
-			Assert.isTrue(timeout == null || timeout.toMillis() >= 1,
-					"litefs.routing.fly-replay.timeout must be at least 1ms");
 			this.timeout = timeout;
 		}
 
@@ -495,7 +440,6 @@ public class LiteFsProperties {
 		}
 
 		public void setUrlTemplate(String urlTemplate) {
-			assertUrlTemplate("litefs.routing.forward.url-template", urlTemplate);
 			this.urlTemplate = urlTemplate;
 		}
 
@@ -504,7 +448,6 @@ public class LiteFsProperties {
 		}
 
 		public void setConnectTimeout(Duration connectTimeout) {
-			Assert.isTrue(connectTimeout.toMillis() >= 1, "litefs.routing.forward.connect-timeout must be at least 1ms");
 			this.connectTimeout = connectTimeout;
 		}
 
@@ -513,7 +456,6 @@ public class LiteFsProperties {
 		}
 
 		public void setResponseTimeout(Duration responseTimeout) {
-			Assert.isTrue(responseTimeout.toMillis() >= 1, "litefs.routing.forward.response-timeout must be at least 1ms");
 			this.responseTimeout = responseTimeout;
 		}
 
@@ -522,9 +464,6 @@ public class LiteFsProperties {
 		}
 
 		public void setMaxBodySize(DataSize maxBodySize) {
-			Assert.isTrue(!maxBodySize.isNegative(), "litefs.routing.forward.max-body-size must not be negative");
-			Assert.isTrue(maxBodySize.toBytes() <= Integer.MAX_VALUE - 16,
-					"litefs.routing.forward.max-body-size must be less than 2GB");
 			this.maxBodySize = maxBodySize;
 		}
 
@@ -547,7 +486,6 @@ public class LiteFsProperties {
 		}
 
 		public void setUrlTemplate(String urlTemplate) {
-			assertUrlTemplate("litefs.routing.redirect.url-template", urlTemplate);
 			this.urlTemplate = urlTemplate;
 		}
 
@@ -612,8 +550,6 @@ public class LiteFsProperties {
 		}
 
 		public void setTimeout(Duration timeout) {
-			Assert.isTrue(!timeout.isNegative(), "litefs.consistency.timeout must not be negative");
-			Assert.isTrue(timeout.toMinutes() < 10, "litefs.consistency.timeout must be less than 10 minutes");
 			this.timeout = timeout;
 		}
 
@@ -630,7 +566,6 @@ public class LiteFsProperties {
 		}
 
 		public void setCookieMaxAge(Duration cookieMaxAge) {
-			Assert.isTrue(cookieMaxAge.getSeconds() >= 1, "litefs.consistency.cookie-max-age must be at least 1s");
 			this.cookieMaxAge = cookieMaxAge;
 		}
 
@@ -647,7 +582,6 @@ public class LiteFsProperties {
 		}
 
 		public void setExclude(List<String> exclude) {
-			assertPathPatterns("litefs.consistency.exclude", exclude);
 			this.exclude = exclude;
 		}
 
@@ -656,8 +590,6 @@ public class LiteFsProperties {
 		}
 
 		public void setPollInterval(Duration pollInterval) {
-			Assert.isTrue(pollInterval.toNanos() >= 100_000, "litefs.consistency.poll-interval must be at least 100us");
-			Assert.isTrue(pollInterval.toMillis() <= 1000, "litefs.consistency.poll-interval must be at most 1s");
 			this.pollInterval = pollInterval;
 		}
 

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
+import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.node.Position;
 import dev.litefs.spring.routing.PrimaryRouter;
-import dev.litefs.spring.routing.ProblemResponses;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.AsyncContext;
@@ -53,7 +53,7 @@ import org.springframework.web.util.WebUtils;
  * {@value #OBSERVATION} observation, as long as the wait, with the low-cardinality key
  * {@code outcome}.
  */
-public class ConsistencyFilter implements Filter {
+class ConsistencyFilter implements Filter {
 
 	/** The name of the observation of a wait (and of the timer made of it). */
 	public static final String OBSERVATION = "litefs.consistency.wait";

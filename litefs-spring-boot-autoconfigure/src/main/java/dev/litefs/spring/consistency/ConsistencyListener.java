@@ -6,6 +6,8 @@ import java.time.Duration;
  * Told of every wait a replica made for a client's {@code __txid}, e.g. to time them.
  * Any number of beans of this type may exist; they are called on the watcher's or the
  * request's thread and must return quickly.
+ *
+ * @since 0.2.0
  */
 @FunctionalInterface
 public interface ConsistencyListener {

@@ -1,11 +1,10 @@
 package dev.litefs.spring.consistency;
 
+import java.time.Duration;
 import java.util.EnumSet;
 
-import dev.litefs.spring.actuate.ConsistencyEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
-import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;
@@ -25,9 +24,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.DispatcherServlet;
 
+import static dev.litefs.spring.internal.PropertyChecks.check;
+import static dev.litefs.spring.internal.PropertyChecks.notNegative;
+import static dev.litefs.spring.internal.PropertyChecks.pathPatterns;
+
 /**
  * Auto-configuration of read-your-writes: the {@code __txid} cookie after writes, and
  * replicas that wait for it.
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(after = { LiteFsAutoConfiguration.class, LiteFsRoutingAutoConfiguration.class })
 @ConditionalOnBean(LiteFsNode.class)
@@ -49,16 +54,22 @@ public final class LiteFsConsistencyAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(name = "consistencyFilter")
 	ConsistencyFilter consistencyFilter(LiteFsNode node, PositionWatcher watcher, ObjectProvider<PrimaryRouter> router,
 			LiteFsProperties properties, ObjectProvider<ConsistencyListener> listeners,
 			ObjectProvider<ObservationRegistry> observations) {
 		LiteFsProperties.Consistency consistency = properties.getConsistency();
-		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.getTimeout(),
-				consistency.getOnTimeout(), consistency.getCookieMaxAge(), consistency.isCookieSecure(),
-				new RequestPathPatterns(consistency.getExclude()));
+		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(timeout(consistency.getTimeout()),
+				consistency.getOnTimeout(), check("litefs.consistency.cookie-max-age", consistency.getCookieMaxAge(),
+						consistency.getCookieMaxAge().getSeconds() >= 1, "must be at least 1s"), consistency.isCookieSecure(),
+				pathPatterns("litefs.consistency.exclude", consistency.getExclude()));
 		return new ConsistencyFilter(node, watcher, router.getIfAvailable(), settings,
 				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
+	private static Duration timeout(Duration timeout) {
+		notNegative("litefs.consistency.timeout", timeout);
+		return check("litefs.consistency.timeout", timeout, timeout.toMinutes() < 10, "must be less than 10 minutes");
 	}
 
 	/**
@@ -74,19 +85,6 @@ public final class LiteFsConsistencyAutoConfiguration {
 		registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
 		registration.setAsyncSupported(true);
 		return registration;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-	static class ConsistencyEndpointConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ConsistencyEndpointContributor consistencyEndpointContributor(ConsistencyFilter filter,
-				PositionWatcher watcher) {
-			return new ConsistencyEndpointContributor(filter, watcher);
-		}
-
 	}
 
 }

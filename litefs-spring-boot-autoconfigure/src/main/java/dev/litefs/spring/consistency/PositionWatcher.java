@@ -11,6 +11,8 @@ import dev.litefs.spring.node.LiteFsNode;
  * many: each is one {@link LiteFsNode#await} on the node, which releases it on the
  * {@code tx} event that brings its TXID (or, while LiteFS's event stream is down, on a
  * reading of {@code <db>-pos} every poll interval). No thread is held per waiter.
+ *
+ * @since 0.2.0
  */
 public class PositionWatcher {
 

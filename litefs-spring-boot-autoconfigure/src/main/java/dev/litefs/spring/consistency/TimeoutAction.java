@@ -3,6 +3,8 @@ package dev.litefs.spring.consistency;
 /**
  * What a replica does with a request whose {@code __txid} it has not reached within
  * {@code litefs.consistency.timeout}.
+ *
+ * @since 0.2.0
  */
 public enum TimeoutAction {
 

@@ -12,6 +12,8 @@ import org.springframework.http.ResponseCookie;
 /**
  * The {@code __txid} cookie, as LiteFS's own proxy names and formats it: the TXID of the
  * database after a client's last write, 16 lower-case hex digits.
+ *
+ * @since 0.2.0
  */
 public final class TxidCookie {
 
@@ -41,7 +43,7 @@ public final class TxidCookie {
 	 * @param request the request
 	 * @return the cookie, possibly absent or malformed
 	 */
-	public static TxidCookie of(HttpServletRequest request) {
+	static TxidCookie of(HttpServletRequest request) {
 		Enumeration<String> headers = request.getHeaders(HttpHeaders.COOKIE);
 		while (headers != null && headers.hasMoreElements()) {
 			String header = headers.nextElement();
@@ -77,7 +79,7 @@ public final class TxidCookie {
 	 * Whether the request carried the cookie at all.
 	 * @return {@code true} when present, valid or not
 	 */
-	public boolean isPresent() {
+	boolean isPresent() {
 		return this.present;
 	}
 
@@ -85,7 +87,7 @@ public final class TxidCookie {
 	 * Whether the request carried the cookie with a value that is not 16 hex digits.
 	 * @return {@code true} when present and malformed
 	 */
-	public boolean isMalformed() {
+	boolean isMalformed() {
 		return this.present && !this.valid;
 	}
 
@@ -93,7 +95,7 @@ public final class TxidCookie {
 	 * Whether the request carried a well-formed cookie.
 	 * @return {@code true} when present and 16 hex digits
 	 */
-	public boolean isValid() {
+	boolean isValid() {
 		return this.valid;
 	}
 
@@ -101,7 +103,7 @@ public final class TxidCookie {
 	 * The TXID the cookie holds.
 	 * @return the TXID, meaningful only when {@link #isValid()}
 	 */
-	public long txid() {
+	long txid() {
 		return this.txid;
 	}
 
@@ -112,7 +114,7 @@ public final class TxidCookie {
 	 * @param secure whether to mark it {@code Secure}
 	 * @return the header value
 	 */
-	public static String set(Position position, Duration maxAge, boolean secure) {
+	static String set(Position position, Duration maxAge, boolean secure) {
 		return cookie(position.txidHex(), maxAge, secure);
 	}
 
@@ -121,7 +123,7 @@ public final class TxidCookie {
 	 * @param secure whether to mark it {@code Secure}
 	 * @return the header value
 	 */
-	public static String delete(boolean secure) {
+	static String delete(boolean secure) {
 		return cookie("", Duration.ZERO, secure);
 	}
 

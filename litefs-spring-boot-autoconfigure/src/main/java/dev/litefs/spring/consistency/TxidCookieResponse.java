@@ -1,11 +1,11 @@
 package dev.litefs.spring.consistency;
 
+import dev.litefs.spring.internal.PrimaryRequests;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 
-import dev.litefs.spring.routing.PrimaryRequests;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /**
  * How a replica's wait for a client's {@code __txid} ended.
+ *
+ * @since 0.2.0
  */
 public enum WaitOutcome {
 

@@ -1,6 +1,5 @@
 package dev.litefs.spring.flyway;
 
-import dev.litefs.spring.actuate.FlywayEndpointContributor;
 import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
@@ -18,6 +17,8 @@ import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import static dev.litefs.spring.internal.PropertyChecks.notNegative;
+
 /**
  * Auto-configuration of Flyway on a LiteFS cluster: the {@link FlywayMigrationStrategy}
  * through which Spring Boot's Flyway initializer migrates on the primary only, lets
@@ -26,8 +27,8 @@ import org.springframework.context.annotation.Configuration;
  * Registered only when Spring Boot configures Flyway (so never with
  * {@code spring.flyway.enabled=false}) and the application does not define its own
  * strategy; {@code litefs.flyway.enabled=false} restores Spring Boot's plain behaviour.
- * With Actuator, the last run is shown in the {@code flyway} section of
- * {@code /actuator/litefs}.
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(after = { LiteFsAutoConfiguration.class, FlywayAutoConfiguration.class })
 @ConditionalOnClass({ Flyway.class, FlywayMigrationStrategy.class, SQLiteDataSource.class })
@@ -43,20 +44,9 @@ public final class LiteFsFlywayAutoConfiguration {
 		@Bean
 		LiteFsFlywayMigrationStrategy liteFsFlywayMigrationStrategy(LiteFsNode node, LiteFsProperties properties) {
 			LiteFsProperties.Flyway flyway = properties.getFlyway();
-			return new LiteFsFlywayMigrationStrategy(node, flyway.getReplicaMode(), flyway.getReplicaTimeout(),
+			return new LiteFsFlywayMigrationStrategy(node, flyway.getReplicaMode(),
+					notNegative("litefs.flyway.replica-timeout", flyway.getReplicaTimeout()),
 					flyway.isReplicaFailOnTimeout());
-		}
-
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-		static class EndpointConfiguration {
-
-			@Bean
-			@ConditionalOnMissingBean
-			FlywayEndpointContributor flywayEndpointContributor(LiteFsFlywayMigrationStrategy strategy) {
-				return new FlywayEndpointContributor(strategy);
-			}
-
 		}
 
 	}

@@ -68,6 +68,8 @@ import org.springframework.context.ApplicationListener;
  * next promotion. All migrations in the JVM run one at
  * a time: Flyway takes no lock on SQLite, and two application contexts may share a
  * database. The last run is kept in {@link #lastRun()}.
+ *
+ * @since 0.2.0
  */
 public class LiteFsFlywayMigrationStrategy
 		implements FlywayMigrationStrategy, ApplicationListener<LiteFsRoleChangedEvent>, DisposableBean {
@@ -115,7 +117,7 @@ public class LiteFsFlywayMigrationStrategy
 	 * @param failOnReplicaTimeout whether a replica whose schema is still incomplete at
 	 * the time-out fails startup rather than starting with a warning
 	 */
-	public LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
+	LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
 			boolean failOnReplicaTimeout) {
 		this.node = node;
 		this.replicaMode = replicaMode;

@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@code null} when it has none or could not be read
  * @param error why the run failed or the replicated schema could not be read, or
  * {@code null}
+ *
+ * @since 0.2.0
  */
 public record MigrationRun(Trigger trigger, Outcome outcome, Instant startedAt, Duration duration, int applied,
 		List<String> missing, @Nullable String schemaVersion, @Nullable String error) {

@@ -3,6 +3,8 @@ package dev.litefs.spring.flyway;
 /**
  * What a replica does with Flyway at startup. A replica never migrates: LiteFS lets
  * only the primary write.
+ *
+ * @since 0.2.0
  */
 public enum ReplicaMode {
 

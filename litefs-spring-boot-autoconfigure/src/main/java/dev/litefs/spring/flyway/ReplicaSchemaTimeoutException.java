@@ -7,6 +7,8 @@ import java.time.Duration;
  * within {@code litefs.flyway.replica-timeout}, and
  * {@code litefs.flyway.replica-fail-on-timeout} asks for a failure then. Start-up reports
  * it with what to change (a {@code FailureAnalyzer} of the starter).
+ *
+ * @since 0.2.0
  */
 public class ReplicaSchemaTimeoutException extends IllegalStateException {
 

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  * ({@link MicrometerHaltObservations}) when the application has Micrometer, else
  * {@link #NONE}. Kept apart so that the starter runs without Micrometer on the class
  * path.
+ *
+ * @since 0.2.0
  */
 @FunctionalInterface
 public interface HaltObservations {

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> what it returns
  * @param <E> what it may throw
+ *
+ * @since 0.2.0
  */
 @FunctionalInterface
 public interface HaltedBlock<T extends @Nullable Object, E extends Throwable> {

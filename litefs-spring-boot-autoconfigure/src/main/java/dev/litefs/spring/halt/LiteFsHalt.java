@@ -43,6 +43,8 @@ import org.springframework.beans.factory.DisposableBean;
  * {@code acquired}, {@code busy}, {@code refused}, {@code failed}), each hold the
  * {@value #HOLD_OBSERVATION} observation (key {@code outcome}: {@code released},
  * {@code threw}, {@code hold-exceeded}).
+ *
+ * @since 0.2.0
  */
 public class LiteFsHalt implements DisposableBean {
 

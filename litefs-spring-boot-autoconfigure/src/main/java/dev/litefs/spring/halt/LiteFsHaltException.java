@@ -5,6 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A block could not run under LiteFS's HALT lock, or held it past
  * {@code litefs.halt.max-hold}. {@link #reason()} says which.
+ *
+ * @since 0.2.0
  */
 public class LiteFsHaltException extends RuntimeException {
 

@@ -20,6 +20,8 @@ import org.springframework.util.ReflectionUtils;
  * it, most beans of an application, is then rejected before its methods are matched one
  * by one, which for an annotation searched through the type hierarchy costs a search per
  * method and per supertype at every start-up.
+ *
+ * @since 0.2.0
  */
 public final class AnnotatedClassFilter implements ClassFilter {
 

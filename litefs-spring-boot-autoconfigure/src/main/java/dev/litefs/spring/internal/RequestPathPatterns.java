@@ -15,6 +15,8 @@ import org.springframework.web.util.pattern.PatternParseException;
 /**
  * Spring path patterns ({@code /actuator/**}, {@code /api/{id}}) matched against the
  * path of a request within the application (without the context path).
+ *
+ * @since 0.2.0
  */
 public final class RequestPathPatterns {
 

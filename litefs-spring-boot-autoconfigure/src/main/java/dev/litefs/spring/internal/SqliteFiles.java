@@ -13,6 +13,8 @@ import org.springframework.beans.PropertyAccessorFactory;
  * The SQLite file a DataSource opens, read from its JDBC URL without connecting (which
  * would create the file): {@code jdbcUrl} (HikariCP) or {@code url} (sqlite-jdbc's own,
  * Spring's driver-based ones).
+ *
+ * @since 0.2.0
  */
 public final class SqliteFiles {
 

@@ -14,6 +14,8 @@ import com.zaxxer.hikari.SQLExceptionOverride;
  * <p>
  * Set as {@code spring.datasource.hikari.exception-override-class-name} by
  * {@link LiteFsDataSourceEnvironmentPostProcessor}.
+ *
+ * @since 0.2.0
  */
 public class BrokenMountEviction implements SQLExceptionOverride {
 

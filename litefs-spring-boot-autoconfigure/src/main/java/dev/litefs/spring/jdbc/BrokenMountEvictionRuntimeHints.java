@@ -13,7 +13,7 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
  * bean definitions tells Spring's AOT engine. Registered in
  * {@code META-INF/spring/aot.factories}.
  */
-public class BrokenMountEvictionRuntimeHints implements RuntimeHintsRegistrar {
+class BrokenMountEvictionRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

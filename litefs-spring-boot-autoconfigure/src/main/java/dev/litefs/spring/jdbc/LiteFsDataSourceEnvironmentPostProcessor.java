@@ -30,11 +30,13 @@ import org.springframework.util.ClassUtils;
  * </ul>
  * The journal mode is the database's own (LiteFS supports rollback journal and WAL);
  * choose one with {@code spring.datasource.hikari.data-source-properties.journal_mode}.
+ *
+ * @since 0.2.0
  */
 public class LiteFsDataSourceEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	/** The name of the property source holding the defaults. */
-	public static final String PROPERTY_SOURCE_NAME = "litefsDataSourceDefaults";
+	static final String PROPERTY_SOURCE_NAME = "litefsDataSourceDefaults";
 
 	private static final String SQLITE_DRIVER = "org.sqlite.JDBC";
 

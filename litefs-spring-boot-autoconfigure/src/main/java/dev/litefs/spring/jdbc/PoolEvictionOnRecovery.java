@@ -20,7 +20,7 @@ import org.springframework.core.Ordered;
  * idle ones were opened on the mount that went away and would fail once, in-use ones
  * are closed when they are returned. New connections open on the new mount.
  */
-public class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEvent>, Ordered {
+class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEvent>, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(PoolEvictionOnRecovery.class);
 

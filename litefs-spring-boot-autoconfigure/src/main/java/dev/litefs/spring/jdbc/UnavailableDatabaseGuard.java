@@ -33,7 +33,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * Only {@code getConnection} is intercepted; while the database is available it costs
  * one volatile read more.
  */
-public class UnavailableDatabaseGuard implements BeanPostProcessor {
+class UnavailableDatabaseGuard implements BeanPostProcessor {
 
 	private final ObjectProvider<LiteFsNode> node;
 

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastEventAt when the last event arrived, or {@code null} before the first
  * @param lastError why the stream last ended or failed to open, or {@code null} while it
  * is up
+ *
+ * @since 0.2.0
  */
 public record EventStreamStatus(URI url, @Nullable Instant connectedSince, long eventsSeen, long reconnects,
 		@Nullable Instant lastEventAt, @Nullable String lastError) {

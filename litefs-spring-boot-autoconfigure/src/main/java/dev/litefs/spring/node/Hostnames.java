@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * {@code java.net.URI} requires of a host). Fly Machine IDs, DNS and container names
  * pass; CR, LF, spaces, {@code _}, {@code :} and anything that could change a header or
  * a URL's authority do not, nor does anything a URL cannot hold as its host.
+ *
+ * @since 0.2.0
  */
 public final class Hostnames {
 

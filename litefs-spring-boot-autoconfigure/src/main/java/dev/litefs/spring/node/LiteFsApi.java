@@ -23,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A plain {@link HttpURLConnection}, not the JDK's {@code HttpClient}: building the
  * first {@code HttpClient} of a JVM sets up TLS, about 200 ms of every node's start-up,
  * for a loopback call that never uses it.
+ *
+ * @since 0.2.0
  */
 public class LiteFsApi {
 

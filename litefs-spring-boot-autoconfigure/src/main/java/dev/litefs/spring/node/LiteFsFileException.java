@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A LiteFS file that cannot be read, or whose content is not in the format LiteFS writes.
+ *
+ * @since 0.2.0
  */
 public class LiteFsFileException extends RuntimeException {
 

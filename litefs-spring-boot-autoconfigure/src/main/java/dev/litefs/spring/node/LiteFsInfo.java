@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * @param primary whether this node holds the primary lease
  * @param candidate whether this node may become primary
  * @param primaryHostname the primary's hostname, when one is known
+ *
+ * @since 0.2.0
  */
 public record LiteFsInfo(@Nullable String clusterId, boolean primary, boolean candidate,
 		@Nullable String primaryHostname) {

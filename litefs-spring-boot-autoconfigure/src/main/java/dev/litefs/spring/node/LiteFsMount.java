@@ -14,6 +14,8 @@ import java.util.Optional;
  * parsed exactly as LiteFS writes them.
  * <p>
  * Every read goes to the file system; {@link LiteFsNode} caches what it needs.
+ *
+ * @since 0.2.0
  */
 public final class LiteFsMount {
 

@@ -44,6 +44,8 @@ import org.springframework.context.SmartLifecycle;
  * directory: {@link NodeRole#STANDALONE}, unless this node saw a LiteFS mount there
  * before: then LiteFS went away, the database is not available and the role is unknown
  * until LiteFS is back.
+ *
+ * @since 0.2.0
  */
 public class LiteFsNode implements SmartLifecycle {
 

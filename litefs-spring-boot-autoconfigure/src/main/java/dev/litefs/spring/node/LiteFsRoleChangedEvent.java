@@ -6,6 +6,8 @@ import org.springframework.context.ApplicationEvent;
 /**
  * Published when this node's role or the primary it follows changes: promotion,
  * demotion, fail-over to another primary, or losing and finding the primary.
+ *
+ * @since 0.2.0
  */
 public class LiteFsRoleChangedEvent extends ApplicationEvent {
 

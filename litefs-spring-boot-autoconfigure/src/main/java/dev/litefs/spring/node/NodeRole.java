@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /**
  * The part this node plays in the LiteFS cluster.
+ *
+ * @since 0.2.0
  */
 public enum NodeRole {
 

@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param readAt when the reading was taken
  * @param writeHold why a primary takes no writes yet (a newly promoted primary
  * migrating its schema), or {@code null} when nothing holds them
+ *
+ * @since 0.2.0
  */
 public record NodeState(NodeRole role, String hostname, @Nullable String primary, Position position, Duration lag,
 		boolean mounted, boolean readable, List<String> problems, Instant readAt, @Nullable String writeHold) {

@@ -9,6 +9,8 @@ import java.util.HexFormat;
  *
  * @param txid the transaction ID; compared as an unsigned 64-bit number
  * @param checksum the post-apply checksum
+ *
+ * @since 0.2.0
  */
 public record Position(long txid, long checksum) {
 

@@ -17,6 +17,8 @@ import org.springframework.core.Ordered;
 /**
  * Auto-configuration of the work that belongs to the primary: {@link PrimaryOnly}
  * methods and {@link PrimaryBound} lifecycle beans.
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(after = LiteFsAutoConfiguration.class)
 @ConditionalOnBean(LiteFsNode.class)
@@ -41,14 +43,14 @@ public final class LiteFsPrimaryAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(name = "primaryBoundStartGate")
 	static PrimaryBoundLifecycles.StartGate primaryBoundStartGate(ObjectProvider<LiteFsNode> node,
 			ObjectProvider<PrimaryOnlyListener> listeners) {
 		return new PrimaryBoundLifecycles.StartGate(node::getObject, () -> listeners.orderedStream().toList());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(name = "primaryBoundLifecycles")
 	PrimaryBoundLifecycles primaryBoundLifecycles(LiteFsNode node) {
 		return new PrimaryBoundLifecycles(node, node.pollInterval());
 	}

@@ -16,6 +16,8 @@ import java.lang.annotation.Target;
  * a promoted node takes writes), stopped when it stops being primary, and stopped at
  * shutdown as any lifecycle bean. Its {@code start()} does nothing on a node that is not
  * the primary, so the context's own start at refresh leaves it stopped on a replica.
+ *
+ * @since 0.2.0
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)

@@ -46,7 +46,7 @@ import org.springframework.context.event.ContextRefreshedEvent;
  * own ({@code litefs-primary-bound}), so that a slow start or stop never delays the node.
  * It stops at context close, before the context stops the beans.
  */
-public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, ApplicationContextAware {
+class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, ApplicationContextAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrimaryBoundLifecycles.class);
 

@@ -21,6 +21,8 @@ import java.lang.annotation.Target;
  * It wraps {@code @Transactional} (a skipped call begins no transaction) and
  * {@code @EnsurePrimary} (a skipped call throws nothing); {@code @Async} wraps it, so the
  * role is read on the executor's thread when the method is about to run.
+ *
+ * @since 0.2.0
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -8,6 +8,8 @@ import dev.litefs.spring.node.NodeState;
  * Told of every {@link PrimaryOnly} call skipped because this node was not the primary.
  * Any number of beans of this type may exist; they are called on the caller's thread
  * and must return quickly.
+ *
+ * @since 0.2.0
  */
 @FunctionalInterface
 public interface PrimaryOnlyListener {

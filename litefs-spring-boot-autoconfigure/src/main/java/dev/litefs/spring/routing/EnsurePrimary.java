@@ -23,6 +23,8 @@ import java.lang.annotation.Target;
  * </ul>
  * After a request that ensured the primary, the response carries the {@code __txid}
  * cookie so the client reads its own write on any replica.
+ *
+ * @since 0.2.0
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -3,6 +3,7 @@ package dev.litefs.spring.routing;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.litefs.spring.internal.PrimaryRequests;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +20,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * arguments: the handler never runs there. On the primary it marks the request as one
  * that ensured the primary.
  */
-public class EnsurePrimaryInterceptor implements HandlerInterceptor {
+class EnsurePrimaryInterceptor implements HandlerInterceptor {
 
 	private final LiteFsNode node;
 

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.internal.AnnotatedClassFilter;
+import dev.litefs.spring.internal.PrimaryRequests;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.NodeState;
@@ -36,7 +37,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * ({@link LiteFsHalt}); on the primary, a web request it runs in is marked as one that
  * ensured the primary.
  */
-public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
+class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
 	private static final boolean servletWeb = ClassUtils.isPresent(
 			"org.springframework.web.context.request.RequestContextHolder", null)

@@ -5,6 +5,8 @@ package dev.litefs.spring.routing;
  * request it could not replay on the primary (no connection within the replay's
  * {@code timeout}). The request then comes back with a {@code fly-replay-failed} header
  * and is answered with a problem detail instead of Fly's own error.
+ *
+ * @since 0.2.0
  */
 public enum FlyReplayFallback {
 

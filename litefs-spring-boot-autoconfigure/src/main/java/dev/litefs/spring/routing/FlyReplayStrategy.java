@@ -1,5 +1,6 @@
 package dev.litefs.spring.routing;
 
+import dev.litefs.spring.internal.PrimaryRequests;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -22,13 +23,10 @@ import org.springframework.http.HttpStatus;
  * ({@code fly-replay-src}) is never replayed twice, and Fly cannot replay a body over
  * 1 MB.
  */
-public class FlyReplayStrategy implements RoutingStrategy {
+class FlyReplayStrategy implements RoutingStrategy {
 
 	/** The response header that makes Fly.io's proxy replay a request elsewhere. */
 	public static final String FLY_REPLAY_HEADER = "fly-replay";
-
-	/** The request header Fly.io's proxy adds to a replayed request. */
-	public static final String FLY_REPLAY_SRC_HEADER = "fly-replay-src";
 
 	/** The request header of a request Fly.io's proxy sends back under a fallback. */
 	public static final String FLY_REPLAY_FAILED_HEADER = "fly-replay-failed";
@@ -73,7 +71,7 @@ public class FlyReplayStrategy implements RoutingStrategy {
 							+ "there and sent it back (" + FLY_REPLAY_FAILED_HEADER + "). Retry it.",
 					true, Map.of("flyReplayFailed", failed));
 		}
-		if (routed.request().getHeader(FLY_REPLAY_SRC_HEADER) != null) {
+		if (routed.request().getHeader(PrimaryRequests.FLY_REPLAY_SRC_HEADER) != null) {
 			return routed.refuseForNow(RoutingOutcome.LOOP, HttpStatus.SERVICE_UNAVAILABLE,
 					"Replayed to a node that is not the primary",
 					"Fly.io replayed this request here, but this node is not the primary (" + primary

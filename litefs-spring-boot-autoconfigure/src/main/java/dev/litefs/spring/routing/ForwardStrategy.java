@@ -17,7 +17,7 @@ import org.springframework.http.HttpStatus;
  * primary unreachable is a {@code 503}, no answer in time a {@code 504}, a broken
  * exchange a {@code 502}.
  */
-public class ForwardStrategy implements RoutingStrategy {
+class ForwardStrategy implements RoutingStrategy {
 
 	private final PrimaryForwarder forwarder;
 

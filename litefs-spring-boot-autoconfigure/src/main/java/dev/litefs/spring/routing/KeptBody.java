@@ -26,6 +26,8 @@ import org.springframework.web.util.WebUtils;
  * carries no query string (the container merges its parameters in); otherwise, and for
  * multipart bodies (parsed by the container before any handler runs), the body is
  * {@link Kind#UNKNOWN}.
+ *
+ * @since 0.2.0
  */
 public final class KeptBody {
 

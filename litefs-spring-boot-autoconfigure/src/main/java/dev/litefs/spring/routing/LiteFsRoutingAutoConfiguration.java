@@ -3,6 +3,7 @@ package dev.litefs.spring.routing;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,11 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import dev.litefs.spring.actuate.RoutingEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.halt.LiteFsHalt;
-import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
@@ -52,9 +51,15 @@ import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import static dev.litefs.spring.internal.PropertyChecks.atLeastOneMilli;
+import static dev.litefs.spring.internal.PropertyChecks.check;
+import static dev.litefs.spring.internal.PropertyChecks.pathPatterns;
+
 /**
  * Auto-configuration of {@link EnsurePrimary}: the advice on any Spring bean, and in a
  * Spring MVC application the routing of requests that must run on the primary.
+ *
+ * @since 0.2.0
  */
 @AutoConfiguration(after = LiteFsAutoConfiguration.class)
 @ConditionalOnBean(LiteFsNode.class)
@@ -89,39 +94,44 @@ public final class LiteFsRoutingAutoConfiguration {
 				RoutingStrategy.REDIRECT, RoutingStrategy.REJECT);
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "primaryRouter")
 		PrimaryRouter primaryRouter(LiteFsProperties properties, Environment environment,
 				ObjectProvider<RoutingStrategy> strategies, ObjectProvider<PrimaryForwarder> forwarder,
 				ObjectProvider<RoutingListener> listeners, ObjectProvider<ObservationRegistry> observations) {
 			LiteFsProperties.Routing routing = properties.getRouting();
-			String name = routing.getStrategy();
+			String name = routing.getStrategy().trim().toLowerCase(Locale.ROOT);
 			if (LiteFsProperties.AUTO_STRATEGY.equals(name)) {
 				String flyAppName = environment.getProperty("FLY_APP_NAME");
 				name = (flyAppName != null && !flyAppName.isBlank()) ? RoutingStrategy.FLY_REPLAY
 						: RoutingStrategy.FORWARD;
 			}
 			String wanted = name;
+			// every built-in strategy's settings are checked, whichever is in force
+			BuiltInSettings settings = new BuiltInSettings(flyReplayTimeout(routing.getFlyReplay()),
+					urlTemplate("litefs.routing.forward.url-template", routing.getForward().getUrlTemplate()),
+					urlTemplate("litefs.routing.redirect.url-template", routing.getRedirect().getUrlTemplate()));
 			// the application's own strategy of that name replaces the starter's
 			RoutingStrategy strategy = strategies.orderedStream()
 				.filter((candidate) -> wanted.equals(candidate.name()))
 				.findFirst()
-				.orElseGet(() -> builtIn(wanted, routing, forwarder, strategies));
-			return new PrimaryRouter(strategy, new LocalPort(environment), routing.getRetryAfter(),
+				.orElseGet(() -> builtIn(wanted, settings, routing, forwarder, strategies));
+			Duration retryAfter = check("litefs.routing.retry-after", routing.getRetryAfter(),
+					!routing.getRetryAfter().isNegative() && !routing.getRetryAfter().isZero(), "must be positive");
+			return new PrimaryRouter(strategy, new LocalPort(environment), retryAfter,
 					listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
-		private static RoutingStrategy builtIn(String name, LiteFsProperties.Routing routing,
+		private static RoutingStrategy builtIn(String name, BuiltInSettings settings, LiteFsProperties.Routing routing,
 				ObjectProvider<PrimaryForwarder> forwarder, ObjectProvider<RoutingStrategy> strategies) {
 			return switch (name) {
-				case RoutingStrategy.FLY_REPLAY -> new FlyReplayStrategy(routing.getFlyReplay().getTimeout(),
+				case RoutingStrategy.FLY_REPLAY -> new FlyReplayStrategy(settings.flyReplayTimeout(),
 						routing.getFlyReplay().getFallback());
 				case RoutingStrategy.FORWARD -> new ForwardStrategy(forwarder.getIfAvailable(() -> {
 					throw new InvalidConfigurationPropertyValueException("litefs.routing.strategy", name,
 							"The forward strategy needs Spring Boot's HTTP client support (spring-boot-http-client, "
 									+ "which the starter brings) or a PrimaryForwarder bean");
-				}), new PrimaryUrlTemplate(routing.getForward().getUrlTemplate()));
-				case RoutingStrategy.REDIRECT -> new RedirectStrategy(
-						new PrimaryUrlTemplate(routing.getRedirect().getUrlTemplate()));
+				}), settings.forwardUrl());
+				case RoutingStrategy.REDIRECT -> new RedirectStrategy(settings.redirectUrl());
 				case RoutingStrategy.REJECT -> new RejectStrategy();
 				default -> {
 					Set<String> known = new TreeSet<>(BUILT_IN);
@@ -134,12 +144,45 @@ public final class LiteFsRoutingAutoConfiguration {
 			};
 		}
 
+		/** The checked settings of the built-in strategies. */
+		private record BuiltInSettings(@Nullable Duration flyReplayTimeout, PrimaryUrlTemplate forwardUrl,
+				PrimaryUrlTemplate redirectUrl) {
+		}
+
+		private static @Nullable Duration flyReplayTimeout(LiteFsProperties.FlyReplay flyReplay) {
+			Duration timeout = flyReplay.getTimeout();
+			return (timeout != null) ? atLeastOneMilli("litefs.routing.fly-replay.timeout", timeout) : null;
+		}
+
+		/** The one check of both URL templates: what a template must be to reach the primary. */
+		private static PrimaryUrlTemplate urlTemplate(String property, String template) {
+			String problem = PrimaryUrlTemplate.problem(template);
+			if (problem != null) {
+				throw new InvalidConfigurationPropertyValueException(property, template,
+						"Not a usable URL template: it " + problem);
+			}
+			return new PrimaryUrlTemplate(template);
+		}
+
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "primaryRoutingFilter")
 		PrimaryRoutingFilter primaryRoutingFilter(LiteFsNode node, PrimaryRouter router, LiteFsProperties properties) {
 			LiteFsProperties.Routing routing = properties.getRouting();
-			return new PrimaryRoutingFilter(node, router, routing.getMethods(),
-					new RequestPathPatterns(routing.getExclude()));
+			return new PrimaryRoutingFilter(node, router, methods(routing.getMethods()),
+					pathPatterns("litefs.routing.exclude", routing.getExclude()));
+		}
+
+		/** The methods, upper case. */
+		private static Set<String> methods(Set<String> methods) {
+			Set<String> normalized = new LinkedHashSet<>();
+			for (String method : methods) {
+				String name = method.trim().toUpperCase(Locale.ROOT);
+				check("litefs.routing.methods", methods,
+						!name.isEmpty() && name.chars().allMatch((c) -> c >= 'A' && c <= 'Z'),
+						"'" + method + "' is not an HTTP method such as POST");
+				normalized.add(name);
+			}
+			return normalized;
 		}
 
 		/**
@@ -158,7 +201,7 @@ public final class LiteFsRoutingAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "ensurePrimaryInterceptor")
 		EnsurePrimaryInterceptor ensurePrimaryInterceptor(LiteFsNode node, PrimaryRouter router) {
 			return new EnsurePrimaryInterceptor(node, router);
 		}
@@ -178,7 +221,7 @@ public final class LiteFsRoutingAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "notPrimaryExceptionResolver")
 		NotPrimaryExceptionResolver notPrimaryExceptionResolver(LiteFsNode node, PrimaryRouter router) {
 			return new NotPrimaryExceptionResolver(node, router);
 		}
@@ -202,8 +245,15 @@ public final class LiteFsRoutingAutoConfiguration {
 						new ForwardingClient(forward, requestFactory(environment),
 								observations.getIfAvailable(() -> ObservationRegistry.NOOP),
 								customizers.orderedStream().toList()),
-						forward.getConnectTimeout(), forward.getResponseTimeout(), forward.getMaxBodySize(),
-						maxHttpRequestHeaderSize(environment));
+						atLeastOneMilli("litefs.routing.forward.connect-timeout", forward.getConnectTimeout()),
+						atLeastOneMilli("litefs.routing.forward.response-timeout", forward.getResponseTimeout()),
+						maxBodySize(forward.getMaxBodySize()), maxHttpRequestHeaderSize(environment));
+			}
+
+			private static DataSize maxBodySize(DataSize size) {
+				check("litefs.routing.forward.max-body-size", size, !size.isNegative(), "must not be negative");
+				return check("litefs.routing.forward.max-body-size", size, size.toBytes() <= Integer.MAX_VALUE - 16,
+						"must be less than 2GB");
 			}
 
 			/**
@@ -349,18 +399,6 @@ public final class LiteFsRoutingAutoConfiguration {
 					}
 				}
 
-			}
-
-		}
-
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-		static class RoutingEndpointConfiguration {
-
-			@Bean
-			@ConditionalOnMissingBean
-			RoutingEndpointContributor routingEndpointContributor(PrimaryRouter router, PrimaryRoutingFilter filter) {
-				return new RoutingEndpointContributor(router, filter);
 			}
 
 		}

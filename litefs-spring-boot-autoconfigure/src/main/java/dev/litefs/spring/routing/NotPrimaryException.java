@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Inside a web request it is answered with the configured {@link RoutingStrategy};
  * elsewhere it tells the caller which node to send the work to.
+ *
+ * @since 0.2.0
  */
 public class NotPrimaryException extends RuntimeException {
 

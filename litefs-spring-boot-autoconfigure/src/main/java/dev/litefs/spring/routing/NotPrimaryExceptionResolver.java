@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.litefs.spring.halt.LiteFsHaltException;
+import dev.litefs.spring.internal.PrimaryRequests;
+import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,7 +49,7 @@ import org.springframework.web.servlet.ModelAndView;
  * reached the client fails the request, so that the connection is aborted and the cut
  * answer never looks complete.
  */
-public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
+class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
 	private static final int SQLITE_READONLY = 8;
 

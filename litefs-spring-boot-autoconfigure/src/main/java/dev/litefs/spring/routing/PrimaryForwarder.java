@@ -1,5 +1,6 @@
 package dev.litefs.spring.routing;
 
+import dev.litefs.spring.internal.PrimaryRequests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,6 +54,8 @@ import org.springframework.web.client.RestClient;
  * pay for the HTTP client and its TLS set-up); it bounds connecting and the answer, never
  * follows redirects, reuses connections to the primary, and reports each exchange as an
  * {@code http.client.requests} observation, which carries a trace on to the primary.
+ *
+ * @since 0.2.0
  */
 public class PrimaryForwarder implements AutoCloseable {
 

@@ -7,6 +7,8 @@ import org.springframework.web.client.RestClient;
  * (on the first forward): TLS or mTLS to the primary (a request factory of your own),
  * an HTTP proxy, headers such as authentication, interceptors. Any number of beans of
  * this type may exist; they run in order.
+ *
+ * @since 0.2.0
  */
 @FunctionalInterface
 public interface PrimaryForwarderCustomizer {

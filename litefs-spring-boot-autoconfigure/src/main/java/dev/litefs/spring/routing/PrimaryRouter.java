@@ -27,6 +27,8 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * write refused by SQLite, and a read-your-writes wait that timed out. Each routed
  * request is one {@value #OBSERVATION} observation, with the low-cardinality keys
  * {@code strategy} and {@code outcome}, and is reported to the {@link RoutingListener}s.
+ *
+ * @since 0.2.0
  */
 public class PrimaryRouter {
 
@@ -53,7 +55,7 @@ public class PrimaryRouter {
 	 * @param listeners told of every routed request
 	 * @param observations where routed requests are observed
 	 */
-	public PrimaryRouter(RoutingStrategy strategy, IntSupplier localPort, Duration retryAfter,
+	PrimaryRouter(RoutingStrategy strategy, IntSupplier localPort, Duration retryAfter,
 			List<RoutingListener> listeners, ObservationRegistry observations) {
 		this.strategy = strategy;
 		this.localPort = localPort;

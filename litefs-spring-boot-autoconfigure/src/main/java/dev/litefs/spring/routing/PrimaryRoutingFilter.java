@@ -3,8 +3,10 @@ package dev.litefs.spring.routing;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
+import dev.litefs.spring.internal.PrimaryRequests;
 import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
@@ -27,6 +29,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * up to the strategy's limit, so that a write found later (an {@link EnsurePrimary}
  * service method, a write refused by SQLite) can still be routed.</li>
  * </ul>
+ *
+ * @since 0.2.0
  */
 public class PrimaryRoutingFilter extends OncePerRequestFilter {
 
@@ -45,7 +49,7 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 	 * @param methods HTTP methods whose requests all ensure the primary
 	 * @param exclude paths the methods rule does not apply to
 	 */
-	public PrimaryRoutingFilter(LiteFsNode node, PrimaryRouter router, Set<String> methods,
+	PrimaryRoutingFilter(LiteFsNode node, PrimaryRouter router, Set<String> methods,
 			RequestPathPatterns exclude) {
 		this.node = node;
 		this.router = router;
@@ -63,10 +67,10 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 
 	/**
 	 * The paths the methods rule does not apply to.
-	 * @return the patterns
+	 * @return the patterns, as configured
 	 */
-	public RequestPathPatterns exclude() {
-		return this.exclude;
+	public List<String> exclude() {
+		return this.exclude.patterns();
 	}
 
 	@Override

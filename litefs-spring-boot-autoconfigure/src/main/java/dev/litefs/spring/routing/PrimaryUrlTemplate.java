@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * Only the scheme, host and port come from the template; the path and query are the
  * request's own. The host is always the primary named by LiteFS: nothing in a request
  * can choose it.
+ *
+ * @since 0.2.0
  */
 public final class PrimaryUrlTemplate {
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
+import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,6 +23,8 @@ import org.springframework.util.StringUtils;
  * as a {@link RoutingStrategy} sees it: the request and its response, this node's
  * reading, the primary's hostname, and the one way every strategy refuses a request (an
  * RFC 9457 problem detail naming this node, its role and the primary).
+ *
+ * @since 0.2.0
  */
 public final class RoutedRequest {
 

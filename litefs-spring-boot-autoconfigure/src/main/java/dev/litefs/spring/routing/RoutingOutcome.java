@@ -5,6 +5,8 @@ import java.util.Locale;
 /**
  * How a request that had to run on the primary was answered by a node that is not the
  * primary.
+ *
+ * @since 0.2.0
  */
 public enum RoutingOutcome {
 

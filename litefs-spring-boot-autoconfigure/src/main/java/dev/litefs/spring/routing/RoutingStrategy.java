@@ -15,6 +15,8 @@ import java.io.IOException;
  * strategy shares: this node knows a valid primary, and the request is not one that
  * another node forwarded already. It answers through {@link RoutedRequest}, whose
  * {@link RoutedRequest#refuse refuse} writes the problem detail.
+ *
+ * @since 0.2.0
  */
 public interface RoutingStrategy {
 

@@ -3,7 +3,6 @@ package dev.litefs.spring.consistency;
 import java.nio.file.Path;
 import java.util.EnumSet;
 
-import dev.litefs.spring.actuate.ConsistencyEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.routing.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;
@@ -82,11 +81,9 @@ class LiteFsConsistencyAutoConfigurationTests {
 	}
 
 	@Test
-	void describesItselfInTheLiteFsEndpointWithActuatorOnly() {
-		webContextRunner().run((context) -> assertThat(context).hasSingleBean(ConsistencyEndpointContributor.class));
+	void waitsWithoutActuator() {
 		webContextRunner().withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
-			.run((context) -> assertThat(context).hasSingleBean(PositionWatcher.class)
-				.doesNotHaveBean(ConsistencyEndpointContributor.class));
+			.run((context) -> assertThat(context).hasSingleBean(PositionWatcher.class));
 	}
 
 	@Test
@@ -97,13 +94,13 @@ class LiteFsConsistencyAutoConfigurationTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
-			litefs.consistency.timeout=-1s           | litefs.consistency.timeout must not be negative
-			litefs.consistency.timeout=1h            | litefs.consistency.timeout must be less than 10 minutes
+			litefs.consistency.timeout=-1s           | Property litefs.consistency.timeout with value 'PT-1S' is invalid: must not be negative
+			litefs.consistency.timeout=1h            | Property litefs.consistency.timeout with value 'PT1H' is invalid: must be less than 10 minutes
 			litefs.consistency.on-timeout=sometimes  | litefs.consistency.on-timeout
-			litefs.consistency.cookie-max-age=0s     | litefs.consistency.cookie-max-age must be at least 1s
-			litefs.consistency.exclude=static/**     | litefs.consistency.exclude holds an invalid path pattern
-			litefs.consistency.poll-interval=10us    | litefs.consistency.poll-interval must be at least 100us
-			litefs.consistency.poll-interval=2s      | litefs.consistency.poll-interval must be at most 1s
+			litefs.consistency.cookie-max-age=0s     | Property litefs.consistency.cookie-max-age with value 'PT0S' is invalid: must be at least 1s
+			litefs.consistency.exclude=static/**     | Property litefs.consistency.exclude with value '[static/**]' is invalid: 'static/**' is not a valid path pattern
+			litefs.consistency.poll-interval=10us    | Property litefs.consistency.poll-interval with value 'PT0.00001S' is invalid: must be at least 100us
+			litefs.consistency.poll-interval=2s      | Property litefs.consistency.poll-interval with value 'PT2S' is invalid: must be at most 1s
 			""")
 	void invalidPropertiesFailTheStartupNamingTheProperty(String property, String message) {
 		webContextRunner().withPropertyValues(property).run((context) -> {

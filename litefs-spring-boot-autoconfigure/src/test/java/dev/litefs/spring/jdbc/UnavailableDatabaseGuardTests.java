@@ -35,7 +35,8 @@ class UnavailableDatabaseGuardTests {
 	void connectionsAreRefusedAtOnceWhileLiteFsIsAwayAndGivenAgainWhenItIsBack() {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, LiteFsJdbcAutoConfiguration.class,
+					DataSourceAutoConfiguration.class))
 			.withPropertyValues("litefs.mount-dir=" + this.dir, "litefs.hostname=node-b",
 					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=1h",
 					"spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"))
@@ -69,7 +70,8 @@ class UnavailableDatabaseGuardTests {
 	void aDataSourceOfAnotherDatabaseIsLeftAlone(@TempDir Path elsewhere) {
 		// LiteFS has not mounted yet: this node's database is unavailable, the other one is not
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, LiteFsJdbcAutoConfiguration.class,
+					DataSourceAutoConfiguration.class))
 			.withPropertyValues("litefs.mount-dir=" + this.dir.resolve("not-mounted-yet"), "litefs.hostname=node-b",
 					"litefs.api-url=http://127.0.0.1:1", "spring.datasource.url=jdbc:sqlite:" + elsewhere.resolve("other.db"))
 			.run((context) -> {

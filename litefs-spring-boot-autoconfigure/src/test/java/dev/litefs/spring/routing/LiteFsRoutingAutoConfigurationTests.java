@@ -2,7 +2,6 @@ package dev.litefs.spring.routing;
 
 import java.nio.file.Path;
 
-import dev.litefs.spring.actuate.RoutingEndpointContributor;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -105,11 +104,9 @@ class LiteFsRoutingAutoConfigurationTests {
 		}
 
 		@Test
-		void describesItselfInTheLiteFsEndpointWithActuatorOnly() {
-			webContextRunner().run((context) -> assertThat(context).hasSingleBean(RoutingEndpointContributor.class));
+		void routesWithoutActuator() {
 			webContextRunner().withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
-				.run((context) -> assertThat(context).hasSingleBean(PrimaryRouter.class)
-					.doesNotHaveBean(RoutingEndpointContributor.class));
+				.run((context) -> assertThat(context).hasSingleBean(PrimaryRouter.class));
 		}
 
 		@Test
@@ -224,22 +221,22 @@ class LiteFsRoutingAutoConfigurationTests {
 		@ParameterizedTest
 		@CsvSource(delimiter = '|', textBlock = """
 				litefs.routing.strategy=sometimes               | No routing strategy is named 'sometimes'; the known ones are [auto, fly-replay, forward, redirect, reject]
-				litefs.routing.fly-replay.timeout=0s            | litefs.routing.fly-replay.timeout must be at least 1ms
+				litefs.routing.fly-replay.timeout=0s            | Property litefs.routing.fly-replay.timeout with value 'PT0S' is invalid: must be at least 1ms
 				litefs.routing.fly-replay.fallback=sometimes    | litefs.routing.fly-replay.fallback
-				litefs.routing.methods=PO ST                    | litefs.routing.methods holds 'PO ST'
-				litefs.routing.exclude=actuator/**              | litefs.routing.exclude holds an invalid path pattern
-				litefs.routing.retry-after=0s                   | litefs.routing.retry-after must be positive
-				litefs.routing.forward.url-template=ftp://{primary} | litefs.routing.forward.url-template is not a usable URL template
+				litefs.routing.methods=PO ST                    | Property litefs.routing.methods with value '[PO ST]' is invalid: 'PO ST' is not an HTTP method such as POST
+				litefs.routing.exclude=actuator/**              | Property litefs.routing.exclude with value '[actuator/**]' is invalid: 'actuator/**' is not a valid path pattern
+				litefs.routing.retry-after=0s                   | Property litefs.routing.retry-after with value 'PT0S' is invalid: must be positive
+				litefs.routing.forward.url-template=ftp://{primary} | Property litefs.routing.forward.url-template with value 'ftp://{primary}' is invalid: Not a usable URL template
 				litefs.routing.forward.url-template=http://node-a:8080 | must contain {primary}
 				litefs.routing.forward.url-template=http://{primary}:{port}/app | must hold only a scheme, a host and a port
 				litefs.routing.forward.url-template=http://{primary}:{other} | may hold no placeholder but {primary} and {port}
-				litefs.routing.forward.connect-timeout=0ms      | litefs.routing.forward.connect-timeout must be at least 1ms
-				litefs.routing.forward.max-body-size=-1B        | litefs.routing.forward.max-body-size must not be negative
-				litefs.routing.redirect.url-template=//{primary} | litefs.routing.redirect.url-template is not a usable URL template
-				litefs.routing.forward.url-template=http://{primary}:99999 | litefs.routing.forward.url-template is not a usable URL template: it has port 99999, outside 1 to 65535
-				litefs.routing.forward.url-template=http://{primary}:0 | litefs.routing.forward.url-template is not a usable URL template: it has port 0, outside 1 to 65535
-				litefs.routing.redirect.url-template=https://{primary}:99999 | litefs.routing.redirect.url-template is not a usable URL template: it has port 99999
-				litefs.routing.redirect.url-template=http://{primary}:0 | litefs.routing.redirect.url-template is not a usable URL template: it has port 0
+				litefs.routing.forward.connect-timeout=0ms      | Property litefs.routing.forward.connect-timeout with value 'PT0S' is invalid: must be at least 1ms
+				litefs.routing.forward.max-body-size=-1B        | Property litefs.routing.forward.max-body-size with value '-1B' is invalid: must not be negative
+				litefs.routing.redirect.url-template=//{primary} | Property litefs.routing.redirect.url-template with value '//{primary}' is invalid: Not a usable URL template
+				litefs.routing.forward.url-template=http://{primary}:99999 | Property litefs.routing.forward.url-template with value 'http://{primary}:99999' is invalid: Not a usable URL template: it has port 99999, outside 1 to 65535
+				litefs.routing.forward.url-template=http://{primary}:0 | Property litefs.routing.forward.url-template with value 'http://{primary}:0' is invalid: Not a usable URL template: it has port 0, outside 1 to 65535
+				litefs.routing.redirect.url-template=https://{primary}:99999 | Property litefs.routing.redirect.url-template with value 'https://{primary}:99999' is invalid: Not a usable URL template: it has port 99999
+				litefs.routing.redirect.url-template=http://{primary}:0 | Property litefs.routing.redirect.url-template with value 'http://{primary}:0' is invalid: Not a usable URL template: it has port 0
 				""")
 		void failTheStartupNamingTheProperty(String property, String message) {
 			webContextRunner().withPropertyValues(property).run((context) -> {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.TestNode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -127,14 +126,14 @@ class RoutingObservationTests {
 		assertThat(read).isNotDone();
 		this.replicaMount.txid(5);
 		assertThat(read.get().statusCode()).isEqualTo(200);
-		stopped(() -> assertThat(this.observations).hasNumberOfObservationsWithNameEqualTo(ConsistencyFilter.OBSERVATION, 1)
-				.hasObservationWithNameEqualTo(ConsistencyFilter.OBSERVATION)
+		stopped(() -> assertThat(this.observations).hasNumberOfObservationsWithNameEqualTo("litefs.consistency.wait", 1)
+				.hasObservationWithNameEqualTo("litefs.consistency.wait")
 				.that()
 				.hasLowCardinalityKeyValue("outcome", "caught-up")
 				.hasBeenStopped());
 		// the timer Spring Boot makes of the observation holds the time the request waited
 		stopped(() -> assertThat(this.replica.bean(MeterRegistry.class)
-			.get(ConsistencyFilter.OBSERVATION)
+			.get("litefs.consistency.wait")
 			.tag("outcome", "caught-up")
 			.timer()
 			.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(200));
@@ -146,7 +145,7 @@ class RoutingObservationTests {
 		HttpResponse<String> read = this.replica
 			.send(this.replica.request("/posts/count").header("Cookie", "__txid=7fffffffffffffff").GET());
 		assertThat(read.statusCode()).isEqualTo(200);
-		stopped(() -> assertThat(this.observations).hasObservationWithNameEqualTo(ConsistencyFilter.OBSERVATION)
+		stopped(() -> assertThat(this.observations).hasObservationWithNameEqualTo("litefs.consistency.wait")
 				.that()
 				.hasLowCardinalityKeyValue("outcome", "timed-out")
 				.hasBeenStopped());

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * // ... a request waits for TXID 7 ...
  * mount.txid(7);
  * </pre>
+ *
+ * @since 0.2.0
  */
 public final class FakeLiteFsMount {
 

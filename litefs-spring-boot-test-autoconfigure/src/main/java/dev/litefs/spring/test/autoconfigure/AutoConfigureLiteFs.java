@@ -40,6 +40,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
  * In a test slice such as {@code @WebMvcTest} it also imports the starter's node,
  * routing and consistency auto-configurations, as Spring Boot's {@code @AutoConfigure...}
  * annotations do for theirs.
+ *
+ * @since 0.2.0
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

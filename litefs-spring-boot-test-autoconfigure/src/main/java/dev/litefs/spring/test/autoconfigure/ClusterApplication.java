@@ -28,6 +28,8 @@ import org.springframework.test.web.servlet.client.RestTestClient;
  *         .wasReplayedTo(cluster.primary().hostname());
  * }
  * </pre>
+ *
+ * @since 0.2.0
  */
 public final class ClusterApplication implements AutoCloseable {
 

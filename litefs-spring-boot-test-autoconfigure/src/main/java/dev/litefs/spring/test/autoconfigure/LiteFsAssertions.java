@@ -25,6 +25,8 @@ import org.springframework.web.servlet.support.RequestContextUtils;
  * What a client can see (status, headers, body) is read from the answer; what it cannot
  * (a forward, a wait) from the node's {@link LiteFsRecorder}: a MockMvc result finds it
  * in its application context, other answers are given it.
+ *
+ * @since 0.2.0
  */
 public final class LiteFsAssertions {
 

@@ -13,6 +13,8 @@ import org.springframework.test.context.TestContextAnnotationUtils;
  * Finds {@link AutoConfigureLiteFs} on a test class (or an enclosing one, for
  * {@code @Nested} tests) and has its context run on a fake mount. Registered in
  * {@code META-INF/spring.factories}, as Spring Boot's own test customizers are.
+ *
+ * @since 0.2.0
  */
 public class LiteFsContextCustomizerFactory implements ContextCustomizerFactory {
 

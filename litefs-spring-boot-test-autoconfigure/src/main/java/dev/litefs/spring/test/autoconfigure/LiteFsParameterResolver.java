@@ -10,6 +10,8 @@ import org.springframework.test.context.junit.jupiter.SpringExtension;
  * Gives an {@link AutoConfigureLiteFs} test its {@link LiteFsTestMount} and
  * {@link LiteFsRecorder} as parameters of its test and lifecycle methods, from the
  * test's application context. {@code @AutoConfigureLiteFs} registers it.
+ *
+ * @since 0.2.0
  */
 public class LiteFsParameterResolver implements ParameterResolver {
 

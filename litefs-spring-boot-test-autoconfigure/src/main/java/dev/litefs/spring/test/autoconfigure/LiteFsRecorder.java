@@ -22,6 +22,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * it routed to the primary ({@link RoutingListener}) and each wait for a client's
  * {@code __txid} ({@link ConsistencyListener}). It is emptied before each test method.
  * The assertions of {@link LiteFsAssertions} read it; a test may too.
+ *
+ * @since 0.2.0
  */
 public final class LiteFsRecorder implements RoutingListener, ConsistencyListener {
 

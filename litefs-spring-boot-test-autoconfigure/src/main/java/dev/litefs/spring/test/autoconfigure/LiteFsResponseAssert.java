@@ -15,6 +15,8 @@ import org.springframework.http.MediaType;
 
 /**
  * AssertJ assertions on the answer of a LiteFS node; made by {@link LiteFsAssertions}.
+ *
+ * @since 0.2.0
  */
 public final class LiteFsResponseAssert extends AbstractAssert<LiteFsResponseAssert, LiteFsResponseAssert.Answer> {
 

@@ -9,6 +9,8 @@ import org.springframework.test.context.support.AbstractTestExecutionListener;
  * Before each method of an {@link AutoConfigureLiteFs} test, puts the fake mount back
  * in the annotation's state and empties the {@link LiteFsRecorder}: tests that share a
  * cached context start alike. Registered in {@code META-INF/spring.factories}.
+ *
+ * @since 0.2.0
  */
 public class LiteFsTestExecutionListener extends AbstractTestExecutionListener {
 

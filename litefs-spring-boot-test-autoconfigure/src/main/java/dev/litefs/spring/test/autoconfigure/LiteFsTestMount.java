@@ -21,6 +21,8 @@ import org.springframework.beans.factory.BeanFactory;
  * new role, TXID or lag without waiting for {@code litefs.poll-interval}. A role change
  * publishes its {@code LiteFsRoleChangedEvent} on the test's thread before the method
  * returns.
+ *
+ * @since 0.2.0
  */
 public final class LiteFsTestMount {
 

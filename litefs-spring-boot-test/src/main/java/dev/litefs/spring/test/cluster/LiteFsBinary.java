@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ${XDG_CACHE_HOME:-$HOME/.cache}/litefs-spring-boot/litefs-v0.5.14/litefs};</li>
  * <li>{@code litefs} on {@code PATH}.</li>
  * </ol>
+ *
+ * @since 0.2.0
  */
 public final class LiteFsBinary {
 

@@ -43,6 +43,8 @@ import java.util.stream.Stream;
  * closing it, and every new cluster first sweeps what clusters of dead JVMs left under
  * {@link #ROOT} (their LiteFS processes killed, their mounts lifted, their folders
  * deleted).
+ *
+ * @since 0.2.0
  */
 public final class LiteFsCluster implements AutoCloseable {
 

@@ -11,6 +11,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The JUnit 5 extension behind {@link LiteFsClusterTest}: starts the class's cluster
  * before all its tests, keeps it in the class's store (which closes it after them), and
  * resolves {@link LiteFsCluster} parameters.
+ *
+ * @since 0.2.0
  */
 public final class LiteFsClusterExtension implements BeforeAllCallback, ParameterResolver {
 

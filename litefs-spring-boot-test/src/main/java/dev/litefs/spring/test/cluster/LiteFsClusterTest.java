@@ -24,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * </pre>
  * It is a {@link RealLiteFs} test: skipped, saying why, where LiteFS or FUSE is missing;
  * failed in CI where it should have been installed.
+ *
+ * @since 0.2.0
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

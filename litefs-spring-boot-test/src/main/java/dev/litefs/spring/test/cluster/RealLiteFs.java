@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code target/real-litefs-tests/}, so a build can say how many ran.
  *
  * @see RealLiteFsCondition
+ *
+ * @since 0.2.0
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * <tr><td>no {@code litefs} binary, or no {@code fusermount3}</td><td>skipped</td><td>failed
  * when Go is present (the install script builds LiteFS with it), else skipped</td></tr>
  * </table>
+ *
+ * @since 0.2.0
  */
 public final class RealLiteFsCondition implements ExecutionCondition, TestWatcher {
 

@@ -1,4 +1,4 @@
-package dev.litefs.spring.routing;
+package dev.litefs.spring.internal;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +19,8 @@ import org.springframework.http.server.ServletServerHttpResponse;
 /**
  * Writes RFC 9457 problem details ({@code application/problem+json}) straight to a
  * servlet response, for answers given before or outside Spring MVC's handling.
+ *
+ * @since 0.2.0
  */
 public final class ProblemResponses {
 

@@ -1,4 +1,4 @@
-package dev.litefs.spring.routing;
+package dev.litefs.spring.internal;
 
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -6,10 +6,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.util.StringUtils;
 
 /**
- * Tells which requests ensured the primary: those that ran an {@link EnsurePrimary}
+ * Tells which requests ensured the primary: those that ran an {@code @EnsurePrimary}
  * handler or method on the primary, matched {@code litefs.routing.methods} there, or
  * were sent there by another node because SQLite refused their write (the safety net).
  * After such a request the response carries the {@code __txid} cookie.
+ *
+ * @since 0.2.0
  */
 public final class PrimaryRequests {
 
@@ -24,6 +26,9 @@ public final class PrimaryRequests {
 	 * proxy passes on to the primary in {@code fly-replay-src}.
 	 */
 	public static final String REFUSED_WRITE_STATE = "litefs-refused-write";
+
+	/** The request header Fly.io's proxy adds to a replayed request. */
+	public static final String FLY_REPLAY_SRC_HEADER = "fly-replay-src";
 
 	private static final String ENSURED_ATTRIBUTE = PrimaryRequests.class.getName() + ".ensured";
 
@@ -44,7 +49,7 @@ public final class PrimaryRequests {
 	 * Marks a request whose write SQLite refused on this node, which is not the primary.
 	 * @param request the request
 	 */
-	static void markRefusedWrite(ServletRequest request) {
+	public static void markRefusedWrite(ServletRequest request) {
 		request.setAttribute(REFUSED_WRITE_ATTRIBUTE, Boolean.TRUE);
 	}
 
@@ -53,7 +58,7 @@ public final class PrimaryRequests {
 	 * @param request the request
 	 * @return {@code true} once {@link #markRefusedWrite} was called for it
 	 */
-	static boolean isRefusedWrite(ServletRequest request) {
+	public static boolean isRefusedWrite(ServletRequest request) {
 		return request.getAttribute(REFUSED_WRITE_ATTRIBUTE) != null;
 	}
 
@@ -64,11 +69,11 @@ public final class PrimaryRequests {
 	 * @param request the request
 	 * @return {@code true} for such a request
 	 */
-	static boolean isRoutedRefusedWrite(HttpServletRequest request) {
+	public static boolean isRoutedRefusedWrite(HttpServletRequest request) {
 		if (request.getHeader(REFUSED_WRITE_HEADER) != null) {
 			return true;
 		}
-		String replaySource = request.getHeader(FlyReplayStrategy.FLY_REPLAY_SRC_HEADER);
+		String replaySource = request.getHeader(FLY_REPLAY_SRC_HEADER);
 		if (replaySource == null) {
 			return false;
 		}

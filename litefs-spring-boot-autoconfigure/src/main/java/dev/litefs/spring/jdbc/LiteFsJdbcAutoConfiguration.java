@@ -1,0 +1,50 @@
+package dev.litefs.spring.jdbc;
+
+import javax.sql.DataSource;
+
+import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
+import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.node.LiteFsNode;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the application's {@link DataSource} on a LiteFS mount: no
+ * connection is asked of the pool while LiteFS is down, and Hikari's connections to a
+ * mount that went away are evicted once it is back.
+ *
+ * @since 0.2.0
+ */
+@AutoConfiguration(after = LiteFsAutoConfiguration.class,
+		beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnLiteFsEnabled
+@ConditionalOnBean(LiteFsNode.class)
+public final class LiteFsJdbcAutoConfiguration {
+
+	/** No connection is asked of the pool while LiteFS is down or restarting. */
+	@Bean
+	@ConditionalOnMissingBean(name = "liteFsUnavailableDatabaseGuard")
+	static UnavailableDatabaseGuard liteFsUnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node) {
+		return new UnavailableDatabaseGuard(node);
+	}
+
+	/** Hikari's connections to a LiteFS mount that went away are evicted once it is back. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "com.zaxxer.hikari.HikariDataSource")
+	static class PoolEvictionConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "liteFsPoolEvictionOnRecovery")
+		PoolEvictionOnRecovery liteFsPoolEvictionOnRecovery(ObjectProvider<DataSource> dataSources) {
+			return new PoolEvictionOnRecovery(dataSources);
+		}
+
+	}
+
+}
