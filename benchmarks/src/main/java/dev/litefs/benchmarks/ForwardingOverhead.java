@@ -53,7 +53,7 @@ final class ForwardingOverhead {
 	private static final int WARM_UP_CLIENTS = 8;
 
 	/** The longest warm-up: past it the part measures what it has, and says so. */
-	private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(2);
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
 
 	private final Bench bench;
 
@@ -149,7 +149,7 @@ final class ForwardingOverhead {
 						+ "`litefs.routing.forward.url-template=http://{primary}:<port>`, the primary's LiteFS hostname "
 						+ "being `127.0.0.1`, and its own `%s` (%s); the harness checks that a post sent to a replica "
 						+ "is written by the primary. Warm-up: blocks of %d requests on each path in turn, sent by %d clients at once, at least %s, "
-						+ "until a block adds under 2 %% of its length to every JVM's JIT compilation time (%s), then "
+						+ "until a block adds under " + WarmUp.QUIET_PERCENT + " %% of its length to every JVM's JIT compilation time (%s), then "
 						+ "%d rounds of one block of %d on each path, the straight one first then last. CPU time per "
 						+ "write: utime + stime of each JVM over the measured blocks ÷ writes.",
 				FACTORY_PROPERTY, String.join(", ", FACTORIES), settings.forwardBlock(), WARM_UP_CLIENTS,
