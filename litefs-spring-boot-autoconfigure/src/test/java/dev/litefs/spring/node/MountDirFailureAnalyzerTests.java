@@ -3,8 +3,6 @@ package dev.litefs.spring.node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,11 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,14 +68,6 @@ class MountDirFailureAnalyzerTests {
 		finally {
 			Files.delete(file);
 		}
-	}
-
-	@Test
-	void theAnalyzerComesBeforeAnyUnorderedOne() {
-		FailureAnalyzer unordered = (failure) -> null;
-		List<Object> analyzers = new ArrayList<>(List.of(unordered, new MountDirFailureAnalyzer()));
-		AnnotationAwareOrderComparator.sort(analyzers);
-		assertThat(analyzers.get(0)).isInstanceOf(MountDirFailureAnalyzer.class);
 	}
 
 	private SpringApplicationBuilder application() {
