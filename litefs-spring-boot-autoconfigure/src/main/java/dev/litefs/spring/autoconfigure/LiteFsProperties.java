@@ -12,7 +12,6 @@ import dev.litefs.spring.consistency.TimeoutAction;
 import dev.litefs.spring.flyway.ReplicaMode;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.routing.FlyReplayFallback;
-import dev.litefs.spring.routing.PrimaryUrlTemplate;
 import dev.litefs.spring.routing.RequestPathPatterns;
 import org.jspecify.annotations.Nullable;
 
@@ -328,11 +327,6 @@ public class LiteFsProperties {
 		}
 	}
 
-	private static void assertUrlTemplate(String property, String template) {
-		String problem = PrimaryUrlTemplate.problem(template);
-		Assert.isNull(problem, () -> property + " is not a usable URL template: it " + problem);
-	}
-
 	/**
 	 * How writes reach the primary: {@code @EnsurePrimary} and the routing strategies.
 	 */
@@ -495,7 +489,6 @@ public class LiteFsProperties {
 		}
 
 		public void setUrlTemplate(String urlTemplate) {
-			assertUrlTemplate("litefs.routing.forward.url-template", urlTemplate);
 			this.urlTemplate = urlTemplate;
 		}
 
@@ -547,7 +540,6 @@ public class LiteFsProperties {
 		}
 
 		public void setUrlTemplate(String urlTemplate) {
-			assertUrlTemplate("litefs.routing.redirect.url-template", urlTemplate);
 			this.urlTemplate = urlTemplate;
 		}
 

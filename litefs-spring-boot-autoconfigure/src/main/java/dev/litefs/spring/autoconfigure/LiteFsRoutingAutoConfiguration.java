@@ -32,6 +32,7 @@ import dev.litefs.spring.routing.RequestPathPatterns;
 import dev.litefs.spring.routing.RoutingEndpointContributor;
 import dev.litefs.spring.routing.RoutingListener;
 import dev.litefs.spring.routing.RoutingStrategy;
+import dev.litefs.spring.routing.UnusableUrlTemplateException;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import org.apache.hc.core5.util.Timeout;
@@ -107,6 +108,7 @@ public final class LiteFsRoutingAutoConfiguration {
 				ObjectProvider<RoutingStrategy> strategies, ObjectProvider<PrimaryForwarder> forwarder,
 				ObjectProvider<RoutingListener> listeners, ObjectProvider<ObservationRegistry> observations) {
 			LiteFsProperties.Routing routing = properties.getRouting();
+			checkUrlTemplates(routing);
 			String name = routing.getStrategy();
 			if (LiteFsProperties.AUTO_STRATEGY.equals(name)) {
 				String flyAppName = environment.getProperty("FLY_APP_NAME");
@@ -121,6 +123,22 @@ public final class LiteFsRoutingAutoConfiguration {
 				.orElseGet(() -> builtIn(wanted, routing, forwarder, strategies));
 			return new PrimaryRouter(strategy, new LocalPort(environment), routing.getRetryAfter(),
 					listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+		}
+
+		/**
+		 * Both URL templates, whichever strategy uses one, so that an unusable template
+		 * fails start-up before a change of strategy would use it.
+		 */
+		private static void checkUrlTemplates(LiteFsProperties.Routing routing) {
+			checkUrlTemplate("litefs.routing.forward.url-template", routing.getForward().getUrlTemplate());
+			checkUrlTemplate("litefs.routing.redirect.url-template", routing.getRedirect().getUrlTemplate());
+		}
+
+		private static void checkUrlTemplate(String property, String template) {
+			String problem = PrimaryUrlTemplate.problem(template);
+			if (problem != null) {
+				throw new UnusableUrlTemplateException(property, template, problem);
+			}
 		}
 
 		private static RoutingStrategy builtIn(String name, LiteFsProperties.Routing routing,
