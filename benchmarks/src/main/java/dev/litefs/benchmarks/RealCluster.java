@@ -44,7 +44,10 @@ final class RealCluster {
 	private static final Duration WARM_UP_BLOCK = Duration.ofSeconds(5);
 
 	/** The longest warm-up of one server: past it the part measures what it has, and says so. */
-	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(40);
+
+	/** The longest warm-up of the forwarded and straight writes. */
+	private static final Duration WRITE_WARM_UP_LIMIT = Duration.ofSeconds(30);
 
 	private static final double TARGET_CPU = 1.05;
 
@@ -58,7 +61,7 @@ final class RealCluster {
 
 	Report run() throws Exception {
 		Report report = new Report("6. On a real LiteFS cluster: no starter (A), the starter (B), LiteFS's proxy (C)");
-		Optional<String> missing = missing();
+		Optional<String> missing = missing(this.bench);
 		if (missing.isPresent()) {
 			return report.comparison("skipped", missing.get())
 				.detail("Skipped: " + missing.get() + ". This part needs `/dev/fuse`, LiteFS (`scripts/install-litefs.sh`) "
@@ -104,14 +107,19 @@ final class RealCluster {
 		return report;
 	}
 
-	private Optional<String> missing() {
+	/**
+	 * What this machine lacks for a real cluster, if anything.
+	 * @param bench the benchmark run, whose logs folder holds a built Vegeta
+	 * @return what is missing, or empty when this part can run
+	 */
+	static Optional<String> missing(Bench bench) {
 		if (!Files.exists(Path.of("/dev/fuse"))) {
 			return Optional.of("no /dev/fuse");
 		}
 		if (LiteFsBinary.find().isEmpty()) {
 			return Optional.of("no LiteFS binary");
 		}
-		if (Vegeta.find(this.bench.logs()).isEmpty()) {
+		if (Vegeta.find(bench.logs()).isEmpty()) {
 			return Optional.of("no Vegeta binary");
 		}
 		return Optional.empty();
@@ -221,7 +229,7 @@ final class RealCluster {
 		report.detail(String.format(Locale.ROOT,
 				"**Replica reads.** `GET /api/posts/{id}` with a caught-up `__txid` cookie. Closed loop: Vegeta at "
 						+ "rate 0 with %d workers; each server is warmed up in blocks of %s, at least %s, until a block adds "
-						+ "under 2 %% of its length to its app's JIT compilation time (%s); then %d rounds of %s in a rotating order (A B C, B C "
+						+ "under " + WarmUp.QUIET_PERCENT + " %% of its length to its app's JIT compilation time (%s); then %d rounds of %s in a rotating order (A B C, B C "
 						+ "A, ...); CPU per request is the process's CPU time over the round (`ProcessHandle`) ÷ requests. "
 						+ "For C the app is a twin of A's JVM (the same jar and properties) behind LiteFS's proxy. Open loop: %d requests/s for %s each, latency "
 						+ "from when Vegeta was due to send (no coordinated omission), percentiles by HdrHistogram.",
@@ -342,7 +350,7 @@ final class RealCluster {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException(ex);
 			}
-		}, Duration.ZERO, this.bench.settings().warmUpLimit(WARM_UP_LIMIT));
+		}, Duration.ZERO, this.bench.settings().warmUpLimit(WRITE_WARM_UP_LIMIT));
 		Latencies forwarded = new Latencies();
 		Latencies straight = new Latencies();
 		Duration forwardedCpu = Duration.ZERO;
@@ -358,7 +366,7 @@ final class RealCluster {
 		report.detail("");
 		report.detail(String.format(Locale.ROOT, "**A write sent to the replica.** `POST /api/posts` to B, which "
 				+ "forwards it to the primary's app (`litefs.routing.strategy=forward`), against the same write sent "
-				+ "straight to the primary: one client; warm-up in blocks of %d writes each way until a block adds under 2 %% of "
+				+ "straight to the primary: one client; warm-up in blocks of %d writes each way until a block adds under " + WarmUp.QUIET_PERCENT + " %% of "
 				+ "its length to both JVMs' JIT compilation time (%s); then %d blocks of %d writes each way, in turns. CPU is of both apps' "
 				+ "JVMs when forwarded, of the primary's when straight. C cannot take part: without Fly, LiteFS's proxy "
 				+ "answers a replica's write with `Fly-Replay` and does not forward it.", settings.writeBlock(),
@@ -551,7 +559,7 @@ final class RealCluster {
 	private record RealSettings(int workers, Duration warmUp, Duration round, int rounds, int rate, int roundTrips,
 			int writeBlocks, int writeBlock) {
 
-		static final RealSettings FULL = new RealSettings(8, Duration.ofSeconds(15), Duration.ofSeconds(8), 3, 400,
+		static final RealSettings FULL = new RealSettings(8, Duration.ofSeconds(15), Duration.ofSeconds(6), 5, 400,
 				150, 3, 100);
 
 		static final RealSettings QUICK = new RealSettings(4, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 100, 5,

@@ -50,9 +50,9 @@ class PublicApiTests {
 					"PropertyChecks", "RequestPathPatterns", "SqliteFiles"),
 			types("jdbc", "BrokenMountEviction", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),
-			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException",
-					"LiteFsInfo", "LiteFsMount", "LiteFsNode", "LiteFsRoleChangedEvent", "NodeRole", "NodeState",
-					"Position"),
+			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException", "LiteFsInfo",
+					"LiteFsMount", "LiteFsNode", "LiteFsRoleChangedEvent", "MountDirException", "NodeRole",
+					"NodeState", "Position"),
 			types("primary", "LiteFsPrimaryAutoConfiguration", "PrimaryBound", "PrimaryOnly",
 					"PrimaryOnlyListener"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
@@ -60,7 +60,8 @@ class PublicApiTests {
 			types("routing", "EnsurePrimary", "FlyReplayFallback", "KeptBody", "KeptBody.Kind",
 					"LiteFsRoutingAutoConfiguration", "NotPrimaryException", "PrimaryForwarder",
 					"PrimaryForwarderCustomizer", "PrimaryRouter", "PrimaryRoutingFilter", "PrimaryUrlTemplate",
-					"RoutedRequest", "RoutingListener", "RoutingOutcome", "RoutingStrategy")));
+					"RoutedRequest", "RoutingListener", "RoutingOutcome", "RoutingStrategy",
+					"UnusableUrlTemplateException")));
 
 	@Test
 	void eachPackageHasExactlyItsPublicTypes() {

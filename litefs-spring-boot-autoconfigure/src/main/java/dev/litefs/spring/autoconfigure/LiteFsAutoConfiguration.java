@@ -12,6 +12,7 @@ import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.MountDirException;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -40,9 +41,7 @@ public final class LiteFsAutoConfiguration {
 	LiteFsNode liteFsNode(LiteFsProperties properties, Environment environment, ApplicationEventPublisher events) {
 		Path mountDir = properties.getMountDir();
 		if (mountDir == null) {
-			throw new InvalidConfigurationPropertyValueException("litefs.mount-dir", null,
-					"Set it to LiteFS's FUSE directory ('fuse.dir' in litefs.yml), or to a plain directory to run "
-							+ "as a standalone primary, or set litefs.enabled=false.");
+			throw MountDirException.notSet();
 		}
 		assertCanBeAFolder(mountDir);
 		LiteFsApi api = new LiteFsApi(apiUrl(properties.getApiUrl()),
@@ -86,9 +85,7 @@ public final class LiteFsAutoConfiguration {
 		for (Path path = mountDir.toAbsolutePath(); path != null; path = path.getParent()) {
 			if (Files.exists(path)) {
 				if (!Files.isDirectory(path)) {
-					throw new InvalidConfigurationPropertyValueException("litefs.mount-dir", mountDir,
-							path + " is a file, not a folder, so LiteFS can never mount there. Set litefs.mount-dir to "
-									+ "LiteFS's FUSE directory ('fuse.dir' in litefs.yml).");
+					throw MountDirException.notAFolder(mountDir, path);
 				}
 				return;
 			}

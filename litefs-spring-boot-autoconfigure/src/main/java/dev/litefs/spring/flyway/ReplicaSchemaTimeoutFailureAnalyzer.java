@@ -3,11 +3,14 @@ package dev.litefs.spring.flyway;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * The {@link FailureAnalyzer} of a replica that gave up waiting for the schema: what
  * happened, and what to look at or change.
  */
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class ReplicaSchemaTimeoutFailureAnalyzer extends AbstractFailureAnalyzer<ReplicaSchemaTimeoutException> {
 
 	@Override

@@ -22,6 +22,9 @@ public final class RequestPathPatterns {
 
 	private final List<PathPattern> patterns;
 
+	/** What every path a pattern matches starts with, one per pattern. */
+	private final List<String> prefixes;
+
 	/**
 	 * Parses path patterns.
 	 * @param patterns the patterns
@@ -29,6 +32,7 @@ public final class RequestPathPatterns {
 	 */
 	public RequestPathPatterns(List<String> patterns) {
 		this.patterns = patterns.stream().map(RequestPathPatterns::parse).toList();
+		this.prefixes = patterns.stream().map(RequestPathPatterns::literalPrefix).toList();
 	}
 
 	/**
@@ -66,8 +70,11 @@ public final class RequestPathPatterns {
 		if (this.patterns.isEmpty()) {
 			return false;
 		}
-		RequestPath parsed = ServletRequestPathUtils.hasParsedRequestPath(request)
-				? ServletRequestPathUtils.getParsedRequestPath(request)
+		boolean parsedBefore = ServletRequestPathUtils.hasParsedRequestPath(request);
+		if (!parsedBefore && startsWithNoPrefix(request)) {
+			return false;
+		}
+		RequestPath parsed = parsedBefore ? ServletRequestPathUtils.getParsedRequestPath(request)
 				: RequestPath.parse(request.getRequestURI(), request.getContextPath());
 		PathContainer path = parsed.pathWithinApplication();
 		for (PathPattern pattern : this.patterns) {
@@ -76,6 +83,41 @@ public final class RequestPathPatterns {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether the request's path starts with none of the patterns' literal prefixes, so
+	 * that no pattern can match it. Most requests are not excluded, and this spares them
+	 * parsing their path (a {@code RequestPath} per request, on every read). It answers
+	 * only for a path with no percent-encoding and no {@code ;} parameters, which Spring's
+	 * matching decodes or drops: the path's characters are then those matched.
+	 */
+	private boolean startsWithNoPrefix(HttpServletRequest request) {
+		String uri = request.getRequestURI();
+		String contextPath = request.getContextPath();
+		if (uri.indexOf('%') >= 0 || uri.indexOf(';') >= 0 || !uri.startsWith(contextPath)) {
+			return false;
+		}
+		for (String prefix : this.prefixes) {
+			if (uri.startsWith(prefix, contextPath.length())) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The literal start of a pattern, which every path it matches begins with: up to its
+	 * first variable or wildcard, and then up to the separator before it, since
+	 * {@code /actuator/**} also matches {@code /actuator}.
+	 */
+	private static String literalPrefix(String pattern) {
+		int wildcard = -1;
+		for (int i = 0; i < pattern.length() && wildcard < 0; i++) {
+			char c = pattern.charAt(i);
+			wildcard = (c == '{' || c == '*' || c == '?') ? i : -1;
+		}
+		return (wildcard < 0) ? pattern : pattern.substring(0, Math.max(0, pattern.lastIndexOf('/', wildcard)));
 	}
 
 	private static PathPattern parse(String pattern) {

@@ -30,6 +30,23 @@ import org.springframework.util.ClassUtils;
  * </ul>
  * The journal mode is the database's own (LiteFS supports rollback journal and WAL);
  * choose one with {@code spring.datasource.hikari.data-source-properties.journal_mode}.
+ * <p>
+ * Properties rather than a {@code JdbcConnectionDetails} bean (Spring Boot 4.1,
+ * {@code org.springframework.boot.jdbc.autoconfigure}), because:
+ * <ul>
+ * <li>connection details take precedence over {@code spring.datasource.*}: with a bean of
+ * its own, {@code DataSourceAutoConfiguration} creates no
+ * {@code PropertiesJdbcConnectionDetails}, and Boot's pool configuration sets the URL, user
+ * name, password and driver from the bean after binding, over an application's own
+ * {@code spring.datasource.url};</li>
+ * <li>they hold only those four values: the pool and SQLite defaults above would still
+ * need properties;</li>
+ * <li>code that reads {@code spring.datasource.url} or {@code DataSourceProperties} (a
+ * DataSource an application builds from them, the test kit) would no longer see the
+ * database on the mount.</li>
+ * </ul>
+ * Flyway is the same either way: it migrates the application's DataSource unless
+ * {@code spring.flyway.url} is set.
  *
  * @since 0.2.0
  */

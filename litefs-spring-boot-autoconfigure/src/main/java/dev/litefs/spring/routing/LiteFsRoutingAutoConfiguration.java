@@ -154,12 +154,14 @@ public final class LiteFsRoutingAutoConfiguration {
 			return (timeout != null) ? atLeastOneMilli("litefs.routing.fly-replay.timeout", timeout) : null;
 		}
 
-		/** The one check of both URL templates: what a template must be to reach the primary. */
+		/**
+		 * The one check of both URL templates, whichever strategy uses one, so that an
+		 * unusable template fails start-up before a change of strategy would use it.
+		 */
 		private static PrimaryUrlTemplate urlTemplate(String property, String template) {
 			String problem = PrimaryUrlTemplate.problem(template);
 			if (problem != null) {
-				throw new InvalidConfigurationPropertyValueException(property, template,
-						"Not a usable URL template: it " + problem);
+				throw new UnusableUrlTemplateException(property, template, problem);
 			}
 			return new PrimaryUrlTemplate(template);
 		}

@@ -1,11 +1,16 @@
 package dev.litefs.spring.internal;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.http.server.PathContainer;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.util.ServletRequestPathUtils;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +50,31 @@ class RequestPathPatternsTests {
 		request.setRequestURI("/elsewhere");
 
 		assertThat(this.patterns.matches(request)).isTrue();
+	}
+
+	/**
+	 * Most paths are ruled out by the patterns' literal starts without being parsed: the
+	 * answer must be Spring's own matching, for a path ruled out and for one that is not
+	 * (a trailing wildcard matching nothing, encoded characters, path parameters).
+	 */
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("patternsAndPaths")
+	void answersAsSpringsOwnMatchingDoes(String pattern, String path) {
+		boolean spring = PathPatternParser.defaultInstance.parse(pattern)
+			.matches(PathContainer.parsePath(path).subPath(0));
+
+		assertThat(new RequestPathPatterns(List.of(pattern)).matches(new MockHttpServletRequest("GET", path)))
+			.as("%s against %s", pattern, path)
+			.isEqualTo(spring);
+	}
+
+	static Stream<String[]> patternsAndPaths() {
+		List<String> patterns = List.of("/actuator/**", "/api/{id}/raw", "/api/v{version}/posts", "/static/*.css",
+				"/health", "/{*rest}", "/files/{*path}", "/a?c");
+		List<String> paths = List.of("/actuator", "/actuator/", "/actuator/health", "/actuatorx", "/act%75ator/health",
+				"/actuator;v=1/health", "/api/7/raw", "/api/7", "/api/v2/posts", "/api/x/posts", "/static/site.css",
+				"/static/site.js", "/health", "/health/", "/healthz", "/files", "/files/a/b", "/abc", "/ac", "/", "");
+		return patterns.stream().flatMap((pattern) -> paths.stream().map((path) -> new String[] { pattern, path }));
 	}
 
 	@Test
