@@ -44,7 +44,7 @@ final class RealCluster {
 	private static final Duration WARM_UP_BLOCK = Duration.ofSeconds(5);
 
 	/** The longest warm-up of one server: past it the part measures what it has, and says so. */
-	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(40);
+	private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(60);
 
 	/** The longest warm-up of the forwarded and straight writes. */
 	private static final Duration WRITE_WARM_UP_LIMIT = Duration.ofSeconds(30);
