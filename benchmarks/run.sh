@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the sample app and the benchmarks harness from this checkout, runs every part
-# of the benchmarks (about 15 minutes on 2 cores) and writes benchmarks/RESULTS.md.
+# of the benchmarks (about 19 minutes on 2 cores) and writes benchmarks/RESULTS.md.
 #
 #   benchmarks/run.sh                 all seven parts -> benchmarks/RESULTS.md
 #   benchmarks/run.sh --only 2,3      some parts     -> benchmarks/target/RESULTS-partial.md
