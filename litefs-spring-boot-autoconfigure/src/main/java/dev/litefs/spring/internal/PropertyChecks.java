@@ -3,7 +3,6 @@ package dev.litefs.spring.internal;
 import java.time.Duration;
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -64,11 +63,13 @@ public final class PropertyChecks {
 	 * @return the patterns
 	 */
 	public static RequestPathPatterns pathPatterns(String property, List<String> patterns) {
-		for (String pattern : patterns) {
-			@Nullable String problem = RequestPathPatterns.problem(pattern);
-			check(property, patterns, problem == null, "'" + pattern + "' is not a valid path pattern: " + problem);
+		try {
+			return new RequestPathPatterns(patterns);
 		}
-		return new RequestPathPatterns(patterns);
+		catch (IllegalArgumentException ex) {
+			// the message names the pattern and what is wrong with it
+			throw new InvalidConfigurationPropertyValueException(property, patterns, ex.getMessage());
+		}
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.litefs.spring.internal;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
@@ -41,21 +40,6 @@ public final class RequestPathPatterns {
 	 */
 	public List<String> patterns() {
 		return this.patterns.stream().map(PathPattern::getPatternString).toList();
-	}
-
-	/**
-	 * What makes a pattern invalid.
-	 * @param pattern the pattern
-	 * @return the reason, or {@code null} when it is valid
-	 */
-	public static @Nullable String problem(String pattern) {
-		try {
-			parse(pattern);
-			return null;
-		}
-		catch (IllegalArgumentException ex) {
-			return ex.getMessage();
-		}
 	}
 
 	/**
@@ -122,13 +106,13 @@ public final class RequestPathPatterns {
 
 	private static PathPattern parse(String pattern) {
 		if (!pattern.startsWith("/")) {
-			throw new IllegalArgumentException("'" + pattern + "' is not a path pattern: it must start with '/'");
+			throw new IllegalArgumentException("'" + pattern + "' is not a valid path pattern: it must start with '/'");
 		}
 		try {
 			return PathPatternParser.defaultInstance.parse(pattern);
 		}
 		catch (PatternParseException ex) {
-			throw new IllegalArgumentException("'" + pattern + "' is not a path pattern: " + ex.getMessage(), ex);
+			throw new IllegalArgumentException("'" + pattern + "' is not a valid path pattern: " + ex.getMessage(), ex);
 		}
 	}
 

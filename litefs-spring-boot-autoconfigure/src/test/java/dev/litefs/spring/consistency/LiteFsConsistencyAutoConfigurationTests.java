@@ -98,7 +98,7 @@ class LiteFsConsistencyAutoConfigurationTests {
 			litefs.consistency.timeout=1h            | Property litefs.consistency.timeout with value 'PT1H' is invalid: must be less than 10 minutes
 			litefs.consistency.on-timeout=sometimes  | litefs.consistency.on-timeout
 			litefs.consistency.cookie-max-age=0s     | Property litefs.consistency.cookie-max-age with value 'PT0S' is invalid: must be at least 1s
-			litefs.consistency.exclude=static/**     | Property litefs.consistency.exclude with value '[static/**]' is invalid: 'static/**' is not a valid path pattern
+			litefs.consistency.exclude=static/**     | Property litefs.consistency.exclude with value '[static/**]' is invalid: 'static/**' is not a valid path pattern: it must start with '/'
 			litefs.consistency.poll-interval=10us    | Property litefs.consistency.poll-interval with value 'PT0.00001S' is invalid: must be at least 100us
 			litefs.consistency.poll-interval=2s      | Property litefs.consistency.poll-interval with value 'PT2S' is invalid: must be at most 1s
 			""")

@@ -224,7 +224,7 @@ class LiteFsRoutingAutoConfigurationTests {
 				litefs.routing.fly-replay.timeout=0s            | Property litefs.routing.fly-replay.timeout with value 'PT0S' is invalid: must be at least 1ms
 				litefs.routing.fly-replay.fallback=sometimes    | litefs.routing.fly-replay.fallback
 				litefs.routing.methods=PO ST                    | Property litefs.routing.methods with value '[PO ST]' is invalid: 'PO ST' is not an HTTP method such as POST
-				litefs.routing.exclude=actuator/**              | Property litefs.routing.exclude with value '[actuator/**]' is invalid: 'actuator/**' is not a valid path pattern
+				litefs.routing.exclude=actuator/**              | Property litefs.routing.exclude with value '[actuator/**]' is invalid: 'actuator/**' is not a valid path pattern: it must start with '/'
 				litefs.routing.retry-after=0s                   | Property litefs.routing.retry-after with value 'PT0S' is invalid: must be positive
 				litefs.routing.forward.url-template=ftp://{primary} | Property litefs.routing.forward.url-template with value 'ftp://{primary}' is invalid: litefs.routing.forward.url-template is not a usable URL template
 				litefs.routing.forward.url-template=http://node-a:8080 | must contain {primary}
