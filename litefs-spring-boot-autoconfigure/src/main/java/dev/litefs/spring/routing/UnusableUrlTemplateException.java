@@ -24,7 +24,7 @@ public class UnusableUrlTemplateException extends InvalidConfigurationPropertyVa
 	 * says it
 	 */
 	public UnusableUrlTemplateException(String property, @Nullable String template, String problem) {
-		super(property, template, property + " is not a usable URL template: it " + problem);
+		super(property, template, "not a usable URL template: it " + problem);
 		this.problem = problem;
 	}
 

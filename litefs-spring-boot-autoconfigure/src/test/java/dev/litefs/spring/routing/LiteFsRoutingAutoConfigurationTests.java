@@ -226,17 +226,17 @@ class LiteFsRoutingAutoConfigurationTests {
 				litefs.routing.methods=PO ST                    | Property litefs.routing.methods with value '[PO ST]' is invalid: 'PO ST' is not an HTTP method such as POST
 				litefs.routing.exclude=actuator/**              | Property litefs.routing.exclude with value '[actuator/**]' is invalid: 'actuator/**' is not a valid path pattern: it must start with '/'
 				litefs.routing.retry-after=0s                   | Property litefs.routing.retry-after with value 'PT0S' is invalid: must be positive
-				litefs.routing.forward.url-template=ftp://{primary} | Property litefs.routing.forward.url-template with value 'ftp://{primary}' is invalid: litefs.routing.forward.url-template is not a usable URL template
+				litefs.routing.forward.url-template=ftp://{primary} | Property litefs.routing.forward.url-template with value 'ftp://{primary}' is invalid: not a usable URL template
 				litefs.routing.forward.url-template=http://node-a:8080 | must contain {primary}
 				litefs.routing.forward.url-template=http://{primary}:{port}/app | must hold only a scheme, a host and a port
 				litefs.routing.forward.url-template=http://{primary}:{other} | may hold no placeholder but {primary} and {port}
 				litefs.routing.forward.connect-timeout=0ms      | Property litefs.routing.forward.connect-timeout with value 'PT0S' is invalid: must be at least 1ms
 				litefs.routing.forward.max-body-size=-1B        | Property litefs.routing.forward.max-body-size with value '-1B' is invalid: must not be negative
-				litefs.routing.redirect.url-template=//{primary} | Property litefs.routing.redirect.url-template with value '//{primary}' is invalid: litefs.routing.redirect.url-template is not a usable URL template
-				litefs.routing.forward.url-template=http://{primary}:99999 | Property litefs.routing.forward.url-template with value 'http://{primary}:99999' is invalid: litefs.routing.forward.url-template is not a usable URL template: it has port 99999, outside 1 to 65535
-				litefs.routing.forward.url-template=http://{primary}:0 | Property litefs.routing.forward.url-template with value 'http://{primary}:0' is invalid: litefs.routing.forward.url-template is not a usable URL template: it has port 0, outside 1 to 65535
-				litefs.routing.redirect.url-template=https://{primary}:99999 | Property litefs.routing.redirect.url-template with value 'https://{primary}:99999' is invalid: litefs.routing.redirect.url-template is not a usable URL template: it has port 99999
-				litefs.routing.redirect.url-template=http://{primary}:0 | Property litefs.routing.redirect.url-template with value 'http://{primary}:0' is invalid: litefs.routing.redirect.url-template is not a usable URL template: it has port 0
+				litefs.routing.redirect.url-template=//{primary} | Property litefs.routing.redirect.url-template with value '//{primary}' is invalid: not a usable URL template
+				litefs.routing.forward.url-template=http://{primary}:99999 | Property litefs.routing.forward.url-template with value 'http://{primary}:99999' is invalid: not a usable URL template: it has port 99999, outside 1 to 65535
+				litefs.routing.forward.url-template=http://{primary}:0 | Property litefs.routing.forward.url-template with value 'http://{primary}:0' is invalid: not a usable URL template: it has port 0, outside 1 to 65535
+				litefs.routing.redirect.url-template=https://{primary}:99999 | Property litefs.routing.redirect.url-template with value 'https://{primary}:99999' is invalid: not a usable URL template: it has port 99999
+				litefs.routing.redirect.url-template=http://{primary}:0 | Property litefs.routing.redirect.url-template with value 'http://{primary}:0' is invalid: not a usable URL template: it has port 0
 				""")
 		void failTheStartupNamingTheProperty(String property, String message) {
 			webContextRunner().withPropertyValues(property).run((context) -> {
