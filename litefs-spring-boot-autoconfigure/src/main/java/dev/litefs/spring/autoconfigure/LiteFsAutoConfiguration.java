@@ -96,7 +96,7 @@ public final class LiteFsAutoConfiguration {
 		String configured = properties.getHostname();
 		if (configured != null && !configured.isEmpty()) {
 			String problem = Hostnames.problem(configured);
-			return check("litefs.hostname", configured, problem == null, "is not a usable hostname: it " + problem);
+			return check("litefs.hostname", configured, problem == null, "not a usable hostname: it " + problem);
 		}
 		String hostname = environment.getProperty("HOSTNAME");
 		if (hostname == null || hostname.isBlank()) {
