@@ -52,16 +52,29 @@ final class Profile {
 	}
 
 	/**
-	 * The JVM flag that records a JVM from its launch on; {@link #stop} ends the
-	 * recording.
-	 * @return the flag
+	 * The JVM flags that record a JVM from its launch on with a Java sample every
+	 * millisecond (JFR's {@code method-profiling=max}, made by {@code jfr configure}) and
+	 * whole stacks: a start-up's bean creation nests deeper than JFR's 64 frames.
+	 * {@link #stop} ends the recording.
+	 * @param folder where the settings file goes
+	 * @return the flags
 	 */
-	static String fromLaunch() {
-		return "-XX:StartFlightRecording=name=benchmark,settings=profile";
+	static List<String> fromLaunchEveryMillisecond(Path folder) {
+		Path settings = folder.resolve("every-millisecond.jfc");
+		try {
+			Files.createDirectories(folder);
+			run(List.of(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "configure",
+					"method-profiling=max", "--output", settings.toString()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write JFR's settings", ex);
+		}
+		return List.of("-XX:FlightRecorderOptions=stackdepth=2048",
+				"-XX:StartFlightRecording=name=benchmark,settings=" + settings);
 	}
 
 	/**
-	 * Stops the recording {@link #fromLaunch()} started.
+	 * Stops the recording {@link #fromLaunchEveryMillisecond} started.
 	 * @param pid the JVM
 	 * @param file where the recording goes
 	 * @return the samples
@@ -156,11 +169,15 @@ final class Profile {
 		List<String> line = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
 		line.addAll(List.of(command));
-		Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+		run(line);
+	}
+
+	private static void run(List<String> line) throws IOException {
+		Process tool = new ProcessBuilder(line).redirectErrorStream(true).start();
 		try {
-			String output = new String(jcmd.getInputStream().readAllBytes());
-			if (jcmd.waitFor() != 0) {
-				throw new IOException("jcmd " + String.join(" ", command) + " failed: " + output);
+			String output = new String(tool.getInputStream().readAllBytes());
+			if (tool.waitFor() != 0) {
+				throw new IOException(String.join(" ", line) + " failed: " + output);
 			}
 		}
 		catch (InterruptedException ex) {

@@ -170,20 +170,40 @@ final class SampleApp implements AutoCloseable {
 	 * @return the compilation time
 	 */
 	Duration compilationTime() {
-		HttpRequest metric = HttpRequest.newBuilder(uri("/actuator/metrics/jvm.compilation.time"))
-			.timeout(Duration.ofSeconds(5))
-			.build();
+		return Duration.ofMillis(Math.round(metric("jvm.compilation.time")));
+	}
+
+	/**
+	 * A meter's value as {@code /actuator/metrics/{name}} shows it.
+	 * @param name the meter, e.g. {@code jvm.classes.loaded}
+	 * @return its first measurement
+	 */
+	double metric(String name) {
+		String body = get("/actuator/metrics/" + name);
+		Matcher value = METRIC_VALUE.matcher(body);
+		if (!value.find()) {
+			throw new IllegalStateException(this.name + " has no value for " + name + ": " + body);
+		}
+		return Double.parseDouble(value.group(1));
+	}
+
+	/**
+	 * The body of a {@code GET} that must answer {@code 200}.
+	 * @param path the path, e.g. {@code /actuator/startup}
+	 * @return the body
+	 */
+	String get(String path) {
+		HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build();
 		try {
-			HttpResponse<String> response = probe.send(metric, HttpResponse.BodyHandlers.ofString());
-			Matcher value = METRIC_VALUE.matcher(response.body());
-			if (response.statusCode() != 200 || !value.find()) {
+			HttpResponse<String> response = probe.send(request, HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() != 200) {
 				throw new IllegalStateException(this.name + " answered " + response.statusCode() + " for "
-						+ metric.uri() + ": " + response.body());
+						+ request.uri() + ": " + response.body());
 			}
-			return Duration.ofMillis(Math.round(Double.parseDouble(value.group(1))));
+			return response.body();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not read the compilation time of " + this.name, ex);
+			throw new UncheckedIOException("Could not GET " + path + " of " + this.name, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

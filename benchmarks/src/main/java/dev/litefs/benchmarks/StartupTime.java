@@ -1,7 +1,10 @@
 package dev.litefs.benchmarks;
 
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +39,8 @@ final class StartupTime {
 				new Variant("starter on, replica", "startup-replica",
 						Bench.withLiteFs(FakeLiteFsMount.replicaOf(this.bench.directoryWithDatabase("startup-replica"),
 								Bench.PRIMARY), Bench.REPLICA)));
+		variants.forEach((variant) -> variant.properties.put("management.endpoints.web.exposure.include",
+				"health,metrics,startup,beans"));
 		List<String> order = new ArrayList<>();
 		for (int run = 0; run < settings.startups(); run++) {
 			// the order rotates, so that no variant always starts first or last
@@ -68,15 +73,41 @@ final class StartupTime {
 						+ "Spring Boot's Flyway does the same; a replica checks the schema, read-only, and asks no API. "
 						+ "Each on a copy of the migrated database, with the same DataSource settings.",
 				String.join(" ", Bench.JVM_FLAGS), settings.startups(), String.join(" ", order)));
+		StartupSteps steps = on.medianSteps();
+		report.comparison(String.format(Locale.ROOT,
+				"the starter's beans: their own time in a start-up (`/actuator/startup`), primary / replica, "
+						+ "median of %d", settings.startups()),
+				Format.nanos(steps.starter().toNanos()) + " / "
+						+ Format.nanos(replica.medianSteps().starter().toNanos()) + " (of "
+						+ Format.nanos(steps.all().toNanos()) + " for every bean)");
+		report.comparison("classes loaded until ready, starter on (primary) − off (medians)",
+				String.format(Locale.ROOT, "%,d − %,d = %+,d", on.medianClasses(), off.medianClasses(),
+						on.medianClasses() - off.medianClasses()));
+		double share = profile.share("dev.litefs.spring.");
+		report.comparison("the starter's own code in a start-up's Java samples (JFR, one a millisecond), primary",
+				Format.percent(share) + " of " + profile.samples() + " ≈ "
+						+ Format.nanos(share * profile.samples() * 1_000_000L) + " of Java thread time");
 		report.detail("");
-		report.detail(String.format(Locale.ROOT, "Then one more start-up of A with `%s`, stopped at its first healthy "
-				+ "answer: %s of its %d execution samples have the starter's code (`dev.litefs.spring.`) on the "
-				+ "stack, up to what it passes on (Flyway's `migrate()`, which Spring Boot runs without the starter); "
-				+ "`settings=profile` samples every 10 ms, so this is a coarse figure: benchmarks/README.md "
-				+ "breaks the start-up down with a sample every 1 ms.",
-				Profile.fromLaunch(), Format.percent(profile.share("dev.litefs.spring.")), profile.samples()));
-		report.comparison("samples of a start-up in the starter's code (JFR, primary)",
-				Format.percent(profile.share("dev.litefs.spring.")) + " of " + profile.samples());
+		report.detail(String.format(Locale.ROOT, "**Where the starter's start-up goes.** The sample app records "
+				+ "Spring's start-up steps (`BufferingApplicationStartup`); after each start-up the harness reads "
+				+ "`/actuator/startup` and `/actuator/beans`. A bean's own time is its `spring.beans.instantiate` step "
+				+ "less the steps nested in it (the beans made on the way count as theirs), and the starter's beans are "
+				+ "those its classes declare. Their median, on a primary: %s of the %s that every bean took; the "
+				+ "largest: %s. This time includes loading and first running their classes; it leaves out what the "
+				+ "starter does outside its own beans' creation: its post-processors on other beans (the "
+				+ "DataSource's proxy, the advisors' pointcuts on every bean), its filters' first request.",
+				Format.nanos(steps.starter().toNanos()), Format.nanos(steps.all().toNanos()), String.join(", ",
+						steps.beans().entrySet().stream().limit(5)
+							.map((bean) -> "`" + bean.getKey() + "` " + Format.nanos(bean.getValue().toNanos()))
+							.toList())));
+		report.detail("");
+		report.detail(String.format(Locale.ROOT, "Then one more start-up of A, recorded by JFR from launch with a "
+				+ "Java sample every millisecond and whole stacks (`jfr configure method-profiling=max`, stack depth "
+				+ "2048), stopped at its first healthy answer: %s of its %d execution samples have the starter's code "
+				+ "(`dev.litefs.spring.`) on the stack, up to what it passes on (a filter's `FilterChain.doFilter`, an "
+				+ "advice's `proceed()`, Flyway's `migrate()`, which Spring Boot runs without the starter). JFR samples "
+				+ "threads running Java, so class loading and the JIT's threads are not in it. The recording is in "
+				+ "`benchmarks/target/work/jfr/`.", Format.percent(share), profile.samples()));
 		report.detail("");
 		report.detail("| | to ready: min | median | max | CPU time until ready: median |");
 		report.detail("| --- | ---: | ---: | ---: | ---: |");
@@ -95,12 +126,13 @@ final class StartupTime {
 	 * than the wall time.
 	 */
 	private Profile profiledStartUp(Variant variant) {
+		Path folder = this.bench.logs().resolveSibling("jfr");
 		List<String> flags = new ArrayList<>(Bench.JVM_FLAGS);
-		flags.add(Profile.fromLaunch());
+		flags.addAll(Profile.fromLaunchEveryMillisecond(folder));
 		try (SampleApp app = SampleApp.launch(variant.logName + "-profiled", this.bench.jar(), flags,
 				variant.properties, this.bench.logs())) {
 			app.awaitReady(Bench.START_TIMEOUT);
-			return Profile.stop(app.pid(), this.bench.logs().resolveSibling("jfr").resolve(variant.logName + ".jfr"));
+			return Profile.stop(app.pid(), folder.resolve(variant.logName + ".jfr"));
 		}
 	}
 
@@ -117,17 +149,34 @@ final class StartupTime {
 
 		private final Latencies cpu = new Latencies();
 
+		private final List<Long> classes = new ArrayList<>();
+
+		private final List<StartupSteps> steps = new ArrayList<>();
+
 		Variant(String name, String logName, Map<String, String> properties) {
 			this.name = name;
 			this.logName = logName;
-			this.properties = properties;
+			this.properties = new LinkedHashMap<>(properties);
 		}
 
 		void startUp(int run) {
 			try (SampleApp app = StartupTime.this.bench.launch(this.logName + "-" + run, this.properties)) {
 				this.wall.add(app.awaitReady(Bench.START_TIMEOUT));
 				this.cpu.add(app.cpuTime());
+				this.classes.add(Math.round(app.metric("jvm.classes.loaded")));
+				this.steps.add(StartupSteps.of(app));
 			}
+		}
+
+		long medianClasses() {
+			return this.classes.stream().sorted().toList().get(this.classes.size() / 2);
+		}
+
+		/** The start-up whose starter's beans took the median time. */
+		StartupSteps medianSteps() {
+			List<StartupSteps> sorted = new ArrayList<>(this.steps);
+			sorted.sort(Comparator.comparing(StartupSteps::starter));
+			return sorted.get(sorted.size() / 2);
 		}
 
 		String letter(List<Variant> variants) {
