@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the sample app and the benchmarks harness from this checkout, runs every part
-# of the benchmarks (about 19 minutes on 2 cores) and writes benchmarks/RESULTS.md.
+# of the benchmarks (about 14 minutes on 2 cores, the build included) and writes
+# benchmarks/RESULTS.md.
 #
 #   benchmarks/run.sh                 all seven parts -> benchmarks/RESULTS.md
 #   benchmarks/run.sh --only 2,3      some parts     -> benchmarks/target/RESULTS-partial.md
@@ -10,6 +11,7 @@
 # otherwise quiet machine: RESULTS.md records what else used the CPU meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$(date +%s%3N)
 
 ./mvnw -q -Pbenchmarks -pl benchmarks,sample-app -am package -DskipTests
 
@@ -24,4 +26,4 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jar=$(ls sample-app/target/litefs-sample-app-*.jar)
 exec "$java" -Xms512m -Xmx512m \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
-  dev.litefs.benchmarks.BenchmarkSuite --app "$jar" "$@"
+  dev.litefs.benchmarks.BenchmarkSuite --app "$jar" --started "$started" "$@"

@@ -64,8 +64,8 @@ record Settings(int jmhWarmupIterations, int jmhIterations, Duration jmhIteratio
 	}
 
 	static Settings full() {
-		return new Settings(2, 4, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(10), Duration.ofSeconds(8), 4,
-				new int[] { 20, 5, 3 }, Duration.ofSeconds(5), Duration.ofSeconds(20), 1000, 5, 300, 5, false);
+		return new Settings(1, 4, Duration.ofSeconds(1), 6, 4, Duration.ofSeconds(10), Duration.ofSeconds(8), 4,
+				new int[] { 20, 5, 3 }, Duration.ofSeconds(3), Duration.ofSeconds(20), 1000, 3, 300, 5, false);
 	}
 
 	static Settings quick() {
