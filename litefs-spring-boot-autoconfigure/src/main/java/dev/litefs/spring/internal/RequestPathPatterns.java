@@ -1,10 +1,11 @@
 package dev.litefs.spring.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.pattern.PathPattern;
@@ -21,8 +22,8 @@ public final class RequestPathPatterns {
 
 	private final List<PathPattern> patterns;
 
-	/** What every path a pattern matches starts with, one per pattern. */
-	private final List<String> prefixes;
+	/** What a path must hold for each pattern to match it, one per pattern. */
+	private final List<Literals> literals;
 
 	/**
 	 * Parses path patterns.
@@ -31,7 +32,7 @@ public final class RequestPathPatterns {
 	 */
 	public RequestPathPatterns(List<String> patterns) {
 		this.patterns = patterns.stream().map(RequestPathPatterns::parse).toList();
-		this.prefixes = patterns.stream().map(RequestPathPatterns::literalPrefix).toList();
+		this.literals = patterns.stream().map(Literals::of).toList();
 	}
 
 	/**
@@ -45,8 +46,15 @@ public final class RequestPathPatterns {
 	/**
 	 * Whether the request's path matches any pattern. A path an earlier filter parsed and
 	 * kept on the request (Spring's {@code ServletRequestPathFilter}) is reused; otherwise
-	 * it is parsed here and not kept, so that no parse of this dispatch outlives it (an
-	 * error or forward dispatch has another path).
+	 * it is parsed here, only if a pattern could match it, and not kept, so that no parse
+	 * of this dispatch outlives it (an error or forward dispatch has another path).
+	 * <p>
+	 * Most requests match no pattern, and a pattern's literal parts rule most paths out
+	 * without Spring's matching: a path matched by {@code /*}{@code /icon-*} holds
+	 * {@code /icon-}, one matched by {@code /actuator/**} starts with {@code /actuator}.
+	 * That shortcut is taken only for a path with no percent-encoding and no {@code ;}
+	 * parameters, which Spring's matching decodes or drops: the path's characters are
+	 * then those matched.
 	 * @param request the request
 	 * @return {@code true} when a pattern matches
 	 */
@@ -54,54 +62,95 @@ public final class RequestPathPatterns {
 		if (this.patterns.isEmpty()) {
 			return false;
 		}
-		boolean parsedBefore = ServletRequestPathUtils.hasParsedRequestPath(request);
-		if (!parsedBefore && startsWithNoPrefix(request)) {
-			return false;
-		}
-		RequestPath parsed = parsedBefore ? ServletRequestPathUtils.getParsedRequestPath(request)
-				: RequestPath.parse(request.getRequestURI(), request.getContextPath());
-		PathContainer path = parsed.pathWithinApplication();
-		for (PathPattern pattern : this.patterns) {
-			if (pattern.matches(path)) {
+		RequestPath parsed = ServletRequestPathUtils.hasParsedRequestPath(request)
+				? ServletRequestPathUtils.getParsedRequestPath(request) : null;
+		String path = (parsed != null) ? parsed.pathWithinApplication().value() : pathWithinApplication(request);
+		boolean plain = path != null && path.indexOf('%') < 0 && path.indexOf(';') < 0;
+		for (int i = 0; i < this.patterns.size(); i++) {
+			if (plain && !this.literals.get(i).couldMatch(path)) {
+				continue;
+			}
+			if (parsed == null) {
+				parsed = RequestPath.parse(request.getRequestURI(), request.getContextPath());
+			}
+			if (this.patterns.get(i).matches(parsed.pathWithinApplication())) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	/**
-	 * Whether the request's path starts with none of the patterns' literal prefixes, so
-	 * that no pattern can match it. Most requests are not excluded, and this spares them
-	 * parsing their path (a {@code RequestPath} per request, on every read). It answers
-	 * only for a path with no percent-encoding and no {@code ;} parameters, which Spring's
-	 * matching decodes or drops: the path's characters are then those matched.
-	 */
-	private boolean startsWithNoPrefix(HttpServletRequest request) {
+	/** The request's URI after its context path, or {@code null} if it does not start with it. */
+	private static @Nullable String pathWithinApplication(HttpServletRequest request) {
 		String uri = request.getRequestURI();
 		String contextPath = request.getContextPath();
-		if (uri.indexOf('%') >= 0 || uri.indexOf(';') >= 0 || !uri.startsWith(contextPath)) {
-			return false;
-		}
-		for (String prefix : this.prefixes) {
-			if (uri.startsWith(prefix, contextPath.length())) {
-				return false;
-			}
-		}
-		return true;
+		return uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : null;
 	}
 
 	/**
-	 * The literal start of a pattern, which every path it matches begins with: up to its
-	 * first variable or wildcard, and then up to the separator before it, since
-	 * {@code /actuator/**} also matches {@code /actuator}.
+	 * The literal parts of a pattern, which every path it matches holds: its start up to
+	 * the separator before its first variable or wildcard (since {@code /actuator/**} also
+	 * matches {@code /actuator}), then each literal run after that, in order, less a
+	 * trailing separator (which a wildcard after it may do without).
 	 */
-	private static String literalPrefix(String pattern) {
-		int wildcard = -1;
-		for (int i = 0; i < pattern.length() && wildcard < 0; i++) {
-			char c = pattern.charAt(i);
-			wildcard = (c == '{' || c == '*' || c == '?') ? i : -1;
+	private record Literals(String prefix, List<String> parts) {
+
+		static Literals of(String pattern) {
+			List<String> runs = new ArrayList<>();
+			StringBuilder run = new StringBuilder();
+			int firstWildcard = -1;
+			for (int i = 0; i < pattern.length(); i++) {
+				char c = pattern.charAt(i);
+				if (c == '{' || c == '*' || c == '?') {
+					firstWildcard = (firstWildcard < 0) ? i : firstWildcard;
+					runs.add(run.toString());
+					run.setLength(0);
+					i = (c == '{') ? closingBrace(pattern, i) : i;
+				}
+				else {
+					run.append(c);
+				}
+			}
+			runs.add(run.toString());
+			if (firstWildcard < 0) {
+				return new Literals(pattern, List.of());
+			}
+			String prefix = pattern.substring(0, Math.max(0, pattern.lastIndexOf('/', firstWildcard)));
+			List<String> parts = runs.subList(1, runs.size())
+				.stream()
+				.map((part) -> part.endsWith("/") ? part.substring(0, part.length() - 1) : part)
+				.filter((part) -> !part.isEmpty())
+				.toList();
+			return new Literals(prefix, parts);
 		}
-		return (wildcard < 0) ? pattern : pattern.substring(0, Math.max(0, pattern.lastIndexOf('/', wildcard)));
+
+		/** The index of the brace that closes the variable opened at this one, regular expressions' braces counted. */
+		private static int closingBrace(String pattern, int open) {
+			int depth = 0;
+			for (int i = open; i < pattern.length(); i++) {
+				depth += (pattern.charAt(i) == '{') ? 1 : (pattern.charAt(i) == '}') ? -1 : 0;
+				if (depth == 0) {
+					return i;
+				}
+			}
+			return pattern.length();
+		}
+
+		boolean couldMatch(String path) {
+			if (!path.startsWith(this.prefix)) {
+				return false;
+			}
+			int from = this.prefix.length();
+			for (String part : this.parts) {
+				int at = path.indexOf(part, from);
+				if (at < 0) {
+					return false;
+				}
+				from = at + part.length();
+			}
+			return true;
+		}
+
 	}
 
 	private static PathPattern parse(String pattern) {

@@ -53,9 +53,10 @@ class RequestPathPatternsTests {
 	}
 
 	/**
-	 * Most paths are ruled out by the patterns' literal starts without being parsed: the
+	 * Most paths are ruled out by the patterns' literal parts without being parsed: the
 	 * answer must be Spring's own matching, for a path ruled out and for one that is not
-	 * (a trailing wildcard matching nothing, encoded characters, path parameters).
+	 * (a trailing wildcard matching nothing, literals after a wildcard, a regular
+	 * expression's braces, encoded characters, path parameters).
 	 */
 	@ParameterizedTest(name = "{0} {1}")
 	@MethodSource("patternsAndPaths")
@@ -70,10 +71,13 @@ class RequestPathPatternsTests {
 
 	static Stream<String[]> patternsAndPaths() {
 		List<String> patterns = List.of("/actuator/**", "/api/{id}/raw", "/api/v{version}/posts", "/static/*.css",
-				"/health", "/{*rest}", "/files/{*path}", "/a?c");
+				"/health", "/{*rest}", "/files/{*path}", "/a?c", "/*/icon-*", "/**/b", "/api/{id:\\d{2}}/raw",
+				"/**/*.css");
 		List<String> paths = List.of("/actuator", "/actuator/", "/actuator/health", "/actuatorx", "/act%75ator/health",
 				"/actuator;v=1/health", "/api/7/raw", "/api/7", "/api/v2/posts", "/api/x/posts", "/static/site.css",
-				"/static/site.js", "/health", "/health/", "/healthz", "/files", "/files/a/b", "/abc", "/ac", "/", "");
+				"/static/site.js", "/health", "/health/", "/healthz", "/files", "/files/a/b", "/abc", "/ac", "/", "",
+				"/site/icon-192.png", "/icon-1", "/site/ic%6Fn-1", "/a/b", "/a/x/y/b", "/a/bc", "/ab", "/api/12/raw",
+				"/static/x/site.css", "/static/site.css/x");
 		return patterns.stream().flatMap((pattern) -> paths.stream().map((path) -> new String[] { pattern, path }));
 	}
 
