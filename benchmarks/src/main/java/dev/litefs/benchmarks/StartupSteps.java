@@ -20,11 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * DataSource or Flyway it asks for. Not in it: work outside bean creation (its
  * post-processors on other beans, its filters' first request), which JFR's samples show.
  *
- * @param starter the self time of the starter's beans
  * @param all the self time of every bean
  * @param beans the starter's beans by self time, the largest first
  */
-record StartupSteps(Duration starter, Duration all, Map<String, Duration> beans) {
+record StartupSteps(Duration all, Map<String, Duration> beans) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -55,7 +54,6 @@ record StartupSteps(Duration starter, Duration all, Map<String, Duration> beans)
 				nested.merge(parent.asLong(), duration(event), Duration::plus);
 			}
 		}
-		Duration starter = Duration.ZERO;
 		Duration all = Duration.ZERO;
 		Map<String, Duration> beans = new HashMap<>();
 		for (JsonNode event : events) {
@@ -67,14 +65,21 @@ record StartupSteps(Duration starter, Duration all, Map<String, Duration> beans)
 			all = all.plus(self);
 			String bean = beanName(step);
 			if (starterBeans.contains(bean)) {
-				starter = starter.plus(self);
 				beans.merge(bean, self, Duration::plus);
 			}
 		}
-		return new StartupSteps(starter, all, beans.entrySet()
+		return new StartupSteps(all, beans.entrySet()
 			.stream()
 			.sorted(Map.Entry.<String, Duration>comparingByValue().reversed())
 			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+	}
+
+	/**
+	 * The self time of the starter's beans.
+	 * @return their sum
+	 */
+	Duration starter() {
+		return this.beans.values().stream().reduce(Duration.ZERO, Duration::plus);
 	}
 
 	/** The beans declared by the starter's classes, or named after one (its auto-configurations, its properties). */

@@ -3,7 +3,6 @@ package dev.litefs.spring.internal;
 import java.time.Duration;
 import java.util.List;
 
-
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.RequestPath;
 import org.springframework.web.util.ServletRequestPathUtils;
@@ -64,10 +63,13 @@ public final class RequestPathPatterns {
 		}
 		RequestPath parsed = ServletRequestPathUtils.hasParsedRequestPath(request)
 				? ServletRequestPathUtils.getParsedRequestPath(request) : null;
-		String path = (parsed != null) ? parsed.pathWithinApplication().value() : pathWithinApplication(request);
-		boolean plain = path != null && path.indexOf('%') < 0 && path.indexOf(';') < 0;
+		// the path within the application is the URI's from the end of the context path on
+		String path = (parsed != null) ? parsed.pathWithinApplication().value() : request.getRequestURI();
+		int start = (parsed != null) ? 0 : request.getContextPath().length();
+		boolean plain = path.indexOf('%') < 0 && path.indexOf(';') < 0
+				&& (parsed != null || path.startsWith(request.getContextPath()));
 		for (int i = 0; i < this.patterns.size(); i++) {
-			if (plain && !this.literals.get(i).couldMatch(path)) {
+			if (plain && !this.literals.get(i).couldMatch(path, start)) {
 				continue;
 			}
 			if (parsed == null) {
@@ -78,13 +80,6 @@ public final class RequestPathPatterns {
 			}
 		}
 		return false;
-	}
-
-	/** The request's URI after its context path, or {@code null} if it does not start with it. */
-	private static @Nullable String pathWithinApplication(HttpServletRequest request) {
-		String uri = request.getRequestURI();
-		String contextPath = request.getContextPath();
-		return uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : null;
 	}
 
 	/**
@@ -136,11 +131,12 @@ public final class RequestPathPatterns {
 			return pattern.length();
 		}
 
-		boolean couldMatch(String path) {
-			if (!path.startsWith(this.prefix)) {
+		/** Whether the path from this index on holds these literals, so that the pattern could match it. */
+		boolean couldMatch(String path, int start) {
+			if (!path.startsWith(this.prefix, start)) {
 				return false;
 			}
-			int from = this.prefix.length();
+			int from = start + this.prefix.length();
 			for (String part : this.parts) {
 				int at = path.indexOf(part, from);
 				if (at < 0) {
