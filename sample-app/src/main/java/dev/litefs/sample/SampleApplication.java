@@ -16,9 +16,19 @@ public class SampleApplication {
 	private static final int STARTUP_STEPS = 2048;
 
 	public static void main(String[] args) {
+		application().run(args);
+	}
+
+	/**
+	 * The application as {@link #main} runs it. (An AOT-processed run has no
+	 * {@code /actuator/startup}: Spring Boot decides at build time that its start-up is not
+	 * recorded.)
+	 * @return the application, recording its start-up steps
+	 */
+	static SpringApplication application() {
 		SpringApplication application = new SpringApplication(SampleApplication.class);
 		application.setApplicationStartup(new BufferingApplicationStartup(STARTUP_STEPS));
-		application.run(args);
+		return application;
 	}
 
 }
