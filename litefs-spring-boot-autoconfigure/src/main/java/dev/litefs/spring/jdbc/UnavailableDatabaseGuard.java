@@ -3,6 +3,8 @@ package dev.litefs.spring.jdbc;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -15,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
+import org.springframework.util.ClassUtils;
 
 /**
  * Fails a connection request at once while LiteFS is down or restarting under the
@@ -26,16 +29,26 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * {@code 503 Database unavailable}.
  * <p>
  * Every {@link DataSource} bean that opens a SQLite file on the mount (its JDBC URL
- * tells; another database, or one whose URL is not readable, is left alone) is proxied,
- * as Spring proxies a bean for
- * {@code @Transactional}: a subclass proxy, so that the bean stays a
- * {@code HikariDataSource} for whoever casts it (an interface proxy for a final class).
- * Only {@code getConnection} is intercepted; while the database is available it costs
- * one volatile read more.
+ * tells; another database, or one whose URL is not readable, is left alone) is guarded,
+ * and stays of its class for whoever casts it:
+ * <ul>
+ * <li>Spring Boot's own pool, a {@code HikariDataSource} not yet started, is replaced by a
+ * {@link GuardedHikariDataSource} holding the same settings, and closed with the bean;</li>
+ * <li>any other is proxied, as Spring proxies a bean for {@code @Transactional}: a
+ * subclass proxy (an interface proxy for a final class).</li>
+ * </ul>
+ * Only {@code getConnection} is checked; while the database is available it costs one
+ * volatile read more.
  */
-class UnavailableDatabaseGuard implements BeanPostProcessor {
+class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
+
+	private static final boolean HIKARI_PRESENT = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
+			UnavailableDatabaseGuard.class.getClassLoader());
 
 	private final ObjectProvider<LiteFsNode> node;
+
+	/** The guarded copies of Hikari pools, by the bean each replaced, to close with it. */
+	private final Map<Object, AutoCloseable> copies = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the guard.
@@ -54,10 +67,52 @@ class UnavailableDatabaseGuard implements BeanPostProcessor {
 		if (node == null || !onTheMount((DataSource) bean, node)) {
 			return bean;
 		}
+		if (HIKARI_PRESENT) {
+			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node);
+			if (copy != null) {
+				this.copies.put(bean, copy);
+				return copy;
+			}
+		}
 		ProxyFactory proxy = new ProxyFactory(bean);
 		proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
 		proxy.addAdvice(new ConnectionCheck(node));
 		return proxy.getProxy(bean.getClass().getClassLoader());
+	}
+
+	@Override
+	public boolean requiresDestruction(Object bean) {
+		return this.copies.containsKey(bean);
+	}
+
+	/** Closes the copy that replaced a bean when the bean is destroyed, in its place. */
+	@Override
+	public void postProcessBeforeDestruction(Object bean, String beanName) {
+		AutoCloseable copy = this.copies.remove(bean);
+		if (copy != null) {
+			try {
+				copy.close();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException("Closing the DataSource " + beanName + " failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Refuses a connection while the node's database is unavailable.
+	 * @param node this node
+	 * @throws SQLTransientConnectionException if it is, saying why
+	 */
+	static void check(LiteFsNode node) throws SQLTransientConnectionException {
+		if (!node.state().isDatabaseAvailable()) {
+			// the latest reading may be a poll old: LiteFS may be back already
+			NodeState state = node.refresh();
+			if (!state.isDatabaseAvailable()) {
+				throw new SQLTransientConnectionException("The LiteFS database of node " + state.hostname()
+						+ " is unavailable: " + String.join("; ", state.problems()));
+			}
+		}
 	}
 
 	/** Whether a DataSource opens a SQLite file on the LiteFS mount: others are left alone. */
@@ -71,13 +126,8 @@ class UnavailableDatabaseGuard implements BeanPostProcessor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-			if (invocation.getMethod().getName().equals("getConnection") && !this.node.state().isDatabaseAvailable()) {
-				// the latest reading may be a poll old: LiteFS may be back already
-				NodeState state = this.node.refresh();
-				if (!state.isDatabaseAvailable()) {
-					throw new SQLTransientConnectionException("The LiteFS database of node " + state.hostname()
-							+ " is unavailable: " + String.join("; ", state.problems()));
-				}
+			if (invocation.getMethod().getName().equals("getConnection")) {
+				check(this.node);
 			}
 			return invocation.proceed();
 		}

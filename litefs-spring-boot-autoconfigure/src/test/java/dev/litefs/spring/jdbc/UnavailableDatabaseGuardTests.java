@@ -2,7 +2,9 @@ package dev.litefs.spring.jdbc;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -12,11 +14,13 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * While LiteFS is away the application's DataSource refuses connections at once, with
  * the reason, and opens nothing in the directory left behind; once LiteFS is back it
- * hands them out again. The bean is still the pool, for whoever casts it.
+ * hands them out again. The bean is still the pool, for whoever casts it: Spring Boot's
+ * Hikari pool and any other on the mount.
  */
 class UnavailableDatabaseGuardTests {
 
@@ -32,56 +37,80 @@ class UnavailableDatabaseGuardTests {
 	Path dir;
 
 	@Test
-	void connectionsAreRefusedAtOnceWhileLiteFsIsAwayAndGivenAgainWhenItIsBack() {
+	void springBootsPoolRefusesConnectionsAtOnceWhileLiteFsIsAwayKeepsItsSettingsAndClosesWithTheContext() {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, LiteFsJdbcAutoConfiguration.class,
-					DataSourceAutoConfiguration.class))
-			.withPropertyValues("litefs.mount-dir=" + this.dir, "litefs.hostname=node-b",
-					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=1h",
-					"spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"))
+		AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
+				"spring.datasource.hikari.maximum-pool-size=3", "spring.datasource.hikari.pool-name=posts")
 			.run((context) -> {
+				// still the pool, for whoever asks for it by its class
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				pool.set(dataSource);
+				assertThat(dataSource.getMaximumPoolSize()).isEqualTo(3);
+				assertThat(dataSource.getPoolName()).isEqualTo("posts");
+				refusedWhileAwayGivenWhenBack(mount, context, dataSource);
+			});
+		assertThat(pool.get().isClosed()).as("closed with the context").isTrue();
+	}
+
+	@Test
+	void anotherPoolOnTheMountIsGuardedTooAndKeepsItsClass() {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
+		runner().withBean("dataSource", SQLiteDataSource.class, () -> {
+			SQLiteDataSource dataSource = new SQLiteDataSource();
+			dataSource.setUrl("jdbc:sqlite:" + this.dir.resolve("app.db"));
+			return dataSource;
+		}).run((context) -> {
+			SQLiteDataSource dataSource = context.getBean(SQLiteDataSource.class);
+			refusedWhileAwayGivenWhenBack(mount, context, dataSource);
+		});
+	}
+
+	private void refusedWhileAwayGivenWhenBack(FakeLiteFsMount mount, ApplicationContext context,
+			DataSource dataSource) throws SQLException {
+		try (Connection connection = dataSource.getConnection()) {
+			assertThat(connection.isValid(1)).isTrue();
+		}
+
+		mount.stopLiteFs().delete("app.db");
+		// the node's next reading (every litefs.poll-interval) sees it
+		context.getBean(LiteFsNode.class).refresh();
+
+		assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(dataSource::getConnection)
+			.withMessageContaining("The LiteFS database of node node-b is unavailable")
+			.withMessageContaining("no longer a LiteFS mount");
+		assertThat(this.dir.resolve("app.db")).as("no database created in the directory left").doesNotExist();
+
+		// LiteFS is back: the guard reads the mount again itself, without waiting for a poll
+		mount.becomeReplicaOf("node-a").txid(3);
+
+		try (Connection connection = dataSource.getConnection()) {
+			assertThat(connection.isValid(1)).isTrue();
+		}
+	}
+
+	@Test
+	void aDataSourceOfAnotherDatabaseIsLeftAlone(@TempDir Path elsewhere) {
+		// LiteFS has not mounted yet: this node's database is unavailable, the other one is not
+		runner().withPropertyValues("litefs.mount-dir=" + this.dir.resolve("not-mounted-yet"),
+				"spring.datasource.url=jdbc:sqlite:" + elsewhere.resolve("other.db"))
+			.run((context) -> {
+				assertThat(context.getBean(LiteFsNode.class).state().isDatabaseAvailable()).isFalse();
 				DataSource dataSource = context.getBean(DataSource.class);
-				assertThat(dataSource).isInstanceOf(HikariDataSource.class);
-				try (Connection connection = dataSource.getConnection()) {
-					assertThat(connection.isValid(1)).isTrue();
-				}
-
-				mount.stopLiteFs().delete("app.db");
-				// the node's next reading (every litefs.poll-interval) sees it
-				context.getBean(LiteFsNode.class).refresh();
-
-				assertThatExceptionOfType(SQLTransientConnectionException.class)
-					.isThrownBy(dataSource::getConnection)
-					.withMessageContaining("The LiteFS database of node node-b is unavailable")
-					.withMessageContaining("no longer a LiteFS mount");
-				assertThat(this.dir.resolve("app.db")).as("no database created in the directory left").doesNotExist();
-
-				// LiteFS is back: the guard reads the mount again itself, without waiting for a poll
-				mount.becomeReplicaOf("node-a").txid(3);
-
+				assertThat(dataSource).isExactlyInstanceOf(HikariDataSource.class);
+				assertThat(AopUtils.isAopProxy(dataSource)).isFalse();
 				try (Connection connection = dataSource.getConnection()) {
 					assertThat(connection.isValid(1)).isTrue();
 				}
 			});
 	}
 
-	@Test
-	void aDataSourceOfAnotherDatabaseIsLeftAlone(@TempDir Path elsewhere) {
-		// LiteFS has not mounted yet: this node's database is unavailable, the other one is not
-		new ApplicationContextRunner()
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, LiteFsJdbcAutoConfiguration.class,
 					DataSourceAutoConfiguration.class))
-			.withPropertyValues("litefs.mount-dir=" + this.dir.resolve("not-mounted-yet"), "litefs.hostname=node-b",
-					"litefs.api-url=http://127.0.0.1:1", "spring.datasource.url=jdbc:sqlite:" + elsewhere.resolve("other.db"))
-			.run((context) -> {
-				assertThat(context.getBean(LiteFsNode.class).state().isDatabaseAvailable()).isFalse();
-				DataSource dataSource = context.getBean(DataSource.class);
-				assertThat(AopUtils.isAopProxy(dataSource)).isFalse();
-				try (Connection connection = dataSource.getConnection()) {
-					assertThat(connection.isValid(1)).isTrue();
-				}
-			});
+			.withPropertyValues("litefs.mount-dir=" + this.dir, "litefs.hostname=node-b",
+					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=1h");
 	}
 
 }
