@@ -82,7 +82,8 @@ class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
 
 	@Override
 	public boolean requiresDestruction(Object bean) {
-		return this.copies.containsKey(bean);
+		// asked of every bean: a DataSource only is hashed
+		return bean instanceof DataSource && this.copies.containsKey(bean);
 	}
 
 	/** Closes the copy that replaced a bean when the bean is destroyed, in its place. */
