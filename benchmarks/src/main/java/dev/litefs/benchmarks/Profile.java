@@ -1,10 +1,13 @@
 package dev.litefs.benchmarks;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +20,16 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where a JVM's Java threads spent their CPU while a load ran: a JFR recording
- * ({@code settings=profile}, started and stopped with {@code jcmd}) and its execution
- * samples, by the frame on top of each.
+ * Where a JVM's threads spent their CPU: the Java threads while a load ran, from a JFR
+ * recording ({@code settings=profile}, started and stopped with {@code jcmd}) and its
+ * execution samples; or a start-up's main thread, from async-profiler attached at launch.
+ * Each sample is its stack, the top frame first.
  */
 final class Profile {
 
 	private static final String SAMPLE = "jdk.ExecutionSample";
+
+	private static final String LAUNCHER_MAIN = "org.springframework.boot.loader.launch.JarLauncher.main";
 
 	private final List<List<String>> stacks;
 
@@ -52,42 +58,66 @@ final class Profile {
 	}
 
 	/**
-	 * The JVM flags that record a JVM from its launch on with a Java sample every
-	 * millisecond (JFR's {@code method-profiling=max}, made by {@code jfr configure}) and
-	 * whole stacks: a start-up's bean creation nests deeper than JFR's 64 frames.
-	 * {@link #stop} ends the recording.
-	 * @param folder where the settings file goes
-	 * @return the flags
+	 * The JVM flag that attaches async-profiler (Maven Central's
+	 * {@code tools.profiler:async-profiler}, its Linux x86-64 agent) at launch: a sample for
+	 * each millisecond of CPU a thread uses, with its Java, JVM and native frames alike
+	 * (loading, linking and interpreting classes, which JFR's Java samples leave out),
+	 * written as collapsed stacks when the JVM exits; {@link #mainThread} reads them.
+	 * @param folder where the agent's library is put
+	 * @param output where the stacks go
+	 * @return the flag
+	 * @throws IllegalStateException on a machine the agent is not built for
 	 */
-	static List<String> fromLaunchEveryMillisecond(Path folder) {
-		Path settings = folder.resolve("every-millisecond.jfc");
-		try {
+	static String fromLaunchEveryMillisecond(Path folder, Path output) {
+		String platform = System.getProperty("os.name") + " " + System.getProperty("os.arch");
+		if (!platform.equals("Linux amd64")) {
+			throw new IllegalStateException("async-profiler's agent here is built for Linux on x86-64, not " + platform);
+		}
+		Path library = folder.resolve("libasyncProfiler.so");
+		try (InputStream agent = Profile.class.getResourceAsStream("/linux-x64/libasyncProfiler.so")) {
+			if (agent == null) {
+				throw new IllegalStateException("async-profiler's agent (tools.profiler:async-profiler, classifier "
+						+ "linux-x64) is not on the classpath");
+			}
 			Files.createDirectories(folder);
-			run(List.of(Path.of(System.getProperty("java.home"), "bin", "jfr").toString(), "configure",
-					"method-profiling=max", "--output", settings.toString()));
+			Files.copy(agent, library, StandardCopyOption.REPLACE_EXISTING);
+			Files.createDirectories(output.getParent());
+			Files.deleteIfExists(output);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not write JFR's settings", ex);
+			throw new UncheckedIOException("Could not put async-profiler's agent in " + folder, ex);
 		}
-		return List.of("-XX:FlightRecorderOptions=stackdepth=2048",
-				"-XX:StartFlightRecording=name=benchmark,settings=" + settings);
+		return "-agentpath:" + library + "=start,event=cpu,interval=1ms,threads,collapsed,file=" + output;
 	}
 
 	/**
-	 * Stops the recording {@link #fromLaunchEveryMillisecond} started.
-	 * @param pid the JVM
-	 * @param file where the recording goes
-	 * @return the samples
+	 * The samples of the thread that ran the launcher's {@code main}, from the collapsed
+	 * stacks {@link #fromLaunchEveryMillisecond} had written: each line is a thread, then
+	 * its stack from the root, and a count.
+	 * @param file the stacks
+	 * @return the main thread's samples, one a millisecond of its CPU time
+	 * @throws IOException if the file cannot be read
 	 */
-	static Profile stop(long pid, Path file) {
-		try {
-			Files.createDirectories(file.getParent());
-			jcmd(pid, "JFR.stop", "name=benchmark", "filename=" + file);
-			return read(file);
+	static Profile mainThread(Path file) throws IOException {
+		Map<String, List<List<String>>> byThread = new LinkedHashMap<>();
+		for (String line : Files.readAllLines(file)) {
+			int count = line.lastIndexOf(' ');
+			if (count < 0) {
+				continue;
+			}
+			List<String> frames = new ArrayList<>(List.of(line.substring(0, count).split(";")));
+			String thread = frames.remove(0);
+			Collections.reverse(frames);
+			List<String> stack = frames.stream().map((frame) -> frame.replace('/', '.')).toList();
+			byThread.computeIfAbsent(thread, (name) -> new ArrayList<>())
+				.addAll(Collections.nCopies(Integer.parseInt(line.substring(count + 1)), stack));
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not profile process " + pid, ex);
-		}
+		return byThread.values()
+			.stream()
+			.filter((stacks) -> stacks.stream().anyMatch((stack) -> stack.contains(LAUNCHER_MAIN)))
+			.findFirst()
+			.map(Profile::new)
+			.orElseThrow(() -> new IOException(file + " has no thread that ran " + LAUNCHER_MAIN));
 	}
 
 	static Profile read(Path file) throws IOException {
@@ -105,7 +135,8 @@ final class Profile {
 	 * The share of the samples spent in this package's code and what it calls, but not in
 	 * what it passes on: a filter's {@code chain.doFilter}, an advice's
 	 * {@code invocation.proceed()} (the request, or the method, it wraps), the Flyway
-	 * strategy's {@code flyway.migrate()} (which Spring Boot calls without the starter).
+	 * strategy's {@code flyway.migrate()} (which Spring Boot calls without the starter), the
+	 * guarded pool's {@code super.getConnection()} (Hikari's own).
 	 * @param prefix the start of a class name, e.g. {@code dev.litefs.spring.}
 	 * @return 0 to 1
 	 */
@@ -126,7 +157,8 @@ final class Profile {
 	/** A frame through which a filter, an advice or a strategy hands over to what it wraps. */
 	private static boolean passesOn(String method) {
 		return method.endsWith("FilterChain.doFilter") || method.endsWith("MethodInvocation.proceed")
-				|| method.equals("org.flywaydb.core.Flyway.migrate");
+				|| method.equals("org.flywaydb.core.Flyway.migrate")
+				|| method.equals("com.zaxxer.hikari.HikariDataSource.getConnection");
 	}
 
 	/**
