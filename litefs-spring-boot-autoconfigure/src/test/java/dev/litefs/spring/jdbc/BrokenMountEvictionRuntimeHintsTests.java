@@ -1,5 +1,6 @@
 package dev.litefs.spring.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@link BrokenMountEvictionRuntimeHints}: what Spring's AOT engine collects from
  * {@code META-INF/spring/aot.factories} lets HikariCP call {@link BrokenMountEviction}'s
- * constructor by reflection.
+ * constructor by reflection, and the guarded pool copy Hikari's settings.
  */
 class BrokenMountEvictionRuntimeHintsTests {
 
@@ -25,6 +26,8 @@ class BrokenMountEvictionRuntimeHintsTests {
 
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onConstructorInvocation(BrokenMountEviction.class.getConstructor())).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(HikariConfig.class, "maxPoolSize"))
+			.as("the guarded pool's copy of the settings").accepts(hints);
 	}
 
 }
