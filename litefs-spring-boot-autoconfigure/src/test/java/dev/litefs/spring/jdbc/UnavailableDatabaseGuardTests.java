@@ -54,6 +54,27 @@ class UnavailableDatabaseGuardTests {
 	}
 
 	@Test
+	void thePoolReplacedIsClosedSoThatCodeWhichKeptItFailsInsteadOfOpeningASecondPool() {
+		FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
+		AtomicReference<HikariDataSource> kept = new AtomicReference<>();
+		runner().withBean("dataSource", HikariDataSource.class, () -> {
+			HikariDataSource dataSource = new HikariDataSource();
+			dataSource.setJdbcUrl("jdbc:sqlite:" + this.dir.resolve("app.db"));
+			kept.set(dataSource);
+			return dataSource;
+		}).run((context) -> {
+			HikariDataSource bean = context.getBean(HikariDataSource.class);
+			assertThat(bean).isNotSameAs(kept.get());
+			assertThat(bean.getJdbcUrl()).isEqualTo(kept.get().getJdbcUrl());
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> kept.get().getConnection())
+				.withMessageContaining("has been closed");
+			try (Connection connection = bean.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+		});
+	}
+
+	@Test
 	void anotherPoolOnTheMountIsGuardedTooAndKeepsItsClass() {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
 		runner().withBean("dataSource", SQLiteDataSource.class, () -> {
