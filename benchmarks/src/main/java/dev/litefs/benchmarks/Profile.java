@@ -141,17 +141,44 @@ final class Profile {
 	 * @return 0 to 1
 	 */
 	double share(String prefix) {
-		return fraction((stack) -> {
-			for (String method : stack) {
-				if (method.startsWith(prefix)) {
-					return true;
-				}
-				if (passesOn(method)) {
-					return false;
-				}
+		return fraction((stack) -> inOwnCode(stack, prefix));
+	}
+
+	/**
+	 * Where the samples {@link #share} counts entered this package's code: the outermost
+	 * of its frames on each stack.
+	 * @param prefix the start of a class name, e.g. {@code dev.litefs.spring.}
+	 * @return each entry's method and its samples, the most first
+	 */
+	Map<String, Long> entries(String prefix) {
+		return this.stacks.stream()
+			.filter((stack) -> inOwnCode(stack, prefix))
+			.collect(Collectors.groupingBy((stack) -> stack.get(lastIndexOf(stack, prefix)), Collectors.counting()))
+			.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+	}
+
+	private static boolean inOwnCode(List<String> stack, String prefix) {
+		for (String method : stack) {
+			if (method.startsWith(prefix)) {
+				return true;
 			}
-			return false;
-		});
+			if (passesOn(method)) {
+				return false;
+			}
+		}
+		return false;
+	}
+
+	private static int lastIndexOf(List<String> stack, String prefix) {
+		for (int i = stack.size() - 1; i >= 0; i--) {
+			if (stack.get(i).startsWith(prefix)) {
+				return i;
+			}
+		}
+		throw new IllegalArgumentException("No frame starts with " + prefix);
 	}
 
 	/** A frame through which a filter, an advice or a strategy hands over to what it wraps. */

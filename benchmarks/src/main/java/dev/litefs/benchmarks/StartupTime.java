@@ -109,6 +109,14 @@ final class StartupTime {
 				+ "without the starter, Hikari's `getConnection()` under the guarded pool's); it leaves out what Spring does for the starter outside its code, such as "
 				+ "evaluating its auto-configurations' conditions. The stacks are in `benchmarks/target/work/profiles/`.");
 		report.detail("");
+		report.detail("**Where the starter's code goes on the main thread**, on a primary (the start-up with the median "
+				+ "of its samples), by the outermost of its frames on each stack, what that calls included: "
+				+ String.join(", ", on.medianEntries().entrySet().stream().limit(8)
+					.map((entry) -> "`" + entry.getKey().substring(STARTER.length()) + "` "
+							+ Format.nanos(entry.getValue() * SAMPLE_NANOS))
+					.toList())
+				+ ".");
+		report.detail("");
 		report.detail(String.format(Locale.ROOT, "**Where the starter's beans go.** The sample app records "
 				+ "Spring's start-up steps (`BufferingApplicationStartup`); after each start-up the harness reads "
 				+ "`/actuator/startup` and `/actuator/beans`. A bean's own time is its `spring.beans.instantiate` step "
@@ -149,6 +157,9 @@ final class StartupTime {
 
 		private final Latencies starterCpu = new Latencies();
 
+		/** Each start-up's samples in the starter's code, by where they entered it. */
+		private final List<Map<String, Long>> entries = new ArrayList<>();
+
 		private final List<Long> classes = new ArrayList<>();
 
 		private final List<StartupSteps> steps = new ArrayList<>();
@@ -177,6 +188,7 @@ final class StartupTime {
 				Profile main = Profile.mainThread(stacks);
 				this.mainCpu.add(main.samples() * SAMPLE_NANOS);
 				this.starterCpu.add(Math.round(main.share(STARTER) * main.samples()) * SAMPLE_NANOS);
+				this.entries.add(main.entries(STARTER));
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Could not read the start-up's profile " + stacks, ex);
@@ -185,6 +197,13 @@ final class StartupTime {
 
 		long medianClasses() {
 			return this.classes.stream().sorted().toList().get(this.classes.size() / 2);
+		}
+
+		/** Where the samples in the starter's code entered it, in the start-up with the median of them. */
+		Map<String, Long> medianEntries() {
+			List<Map<String, Long>> sorted = new ArrayList<>(this.entries);
+			sorted.sort(Comparator.comparingLong((entries) -> entries.values().stream().mapToLong(Long::longValue).sum()));
+			return sorted.get(sorted.size() / 2);
 		}
 
 		/** The start-up whose starter's beans took the median time. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.assertj.core.api.Assertions.entry;
 
 class ProfileTests {
 
@@ -22,7 +23,8 @@ class ProfileTests {
 	@Test
 	void aStartUpsMainThreadIsTheOneThatRanTheLauncherAndTheStarterKeepsWhatItDoesNotPassOn() throws IOException {
 		Path stacks = write(List.of(MAIN + "org/springframework/beans/Factory.create;java/lang/ClassLoader.loadClass 60",
-				MAIN + "dev/litefs/spring/node/LiteFsNode.<init>;ClassFileParser::parse_stream 25",
+				MAIN + "dev/litefs/spring/autoconfigure/LiteFsAutoConfiguration.liteFsNode;"
+						+ "dev/litefs/spring/node/LiteFsNode.<init>;ClassFileParser::parse_stream 25",
 				MAIN + "dev/litefs/spring/flyway/LiteFsFlywayMigrationStrategy.migrate;org/flywaydb/core/Flyway.migrate;"
 						+ "org/flywaydb/core/Work.run 5",
 				MAIN + "dev/litefs/spring/jdbc/GuardedHikariDataSource.getConnection;"
@@ -35,6 +37,8 @@ class ProfileTests {
 		assertThat(main.samples()).as("the compiler's and the request thread's samples left out").isEqualTo(100);
 		assertThat(main.share("dev.litefs.spring.")).as("the node's 25, not Flyway's migrate nor Hikari's pool").isEqualTo(0.25);
 		assertThat(main.top(1)).containsEntry("java.lang.ClassLoader.loadClass", 0.6);
+		assertThat(main.entries("dev.litefs.spring.")).as("entered by the bean's method")
+			.containsExactly(entry("dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration.liteFsNode", 25L));
 	}
 
 	@Test
