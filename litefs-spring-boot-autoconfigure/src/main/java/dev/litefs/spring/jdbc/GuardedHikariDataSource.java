@@ -10,8 +10,9 @@ import dev.litefs.spring.node.LiteFsNode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Spring Boot's Hikari pool, which asks the node before each connection: the
- * {@link UnavailableDatabaseGuard}'s way for a plain {@code HikariDataSource}. A
+ * A Hikari pool that asks the node before each connection: the
+ * {@link UnavailableDatabaseGuard}'s way for a plain {@code HikariDataSource}, such as
+ * Spring Boot's. A
  * subclass written here, so that nothing is generated at start-up: a CGLIB proxy of
  * {@code HikariDataSource}, a class of some 150 methods, took about 280 ms of the main
  * thread's time in the sample app's start-up on the benchmarks' machine (async-profiler).
@@ -32,7 +33,7 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * @param dataSource a DataSource bean, bound and initialised
 	 * @param node this node
 	 * @return the guarded pool, or {@code null} for any other DataSource: a subclass of
-	 * Hikari's, or a pool already started
+	 * Hikari's, or a pool already started or closed
 	 */
 	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node) {
 		if (dataSource.getClass() != HikariDataSource.class) {

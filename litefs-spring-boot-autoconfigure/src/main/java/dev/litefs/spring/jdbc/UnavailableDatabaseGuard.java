@@ -32,8 +32,9 @@ import org.springframework.util.ClassUtils;
  * tells; another database, or one whose URL is not readable, is left alone) is guarded,
  * and stays of its class for whoever casts it:
  * <ul>
- * <li>Spring Boot's own pool, a {@code HikariDataSource} not yet started, is replaced by a
- * {@link GuardedHikariDataSource} holding the same settings, and closed with the bean;</li>
+ * <li>a plain {@code HikariDataSource} not yet started (Spring Boot's pool, or one of the
+ * application's own) is replaced by a {@link GuardedHikariDataSource} holding the same
+ * settings, and closed with the bean;</li>
  * <li>any other is proxied, as Spring proxies a bean for {@code @Transactional}: a
  * subclass proxy (an interface proxy for a final class).</li>
  * </ul>
@@ -52,7 +53,7 @@ class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
 
 	/**
 	 * Creates the guard.
-	 * @param node this node, looked up when a DataSource bean is proxied
+	 * @param node this node, looked up when a DataSource bean is guarded
 	 */
 	public UnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node) {
 		this.node = node;
