@@ -228,14 +228,10 @@ final class Profile {
 		List<String> line = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
 		line.addAll(List.of(command));
-		run(line);
-	}
-
-	private static void run(List<String> line) throws IOException {
-		Process tool = new ProcessBuilder(line).redirectErrorStream(true).start();
+		Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
 		try {
-			String output = new String(tool.getInputStream().readAllBytes());
-			if (tool.waitFor() != 0) {
+			String output = new String(jcmd.getInputStream().readAllBytes());
+			if (jcmd.waitFor() != 0) {
 				throw new IOException(String.join(" ", line) + " failed: " + output);
 			}
 		}

@@ -72,7 +72,7 @@ final class StartupTime {
 		report.comparison("likewise, replica", Format.nanos(replica.mainCpu.p50()) + " − "
 				+ Format.nanos(off.mainCpu.p50()) + " = " + Format.difference(replica.mainCpu.p50() - off.mainCpu.p50()));
 		report.comparison(String.format(Locale.ROOT, "the main thread's samples with the starter's code on the stack, "
-				+ "primary (median of %d)", settings.startups()), Format.nanos(on.starterCpu.p50()));
+				+ "primary (median of %d)", settings.startups()), Format.nanos(samples(on.medianEntries()) * SAMPLE_NANOS));
 		report.comparison("wall time to ready, starter on (primary) − off (medians)", Format.nanos(on.wall.p50())
 				+ " − " + Format.nanos(off.wall.p50()) + " = " + Format.difference(on.wall.p50() - off.wall.p50()));
 		report.comparison("CPU time of every thread until ready, starter on (primary) − off (medians)",
@@ -106,8 +106,9 @@ final class StartupTime {
 				+ "with the main thread for the two cores. The starter's share counts the main thread's samples "
 				+ "with its code (`dev.litefs.spring.`) on the stack, up to what it passes on (a filter's "
 				+ "`FilterChain.doFilter`, an advice's `proceed()`, Flyway's `migrate()`, which Spring Boot runs "
-				+ "without the starter, Hikari's `getConnection()` under the guarded pool's); it leaves out what Spring does for the starter outside its code, such as "
-				+ "evaluating its auto-configurations' conditions. The stacks are in `benchmarks/target/work/profiles/`.");
+				+ "without the starter, Hikari's `getConnection()` under the guarded pool's); it leaves out what "
+				+ "Spring does for the starter outside its code, such as evaluating its auto-configurations' "
+				+ "conditions. The stacks are in `benchmarks/target/work/profiles/`.");
 		report.detail("");
 		report.detail("**Where the starter's code goes on the main thread**, on a primary (the start-up with the median "
 				+ "of its samples), by the outermost of its frames on each stack, what that calls included: "
@@ -140,6 +141,10 @@ final class StartupTime {
 		return report;
 	}
 
+	private static long samples(Map<String, Long> entries) {
+		return entries.values().stream().mapToLong(Long::longValue).sum();
+	}
+
 	/** One way of starting the app, and what its start-ups measured. */
 	private final class Variant {
 
@@ -155,8 +160,6 @@ final class StartupTime {
 
 		private final Latencies mainCpu = new Latencies();
 
-		private final Latencies starterCpu = new Latencies();
-
 		/** Each start-up's samples in the starter's code, by where they entered it. */
 		private final List<Map<String, Long>> entries = new ArrayList<>();
 
@@ -171,12 +174,12 @@ final class StartupTime {
 		}
 
 		void startUp(int run) {
-			String name = this.logName + "-" + run;
+			String launch = this.logName + "-" + run;
 			Path profiles = StartupTime.this.bench.logs().resolveSibling("profiles");
-			Path stacks = profiles.resolve(name + ".collapsed");
+			Path stacks = profiles.resolve(launch + ".collapsed");
 			List<String> flags = new ArrayList<>(Bench.JVM_FLAGS);
 			flags.add(Profile.fromLaunchEveryMillisecond(profiles, stacks));
-			try (SampleApp app = SampleApp.launch(name, StartupTime.this.bench.jar(), flags, this.properties,
+			try (SampleApp app = SampleApp.launch(launch, StartupTime.this.bench.jar(), flags, this.properties,
 					StartupTime.this.bench.logs())) {
 				this.wall.add(app.awaitReady(Bench.START_TIMEOUT));
 				this.cpu.add(app.cpuTime());
@@ -187,7 +190,6 @@ final class StartupTime {
 			try {
 				Profile main = Profile.mainThread(stacks);
 				this.mainCpu.add(main.samples() * SAMPLE_NANOS);
-				this.starterCpu.add(Math.round(main.share(STARTER) * main.samples()) * SAMPLE_NANOS);
 				this.entries.add(main.entries(STARTER));
 			}
 			catch (IOException ex) {
@@ -202,7 +204,7 @@ final class StartupTime {
 		/** Where the samples in the starter's code entered it, in the start-up with the median of them. */
 		Map<String, Long> medianEntries() {
 			List<Map<String, Long>> sorted = new ArrayList<>(this.entries);
-			sorted.sort(Comparator.comparingLong((entries) -> entries.values().stream().mapToLong(Long::longValue).sum()));
+			sorted.sort(Comparator.comparingLong(StartupTime::samples));
 			return sorted.get(sorted.size() / 2);
 		}
 

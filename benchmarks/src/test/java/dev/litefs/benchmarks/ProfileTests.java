@@ -35,7 +35,8 @@ class ProfileTests {
 		Profile main = Profile.mainThread(stacks);
 
 		assertThat(main.samples()).as("the compiler's and the request thread's samples left out").isEqualTo(100);
-		assertThat(main.share("dev.litefs.spring.")).as("the node's 25, not Flyway's migrate nor Hikari's pool").isEqualTo(0.25);
+		assertThat(main.share("dev.litefs.spring.")).as("the node's 25, not Flyway's migrate nor Hikari's pool")
+			.isEqualTo(0.25);
 		assertThat(main.top(1)).containsEntry("java.lang.ClassLoader.loadClass", 0.6);
 		assertThat(main.entries("dev.litefs.spring.")).as("entered by the bean's method")
 			.containsExactly(entry("dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration.liteFsNode", 25L));
