@@ -120,7 +120,7 @@ final class Profile {
 			.orElseThrow(() -> new IOException(file + " has no thread that ran " + LAUNCHER_MAIN));
 	}
 
-	static Profile read(Path file) throws IOException {
+	private static Profile read(Path file) throws IOException {
 		List<List<String>> stacks = RecordingFile.readAllEvents(file)
 			.stream()
 			.filter((event) -> event.getEventType().getName().equals(SAMPLE))
