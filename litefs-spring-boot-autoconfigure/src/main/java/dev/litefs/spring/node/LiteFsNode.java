@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -138,7 +139,9 @@ public class LiteFsNode implements SmartLifecycle {
 		this.clock = clock;
 		this.stream = (api != null) ? new LiteFsEventStream(api, new StreamHandler(), clock) : null;
 		this.waiters = new PositionWaiters(this::currentPosition, this::isStreaming, waitPollInterval);
-		this.state = read(apiSaysPrimary());
+		// asked only if the files leave the role open: a replica's or a plain directory's
+		// first reading makes no call
+		this.state = read(this::apiSaysPrimary);
 		logFirstReading(this.state);
 	}
 
@@ -185,7 +188,7 @@ public class LiteFsNode implements SmartLifecycle {
 	private NodeState refreshWith(Optional<Boolean> primaryByApi) {
 		NodeState current;
 		synchronized (this.changes) {
-			current = apply(read(primaryByApi));
+			current = apply(read(() -> primaryByApi));
 		}
 		this.waiters.release(current.position());
 		return current;
@@ -376,7 +379,7 @@ public class LiteFsNode implements SmartLifecycle {
 		NodeState current;
 		synchronized (this.changes) {
 			NodeState previous = this.state;
-			current = apply(read(Optional.of(this.streamSaysPrimary)));
+			current = apply(read(() -> Optional.of(this.streamSaysPrimary)));
 			Position files = current.position();
 			if (this.unannounced != null && !this.streamPosition.hasReached(this.unannounced.txid())) {
 				stalled = "no tx event announced TXID " + this.unannounced.txidHex() + ", which " + this.mount.database()
@@ -443,14 +446,14 @@ public class LiteFsNode implements SmartLifecycle {
 		this.streamSaysPrimary = isPrimary;
 		NodeState current;
 		synchronized (this.changes) {
-			current = apply(read(Optional.of(isPrimary)));
+			current = apply(read(() -> Optional.of(isPrimary)));
 			this.streamPosition = current.position();
 			this.unannounced = null;
 		}
 		this.waiters.release(current.position());
 	}
 
-	private NodeState read(Optional<Boolean> primaryByApiAnswer) {
+	private NodeState read(Supplier<Optional<Boolean>> primaryByApi) {
 		List<String> problems = new ArrayList<>();
 		if (!this.mount.isReadable()) {
 			problems.add("mount directory " + this.mount.dir() + " does not exist or cannot be read");
@@ -475,12 +478,12 @@ public class LiteFsNode implements SmartLifecycle {
 		if (primary.isPresent()) {
 			return state(NodeRole.REPLICA, primary.get(), position, lag.orElse(Duration.ZERO), true, true, problems);
 		}
-		boolean primaryByApi = primaryByApiAnswer.orElse(false);
-		boolean primaryByLag = primaryByApiAnswer.isEmpty() && lag.filter(Duration::isZero).isPresent();
-		if (primaryByApi || primaryByLag) {
+		Optional<Boolean> apiAnswer = primaryByApi.get();
+		boolean primaryByLag = apiAnswer.isEmpty() && lag.filter(Duration::isZero).isPresent();
+		if (apiAnswer.orElse(false) || primaryByLag) {
 			return state(NodeRole.PRIMARY, this.hostname, position, Duration.ZERO, true, true, problems);
 		}
-		problems.add(primaryByApiAnswer.isPresent() ? "LiteFS reports this node is not primary, and no primary is connected"
+		problems.add(apiAnswer.isPresent() ? "LiteFS reports this node is not primary, and no primary is connected"
 				: "no .primary, the LiteFS API does not answer and .lag is not zero: primary or disconnected replica");
 		return state(NodeRole.UNKNOWN, null, position, lag.orElse(Duration.ZERO), true, true, problems);
 	}

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -32,6 +33,8 @@ class LiteFsNodeTests {
 	final ApplicationEventPublisher publisher = this.events::add;
 
 	HttpServer api;
+
+	final AtomicInteger infoRequests = new AtomicInteger();
 
 	LiteFsNode node;
 
@@ -58,6 +61,7 @@ class LiteFsNodeTests {
 	LiteFsApi api(int status, String body) throws IOException {
 		this.api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.api.createContext("/info", (exchange) -> {
+			LiteFsNodeTests.this.infoRequests.incrementAndGet();
 			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 			exchange.sendResponseHeaders(status, bytes.length);
 			try (OutputStream out = exchange.getResponseBody()) {
@@ -158,6 +162,18 @@ class LiteFsNodeTests {
 			NodeState state = node(api).state();
 			assertThat(state.role()).isEqualTo(NodeRole.UNKNOWN);
 			assertThat(state.problems()).singleElement().asString().contains("not primary");
+		}
+
+		@Test
+		void isAskedOnlyWhenTheFilesLeaveTheRoleOpen() throws IOException {
+			LiteFsApi api = api(200, "{\"clusterID\":\"LFSC1\",\"isPrimary\":false,\"candidate\":false}");
+			FakeLiteFsMount replica = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			assertThat(node(api).state().role()).isEqualTo(NodeRole.REPLICA);
+			assertThat(LiteFsNodeTests.this.infoRequests).hasValue(0);
+			// no .primary: a primary or a replica connected to none, only LiteFS can tell
+			replica.delete(".primary");
+			assertThat(node(api).state().role()).isEqualTo(NodeRole.UNKNOWN);
+			assertThat(LiteFsNodeTests.this.infoRequests).hasValue(1);
 		}
 
 		@Test
