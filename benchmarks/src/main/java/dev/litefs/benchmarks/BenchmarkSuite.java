@@ -152,7 +152,7 @@ public final class BenchmarkSuite {
 			String part = report.title().substring(0, report.title().indexOf('.'));
 			for (Report.Figure figure : report.figures()) {
 				lines.add("| " + part + " | " + figure.name() + " | " + figure.measured() + " | " + figure.target()
-						+ " | " + figure.verdict().text() + " |");
+						+ " | " + figure.verdictText() + " |");
 			}
 		}
 		for (Report report : reports) {

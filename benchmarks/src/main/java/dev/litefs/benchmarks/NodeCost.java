@@ -96,7 +96,9 @@ final class NodeCost {
 		}
 		report.figure(String.format(Locale.ROOT, "role flip seen by `node.isPrimary()` (max of %d, poll interval %s)",
 				flips, Format.duration(POLL_INTERVAL)), Format.nanos(seen.max()),
-				"≤ " + Format.duration(POLL_INTERVAL), seen.max() <= POLL_INTERVAL.toNanos());
+				"≤ " + Format.duration(POLL_INTERVAL), seen.max() <= POLL_INTERVAL.toNanos(),
+				"by " + Format.difference(seen.max() - POLL_INTERVAL.toNanos()) + "; a flip is seen at the node's next "
+						+ "reading, which came that much later than its interval on this machine");
 		report.detail("");
 		report.detail(String.format(Locale.ROOT,
 				"Role flips: a `LiteFsNode` polling every %s on a fake mount; the harness flips `.primary` at a random "

@@ -189,6 +189,16 @@ final class Profile {
 	}
 
 	/**
+	 * How many samples have this method on their stack.
+	 * @param method a class's name and the method's, e.g.
+	 * {@code org.springframework.context.annotation.ConditionEvaluator.shouldSkip}
+	 * @return the count
+	 */
+	long samplesIn(String method) {
+		return this.stacks.stream().filter((stack) -> stack.contains(method)).count();
+	}
+
+	/**
 	 * The frames on top of the most samples.
 	 * @param count how many
 	 * @return each frame's method and its share of the samples, the largest first

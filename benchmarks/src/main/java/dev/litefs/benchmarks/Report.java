@@ -29,22 +29,32 @@ final class Report {
 	 */
 	static Report failure(String title, Exception failure) {
 		String message = failure.toString().lines().findFirst().orElse("").replace('|', '/');
-		Report report = new Report(title + " (failed)").figure("the part failed: " + message, "", "a result", false)
+		Report report = new Report(title + " (failed)").figure("the part failed: " + message, "", "a result", false,
+				"see the part's section")
 			.detail("The part failed: `" + message.replace('`', '\'') + "`; the console output has the rest, and the logs are "
 					+ "under `benchmarks/target/work/logs/`.");
 		report.failed = true;
 		return report;
 	}
 
-	/** A figure held against a target. */
+	/** A figure held against a target, which the run's other figures cannot explain if missed. */
 	Report figure(String name, String measured, String target, boolean met) {
-		this.figures.add(new Figure(name, measured, target, met ? Verdict.MET : Verdict.MISSED));
+		return figure(name, measured, target, met, "");
+	}
+
+	/**
+	 * A figure held against a target.
+	 * @param whyMissed by how much the figure missed and why, from the run's own
+	 * measurements: shown beside the verdict when it missed
+	 */
+	Report figure(String name, String measured, String target, boolean met, String whyMissed) {
+		this.figures.add(new Figure(name, measured, target, met ? Verdict.MET : Verdict.MISSED, met ? "" : whyMissed));
 		return this;
 	}
 
 	/** A figure shown for comparison, without a target. */
 	Report comparison(String name, String measured) {
-		this.figures.add(new Figure(name, measured, "", Verdict.COMPARISON));
+		this.figures.add(new Figure(name, measured, "", Verdict.COMPARISON, ""));
 		return this;
 	}
 
@@ -77,8 +87,14 @@ final class Report {
 	 * @param measured the value, formatted
 	 * @param target the target, formatted, or empty
 	 * @param verdict whether the target was met
+	 * @param whyMissed by how much it missed and why, or empty
 	 */
-	record Figure(String name, String measured, String target, Verdict verdict) {
+	record Figure(String name, String measured, String target, Verdict verdict, String whyMissed) {
+
+		/** The verdict as the summary shows it, with why the target was missed. */
+		String verdictText() {
+			return this.whyMissed.isEmpty() ? this.verdict.text() : this.verdict.text() + ": " + this.whyMissed;
+		}
 
 	}
 

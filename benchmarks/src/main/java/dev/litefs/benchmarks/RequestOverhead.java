@@ -91,7 +91,9 @@ final class RequestOverhead {
 		Latencies latenciesOn = merged(on);
 		Latencies latenciesOff = merged(off);
 		report.figure("requests/s, starter on ÷ off (median of the rounds)", Format.perSecond(rateOn) + " ÷ "
-				+ Format.perSecond(rateOff) + " = " + Format.ratio(ratio), "≥ " + TARGET_RATIO, ratio >= TARGET_RATIO);
+				+ Format.perSecond(rateOff) + " = " + Format.ratio(ratio), "≥ " + TARGET_RATIO, ratio >= TARGET_RATIO,
+				"by " + Format.ratio(TARGET_RATIO - ratio) + "; the app's CPU per request, on − off, is "
+						+ Format.difference(cpuOn - cpuOff));
 		report.comparison("latency p50 / p99, starter on", Format.nanos(latenciesOn.p50()) + " / "
 				+ Format.nanos(latenciesOn.p99()));
 		report.comparison("latency p50 / p99, starter off", Format.nanos(latenciesOff.p50()) + " / "

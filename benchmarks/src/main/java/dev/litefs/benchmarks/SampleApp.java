@@ -21,6 +21,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * The sample app's executable jar running in a child JVM, on a free loopback port, its
  * output in a log file.
@@ -31,6 +34,8 @@ final class SampleApp implements AutoCloseable {
 
 	/** The value of a Micrometer counter as {@code /actuator/metrics/{name}} shows it. */
 	private static final Pattern METRIC_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -188,19 +193,45 @@ final class SampleApp implements AutoCloseable {
 	}
 
 	/**
+	 * One statistic of a meter, as {@code /actuator/metrics/{name}} shows it.
+	 * @param name the meter, e.g. {@code litefs.consistency.wait}
+	 * @param statistic e.g. {@code COUNT} or {@code TOTAL_TIME}
+	 * @return its value, 0 while the meter does not exist (nothing has been recorded)
+	 */
+	double statistic(String name, String statistic) {
+		HttpResponse<String> response = send("/actuator/metrics/" + name);
+		if (response.statusCode() == 404) {
+			return 0;
+		}
+		for (JsonNode measurement : json.readTree(ok(response)).path("measurements")) {
+			if (measurement.path("statistic").asString("").equals(statistic)) {
+				return measurement.path("value").asDouble();
+			}
+		}
+		throw new IllegalStateException(this.name + " has no " + statistic + " for " + name + ": " + response.body());
+	}
+
+	/**
 	 * The body of a {@code GET} that must answer {@code 200}.
 	 * @param path the path, e.g. {@code /actuator/startup}
 	 * @return the body
 	 */
 	String get(String path) {
+		return ok(send(path));
+	}
+
+	private String ok(HttpResponse<String> response) {
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(this.name + " answered " + response.statusCode() + " for "
+					+ response.uri() + ": " + response.body());
+		}
+		return response.body();
+	}
+
+	private HttpResponse<String> send(String path) {
 		HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build();
 		try {
-			HttpResponse<String> response = probe.send(request, HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new IllegalStateException(this.name + " answered " + response.statusCode() + " for "
-						+ request.uri() + ": " + response.body());
-			}
-			return response.body();
+			return probe.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not GET " + path + " of " + this.name, ex);

@@ -22,7 +22,9 @@ class ProfileTests {
 
 	@Test
 	void aStartUpsMainThreadIsTheOneThatRanTheLauncherAndTheStarterKeepsWhatItDoesNotPassOn() throws IOException {
-		Path stacks = write(List.of(MAIN + "org/springframework/beans/Factory.create;java/lang/ClassLoader.loadClass 60",
+		Path stacks = write(List.of(MAIN + "org/springframework/beans/Factory.create;java/lang/ClassLoader.loadClass 52",
+				MAIN + "org/springframework/context/annotation/ConditionEvaluator.shouldSkip;"
+						+ "java/lang/ClassLoader.loadClass 8",
 				MAIN + "dev/litefs/spring/autoconfigure/LiteFsAutoConfiguration.liteFsNode;"
 						+ "dev/litefs/spring/node/LiteFsNode.<init>;ClassFileParser::parse_stream 25",
 				MAIN + "dev/litefs/spring/flyway/LiteFsFlywayMigrationStrategy.migrate;org/flywaydb/core/Flyway.migrate;"
@@ -38,6 +40,9 @@ class ProfileTests {
 		assertThat(main.share("dev.litefs.spring.")).as("the node's 25, not Flyway's migrate nor Hikari's pool")
 			.isEqualTo(0.25);
 		assertThat(main.top(1)).containsEntry("java.lang.ClassLoader.loadClass", 0.6);
+		assertThat(main.samplesIn("org.springframework.context.annotation.ConditionEvaluator.shouldSkip"))
+			.as("anywhere on the stack").isEqualTo(8);
+		assertThat(main.samplesIn("org.flywaydb.core.Flyway.migrate")).isEqualTo(5);
 		assertThat(main.entries("dev.litefs.spring.")).as("entered by the bean's method")
 			.containsExactly(entry("dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration.liteFsNode", 25L));
 	}
