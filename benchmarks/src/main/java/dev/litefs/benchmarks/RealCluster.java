@@ -302,9 +302,11 @@ final class RealCluster {
 		// it gets round trips until its JIT compiler is done with them, as do the others
 		List<SampleApp> apps = new ArrayList<>(List.of(primary));
 		servers.stream().map(Server::app).distinct().forEach(apps::add);
+		Server starterServer = servers.get(1);
 		WarmUp warmUp = WarmUp.until(apps, () -> {
 			for (int i = 0; i < settings.roundTrips() / 3; i++) {
-				servers.forEach((server) -> roundTrip(primary, server));
+				servers.forEach((server) -> roundTrip(primary, server, true));
+				roundTrip(primary, starterServer, false);
 			}
 		}, Duration.ZERO, this.bench.settings().warmUpLimit(ROUND_TRIP_WARM_UP_LIMIT));
 		Map<Server, Latencies> reads = new LinkedHashMap<>();
@@ -313,17 +315,24 @@ final class RealCluster {
 			reads.put(server, new Latencies());
 			stale.put(server, 0);
 		});
-		SampleApp starter = servers.get(1).app();
+		// B's read of the fresh post without the cookie: B's JVM and its node as they are,
+		// the consistency filter with nothing to check
+		Latencies bareReads = new Latencies();
+		int bareStale = 0;
+		SampleApp starter = starterServer.app();
 		double waitsBefore = starter.statistic(CONSISTENCY_WAIT, "COUNT");
 		double waitedBefore = starter.statistic(CONSISTENCY_WAIT, "TOTAL_TIME");
 		for (int i = 0; i < settings.roundTrips(); i++) {
 			for (Server server : servers) {
-				RoundTrip trip = roundTrip(primary, server);
+				RoundTrip trip = roundTrip(primary, server, true);
 				reads.get(server).add(trip.nanos());
 				if (!trip.sawTheWrite()) {
 					stale.merge(server, 1, Integer::sum);
 				}
 			}
+			RoundTrip bare = roundTrip(primary, starterServer, false);
+			bareReads.add(bare.nanos());
+			bareStale += bare.sawTheWrite() ? 0 : 1;
 		}
 		long waits = Math.round(starter.statistic(CONSISTENCY_WAIT, "COUNT") - waitsBefore);
 		Latencies positionReads = positionReads(mountDir);
@@ -337,8 +346,9 @@ final class RealCluster {
 						settings.roundTrips())
 				: String.format(Locale.ROOT, "%d of B's %d reads found the replica short of the write's TXID and "
 						+ "waited, %s on average", waits, settings.roundTrips(), Format.nanos(meanWait));
-		String why = waitedText + "; a read whose cookie is ahead of the node's last `tx` event reads `<db>-pos` "
-				+ "through FUSE first, " + Format.nanos(positionReads.p50()) + " at p50 on this mount";
+		String why = waitedText + "; B's same read without the cookie takes " + Format.nanos(bareReads.percentile(50))
+				+ " (p50); a read whose cookie is ahead of the node's last `tx` event reads `<db>-pos` through FUSE "
+				+ "first, " + Format.nanos(positionReads.p50()) + " at p50 on this mount";
 		report.figure("read-your-writes read on the replica, p50: B vs C (LiteFS's proxy)",
 				Format.nanos(b.percentile(50)) + " vs " + Format.nanos(c.percentile(50)), "B ≤ C",
 				b.percentile(50) <= c.percentile(50),
@@ -349,6 +359,8 @@ final class RealCluster {
 				"≤ +200 µs", waited <= 200_000, "by " + Format.difference(waited - 200_000) + "; " + why);
 		report.comparison("read-your-writes reads of B that waited for their TXID (`" + CONSISTENCY_WAIT
 				+ "`), and their mean wait", waits + " of " + settings.roundTrips() + ", " + Format.nanos(meanWait));
+		report.comparison("read-your-writes round trip to B without the cookie, p50 (reads that missed the write)",
+				Format.nanos(bareReads.percentile(50)) + " (" + bareStale + " of " + settings.roundTrips() + ")");
 		report.comparison("reading `<db>-pos` on the replica's mount (`LiteFsMount.readPosition()`), p50 / p99",
 				Format.nanos(positionReads.p50()) + " / " + Format.nanos(positionReads.p99()));
 		report.comparison("read-your-writes reads that missed the write: A / B / C", String.join(" / ",
@@ -356,7 +368,8 @@ final class RealCluster {
 		report.detail("");
 		report.detail(String.format(Locale.ROOT, "**Read-your-writes round trip.** %d times for each server, in turns: "
 				+ "`POST /api/posts` to the primary's app, then at once `GET` of that post on the replica with the "
-				+ "write's `__txid` cookie (A ignores it). Time from the write's answer to the read's; a read that "
+				+ "write's `__txid` cookie (A ignores it); after each turn, one more to B whose read carries no "
+				+ "cookie. Time from the write's answer to the read's; a read that "
 				+ "is not `200` did not see the write. Before, round trips in blocks of %d per server until a block "
 				+ "adds under " + WarmUp.QUIET_PERCENT + " %% of its length to every app's JIT compilation time (%s): "
 				+ "B's waiting path, a request held and then dispatched again, ran in none of the reads before.",
@@ -365,11 +378,15 @@ final class RealCluster {
 		report.detail("| server | p50 | p90 | p99 | max | missed the write |");
 		report.detail("| --- | ---: | ---: | ---: | ---: | ---: |");
 		for (Server server : servers) {
-			Latencies each = reads.get(server);
-			report.detail(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |", server.name(),
-					Format.nanos(each.percentile(50)), Format.nanos(each.percentile(90)),
-					Format.nanos(each.percentile(99)), Format.nanos(each.max()), stale.get(server)));
+			tripRow(report, server.name(), reads.get(server), stale.get(server));
 		}
+		tripRow(report, "B, on, without the cookie", bareReads, bareStale);
+	}
+
+	private static void tripRow(Report report, String name, Latencies reads, int stale) {
+		report.detail(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |", name,
+				Format.nanos(reads.percentile(50)), Format.nanos(reads.percentile(90)),
+				Format.nanos(reads.percentile(99)), Format.nanos(reads.max()), stale));
 	}
 
 	/**
@@ -377,7 +394,7 @@ final class RealCluster {
 	 * this server with the write's cookie.
 	 * @return how long it took and whether the read saw the write
 	 */
-	private RoundTrip roundTrip(SampleApp primary, Server server) {
+	private RoundTrip roundTrip(SampleApp primary, Server server, boolean withCookie) {
 		try {
 			HttpResponse<String> written = write(primary.uri("/api/posts"));
 			long answered = System.nanoTime();
@@ -389,9 +406,11 @@ final class RealCluster {
 				.orElseThrow(() -> new IllegalStateException("The primary's write set no __txid cookie"))
 				.split(";")[0];
 			URI read = server.uri().resolve("/api/posts/" + location(written).replaceAll(".*/", ""));
-			HttpResponse<Void> answer = this.bench.client()
-				.send(HttpRequest.newBuilder(read).header("Cookie", cookie).build(),
-						HttpResponse.BodyHandlers.discarding());
+			HttpRequest.Builder request = HttpRequest.newBuilder(read);
+			if (withCookie) {
+				request.header("Cookie", cookie);
+			}
+			HttpResponse<Void> answer = this.bench.client().send(request.build(), HttpResponse.BodyHandlers.discarding());
 			return new RoundTrip(System.nanoTime() - answered, answer.statusCode() == 200);
 		}
 		catch (IOException ex) {
