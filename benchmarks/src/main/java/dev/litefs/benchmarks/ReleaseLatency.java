@@ -510,12 +510,6 @@ final class ReleaseLatency {
 
 	}
 
-	/**
-	 * What a release mechanism alone gave.
-	 *
-	 * @param released release latencies by N
-	 * @param cpu its JVM's CPU while 300 waited
-	 */
 	/** By how much a release missed its targets, at the percentiles that missed. */
 	private static String overs(Latencies released) {
 		List<String> overs = new ArrayList<>();
@@ -535,6 +529,12 @@ final class ReleaseLatency {
 				Format.difference(over), Format.nanos(served), percentile, Format.nanos(alone), cores);
 	}
 
+	/**
+	 * What a release mechanism alone gave.
+	 *
+	 * @param released release latencies by N
+	 * @param cpu its JVM's CPU while 300 waited
+	 */
 	private record Mechanism(Map<Integer, Latencies> released, Cpu cpu) {
 
 	}

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,9 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
 final class SampleApp implements AutoCloseable {
 
 	private static final Duration READY_POLL = Duration.ofMillis(5);
-
-	/** The value of a Micrometer counter as {@code /actuator/metrics/{name}} shows it. */
-	private static final Pattern METRIC_VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -185,11 +180,11 @@ final class SampleApp implements AutoCloseable {
 	 */
 	double metric(String name) {
 		String body = get("/actuator/metrics/" + name);
-		Matcher value = METRIC_VALUE.matcher(body);
-		if (!value.find()) {
+		JsonNode value = json.readTree(body).path("measurements").path(0).path("value");
+		if (!value.isNumber()) {
 			throw new IllegalStateException(this.name + " has no value for " + name + ": " + body);
 		}
-		return Double.parseDouble(value.group(1));
+		return value.asDouble();
 	}
 
 	/**
