@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.RequestPathPatterns;
+import dev.litefs.spring.node.LiteFsFileException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.node.Position;
@@ -120,8 +121,7 @@ class ConsistencyFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, () -> TxidCookie
-			.set(this.node.currentPosition(), this.settings.cookieMaxAge(), isSecure(request)));
+		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, this::beforeCommit);
 		TxidCookie cookie = TxidCookie.of(request);
 		if (cookie.isMalformed()) {
 			deleteCookie(request, wrapped);
@@ -137,6 +137,51 @@ class ConsistencyFilter implements Filter {
 			deleteCookie(request, wrapped);
 		}
 		proceed(request, wrapped, chain);
+	}
+
+	/**
+	 * As the response of a request that ensured the primary commits, after its write:
+	 * reads the position LiteFS recorded, and adds the cookie naming it. When LiteFS cannot
+	 * tell (its mount broke as the write committed: in WAL mode SQLite reports the commit
+	 * done before LiteFS has turned it into a transaction of its own, and a LiteFS killed
+	 * then drops it as it starts again), a successful answer is replaced by a {@code 503}
+	 * that says the write may not be stored.
+	 */
+	private boolean beforeCommit(HttpServletRequest request, HttpServletResponse response, int status) {
+		Position recorded;
+		try {
+			recorded = this.node.recordedPosition();
+		}
+		catch (LiteFsFileException ex) {
+			if (status < HttpServletResponse.SC_BAD_REQUEST) {
+				answerUnrecorded(request, response, ex);
+				return false;
+			}
+			// an answer that is an error already says nothing was done
+			return true;
+		}
+		response.addHeader(HttpHeaders.SET_COOKIE,
+				TxidCookie.set(recorded, this.settings.cookieMaxAge(), isSecure(request)));
+		return true;
+	}
+
+	private void answerUnrecorded(HttpServletRequest request, HttpServletResponse response,
+			LiteFsFileException reason) {
+		String node = this.node.hostname();
+		logger.warn("{} {} on node {}: LiteFS cannot confirm that it recorded the write ({}); answered 503",
+				request.getMethod(), request.getRequestURI(), node, reason.getMessage());
+		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.SERVICE_UNAVAILABLE,
+				"Write not confirmed", "LiteFS on node " + node + " went away as this request's write committed, "
+						+ "and cannot confirm that it recorded it: the write may or may not be stored. Check before "
+						+ "you retry it.");
+		problem.setProperty("node", node);
+		try {
+			response.reset();
+			ProblemResponses.write(response, problem, (this.router != null) ? this.router.retryAfter() : null);
+		}
+		catch (IOException | IllegalStateException ex) {
+			logger.debug("Answering {} {} failed: {}", request.getMethod(), request.getRequestURI(), ex.toString());
+		}
 	}
 
 	private boolean hasReached(long txid) {

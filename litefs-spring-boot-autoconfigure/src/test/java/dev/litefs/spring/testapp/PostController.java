@@ -2,6 +2,8 @@ package dev.litefs.spring.testapp;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import dev.litefs.spring.node.LiteFsNode;
@@ -51,6 +53,22 @@ public class PostController {
 		return ResponseEntity.created(location)
 			.header(HttpHeaders.SET_COOKIE, "created=" + id + "; Path=/")
 			.body(Map.of("id", id, "title", post.get("title"), "node", this.node.hostname()));
+	}
+
+	/**
+	 * Writes, then LiteFS goes away before the response commits, as when it is killed
+	 * while SQLite commits: its position file can no longer be read.
+	 */
+	@PostMapping("/posts/litefs-dies")
+	@EnsurePrimary
+	public ResponseEntity<Map<String, Object>> createAsLiteFsDies(@RequestBody Map<String, String> post,
+			@RequestParam(defaultValue = "201") int status) throws IOException {
+		this.calls.ran("litefs-dies");
+		long id = this.posts.insert(post.get("title"));
+		Path position = this.node.mount().positionFile();
+		Files.deleteIfExists(position);
+		Files.createDirectory(position);
+		return ResponseEntity.status(status).body(Map.of("id", id, "node", this.node.hostname()));
 	}
 
 	@PostMapping(path = "/forms", consumes = "application/x-www-form-urlencoded")
