@@ -498,7 +498,7 @@ public class LiteFsProperties {
 
 		/**
 		 * Whether the __txid cookie is set after writes on the primary and honoured on
-		 * replicas.
+		 * replicas. Writes are confirmed recorded by LiteFS either way.
 		 */
 		private boolean enabled = true;
 

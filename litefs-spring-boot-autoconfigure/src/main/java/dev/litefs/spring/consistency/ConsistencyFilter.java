@@ -47,6 +47,11 @@ import org.springframework.web.util.WebUtils;
  * the routing strategy, or answered {@code 504}, and its cookie deleted.</li>
  * <li>A malformed cookie is ignored and deleted; on the primary, a cookie ahead of the
  * primary itself cannot be honoured by anyone and is deleted too.</li>
+ * <li>A write is answered with success only once LiteFS's position after it could be
+ * read: when it cannot be, because LiteFS went away as the write committed, the answer
+ * is a {@code 503} saying the write may or may not be stored. This holds with
+ * read-your-writes off too ({@code litefs.consistency.enabled=false}, no watcher): the
+ * filter then only confirms writes.</li>
  * </ul>
  * Waiting requests continue on an {@code ASYNC} dispatch, as a {@code DeferredResult}
  * does, so the filter is registered for {@code REQUEST} and {@code ASYNC} dispatches
@@ -68,7 +73,7 @@ class ConsistencyFilter implements Filter {
 
 	private final LiteFsNode node;
 
-	private final PositionWatcher watcher;
+	private final @Nullable PositionWatcher watcher;
 
 	private final @Nullable PrimaryRouter router;
 
@@ -81,14 +86,16 @@ class ConsistencyFilter implements Filter {
 	/**
 	 * Creates the filter.
 	 * @param node this node
-	 * @param watcher the watcher waiting requests share
+	 * @param watcher the watcher waiting requests share, or {@code null} when
+	 * read-your-writes is off ({@code litefs.consistency.enabled=false}): then writes are
+	 * only confirmed, with no cookie and no wait
 	 * @param router the router replaying timed-out requests, or {@code null} to answer
 	 * {@code 504} instead
 	 * @param settings the cookie and wait settings
 	 * @param listeners told of every wait
 	 * @param observations where waits are observed
 	 */
-	public ConsistencyFilter(LiteFsNode node, PositionWatcher watcher, @Nullable PrimaryRouter router,
+	public ConsistencyFilter(LiteFsNode node, @Nullable PositionWatcher watcher, @Nullable PrimaryRouter router,
 			Settings settings, List<ConsistencyListener> listeners, ObservationRegistry observations) {
 		this.node = node;
 		this.watcher = watcher;
@@ -122,6 +129,11 @@ class ConsistencyFilter implements Filter {
 			return;
 		}
 		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, this::beforeCommit);
+		PositionWatcher watcher = this.watcher;
+		if (watcher == null) {
+			proceed(request, wrapped, chain);
+			return;
+		}
 		TxidCookie cookie = TxidCookie.of(request);
 		if (cookie.isMalformed()) {
 			deleteCookie(request, wrapped);
@@ -129,7 +141,7 @@ class ConsistencyFilter implements Filter {
 		else if (cookie.isValid() && !hasReached(cookie.txid())) {
 			NodeState state = this.node.state();
 			if (!state.isPrimary()) {
-				waitFor(cookie.txid(), request, wrapped, chain);
+				waitFor(watcher, cookie.txid(), request, wrapped, chain);
 				return;
 			}
 			// the primary holds every write: no node will ever reach this TXID
@@ -160,8 +172,10 @@ class ConsistencyFilter implements Filter {
 			// an answer that is an error already says nothing was done
 			return true;
 		}
-		response.addHeader(HttpHeaders.SET_COOKIE,
-				TxidCookie.set(recorded, this.settings.cookieMaxAge(), isSecure(request)));
+		if (this.watcher != null) {
+			response.addHeader(HttpHeaders.SET_COOKIE,
+					TxidCookie.set(recorded, this.settings.cookieMaxAge(), isSecure(request)));
+		}
 		return true;
 	}
 
@@ -188,13 +202,13 @@ class ConsistencyFilter implements Filter {
 		return this.node.state().position().hasReached(txid) || this.node.currentPosition().hasReached(txid);
 	}
 
-	private void waitFor(long txid, HttpServletRequest request, TxidCookieResponse response, FilterChain chain)
-			throws IOException, ServletException {
+	private void waitFor(PositionWatcher watcher, long txid, HttpServletRequest request,
+			TxidCookieResponse response, FilterChain chain) throws IOException, ServletException {
 		long start = System.nanoTime();
 		Observation observation = Observation.createNotStarted(OBSERVATION, this.observations)
 			.contextualName("litefs wait for txid")
 			.start();
-		CompletableFuture<Boolean> reached = this.watcher.await(txid, this.settings.timeout());
+		CompletableFuture<Boolean> reached = watcher.await(txid, this.settings.timeout());
 		if (!request.isAsyncSupported()) {
 			// a filter or servlet in the chain does not support async: a bounded blocking wait
 			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;

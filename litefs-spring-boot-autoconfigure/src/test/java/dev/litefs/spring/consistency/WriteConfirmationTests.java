@@ -49,6 +49,17 @@ class WriteConfirmationTests {
 	}
 
 	@Test
+	void writesAreConfirmedWithReadYourWritesOffToo(@TempDir Path dir) {
+		FakeLiteFsMount mount = FakeLiteFsMount.primary(dir).txid(7);
+		try (TestNode primary = TestNode.start(mount, "node-a", "litefs.consistency.enabled=false")) {
+			HttpResponse<String> answer = primary.postJson("/posts/litefs-dies", "{\"title\":\"t\"}");
+
+			assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+			assertThat(answer.body()).contains("Write not confirmed");
+		}
+	}
+
+	@Test
 	void anErrorAnswerIsLeftAsItIs(@TempDir Path dir) {
 		FakeLiteFsMount mount = FakeLiteFsMount.primary(dir).txid(7);
 		try (TestNode primary = TestNode.start(mount, "node-a")) {
