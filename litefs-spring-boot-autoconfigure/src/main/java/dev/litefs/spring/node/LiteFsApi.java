@@ -8,7 +8,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -18,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A client of LiteFS's HTTP API ({@code http.addr} in litefs.yml). The API is optional:
  * connecting and each read are bounded by the timeout, and a node whose API does not
- * answer is simply without it.
+ * answer, or does not answer as LiteFS does, is simply without it.
  * <p>
  * A plain {@link HttpURLConnection}, not the JDK's {@code HttpClient}: building the
  * first {@code HttpClient} of a JVM sets up TLS, about 200 ms of every node's start-up,
@@ -41,6 +43,9 @@ public class LiteFsApi {
 
 	private volatile boolean answered;
 
+	/** Whether the last answer was not LiteFS's, and said so at WARN. */
+	private final AtomicBoolean misanswered = new AtomicBoolean();
+
 	/**
 	 * Creates a client.
 	 * @param baseUrl the API's base URL, e.g. {@code http://localhost:20202}
@@ -60,9 +65,11 @@ public class LiteFsApi {
 	}
 
 	/**
-	 * Asks {@code GET /info}.
-	 * @return what LiteFS answered, or empty when the API did not answer well within
-	 * the timeout
+	 * Asks {@code GET /info}. An answer that is not LiteFS's (another status than 200, no
+	 * JSON object with a boolean {@code isPrimary}) counts as none: it is logged once at
+	 * WARN until the API answers well again.
+	 * @return what LiteFS answered, or empty when the API did not answer well within the
+	 * timeout
 	 */
 	public Optional<LiteFsInfo> info() {
 		URI uri = this.baseUrl.resolve("/info");
@@ -74,17 +81,24 @@ public class LiteFsApi {
 			connection.setUseCaches(false);
 			int status = connection.getResponseCode();
 			if (status != 200) {
-				logger.debug("LiteFS API {} answered {}", uri, status);
-				this.answered = false;
-				return Optional.empty();
+				return misanswered(uri, "status " + status);
 			}
 			try (InputStream body = connection.getInputStream()) {
 				LiteFsInfo info = parseInfo(new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));
+				if (this.misanswered.compareAndSet(true, false)) {
+					logger.info("LiteFS API {} answers well again", uri);
+				}
 				this.answered = true;
 				return Optional.of(info);
 			}
 		}
-		catch (IOException | IllegalArgumentException | JacksonException ex) {
+		catch (JacksonException ex) {
+			return misanswered(uri, "not JSON: " + ex.getOriginalMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			return misanswered(uri, ex.getMessage());
+		}
+		catch (IOException ex) {
 			logger.debug("LiteFS API {} unavailable: {}", uri, ex.toString());
 			this.answered = false;
 			return Optional.empty();
@@ -94,6 +108,18 @@ public class LiteFsApi {
 				connection.disconnect();
 			}
 		}
+	}
+
+	private Optional<LiteFsInfo> misanswered(URI uri, @Nullable String why) {
+		if (this.misanswered.compareAndSet(false, true)) {
+			logger.warn("LiteFS API {} answered what is not LiteFS's answer ({}): its word on the role is ignored, "
+					+ "the files decide until it answers well", uri, why);
+		}
+		else {
+			logger.debug("LiteFS API {} answered what is not LiteFS's answer again ({})", uri, why);
+		}
+		this.answered = false;
+		return Optional.empty();
 	}
 
 	/**
@@ -137,10 +163,19 @@ public class LiteFsApi {
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, this.timeout.toMillis()));
 	}
 
+	/**
+	 * Reads LiteFS's answer to {@code GET /info}.
+	 * @throws IllegalArgumentException when it is no JSON object with a boolean
+	 * {@code isPrimary}: the one field the node takes from it
+	 */
 	static LiteFsInfo parseInfo(String body) {
 		JsonNode info = json.readTree(body);
+		if (info == null || !info.isObject() || !info.path("isPrimary").isBoolean()) {
+			throw new IllegalArgumentException("no JSON object with a boolean isPrimary: "
+					+ ((body.length() > 100) ? body.substring(0, 100) + "..." : body));
+		}
 		JsonNode primary = info.path("primary");
-		return new LiteFsInfo(textOrNull(info.path("clusterID")), info.path("isPrimary").asBoolean(false),
+		return new LiteFsInfo(textOrNull(info.path("clusterID")), info.path("isPrimary").asBoolean(),
 				info.path("candidate").asBoolean(false), textOrNull(primary.path("hostname")));
 	}
 

@@ -13,9 +13,12 @@ import java.util.stream.Collectors;
 import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -59,6 +62,13 @@ class LiteFsNodeEventsTests {
 
 	LiteFsNode start(boolean primary, Duration pollInterval, Duration apiTimeout) {
 		this.api = FakeLiteFsApi.start(primary);
+		startNode(pollInterval, apiTimeout);
+		awaitConnected();
+		return this.node;
+	}
+
+	/** Starts a node on {@link #api}, which may misbehave from the start. */
+	void startNode(Duration pollInterval, Duration apiTimeout) {
 		this.node = new LiteFsNode(new LiteFsMount(this.dir, "app.db"), "node-b",
 				new LiteFsApi(this.api.url(), apiTimeout), pollInterval, (event) -> {
 					if (event instanceof LiteFsRoleChangedEvent change) {
@@ -66,8 +76,6 @@ class LiteFsNodeEventsTests {
 					}
 				});
 		this.node.start();
-		awaitConnected();
-		return this.node;
 	}
 
 	void awaitConnected() {
@@ -289,6 +297,35 @@ class LiteFsNodeEventsTests {
 
 		assertThat(this.node.isPrimary()).isTrue();
 		assertThat(this.node.state().writeHold()).isNull();
+	}
+
+	@Nested
+	class AMisbehavingApi {
+
+		@ParameterizedTest
+		@ValueSource(strings = { "{}", "[]", "null", "", "{\"isPrimary\":\"yes\"}", "<html>not found</html>" })
+		void anInfoAnswerWithoutABooleanIsPrimaryLeavesAPrimaryByItsFilesPrimaryAndIsLoggedOnce(String body,
+				CapturedOutput output) {
+			FakeLiteFsMount.primary(LiteFsNodeEventsTests.this.dir);
+			// it would say "not primary", if it answered as LiteFS does
+			FakeLiteFsApi api = FakeLiteFsApi.start(false);
+			LiteFsNodeEventsTests.this.api = api;
+			api.answerEvents(404);
+			api.answerInfo(body);
+
+			startNode(Duration.ofMillis(20), Duration.ofSeconds(2));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> api.infoRequests() >= 20 && stream().reconnects() >= 3);
+			LiteFsNode node = LiteFsNodeEventsTests.this.node;
+			assertThat(node.state().role()).isEqualTo(NodeRole.PRIMARY);
+			assertThat(node.isPrimary()).isTrue();
+			assertThat(node.state().problems()).isEmpty();
+			assertThat(stream().connected()).isFalse();
+			assertThat(stream().lastError()).contains("404");
+			assertThat(occurrences(output.getOut(), "answered what is not LiteFS's answer (")).isOne();
+			assertThat(occurrences(output.getOut(), "unavailable (")).isOne();
+		}
+
 	}
 
 	private static int occurrences(String text, String part) {

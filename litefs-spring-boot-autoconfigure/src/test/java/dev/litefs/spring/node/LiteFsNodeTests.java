@@ -12,12 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEventPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,6 +148,7 @@ class LiteFsNodeTests {
 	}
 
 	@Nested
+	@ExtendWith(OutputCaptureExtension.class)
 	class Api {
 
 		@Test
@@ -187,6 +192,29 @@ class LiteFsNodeTests {
 		@Test
 		void anApiThatAnswersGarbageIsIgnored() throws IOException {
 			assertThat(api(200, "{not json").info()).isEmpty();
+		}
+
+		@Test
+		void anAnswerThatIsNotLiteFsIsLoggedOnceUntilTheApiAnswersWellAgain(CapturedOutput output) {
+			try (FakeLiteFsApi fake = FakeLiteFsApi.start(true)) {
+				LiteFsApi api = new LiteFsApi(fake.url(), Duration.ofSeconds(2));
+				fake.answerInfo("{\"isPrimary\":1}");
+				for (int i = 0; i < 5; i++) {
+					assertThat(api.info()).isEmpty();
+				}
+				assertThat(api.answeredLastInfo()).isFalse();
+				fake.answerInfo(null);
+				assertThat(api.info()).map(LiteFsInfo::primary).contains(true);
+				fake.answerInfo("[]");
+				for (int i = 0; i < 5; i++) {
+					assertThat(api.info()).isEmpty();
+				}
+				assertThat(output.getOut().lines().filter((line) -> line.contains("WARN")))
+					.as("one WARN per time the API answered what is not LiteFS's answer")
+					.hasSize(2)
+					.allSatisfy((line) -> assertThat(line).contains("no JSON object with a boolean isPrimary"));
+				assertThat(output.getOut()).containsOnlyOnce("answers well again");
+			}
 		}
 
 		@Test
