@@ -3,7 +3,6 @@ package dev.litefs.spring.node;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,6 +37,8 @@ final class LiteFsEventStream {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	private static final String DROPPED = "dropped: the files showed what no event announced";
+
 	/** The shortest wait before connecting again. */
 	static final Duration MIN_BACKOFF = Duration.ofMillis(50);
 
@@ -68,6 +69,8 @@ final class LiteFsEventStream {
 
 	private volatile boolean stopped;
 
+	private volatile @Nullable HttpGet current;
+
 	private @Nullable Thread thread;
 
 	LiteFsEventStream(LiteFsApi api, Handler handler, Clock clock) {
@@ -84,9 +87,10 @@ final class LiteFsEventStream {
 		}
 	}
 
-	/** Stops the stream; its thread ends within the API's timeout. */
+	/** Stops the stream; its thread ends at once. */
 	synchronized void stop() {
 		this.stopped = true;
+		closeCurrent();
 		if (this.thread != null) {
 			this.thread.interrupt();
 			this.thread = null;
@@ -94,11 +98,12 @@ final class LiteFsEventStream {
 	}
 
 	/**
-	 * Drops the current connection, within the API's timeout; the stream connects again
-	 * after the shortest backoff.
+	 * Drops the current connection at once; the stream connects again after the shortest
+	 * backoff.
 	 */
 	void reconnect() {
 		this.dropRequested = true;
+		closeCurrent();
 	}
 
 	/**
@@ -120,24 +125,15 @@ final class LiteFsEventStream {
 		while (!this.stopped) {
 			boolean delivered = false;
 			this.dropRequested = false;
-			HttpURLConnection current = null;
 			try {
-				current = this.api.events();
-				int status = current.getResponseCode();
-				if (status != 200) {
-					throw new IOException("GET /events answered " + status);
-				}
-				delivered = read(current);
-				this.lastError = this.dropRequested ? "dropped: the files showed what no event announced"
-						: "LiteFS ended the event stream";
+				delivered = connect();
+				this.lastError = this.dropRequested ? DROPPED : "LiteFS ended the event stream";
 			}
 			catch (IOException | RuntimeException ex) {
-				this.lastError = ex.toString();
+				this.lastError = this.dropRequested ? DROPPED : ex.toString();
 			}
 			finally {
-				if (current != null) {
-					current.disconnect();
-				}
+				closeCurrent();
 			}
 			boolean wasConnected = this.connectedSince != null;
 			this.connectedSince = null;
@@ -162,42 +158,68 @@ final class LiteFsEventStream {
 		}
 	}
 
+	/** Opens the stream and reads events until it ends, or is to be dropped; whether it delivered any. */
+	private boolean connect() throws IOException {
+		HttpGet get = this.api.events();
+		this.current = get;
+		if (this.stopped || this.dropRequested) {
+			return false;
+		}
+		if (get.status() != 200) {
+			throw new IOException("GET /events answered " + get.status());
+		}
+		return read(get);
+	}
+
 	/**
 	 * Reads events until the stream ends, or is to be dropped; whether it delivered any.
-	 * A read that times out before {@code init} fails the connection; after it, it only
-	 * gives the chance to see that the stream is to be dropped (a read in progress
-	 * cannot be aborted: {@link HttpURLConnection#disconnect()} waits for it).
+	 * The API's timeout bounds the whole wait for {@code init}, however slowly bytes
+	 * trickle in; after it, a read that times out only means silence.
 	 */
-	private boolean read(HttpURLConnection current) throws IOException {
+	private boolean read(HttpGet get) throws IOException {
 		boolean delivered = false;
 		ByteArrayOutputStream line = new ByteArrayOutputStream(512);
 		byte[] buffer = new byte[8192];
-		try (InputStream body = current.getInputStream()) {
-			while (!this.stopped && !this.dropRequested) {
-				int read;
-				try {
-					read = body.read(buffer);
+		InputStream body = get.body();
+		while (!this.stopped && !this.dropRequested) {
+			int read;
+			try {
+				read = body.read(buffer);
+			}
+			catch (SocketTimeoutException ex) {
+				if (this.connectedSince == null) {
+					throw new IOException("no init event within " + this.api.timeout().toMillis() + "ms", ex);
 				}
-				catch (SocketTimeoutException ex) {
-					if (this.connectedSince == null) {
-						throw new IOException("no init event within " + this.api.timeout().toMillis() + "ms", ex);
-					}
+				continue;
+			}
+			if (read < 0) {
+				break;
+			}
+			for (int i = 0; i < read; i++) {
+				if (buffer[i] != '\n') {
+					line.write(buffer[i]);
 					continue;
 				}
-				if (read < 0) {
-					break;
-				}
-				for (int i = 0; i < read; i++) {
-					if (buffer[i] != '\n') {
-						line.write(buffer[i]);
-						continue;
-					}
-					delivered |= handle(line.toString(StandardCharsets.UTF_8));
-					line.reset();
-				}
+				delivered |= handle(line.toString(StandardCharsets.UTF_8));
+				line.reset();
+			}
+			if (this.connectedSince != null) {
+				get.liftDeadline();
 			}
 		}
 		return delivered;
+	}
+
+	private void closeCurrent() {
+		HttpGet get = this.current;
+		if (get != null) {
+			try {
+				get.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Closing LiteFS event stream failed: {}", ex.toString());
+			}
+		}
 	}
 
 	/** One line of the stream; whether it was an event. */

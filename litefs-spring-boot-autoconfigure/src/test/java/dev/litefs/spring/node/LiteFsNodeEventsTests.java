@@ -326,6 +326,23 @@ class LiteFsNodeEventsTests {
 			assertThat(occurrences(output.getOut(), "unavailable (")).isOne();
 		}
 
+		@Test
+		void theApiTimeoutBoundsTheWholeWaitForInitWhileBytesTrickleIn() {
+			FakeLiteFsMount.replicaOf(LiteFsNodeEventsTests.this.dir, "node-a").txid(5);
+			FakeLiteFsApi api = FakeLiteFsApi.start(false);
+			LiteFsNodeEventsTests.this.api = api;
+			api.trickle(Duration.ofMillis(300));
+
+			startNode(NEVER, Duration.ofSeconds(1));
+
+			// before: each space restarted the read's timeout, and the stream held the node for good
+			await().atMost(Duration.ofSeconds(10)).until(() -> api.streamDurations().size() >= 2);
+			assertThat(api.streamDurations()).allSatisfy((open) -> assertThat(open).isLessThan(Duration.ofSeconds(3)));
+			assertThat(stream().connected()).isFalse();
+			assertThat(stream().lastError()).contains("no init event within 1000ms");
+			assertThat(LiteFsNodeEventsTests.this.node.state().role()).isEqualTo(NodeRole.REPLICA);
+		}
+
 	}
 
 	private static int occurrences(String text, String part) {

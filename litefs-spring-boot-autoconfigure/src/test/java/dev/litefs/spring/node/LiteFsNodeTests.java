@@ -218,6 +218,35 @@ class LiteFsNodeTests {
 		}
 
 		@Test
+		void anAnswerThatTricklesInIsCutAtTheTimeout() throws IOException {
+			FakeLiteFsMount.primary(mountDir());
+			LiteFsNodeTests.this.api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			LiteFsNodeTests.this.api.createContext("/info", (exchange) -> {
+				exchange.sendResponseHeaders(200, 200);
+				try (OutputStream out = exchange.getResponseBody()) {
+					for (int i = 0; i < 200; i++) {
+						out.write(' ');
+						out.flush();
+						Thread.sleep(100);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			LiteFsNodeTests.this.api.start();
+			LiteFsApi api = new LiteFsApi(
+					URI.create("http://127.0.0.1:" + LiteFsNodeTests.this.api.getAddress().getPort()),
+					Duration.ofMillis(500));
+
+			long started = System.nanoTime();
+			// before: each byte restarted the read's timeout, and the call took 20 s
+			assertThat(api.info()).isEmpty();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+			assertThat(node(api).state().role()).as("by .lag, as without the API").isEqualTo(NodeRole.PRIMARY);
+		}
+
+		@Test
 		void anApiThatIsDownIsIgnored() {
 			FakeLiteFsMount.primary(mountDir());
 			LiteFsApi api = new LiteFsApi(URI.create("http://127.0.0.1:1"), Duration.ofMillis(500));
