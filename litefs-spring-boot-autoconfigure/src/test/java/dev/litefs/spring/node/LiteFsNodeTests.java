@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
@@ -373,6 +374,30 @@ class LiteFsNodeTests {
 			assertThat(node.refresh().position().txid()).isEqualTo(6);
 			assertThat(node.state().lag()).isEqualTo(Duration.ofMillis(40));
 			assertThat(LiteFsNodeTests.this.events).isEmpty();
+		}
+
+		@Test
+		void anErrorOfAListenerDoesNotEndThePolling() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			AtomicBoolean failing = new AtomicBoolean(true);
+			LiteFsNodeTests.this.node = new LiteFsNode(new LiteFsMount(mountDir(), "app.db"), "node-b", null,
+					Duration.ofMillis(20), (event) -> {
+						if (failing.getAndSet(false)) {
+							throw new StackOverflowError("a listener of role changes");
+						}
+						LiteFsNodeTests.this.events.add(event);
+					});
+			LiteFsNodeTests.this.node.start();
+
+			mount.becomePrimary();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !failing.get());
+			mount.becomeReplicaOf("node-c");
+
+			// before: the scheduled poll that threw was never run again
+			await().atMost(Duration.ofSeconds(10)).until(() -> !LiteFsNodeTests.this.events.isEmpty());
+			assertThat(LiteFsNodeTests.this.events).singleElement()
+				.isInstanceOfSatisfying(LiteFsRoleChangedEvent.class,
+						(event) -> assertThat(event.getPrimary()).isEqualTo("node-c"));
 		}
 
 		@Test
