@@ -2,7 +2,10 @@ package dev.litefs.spring.node;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -245,6 +248,35 @@ class LiteFsNodeTests {
 			assertThat(api.info()).isEmpty();
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
 			assertThat(node(api).state().role()).as("by .lag, as without the API").isEqualTo(NodeRole.PRIMARY);
+		}
+
+		@Test
+		void aHeadThatTricklesInIsCutAtTheTimeout() throws IOException {
+			try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+				Thread trickle = new Thread(() -> {
+					byte[] head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\n"
+						.getBytes(StandardCharsets.US_ASCII);
+					try (Socket connection = server.accept(); OutputStream out = connection.getOutputStream()) {
+						for (byte next : head) {
+							out.write(next);
+							out.flush();
+							Thread.sleep(100);
+						}
+					}
+					catch (IOException | InterruptedException ex) {
+						// the client went away
+					}
+				});
+				trickle.setDaemon(true);
+				trickle.start();
+				LiteFsApi api = new LiteFsApi(URI.create("http://127.0.0.1:" + server.getLocalPort()),
+						Duration.ofMillis(500));
+
+				long started = System.nanoTime();
+				// before: each byte restarted the read's timeout, and the call took 7 s
+				assertThat(api.info()).isEmpty();
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+			}
 		}
 
 		@Test
