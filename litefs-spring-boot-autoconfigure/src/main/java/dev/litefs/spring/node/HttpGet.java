@@ -93,6 +93,9 @@ final class HttpGet implements Closeable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean https = "https".equalsIgnoreCase(url.getScheme());
 		String host = url.getHost();
+		if (host == null || !(https || "http".equalsIgnoreCase(url.getScheme()))) {
+			throw new IOException("not an http:// or https:// URL with a host: " + url);
+		}
 		String address = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
 		int port = (url.getPort() != -1) ? url.getPort() : (https ? 443 : 80);
 		Socket socket = new Socket(Proxy.NO_PROXY);
