@@ -389,7 +389,8 @@ public class LiteFsNode implements SmartLifecycle {
 				refresh();
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// a scheduled task that throws is never run again: the poll must outlive any fault
 			logger.warn("Reading the LiteFS mount {} failed", this.mount.dir(), ex);
 		}
 	}
