@@ -107,6 +107,20 @@ public class PostController {
 		throw SqliteErrors.walModeWriteOnReplica();
 	}
 
+	@PostMapping("/posts/sqlite-error")
+	public Map<String, Object> sqliteError(@RequestParam String code) {
+		this.calls.ran("sqlite-error");
+		throw SqliteErrors.of(org.sqlite.SQLiteErrorCode.valueOf(code));
+	}
+
+	/** The application's own mistakes: SQLite answers them, the application handles them. */
+	@PostMapping("/posts/bad")
+	public Map<String, Object> bad(@RequestParam String mistake) {
+		this.calls.ran("bad");
+		this.posts.make(mistake);
+		return Map.of();
+	}
+
 	@PostMapping("/posts/redirect")
 	@EnsurePrimary
 	public ResponseEntity<Void> createAndRedirect(@RequestParam String title) {
