@@ -97,16 +97,18 @@ public final class SqliteFaults {
 
 	/**
 	 * Whether a SQLite error left its connection unusable: an I/O error other than a
-	 * refused write ({@code SQLITE_IOERR_LOCK}, {@code SQLITE_IOERR_READ}, ...),
-	 * {@code SQLITE_CANTOPEN} or {@code SQLITE_PROTOCOL}. A write a LiteFS replica refused
-	 * in WAL mode is {@code SQLITE_IOERR_WRITE} and leaves the connection sound, as does an
-	 * I/O error whose extended code is not known.
+	 * refused write ({@code SQLITE_IOERR_LOCK}, {@code SQLITE_IOERR_READ}, ...) or
+	 * {@code SQLITE_CANTOPEN}. A write a LiteFS replica refused in WAL mode is
+	 * {@code SQLITE_IOERR_WRITE} and leaves the connection sound, as does an I/O error whose
+	 * extended code is not known, and {@code SQLITE_BUSY} and {@code SQLITE_PROTOCOL}: locks
+	 * not taken in time (on a real LiteFS primary, while a replica holds the HALT lock), after
+	 * which the connection must still roll its transaction back.
 	 * @param ex the error
 	 * @return whether the connection is broken
 	 */
 	public static boolean brokeConnection(SQLException ex) {
 		int code = code(ex);
-		if (code == CANTOPEN || code == PROTOCOL) {
+		if (code == CANTOPEN) {
 			return true;
 		}
 		String name = extendedName(ex);
