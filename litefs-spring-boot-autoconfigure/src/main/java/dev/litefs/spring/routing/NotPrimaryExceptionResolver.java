@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
@@ -62,6 +64,10 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
 	private static final int MAX_WARNED_HANDLERS = 1000;
 
+	private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.transaction.TransactionSystemException",
+			NotPrimaryExceptionResolver.class.getClassLoader());
+
 	private static final Logger logger = LoggerFactory.getLogger(NotPrimaryExceptionResolver.class);
 
 	private final LiteFsNode node;
@@ -94,7 +100,7 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 				return databaseUnavailable(request, response, state);
 			}
 		}
-		SQLException sqlite = notPrimary ? null : SqliteFaults.find(ex);
+		SQLException sqlite = notPrimary ? null : sqliteError(ex);
 		SQLException refusedWrite = (sqlite != null && isRefusal(sqlite)) ? sqlite : null;
 		if (!notPrimary && refusedWrite == null) {
 			return (sqlite != null) ? mountFault(request, response, sqlite) : null;
@@ -212,6 +218,19 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 		return code == SqliteFaults.READONLY || code == SqliteFaults.IOERR;
 	}
 
+	/**
+	 * The SQLite error behind a failure, also when rolling the transaction back failed
+	 * after it and Spring's {@code TransactionSystemException} replaced it.
+	 */
+	private static @Nullable SQLException sqliteError(Throwable ex) {
+		SQLException sqlite = SqliteFaults.find(ex);
+		if (sqlite == null && TRANSACTIONS_PRESENT) {
+			Throwable original = RolledBack.applicationException(ex);
+			return (original != null) ? SqliteFaults.find(original) : null;
+		}
+		return sqlite;
+	}
+
 	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
@@ -231,6 +250,16 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+	/** Spring's transactions, only touched when they are on the class path. */
+	private static final class RolledBack {
+
+		static @Nullable Throwable applicationException(Throwable ex) {
+			TransactionSystemException failed = findCause(ex, TransactionSystemException.class);
+			return (failed != null) ? failed.getApplicationException() : null;
+		}
+
 	}
 
 }

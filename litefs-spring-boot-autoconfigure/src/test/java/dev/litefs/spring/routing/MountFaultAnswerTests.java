@@ -95,6 +95,15 @@ class MountFaultAnswerTests {
 	}
 
 	@Test
+	void aFaultWhoseRollbackFailedIsAnsweredByTheFault() throws Exception {
+		this.primary.mockMvc()
+			.perform(post("/posts/sqlite-error").param("code", "SQLITE_IOERR_LOCK").param("rollbackFails", "true"))
+			.andExpect(status().isServiceUnavailable())
+			.andExpect(jsonPath("$.sqliteError").value("SQLITE_IOERR_LOCK"))
+			.andExpect(jsonPath("$.stored").value(false));
+	}
+
+	@Test
 	void aFaultOnAReplicaThatIsNoRefusedWriteIsAnsweredTheSameNotRouted() throws Exception {
 		this.replica.mockMvc()
 			.perform(post("/posts/sqlite-error").param("code", "SQLITE_BUSY"))

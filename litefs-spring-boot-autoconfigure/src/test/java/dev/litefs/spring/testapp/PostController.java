@@ -108,9 +108,18 @@ public class PostController {
 	}
 
 	@PostMapping("/posts/sqlite-error")
-	public Map<String, Object> sqliteError(@RequestParam String code) {
+	public Map<String, Object> sqliteError(@RequestParam String code,
+			@RequestParam(defaultValue = "false") boolean rollbackFails) {
 		this.calls.ran("sqlite-error");
-		throw SqliteErrors.of(org.sqlite.SQLiteErrorCode.valueOf(code));
+		RuntimeException error = SqliteErrors.of(org.sqlite.SQLiteErrorCode.valueOf(code));
+		if (rollbackFails) {
+			// as Hikari closing a connection it evicted, before the transaction manager rolls back
+			org.springframework.transaction.TransactionSystemException rollback = new org.springframework.transaction.TransactionSystemException(
+					"JDBC rollback failed", new java.sql.SQLException("Connection is closed"));
+			rollback.initApplicationException(error);
+			throw rollback;
+		}
+		throw error;
 	}
 
 	/** The application's own mistakes: SQLite answers them, the application handles them. */
