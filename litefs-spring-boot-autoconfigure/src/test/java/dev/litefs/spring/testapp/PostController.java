@@ -125,6 +125,29 @@ public class PostController {
 		throw SqliteErrors.walModeWriteOnReplica();
 	}
 
+	@PostMapping("/posts/sqlite-error")
+	public Map<String, Object> sqliteError(@RequestParam String code,
+			@RequestParam(defaultValue = "false") boolean rollbackFails) {
+		this.calls.ran("sqlite-error");
+		RuntimeException error = SqliteErrors.of(org.sqlite.SQLiteErrorCode.valueOf(code));
+		if (rollbackFails) {
+			// as Hikari closing a connection it evicted, before the transaction manager rolls back
+			org.springframework.transaction.TransactionSystemException rollback = new org.springframework.transaction.TransactionSystemException(
+					"JDBC rollback failed", new java.sql.SQLException("Connection is closed"));
+			rollback.initApplicationException(error);
+			throw rollback;
+		}
+		throw error;
+	}
+
+	/** The application's own mistakes: SQLite answers them, the application handles them. */
+	@PostMapping("/posts/bad")
+	public Map<String, Object> bad(@RequestParam String mistake) {
+		this.calls.ran("bad");
+		this.posts.make(mistake);
+		return Map.of();
+	}
+
 	@PostMapping("/posts/redirect")
 	@EnsurePrimary
 	public ResponseEntity<Void> createAndRedirect(@RequestParam String title) {
