@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -102,7 +104,10 @@ class RealWalReplicaChurnProbe {
 		int sent = 0;
 		int routed = 0;
 		AtomicBoolean writing = new AtomicBoolean(true);
-		CompletableFuture<Void> primaryWrites = CompletableFuture.runAsync(() -> writeOnThePrimary(cluster, writing));
+		// a thread of its own: the common pool may have a single worker, which the JDK's HttpClient needs too
+		ExecutorService writer = Executors.newSingleThreadExecutor();
+		CompletableFuture<Void> primaryWrites = CompletableFuture.runAsync(() -> writeOnThePrimary(cluster, writing),
+				writer);
 		try {
 			int port = awaitPort(log, process);
 			while (sent < writes && process.isAlive()) {
@@ -130,6 +135,7 @@ class RealWalReplicaChurnProbe {
 		finally {
 			writing.set(false);
 			primaryWrites.get();
+			writer.shutdown();
 			if (process.isAlive()) {
 				process.getOutputStream().close();
 				if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,7 +89,10 @@ class RealWalReplicaRefusalTests {
 
 		AtomicBoolean writing = new AtomicBoolean(true);
 		AtomicInteger committed = new AtomicInteger();
-		CompletableFuture<Void> primaryWrites = CompletableFuture.runAsync(() -> writeOnThePrimary(writing, committed));
+		// a thread of its own: the common pool may have a single worker, which the JDK's HttpClient needs too
+		ExecutorService writer = Executors.newSingleThreadExecutor();
+		CompletableFuture<Void> primaryWrites = CompletableFuture.runAsync(() -> writeOnThePrimary(writing, committed),
+				writer);
 		List<Integer> statuses = new ArrayList<>();
 		try {
 			for (int round = 0; round < ROUNDS; round++) {
@@ -107,6 +112,7 @@ class RealWalReplicaRefusalTests {
 		finally {
 			writing.set(false);
 			primaryWrites.get();
+			writer.shutdown();
 		}
 
 		assertThat(statuses).hasSize(ROUNDS * AT_A_TIME).containsOnly(503);

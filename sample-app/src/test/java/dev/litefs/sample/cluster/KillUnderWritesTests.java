@@ -19,6 +19,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 import dev.litefs.spring.test.cluster.LiteFsCluster;
@@ -102,6 +104,8 @@ class KillUnderWritesTests {
 			assertThat(primary.postJson("/api/posts", "{\"title\": \"before\"}").statusCode()).isEqualTo(201);
 			String prefix = journalMode + "-" + run + "-";
 			CountDownLatch killNow = new CountDownLatch(1);
+			// a thread of its own: the common pool may have a single worker, which the JDK's HttpClient needs too
+			ExecutorService killer = Executors.newSingleThreadExecutor();
 			CompletableFuture<Long> restartedAt = CompletableFuture.supplyAsync(() -> {
 				try {
 					killNow.await();
@@ -114,7 +118,8 @@ class KillUnderWritesTests {
 				}
 				cluster.primary().start();
 				return System.nanoTime();
-			});
+			}, killer);
+			killer.shutdown();
 			List<CompletableFuture<Answer>> answers = new ArrayList<>();
 			for (int i = 0; i < WRITES; i++) {
 				answers.add(send(primary, prefix + i));
