@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,11 +18,14 @@ import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.Posts;
 import dev.litefs.spring.testapp.TestNode;
+import dev.litefs.spring.testapp.VirtualThreads;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sqlite.SQLiteException;
 
 import org.springframework.context.annotation.Bean;
@@ -33,6 +37,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -248,35 +253,66 @@ class RealHaltTests {
 	}
 
 	@Test
-	void aCallerInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock() throws Exception {
-		CompletableFuture<LiteFsHaltException> interrupted = new CompletableFuture<>();
-		Thread caller;
-		try (Connection writer = primary(); Statement statement = writer.createStatement()) {
-			// the primary's own write transaction keeps the lock request waiting inside LiteFS
-			statement.execute("begin immediate");
-			statement.execute("insert into posts (title, node) values ('held a while', 'node-a')");
-			caller = new Thread(() -> {
+	void virtualThreadsTakeTurnsUnderTheLockAndEachWriteReachesThePrimary() throws Exception {
+		assumeTrue(VirtualThreads.available(), "no virtual threads before Java 21");
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		List<Thread> callers = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			Thread caller = VirtualThreads.unstarted(() -> {
 				try {
-					halt.run(() -> insertOnReplica("interrupted"));
-					interrupted.completeExceptionally(new AssertionError("the block ran"));
+					halt.call(() -> insertOnReplica("virtual turn"));
 				}
-				catch (LiteFsHaltException ex) {
-					interrupted.complete(ex);
+				catch (Throwable ex) {
+					failures.add(ex);
 				}
 			});
 			caller.start();
+			callers.add(caller);
+		}
+		for (Thread caller : callers) {
+			caller.join(10_000);
+		}
+
+		assertThat(failures).isEmpty();
+		assertThat(primaryCount("virtual turn")).isEqualTo(4);
+		assertPrimaryWritesAtOnce("after the virtual turns");
+	}
+
+	@ParameterizedTest(name = "on a {0} thread")
+	@ValueSource(strings = { "platform", "virtual" })
+	void aCallerInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock(String kind)
+			throws Exception {
+		assumeTrue(kind.equals("platform") || VirtualThreads.available(), "no virtual threads before Java 21");
+		CompletableFuture<LiteFsHaltException> interrupted = new CompletableFuture<>();
+		Runnable call = () -> {
+			try {
+				halt.run(() -> insertOnReplica("interrupted"));
+				interrupted.completeExceptionally(new AssertionError("the block ran"));
+			}
+			catch (LiteFsHaltException ex) {
+				interrupted.complete(ex);
+			}
+		};
+		Thread caller = kind.equals("virtual") ? VirtualThreads.unstarted(call) : new Thread(call);
+		try (Connection writer = primary(); Statement statement = writer.createStatement()) {
+			// the primary's own write transaction keeps the lock request waiting inside LiteFS (10 s at most)
+			statement.execute("begin immediate");
+			statement.execute("insert into posts (title, node) values ('held a while', 'node-a')");
+			caller.start();
 			sleep(500);
-			caller.interrupt();
+			// neither the interrupt nor the caller's failure waits for LiteFS's answer
+			CompletableFuture<Void> interrupting = CompletableFuture.runAsync(caller::interrupt);
 			LiteFsHaltException ex = interrupted.get(5, TimeUnit.SECONDS);
+			interrupting.get(5, TimeUnit.SECONDS);
 			assertThat(ex.reason()).as(ex.getMessage()).isEqualTo(Reason.FAILED);
-			assertThat(ex).hasMessageContaining("Interrupted");
+			assertThat(ex).hasMessageContaining("Interrupted while LiteFS was taking the HALT lock");
 			statement.execute("commit");
 		}
 		caller.join(5000);
 
 		assertThat(primaryCount("interrupted")).isZero();
-		assertThat(halt.call(() -> insertOnReplica("after an interrupt"))).isEqualTo(1);
-		assertThat(primaryCount("after an interrupt")).isEqualTo(1);
+		assertThat(halt.call(() -> insertOnReplica("after an interrupt of a " + kind + " thread"))).isEqualTo(1);
+		assertThat(primaryCount("after an interrupt of a " + kind + " thread")).isEqualTo(1);
 	}
 
 	@Test
