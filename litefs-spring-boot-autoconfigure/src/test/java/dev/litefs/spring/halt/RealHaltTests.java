@@ -14,11 +14,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.halt.LiteFsHaltException.Reason;
+import dev.litefs.spring.test.VirtualThreads;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.Posts;
 import dev.litefs.spring.testapp.TestNode;
-import dev.litefs.spring.testapp.VirtualThreads;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
