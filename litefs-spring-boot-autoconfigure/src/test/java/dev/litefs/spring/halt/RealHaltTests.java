@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.sqlite.SQLiteException;
 
 import org.springframework.context.annotation.Bean;
@@ -37,7 +37,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -253,8 +252,8 @@ class RealHaltTests {
 	}
 
 	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
 	void virtualThreadsTakeTurnsUnderTheLockAndEachWriteReachesThePrimary() throws Exception {
-		assumeTrue(VirtualThreads.available(), "no virtual threads before Java 21");
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		List<Thread> callers = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
@@ -278,11 +277,18 @@ class RealHaltTests {
 		assertPrimaryWritesAtOnce("after the virtual turns");
 	}
 
-	@ParameterizedTest(name = "on a {0} thread")
-	@ValueSource(strings = { "platform", "virtual" })
-	void aCallerInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock(String kind)
-			throws Exception {
-		assumeTrue(kind.equals("platform") || VirtualThreads.available(), "no virtual threads before Java 21");
+	@Test
+	void aCallerInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock() throws Exception {
+		interruptedWhileLiteFsTakesTheLock("platform");
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void aVirtualThreadInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock() throws Exception {
+		interruptedWhileLiteFsTakesTheLock("virtual");
+	}
+
+	private void interruptedWhileLiteFsTakesTheLock(String kind) throws Exception {
 		CompletableFuture<LiteFsHaltException> interrupted = new CompletableFuture<>();
 		Runnable call = () -> {
 			try {
