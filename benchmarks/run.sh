@@ -3,7 +3,7 @@
 # of the benchmarks (about 14 minutes on 2 cores, the build included) and writes
 # benchmarks/RESULTS.md.
 #
-#   benchmarks/run.sh                 all seven parts -> benchmarks/RESULTS.md
+#   benchmarks/run.sh                 all eight parts -> benchmarks/RESULTS.md
 #   benchmarks/run.sh --only 2,3      some parts     -> benchmarks/target/RESULTS-partial.md
 #   benchmarks/run.sh --quick         a short check of the harness, no figures to report
 #

@@ -52,7 +52,7 @@ public final class BenchmarkSuite {
 		boolean quick = false;
 		// when run.sh started, before it built the jars: the run's time includes the build
 		long startedMillis = System.currentTimeMillis();
-		Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
+		Set<Integer> parts = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--app" -> app = Path.of(args[++i]);
@@ -74,7 +74,7 @@ public final class BenchmarkSuite {
 		}
 		if (out == null) {
 			// only a whole run replaces the committed results
-			boolean whole = !quick && parts.size() == 7;
+			boolean whole = !quick && parts.size() == 8;
 			out = Path.of(whole ? "benchmarks/RESULTS.md" : "benchmarks/target/RESULTS-partial.md");
 		}
 		if (app == null || !Files.isRegularFile(app)) {
@@ -96,7 +96,8 @@ public final class BenchmarkSuite {
 					new Part(4, "forwarding", () -> new ForwardingOverhead(bench).run()),
 					new Part(5, "start-up", () -> new StartupTime(bench).run()),
 					new Part(6, "real LiteFS cluster", () -> new RealCluster(bench).run()),
-					new Part(7, "HALT lock", () -> new HaltCost(bench).run()));
+					new Part(7, "HALT lock", () -> new HaltCost(bench).run()),
+					new Part(8, "LiteFS killed under writes", () -> new KillRecovery(bench).run()));
 			for (Part part : all) {
 				if (parts.contains(part.number())) {
 					reports.add(part.run());

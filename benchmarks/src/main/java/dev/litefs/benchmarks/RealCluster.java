@@ -196,7 +196,7 @@ final class RealCluster {
 	}
 
 	/** The starter on a node of the cluster, asking that node's LiteFS API. */
-	private static Map<String, String> onNode(LiteFsCluster.Node node) {
+	static Map<String, String> onNode(LiteFsCluster.Node node) {
 		Map<String, String> properties = Bench.dataSource(node.mountDir());
 		properties.put("litefs.mount-dir", node.mountDir().toString());
 		properties.put("litefs.database", "app.db");

@@ -47,7 +47,7 @@ class PublicApiTests {
 					"LiteFsHaltException", "LiteFsHaltException.Reason"),
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "PrimaryRequests", "ProblemResponses",
-					"PropertyChecks", "RequestPathPatterns", "SqliteFiles"),
+					"PropertyChecks", "RequestPathPatterns", "SqliteFaults", "SqliteFiles"),
 			types("jdbc", "BrokenMountEviction", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),
 			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException", "LiteFsInfo",

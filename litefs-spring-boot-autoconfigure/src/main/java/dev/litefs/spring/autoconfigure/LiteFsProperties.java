@@ -57,8 +57,9 @@ public class LiteFsProperties {
 	private URI apiUrl = URI.create("http://localhost:20202");
 
 	/**
-	 * Time limit for connecting to LiteFS's HTTP API, for each read of an answer and for
-	 * the event stream's first event; once the stream is open, silence never ends it.
+	 * Time limit for each exchange with LiteFS's HTTP API as a whole, the event stream's
+	 * wait for its first event included; once the stream is open, for each of its reads
+	 * (silence never ends it).
 	 */
 	private Duration apiTimeout = Duration.ofMillis(500);
 
@@ -498,7 +499,7 @@ public class LiteFsProperties {
 
 		/**
 		 * Whether the __txid cookie is set after writes on the primary and honoured on
-		 * replicas.
+		 * replicas. Writes are confirmed recorded by LiteFS either way.
 		 */
 		private boolean enabled = true;
 

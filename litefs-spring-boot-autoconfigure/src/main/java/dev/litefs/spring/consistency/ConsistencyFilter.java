@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.RequestPathPatterns;
+import dev.litefs.spring.node.LiteFsFileException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.node.Position;
@@ -46,6 +47,11 @@ import org.springframework.web.util.WebUtils;
  * the routing strategy, or answered {@code 504}, and its cookie deleted.</li>
  * <li>A malformed cookie is ignored and deleted; on the primary, a cookie ahead of the
  * primary itself cannot be honoured by anyone and is deleted too.</li>
+ * <li>A write is answered with success only once LiteFS's position after it could be
+ * read: when it cannot be, because LiteFS went away as the write committed, the answer
+ * is a {@code 503} saying the write may or may not be stored. This holds with
+ * read-your-writes off too ({@code litefs.consistency.enabled=false}, no watcher): the
+ * filter then only confirms writes.</li>
  * </ul>
  * Waiting requests continue on an {@code ASYNC} dispatch, as a {@code DeferredResult}
  * does, so the filter is registered for {@code REQUEST} and {@code ASYNC} dispatches
@@ -67,7 +73,7 @@ class ConsistencyFilter implements Filter {
 
 	private final LiteFsNode node;
 
-	private final PositionWatcher watcher;
+	private final @Nullable PositionWatcher watcher;
 
 	private final @Nullable PrimaryRouter router;
 
@@ -80,14 +86,16 @@ class ConsistencyFilter implements Filter {
 	/**
 	 * Creates the filter.
 	 * @param node this node
-	 * @param watcher the watcher waiting requests share
+	 * @param watcher the watcher waiting requests share, or {@code null} when
+	 * read-your-writes is off ({@code litefs.consistency.enabled=false}): then writes are
+	 * only confirmed, with no cookie and no wait
 	 * @param router the router replaying timed-out requests, or {@code null} to answer
 	 * {@code 504} instead
 	 * @param settings the cookie and wait settings
 	 * @param listeners told of every wait
 	 * @param observations where waits are observed
 	 */
-	public ConsistencyFilter(LiteFsNode node, PositionWatcher watcher, @Nullable PrimaryRouter router,
+	public ConsistencyFilter(LiteFsNode node, @Nullable PositionWatcher watcher, @Nullable PrimaryRouter router,
 			Settings settings, List<ConsistencyListener> listeners, ObservationRegistry observations) {
 		this.node = node;
 		this.watcher = watcher;
@@ -120,8 +128,12 @@ class ConsistencyFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, () -> TxidCookie
-			.set(this.node.currentPosition(), this.settings.cookieMaxAge(), isSecure(request)));
+		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, this::beforeCommit);
+		PositionWatcher watcher = this.watcher;
+		if (watcher == null) {
+			proceed(request, wrapped, chain);
+			return;
+		}
 		TxidCookie cookie = TxidCookie.of(request);
 		if (cookie.isMalformed()) {
 			deleteCookie(request, wrapped);
@@ -129,7 +141,7 @@ class ConsistencyFilter implements Filter {
 		else if (cookie.isValid() && !hasReached(cookie.txid())) {
 			NodeState state = this.node.state();
 			if (!state.isPrimary()) {
-				waitFor(cookie.txid(), request, wrapped, chain);
+				waitFor(watcher, cookie.txid(), request, wrapped, chain);
 				return;
 			}
 			// the primary holds every write: no node will ever reach this TXID
@@ -139,17 +151,64 @@ class ConsistencyFilter implements Filter {
 		proceed(request, wrapped, chain);
 	}
 
+	/**
+	 * As the response of a request that ensured the primary commits, after its write:
+	 * reads the position LiteFS recorded, and adds the cookie naming it. When LiteFS cannot
+	 * tell (its mount broke as the write committed: in WAL mode SQLite reports the commit
+	 * done before LiteFS has turned it into a transaction of its own, and a LiteFS killed
+	 * then drops it as it starts again), a successful answer is replaced by a {@code 503}
+	 * that says the write may not be stored.
+	 */
+	private boolean beforeCommit(HttpServletRequest request, HttpServletResponse response, int status) {
+		Position recorded;
+		try {
+			recorded = this.node.recordedPosition();
+		}
+		catch (LiteFsFileException ex) {
+			if (status < HttpServletResponse.SC_BAD_REQUEST) {
+				answerUnrecorded(request, response, ex);
+				return false;
+			}
+			// an answer that is an error already says nothing was done
+			return true;
+		}
+		if (this.watcher != null) {
+			response.addHeader(HttpHeaders.SET_COOKIE,
+					TxidCookie.set(recorded, this.settings.cookieMaxAge(), isSecure(request)));
+		}
+		return true;
+	}
+
+	private void answerUnrecorded(HttpServletRequest request, HttpServletResponse response,
+			LiteFsFileException reason) {
+		String node = this.node.hostname();
+		logger.warn("{} {} on node {}: LiteFS cannot confirm that it recorded the write ({}); answered 503",
+				request.getMethod(), request.getRequestURI(), node, reason.getMessage());
+		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.SERVICE_UNAVAILABLE,
+				"Write not confirmed", "LiteFS on node " + node + " went away as this request's write committed, "
+						+ "and cannot confirm that it recorded it: the write may or may not be stored. Check before "
+						+ "you retry it.");
+		problem.setProperty("node", node);
+		try {
+			response.reset();
+			ProblemResponses.write(response, problem, (this.router != null) ? this.router.retryAfter() : null);
+		}
+		catch (IOException | IllegalStateException ex) {
+			logger.debug("Answering {} {} failed: {}", request.getMethod(), request.getRequestURI(), ex.toString());
+		}
+	}
+
 	private boolean hasReached(long txid) {
 		return this.node.state().position().hasReached(txid) || this.node.currentPosition().hasReached(txid);
 	}
 
-	private void waitFor(long txid, HttpServletRequest request, TxidCookieResponse response, FilterChain chain)
-			throws IOException, ServletException {
+	private void waitFor(PositionWatcher watcher, long txid, HttpServletRequest request,
+			TxidCookieResponse response, FilterChain chain) throws IOException, ServletException {
 		long start = System.nanoTime();
 		Observation observation = Observation.createNotStarted(OBSERVATION, this.observations)
 			.contextualName("litefs wait for txid")
 			.start();
-		CompletableFuture<Boolean> reached = this.watcher.await(txid, this.settings.timeout());
+		CompletableFuture<Boolean> reached = watcher.await(txid, this.settings.timeout());
 		if (!request.isAsyncSupported()) {
 			// a filter or servlet in the chain does not support async: a bounded blocking wait
 			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;

@@ -30,13 +30,13 @@ import static dev.litefs.spring.internal.PropertyChecks.pathPatterns;
 
 /**
  * Auto-configuration of read-your-writes: the {@code __txid} cookie after writes, and
- * replicas that wait for it.
+ * replicas that wait for it; and of the confirmation that LiteFS recorded a write
+ * before it is answered with success, which stays when read-your-writes is turned off.
  *
  * @since 0.2.0
  */
 @AutoConfiguration(after = { LiteFsAutoConfiguration.class, LiteFsRoutingAutoConfiguration.class })
 @ConditionalOnBean(LiteFsNode.class)
-@ConditionalOnBooleanProperty(name = "litefs.consistency.enabled", matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 public final class LiteFsConsistencyAutoConfiguration {
@@ -49,13 +49,15 @@ public final class LiteFsConsistencyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "litefs.consistency.enabled", matchIfMissing = true)
 	PositionWatcher positionWatcher(LiteFsNode node, LiteFsProperties properties) {
 		return new PositionWatcher(node, properties.getConsistency().getPollInterval());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "consistencyFilter")
-	ConsistencyFilter consistencyFilter(LiteFsNode node, PositionWatcher watcher, ObjectProvider<PrimaryRouter> router,
+	ConsistencyFilter consistencyFilter(LiteFsNode node, ObjectProvider<PositionWatcher> watcher,
+			ObjectProvider<PrimaryRouter> router,
 			LiteFsProperties properties, ObjectProvider<ConsistencyListener> listeners,
 			ObjectProvider<ObservationRegistry> observations) {
 		LiteFsProperties.Consistency consistency = properties.getConsistency();
@@ -63,7 +65,7 @@ public final class LiteFsConsistencyAutoConfiguration {
 				consistency.getOnTimeout(), check("litefs.consistency.cookie-max-age", consistency.getCookieMaxAge(),
 						consistency.getCookieMaxAge().getSeconds() >= 1, "must be at least 1s"), consistency.isCookieSecure(),
 				pathPatterns("litefs.consistency.exclude", consistency.getExclude()));
-		return new ConsistencyFilter(node, watcher, router.getIfAvailable(), settings,
+		return new ConsistencyFilter(node, watcher.getIfAvailable(), router.getIfAvailable(), settings,
 				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 

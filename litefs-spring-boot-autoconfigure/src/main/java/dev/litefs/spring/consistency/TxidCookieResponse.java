@@ -4,7 +4,7 @@ import dev.litefs.spring.internal.PrimaryRequests;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.util.function.Supplier;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -12,23 +12,28 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.http.HttpHeaders;
-
 /**
- * A response that gets the {@code __txid} cookie at the moment it commits, when its
- * request ensured the primary: at the first byte written or flushed, a redirect, an
- * error, or the end of the request if nothing was written. Whatever the handler's style
- * (a body, a view, a redirect, a stream), the cookie is on the response, and it names the
- * TXID read then: after the handler's write committed.
+ * A response that runs an action at the moment it commits, when its request ensured the
+ * primary: at the first byte written or flushed, a redirect, an error, or the end of the
+ * request if nothing was written. Whatever the handler's style (a body, a view, a
+ * redirect, a stream), the action runs after the handler's write committed and before
+ * the client sees anything: it adds the {@code __txid} cookie, or answers instead of the
+ * application when LiteFS cannot confirm that it recorded the write, and the
+ * application's output is then dropped.
  */
 final class TxidCookieResponse extends HttpServletResponseWrapper {
 
 	private final HttpServletRequest request;
 
-	private final Supplier<String> cookie;
+	private final CommitAction action;
 
-	private volatile boolean cookieDone;
+	// held while the action runs, once: it reads LiteFS's position on the mount, which under a
+	// monitor would pin a virtual thread to its carrier on Java 21 to 23
+	private final ReentrantLock committing = new ReentrantLock();
+
+	private volatile boolean actionDone;
+
+	private volatile boolean answeredInstead;
 
 	private @Nullable ServletOutputStream stream;
 
@@ -38,27 +43,39 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 	 * Wraps a response.
 	 * @param request the request, asked at commit whether it ensured the primary
 	 * @param response the response
-	 * @param cookie the {@code Set-Cookie} value, made at commit
+	 * @param action what to do at commit
 	 */
-	TxidCookieResponse(HttpServletRequest request, HttpServletResponse response, Supplier<String> cookie) {
+	TxidCookieResponse(HttpServletRequest request, HttpServletResponse response, CommitAction action) {
 		super(response);
 		this.request = request;
-		this.cookie = cookie;
+		this.action = action;
 	}
 
 	/**
-	 * Adds the cookie if the request ensured the primary and the response is not
+	 * Runs the action if the request ensured the primary and the response is not
 	 * committed yet; at most once.
+	 * @return whether the application's output goes on to the client: {@code false}
+	 * once the action answered instead
 	 */
-	void beforeCommit() {
-		if (!this.cookieDone && PrimaryRequests.isEnsured(this.request) && !isCommitted()) {
-			synchronized (this) {
-				if (!this.cookieDone) {
-					this.cookieDone = true;
-					addHeader(HttpHeaders.SET_COOKIE, this.cookie.get());
+	boolean beforeCommit() {
+		return beforeCommit(getStatus());
+	}
+
+	private boolean beforeCommit(int status) {
+		if (!this.actionDone && PrimaryRequests.isEnsured(this.request) && !isCommitted()) {
+			this.committing.lock();
+			try {
+				if (!this.actionDone) {
+					this.actionDone = true;
+					this.answeredInstead = !this.action.beforeCommit(this.request, (HttpServletResponse) getResponse(),
+							status);
 				}
 			}
+			finally {
+				this.committing.unlock();
+			}
 		}
+		return !this.answeredInstead;
 	}
 
 	@Override
@@ -79,44 +96,51 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public void flushBuffer() throws IOException {
-		beforeCommit();
-		super.flushBuffer();
+		if (beforeCommit()) {
+			super.flushBuffer();
+		}
 	}
 
 	@Override
 	public void sendError(int sc, String msg) throws IOException {
-		beforeCommit();
-		super.sendError(sc, msg);
+		if (beforeCommit(sc)) {
+			super.sendError(sc, msg);
+		}
 	}
 
 	@Override
 	public void sendError(int sc) throws IOException {
-		beforeCommit();
-		super.sendError(sc);
+		if (beforeCommit(sc)) {
+			super.sendError(sc);
+		}
 	}
 
 	@Override
 	public void sendRedirect(String location) throws IOException {
-		beforeCommit();
-		super.sendRedirect(location);
+		if (beforeCommit(SC_FOUND)) {
+			super.sendRedirect(location);
+		}
 	}
 
 	@Override
 	public void sendRedirect(String location, int sc) throws IOException {
-		beforeCommit();
-		super.sendRedirect(location, sc);
+		if (beforeCommit(SC_FOUND)) {
+			super.sendRedirect(location, sc);
+		}
 	}
 
 	@Override
 	public void sendRedirect(String location, boolean clearBuffer) throws IOException {
-		beforeCommit();
-		super.sendRedirect(location, clearBuffer);
+		if (beforeCommit(SC_FOUND)) {
+			super.sendRedirect(location, clearBuffer);
+		}
 	}
 
 	@Override
 	public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
-		beforeCommit();
-		super.sendRedirect(location, sc, clearBuffer);
+		if (beforeCommit(SC_FOUND)) {
+			super.sendRedirect(location, sc, clearBuffer);
+		}
 	}
 
 	private final class CommittingStream extends ServletOutputStream {
@@ -129,32 +153,37 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 
 		@Override
 		public void write(int b) throws IOException {
-			beforeCommit();
-			this.delegate.write(b);
+			if (beforeCommit()) {
+				this.delegate.write(b);
+			}
 		}
 
 		@Override
 		public void write(byte[] b, int off, int len) throws IOException {
-			beforeCommit();
-			this.delegate.write(b, off, len);
+			if (beforeCommit()) {
+				this.delegate.write(b, off, len);
+			}
 		}
 
 		@Override
 		public void write(ByteBuffer buffer) throws IOException {
-			beforeCommit();
-			this.delegate.write(buffer);
+			if (beforeCommit()) {
+				this.delegate.write(buffer);
+			}
 		}
 
 		@Override
 		public void flush() throws IOException {
-			beforeCommit();
-			this.delegate.flush();
+			if (beforeCommit()) {
+				this.delegate.flush();
+			}
 		}
 
 		@Override
 		public void close() throws IOException {
-			beforeCommit();
-			this.delegate.close();
+			if (beforeCommit()) {
+				this.delegate.close();
+			}
 		}
 
 		@Override
@@ -177,33 +206,55 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 
 		@Override
 		public void write(int c) {
-			beforeCommit();
-			super.write(c);
+			if (beforeCommit()) {
+				super.write(c);
+			}
 		}
 
 		@Override
 		public void write(char[] buf, int off, int len) {
-			beforeCommit();
-			super.write(buf, off, len);
+			if (beforeCommit()) {
+				super.write(buf, off, len);
+			}
 		}
 
 		@Override
 		public void write(String s, int off, int len) {
-			beforeCommit();
-			super.write(s, off, len);
+			if (beforeCommit()) {
+				super.write(s, off, len);
+			}
 		}
 
 		@Override
 		public void flush() {
-			beforeCommit();
-			super.flush();
+			if (beforeCommit()) {
+				super.flush();
+			}
 		}
 
 		@Override
 		public void close() {
-			beforeCommit();
-			super.close();
+			if (beforeCommit()) {
+				super.close();
+			}
 		}
+
+	}
+
+	/** What a response does as it commits. */
+	@FunctionalInterface
+	interface CommitAction {
+
+		/**
+		 * Acts on the response of a request that ensured the primary, just before it
+		 * commits.
+		 * @param request the request
+		 * @param response the response, not committed
+		 * @param status the status the application answers with
+		 * @return {@code true} to let the application's answer through, {@code false}
+		 * when the action answered instead
+		 */
+		boolean beforeCommit(HttpServletRequest request, HttpServletResponse response, int status);
 
 	}
 

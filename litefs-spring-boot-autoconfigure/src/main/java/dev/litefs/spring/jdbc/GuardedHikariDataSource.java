@@ -2,6 +2,9 @@ package dev.litefs.spring.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -20,6 +23,15 @@ import org.jspecify.annotations.Nullable;
 final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final LiteFsNode node;
+
+	/**
+	 * The connections lent, some perhaps returned already (Hikari lends a new proxy each
+	 * time). Pruned of returned ones as it grows.
+	 */
+	private final Set<Connection> lent = ConcurrentHashMap.newKeySet();
+
+	/** The connections lent when the mount went away, and not returned then. */
+	private volatile List<Connection> lentOnLostMount = List.of();
 
 	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node) {
 		configured.copyStateTo(this);
@@ -51,7 +63,51 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		UnavailableDatabaseGuard.check(this.node);
-		return super.getConnection();
+		Connection connection = super.getConnection();
+		this.lent.add(connection);
+		if (this.lent.size() > 2 * getMaximumPoolSize()) {
+			this.lent.removeIf(GuardedHikariDataSource::isReturned);
+		}
+		return connection;
+	}
+
+	/**
+	 * Notes the connections lent now and not returned: the mount under them went away.
+	 */
+	void mountLost() {
+		this.lentOnLostMount = this.lent.stream().filter((connection) -> !isReturned(connection)).toList();
+	}
+
+	/**
+	 * Evicts, at once, every connection lent before the mount went away and still not
+	 * returned. Such a connection can stay stuck in SQLite for seconds after LiteFS died
+	 * under it, since SQLite takes a failed lock on a broken mount's {@code -shm} for a
+	 * busy one and tries again (about 10 s before {@code SQLITE_PROTOCOL} in WAL mode):
+	 * evicted, it no longer counts against the pool's size, so that the pool opens new
+	 * connections on the mount LiteFS serves again instead of waiting for the old ones.
+	 * Hikari closes each once SQLite returns; its borrower gets SQLite's error.
+	 * @return how many connections were evicted
+	 */
+	int mountBack() {
+		List<Connection> stale = this.lentOnLostMount;
+		this.lentOnLostMount = List.of();
+		int evicted = 0;
+		for (Connection connection : stale) {
+			if (!isReturned(connection)) {
+				evictConnection(connection);
+				evicted++;
+			}
+		}
+		return evicted;
+	}
+
+	private static boolean isReturned(Connection connection) {
+		try {
+			return connection.isClosed();
+		}
+		catch (SQLException ex) {
+			return true;
+		}
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.litefs.spring.jdbc;
 
 import java.sql.SQLException;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -17,11 +18,20 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
 
 /**
- * When the LiteFS database becomes available again (LiteFS is back after stopping or
- * restarting under the application), or the role is known again after being unknown,
- * soft-evicts every connection of the Hikari pools:
- * idle ones were opened on the mount that went away and would fail once, in-use ones
- * are closed when they are returned. New connections open on the new mount.
+ * Keeps the Hikari pools on the mount as LiteFS goes away and comes back.
+ * <ul>
+ * <li>When the database becomes available again, or the role is known again after
+ * being unknown, every connection of the Hikari pools is soft-evicted: idle ones were
+ * opened on the mount that went away and would fail once, in-use ones are closed when
+ * they are returned. New connections open on the new mount.</li>
+ * <li>The guarded pools ({@link GuardedHikariDataSource}) also evict at once the
+ * connections they had lent when the database became unavailable and that are still
+ * not returned: SQLite can hold those for seconds on a broken mount, and evicted they no
+ * longer keep the pool from opening new ones (see
+ * {@link GuardedHikariDataSource#mountBack()}). Nothing is evicted while the database is
+ * unavailable: a pool refilling then would open SQLite on the directory a stopped
+ * LiteFS leaves.</li>
+ * </ul>
  */
 class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEvent>, Ordered {
 
@@ -45,12 +55,32 @@ class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEve
 
 	@Override
 	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		// after an unknown role too: LiteFS stopping can show as unreadable files on a mount still listed
 		NodeState previous = event.getPreviousState();
-		boolean recovered = !previous.isDatabaseAvailable() || previous.role() == NodeRole.UNKNOWN;
-		if (!recovered || !event.getState().isDatabaseAvailable()) {
+		if (previous.isDatabaseAvailable() && !event.getState().isDatabaseAvailable()) {
+			guardedPools().forEach(GuardedHikariDataSource::mountLost);
 			return;
 		}
+		// after an unknown role too: LiteFS stopping can show as unreadable files on a mount still listed
+		boolean recovered = !previous.isDatabaseAvailable() || previous.role() == NodeRole.UNKNOWN;
+		if (recovered && event.getState().isDatabaseAvailable()) {
+			guardedPools().forEach((pool) -> {
+				int evicted = pool.mountBack();
+				if (evicted > 0) {
+					logger.info("LiteFS: pool {} evicted {} connection(s) still in use since the mount went away",
+							pool.getPoolName(), evicted);
+				}
+			});
+			softEvict();
+		}
+	}
+
+	private Stream<GuardedHikariDataSource> guardedPools() {
+		return this.dataSources.orderedStream()
+			.filter(GuardedHikariDataSource.class::isInstance)
+			.map(GuardedHikariDataSource.class::cast);
+	}
+
+	private void softEvict() {
 		this.dataSources.orderedStream().forEach((dataSource) -> {
 			HikariDataSource hikari = hikari(dataSource);
 			if (hikari != null && hikari.getHikariPoolMXBean() != null) {

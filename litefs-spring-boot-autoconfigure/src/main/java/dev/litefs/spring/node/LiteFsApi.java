@@ -1,14 +1,13 @@
 package dev.litefs.spring.node;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -17,12 +16,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A client of LiteFS's HTTP API ({@code http.addr} in litefs.yml). The API is optional:
- * connecting and each read are bounded by the timeout, and a node whose API does not
- * answer is simply without it.
+ * every exchange is bounded by the timeout as a whole (an answer that trickles in byte by
+ * byte cannot stretch it), and a node whose API does not answer, or does not answer as
+ * LiteFS does, is simply without it.
  * <p>
- * A plain {@link HttpURLConnection}, not the JDK's {@code HttpClient}: building the
- * first {@code HttpClient} of a JVM sets up TLS, about 200 ms of every node's start-up,
- * for a loopback call that never uses it.
+ * A plain socket, not the JDK's {@code HttpClient}: building the first
+ * {@code HttpClient} of a JVM sets up TLS, about 200 ms of every node's start-up, for a
+ * loopback call that never uses it; nor {@code HttpURLConnection}, whose timeout bounds
+ * each read but not the whole answer.
  *
  * @since 0.2.0
  */
@@ -41,10 +42,14 @@ public class LiteFsApi {
 
 	private volatile boolean answered;
 
+	/** Whether the last answer was not LiteFS's, and said so at WARN. */
+	private final AtomicBoolean misanswered = new AtomicBoolean();
+
 	/**
 	 * Creates a client.
 	 * @param baseUrl the API's base URL, e.g. {@code http://localhost:20202}
-	 * @param timeout the bound on connecting and on each read
+	 * @param timeout the bound on each exchange as a whole, and on each read of the event
+	 * stream once it is open
 	 */
 	public LiteFsApi(URI baseUrl, Duration timeout) {
 		this.baseUrl = baseUrl;
@@ -60,40 +65,48 @@ public class LiteFsApi {
 	}
 
 	/**
-	 * Asks {@code GET /info}.
-	 * @return what LiteFS answered, or empty when the API did not answer well within
-	 * the timeout
+	 * Asks {@code GET /info}. An answer that is not LiteFS's (another status than 200, no
+	 * JSON object with a boolean {@code isPrimary}) counts as none: it is logged once at
+	 * WARN until the API answers well again.
+	 * @return what LiteFS answered, or empty when the API did not answer well within the
+	 * timeout, which bounds the whole exchange
 	 */
 	public Optional<LiteFsInfo> info() {
 		URI uri = this.baseUrl.resolve("/info");
-		HttpURLConnection connection = null;
-		try {
-			connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
-			connection.setConnectTimeout(timeoutMillis());
-			connection.setReadTimeout(timeoutMillis());
-			connection.setUseCaches(false);
-			int status = connection.getResponseCode();
-			if (status != 200) {
-				logger.debug("LiteFS API {} answered {}", uri, status);
-				this.answered = false;
-				return Optional.empty();
+		try (HttpGet get = HttpGet.open(uri, this.timeout)) {
+			if (get.status() != 200) {
+				return misanswered(uri, "status " + get.status());
 			}
-			try (InputStream body = connection.getInputStream()) {
-				LiteFsInfo info = parseInfo(new String(body.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));
-				this.answered = true;
-				return Optional.of(info);
+			LiteFsInfo info = parseInfo(new String(get.body().readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8));
+			if (this.misanswered.compareAndSet(true, false)) {
+				logger.info("LiteFS API {} answers well again", uri);
 			}
+			this.answered = true;
+			return Optional.of(info);
 		}
-		catch (IOException | IllegalArgumentException | JacksonException ex) {
+		catch (JacksonException ex) {
+			return misanswered(uri, "not JSON: " + ex.getOriginalMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			return misanswered(uri, ex.getMessage());
+		}
+		catch (IOException ex) {
 			logger.debug("LiteFS API {} unavailable: {}", uri, ex.toString());
 			this.answered = false;
 			return Optional.empty();
 		}
-		finally {
-			if (connection != null) {
-				connection.disconnect();
-			}
+	}
+
+	private Optional<LiteFsInfo> misanswered(URI uri, @Nullable String why) {
+		if (this.misanswered.compareAndSet(false, true)) {
+			logger.warn("LiteFS API {} answered what is not LiteFS's answer ({}): its word on the role is ignored, "
+					+ "the files decide until it answers well", uri, why);
 		}
+		else {
+			logger.debug("LiteFS API {} answered what is not LiteFS's answer again ({})", uri, why);
+		}
+		this.answered = false;
+		return Optional.empty();
 	}
 
 	/**
@@ -108,7 +121,7 @@ public class LiteFsApi {
 	}
 
 	/**
-	 * The bound on connecting and on each read of an answer.
+	 * The bound on each exchange as a whole, and on each read of the open event stream.
 	 * @return the timeout
 	 */
 	public Duration timeout() {
@@ -116,31 +129,31 @@ public class LiteFsApi {
 	}
 
 	/**
-	 * A connection to {@code GET /events}, LiteFS's stream of newline-delimited JSON
-	 * events, not yet connected. Connecting and each read are bounded by the timeout;
-	 * since LiteFS sends nothing between events, a read that times out once the stream is
-	 * open only means silence, and the stream stays usable.
-	 * @return the connection
-	 * @throws IOException when the URL cannot be opened
+	 * Opens {@code GET /events}, LiteFS's stream of newline-delimited JSON events. The
+	 * timeout bounds the whole wait for the head and, until the caller lifts the deadline
+	 * (once {@code init} came), for the body; after that each read: since LiteFS sends
+	 * nothing between events, a read that times out then only means silence, and the
+	 * stream stays usable.
+	 * @return the open stream, its head read
+	 * @throws IOException when the API does not answer within the timeout
 	 */
-	HttpURLConnection events() throws IOException {
-		HttpURLConnection connection = (HttpURLConnection) this.baseUrl.resolve("/events")
-			.toURL()
-			.openConnection(Proxy.NO_PROXY);
-		connection.setConnectTimeout(timeoutMillis());
-		connection.setReadTimeout(timeoutMillis());
-		connection.setUseCaches(false);
-		return connection;
+	HttpGet events() throws IOException {
+		return HttpGet.open(this.baseUrl.resolve("/events"), this.timeout);
 	}
 
-	private int timeoutMillis() {
-		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, this.timeout.toMillis()));
-	}
-
+	/**
+	 * Reads LiteFS's answer to {@code GET /info}.
+	 * @throws IllegalArgumentException when it is no JSON object with a boolean
+	 * {@code isPrimary}: the one field the node takes from it
+	 */
 	static LiteFsInfo parseInfo(String body) {
 		JsonNode info = json.readTree(body);
+		if (info == null || !info.isObject() || !info.path("isPrimary").isBoolean()) {
+			throw new IllegalArgumentException("no JSON object with a boolean isPrimary: "
+					+ ((body.length() > 100) ? body.substring(0, 100) + "..." : body));
+		}
 		JsonNode primary = info.path("primary");
-		return new LiteFsInfo(textOrNull(info.path("clusterID")), info.path("isPrimary").asBoolean(false),
+		return new LiteFsInfo(textOrNull(info.path("clusterID")), info.path("isPrimary").asBoolean(),
 				info.path("candidate").asBoolean(false), textOrNull(primary.path("hostname")));
 	}
 

@@ -1,5 +1,6 @@
 package dev.litefs.spring.node;
 
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -288,6 +289,29 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
+	 * Reads the position LiteFS has recorded, to confirm a write: unlike
+	 * {@link #currentPosition()}, a position that cannot be read is an error, not zero.
+	 * A plain directory (a standalone primary), or a LiteFS mount where the database does
+	 * not exist yet, has recorded nothing and reads {@link Position#ZERO}.
+	 * @return the position
+	 * @throws LiteFsFileException if the position cannot be read: the mount broke or went
+	 * away (LiteFS stopped or was killed), or LiteFS serves no position for an existing
+	 * database
+	 */
+	public Position recordedPosition() {
+		Optional<Position> position = this.mount.readPosition();
+		if (position.isPresent()) {
+			return position.get();
+		}
+		boolean nothingRecorded = this.mount.isLiteFsMount() ? !Files.exists(this.mount.databaseFile())
+				: state().role() == NodeRole.STANDALONE;
+		if (nothingRecorded) {
+			return Position.ZERO;
+		}
+		throw new LiteFsFileException(this.mount.positionFile(), "is missing: LiteFS is not serving the database");
+	}
+
+	/**
 	 * The LiteFS mount this node reads.
 	 * @return the mount
 	 */
@@ -382,7 +406,8 @@ public class LiteFsNode implements SmartLifecycle {
 				refresh();
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// a scheduled task that throws is never run again: the poll must outlive any fault
 			logger.warn("Reading the LiteFS mount {} failed", this.mount.dir(), ex);
 		}
 	}

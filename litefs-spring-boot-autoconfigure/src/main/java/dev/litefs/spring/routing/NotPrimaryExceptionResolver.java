@@ -6,12 +6,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.litefs.spring.halt.LiteFsHaltException;
 import dev.litefs.spring.internal.PrimaryRequests;
 import dev.litefs.spring.internal.ProblemResponses;
+import dev.litefs.spring.internal.SqliteFaults;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
@@ -36,9 +40,16 @@ import org.springframework.web.servlet.ModelAndView;
  * <li>the safety net: SQLite refusing a write on a replica, {@code SQLITE_READONLY}
  * (code 8, rollback-journal mode) or {@code SQLITE_IOERR} (code 10, WAL mode), however
  * wrapped (Spring's {@code DataAccessException}, the connection pool). It logs a
- * warning naming the handler to annotate, once per handler. On the primary such an
- * error is a real failure and is left to the application's error handling.</li>
+ * warning naming the handler to annotate, once per handler.</li>
  * </ul>
+ * A SQLite error of the files under SQLite rather than of the application's SQL,
+ * {@code SQLITE_BUSY}, {@code SQLITE_PROTOCOL}, {@code SQLITE_CANTOPEN} or any
+ * {@code SQLITE_IOERR} that is not a replica's refusal (LiteFS went away or restarted
+ * under a request, which may fail seconds later, once LiteFS is back), is answered
+ * {@code 503 Database fault} with {@code Retry-After}, and {@code "stored": false}: SQLite
+ * rolled the change back, so it is safe to retry. It is logged at WARN in one line. Any
+ * other SQL error (a constraint violated, a syntax error, {@code SQLITE_READONLY} on the
+ * primary) is left to the application's error handling.
  * Any SQL error while LiteFS is down or restarting under the application (the mount
  * unreadable, or no longer a LiteFS mount) is answered {@code 503 Database unavailable}
  * with {@code Retry-After}, a read as well as a write. A write the application made
@@ -51,11 +62,11 @@ import org.springframework.web.servlet.ModelAndView;
  */
 class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
-	private static final int SQLITE_READONLY = 8;
-
-	private static final int SQLITE_IOERR = 10;
-
 	private static final int MAX_WARNED_HANDLERS = 1000;
+
+	private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.transaction.TransactionSystemException",
+			NotPrimaryExceptionResolver.class.getClassLoader());
 
 	private static final Logger logger = LoggerFactory.getLogger(NotPrimaryExceptionResolver.class);
 
@@ -89,14 +100,15 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 				return databaseUnavailable(request, response, state);
 			}
 		}
-		SQLException refusedWrite = notPrimary ? null : refusedWrite(ex);
+		SQLException sqlite = notPrimary ? null : sqliteError(ex);
+		SQLException refusedWrite = (sqlite != null && isRefusal(sqlite)) ? sqlite : null;
 		if (!notPrimary && refusedWrite == null) {
-			return null;
+			return (sqlite != null) ? mountFault(request, response, sqlite) : null;
 		}
 		// SQLite's word is fresher than the last reading of the mount
 		NodeState state = (refusedWrite != null) ? this.node.refresh() : this.node.state();
 		if (refusedWrite != null && state.isPrimary()) {
-			return null;
+			return mountFault(request, response, refusedWrite);
 		}
 		if (refusedWrite != null) {
 			warnOnce(request, handler, state, refusedWrite);
@@ -147,6 +159,34 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 		return answer(request, response, problem, this.router.retryAfter());
 	}
 
+	/**
+	 * SQLite failed under the application with an error of its files, not of its SQL
+	 * (LiteFS went away or restarted, perhaps seconds before and over by now): the
+	 * statement's transaction was rolled back, so the write may be sent again. Anything
+	 * else, a constraint violated, a syntax error, is the application's to answer.
+	 */
+	private @Nullable ModelAndView mountFault(HttpServletRequest request, HttpServletResponse response,
+			SQLException error) {
+		if (!SqliteFaults.isMountFault(error)) {
+			return null;
+		}
+		if (response.isCommitted()) {
+			logger.warn("{} {} failed in SQLite ({}), but its response was already committed", request.getMethod(),
+					request.getRequestURI(), error.getMessage());
+			return null;
+		}
+		String code = Objects.requireNonNullElse(SqliteFaults.extendedName(error), "SQLITE_" + SqliteFaults.code(error));
+		logger.warn("{} {} failed in SQLite on node {} ({}): answered 503, the change was rolled back",
+				request.getMethod(), request.getRequestURI(), this.node.hostname(), error.getMessage());
+		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.SERVICE_UNAVAILABLE,
+				"Database fault", "The LiteFS database of node " + this.node.hostname() + " failed (" + code
+						+ "): SQLite rolled the change back, nothing of it was stored. It is safe to retry.");
+		problem.setProperty("node", this.node.hostname());
+		problem.setProperty("sqliteError", code);
+		problem.setProperty("stored", false);
+		return answer(request, response, problem, this.router.retryAfter());
+	}
+
 	private static ModelAndView answer(HttpServletRequest request, HttpServletResponse response,
 			ProblemDetail problem, @Nullable Duration retryAfter) {
 		try {
@@ -172,32 +212,23 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 		}
 	}
 
-	private static @Nullable SQLException refusedWrite(Throwable ex) {
-		SQLException sql = sqliteError(ex);
-		int code = (sql != null) ? sql.getErrorCode() & 0xff : -1;
-		return (code == SQLITE_READONLY || code == SQLITE_IOERR) ? sql : null;
+	/** What SQLite answers a write on a replica: {@code SQLITE_READONLY} or, in WAL mode, {@code SQLITE_IOERR}. */
+	private static boolean isRefusal(SQLException sqlite) {
+		int code = SqliteFaults.code(sqlite);
+		return code == SqliteFaults.READONLY || code == SqliteFaults.IOERR;
 	}
 
+	/**
+	 * The SQLite error behind a failure, also when rolling the transaction back failed
+	 * after it and Spring's {@code TransactionSystemException} replaced it.
+	 */
 	private static @Nullable SQLException sqliteError(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && isSqlite(sql)) {
-				return sql;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
+		SQLException sqlite = SqliteFaults.find(ex);
+		if (sqlite == null && TRANSACTIONS_PRESENT) {
+			Throwable original = RolledBack.applicationException(ex);
+			return (original != null) ? SqliteFaults.find(original) : null;
 		}
-		return null;
-	}
-
-	private static boolean isSqlite(SQLException ex) {
-		for (Class<?> type = ex.getClass(); type != null; type = type.getSuperclass()) {
-			if (type.getName().equals("org.sqlite.SQLiteException")) {
-				return true;
-			}
-		}
-		String message = ex.getMessage();
-		return message != null && message.startsWith("[SQLITE_");
+		return sqlite;
 	}
 
 	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
@@ -219,6 +250,16 @@ class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+	/** Spring's transactions, only touched when they are on the class path. */
+	private static final class RolledBack {
+
+		static @Nullable Throwable applicationException(Throwable ex) {
+			TransactionSystemException failed = findCause(ex, TransactionSystemException.class);
+			return (failed != null) ? failed.getApplicationException() : null;
+		}
+
 	}
 
 }

@@ -53,6 +53,29 @@ class EventStreamActuatorTests {
 		}
 	}
 
+	@Test
+	void theEndpointShowsAStreamWhoseLineNeverEndsAsDownAndWhy(@TempDir Path dir) {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(dir, "node-a").txid(5);
+		try (FakeLiteFsApi api = FakeLiteFsApi.start(false);
+				TestNode node = TestNode.start(mount, "node-b", "litefs.api-url=" + api.url(),
+						"litefs.poll-interval=1h", "management.endpoints.web.exposure.include=litefs")) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> litefs(node).path("events").path("connected").asBoolean());
+
+			api.sendEndlessLines();
+			api.endStreams();
+
+			// before: "connected" for good, while the thread buffered the line until it ran out of memory
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> litefs(node).get("events").path("lastError").asString("").contains("a line longer than 64 KiB"));
+			JsonNode events = litefs(node).get("events");
+			assertThat(events.get("connected").asBoolean()).isFalse();
+			assertThat(events.get("fallbackActive").asBoolean()).isTrue();
+			assertThat(events.path("connectedSince").isString()).isFalse();
+			await().atMost(Duration.ofSeconds(10)).until(() -> litefs(node).get("events").get("reconnects").asLong() >= 2);
+			assertThat(litefs(node).get("role").asString()).isEqualTo("replica");
+		}
+	}
+
 	private static JsonNode litefs(TestNode node) {
 		return json.readTree(node.get("/actuator/litefs").body());
 	}

@@ -52,11 +52,12 @@ class LiteFsConsistencyAutoConfigurationTests {
 		});
 	}
 
+	/** Read-your-writes off: no watcher, and a filter that only confirms writes (WriteConfirmationTests). */
 	@Test
-	void backsOffWhenDisabled() {
+	void keepsOnlyTheWriteConfirmationWhenDisabled() {
 		webContextRunner().withPropertyValues("litefs.consistency.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class)
-				.doesNotHaveBean(ConsistencyFilter.class)
+				.hasSingleBean(ConsistencyFilter.class)
 				.hasSingleBean(PrimaryRouter.class));
 	}
 

@@ -47,6 +47,22 @@ class LiteFsDataSourceEnvironmentPostProcessorTests {
 			assertThat(jdbc.queryForObject("PRAGMA foreign_keys", Integer.class)).isEqualTo(1);
 			jdbc.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY)");
 			assertThat(this.dir.resolve("blog.db")).isNotEmptyFile();
+			// a pool that never empties: opened once, never retired
+			assertThat(dataSource.getMinimumIdle()).isEqualTo(4);
+			assertThat(dataSource.getMaxLifetime()).isZero();
+			assertThat(dataSource.getIdleTimeout()).isZero();
+		}
+	}
+
+	@Test
+	void aPoolTheApplicationSizesStaysFixedAndItsOwnRetirementWins() {
+		try (ConfigurableApplicationContext context = run("litefs.mount-dir=" + this.dir,
+				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.max-lifetime=600000")) {
+			HikariDataSource dataSource = (HikariDataSource) context.getBean(DataSource.class);
+			new JdbcTemplate(dataSource).queryForObject("select 1", Integer.class);
+			assertThat(dataSource.getMinimumIdle()).isEqualTo(2);
+			assertThat(dataSource.getMaxLifetime()).isEqualTo(600000);
+			assertThat(dataSource.getIdleTimeout()).isZero();
 		}
 	}
 

@@ -53,6 +53,37 @@ class UnavailableDatabaseGuardTests {
 		assertThat(pool.get().isClosed()).as("closed with the context").isTrue();
 	}
 
+	/**
+	 * Connections lent when LiteFS went away can stay stuck in SQLite for seconds on the
+	 * broken mount: once LiteFS is back they are evicted, so that they do not keep the
+	 * pool from lending new ones.
+	 */
+	@Test
+	void connectionsStillLentSinceLiteFsWentAwayNoLongerHoldThePoolOnceItIsBack() {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
+		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
+				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=2000")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				LiteFsNode node = context.getBean(LiteFsNode.class);
+				Connection first = dataSource.getConnection();
+				Connection second = dataSource.getConnection();
+
+				mount.stopLiteFs();
+				node.refresh();
+				mount.becomeReplicaOf("node-a").txid(3);
+				node.refresh();
+
+				// the whole pool was lent: without the eviction this waits 2 s and fails
+				try (Connection connection = dataSource.getConnection()) {
+					assertThat(connection.isValid(1)).isTrue();
+				}
+				first.close();
+				second.close();
+				assertThat(dataSource.getHikariPoolMXBean().getActiveConnections()).isZero();
+			});
+	}
+
 	@Test
 	void thePoolReplacedIsClosedSoThatCodeWhichKeptItFailsInsteadOfOpeningASecondPool() {
 		FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);

@@ -12,10 +12,14 @@ import java.util.stream.Collectors;
 
 import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -41,6 +45,9 @@ class LiteFsNodeEventsTests {
 
 	FakeLiteFsApi api;
 
+	/** Thrown once by the next role change's listener. */
+	volatile @Nullable Error listenerFailure;
+
 	LiteFsNode node;
 
 	@AfterEach
@@ -59,15 +66,25 @@ class LiteFsNodeEventsTests {
 
 	LiteFsNode start(boolean primary, Duration pollInterval, Duration apiTimeout) {
 		this.api = FakeLiteFsApi.start(primary);
+		startNode(pollInterval, apiTimeout);
+		awaitConnected();
+		return this.node;
+	}
+
+	/** Starts a node on {@link #api}, which may misbehave from the start. */
+	void startNode(Duration pollInterval, Duration apiTimeout) {
 		this.node = new LiteFsNode(new LiteFsMount(this.dir, "app.db"), "node-b",
 				new LiteFsApi(this.api.url(), apiTimeout), pollInterval, (event) -> {
 					if (event instanceof LiteFsRoleChangedEvent change) {
+						Error failure = this.listenerFailure;
+						this.listenerFailure = null;
+						if (failure != null) {
+							throw failure;
+						}
 						this.roleChanges.add(change);
 					}
 				});
 		this.node.start();
-		awaitConnected();
-		return this.node;
 	}
 
 	void awaitConnected() {
@@ -289,6 +306,130 @@ class LiteFsNodeEventsTests {
 
 		assertThat(this.node.isPrimary()).isTrue();
 		assertThat(this.node.state().writeHold()).isNull();
+	}
+
+	@Nested
+	class AMisbehavingApi {
+
+		@Test
+		void aLineThatNeverEndsEndsTheConnectionAndTheStreamComesBackWhenTheApiBehaves(CapturedOutput output)
+				throws Exception {
+			FakeLiteFsMount.replicaOf(LiteFsNodeEventsTests.this.dir, "node-a").txid(5);
+			start(false, NEVER);
+			FakeLiteFsApi api = LiteFsNodeEventsTests.this.api;
+
+			api.sendEndlessLines();
+			api.endStreams();
+
+			// before: the thread buffered the line until an OutOfMemoryError ended it, "connected" all along
+			await().atMost(Duration.ofSeconds(10)).until(() -> !stream().connected() && stream().lastError() != null
+					&& stream().lastError().contains("a line longer than 64 KiB"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> api.streamDurations().size() >= 3);
+			assertThat(api.mostBytesSent()).as("bytes a connection took before the node hung up")
+				.isLessThan(64L * 1024 * 1024);
+			assertThat(stream().fallbackActive()).isTrue();
+			api.behave();
+			await().atMost(Duration.ofSeconds(10)).until(() -> stream().connected());
+			api.tx("app.db", 6);
+			assertThat(LiteFsNodeEventsTests.this.node.await(6, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS))
+				.isTrue();
+			assertThat(output.getOut()).doesNotContain("OutOfMemoryError");
+		}
+
+		@ParameterizedTest
+		@ValueSource(strings = { "{}", "[]", "null", "", "{\"isPrimary\":\"yes\"}", "<html>not found</html>" })
+		void anInfoAnswerWithoutABooleanIsPrimaryLeavesAPrimaryByItsFilesPrimaryAndIsLoggedOnce(String body,
+				CapturedOutput output) {
+			FakeLiteFsMount.primary(LiteFsNodeEventsTests.this.dir);
+			// it would say "not primary", if it answered as LiteFS does
+			FakeLiteFsApi api = FakeLiteFsApi.start(false);
+			LiteFsNodeEventsTests.this.api = api;
+			api.answerEvents(404);
+			api.answerInfo(body);
+
+			startNode(Duration.ofMillis(20), Duration.ofSeconds(2));
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> api.infoRequests() >= 20 && stream().reconnects() >= 3);
+			LiteFsNode node = LiteFsNodeEventsTests.this.node;
+			assertThat(node.state().role()).isEqualTo(NodeRole.PRIMARY);
+			assertThat(node.isPrimary()).isTrue();
+			assertThat(node.state().problems()).isEmpty();
+			assertThat(stream().connected()).isFalse();
+			assertThat(stream().lastError()).contains("404");
+			assertThat(occurrences(output.getOut(), "answered what is not LiteFS's answer (")).isOne();
+			assertThat(occurrences(output.getOut(), "unavailable (")).isOne();
+		}
+
+		@Test
+		void aStreamThatEndsRightAfterInitIsOpenedAgainWithABackoffAndItsOutageLoggedOnce(CapturedOutput output)
+				throws Exception {
+			FakeLiteFsMount.replicaOf(LiteFsNodeEventsTests.this.dir, "node-a").txid(5);
+			FakeLiteFsApi api = FakeLiteFsApi.start(false);
+			LiteFsNodeEventsTests.this.api = api;
+			api.endEachStreamAfterInit();
+
+			startNode(NEVER, Duration.ofSeconds(2));
+			await().atMost(Duration.ofSeconds(10)).until(() -> api.connections() >= 2);
+			Thread.sleep(5000);
+
+			// waits of 50 ms, 100 ms, ... 2 s: 6 to 12 connections in 5 s (before: one every 40 ms, 125)
+			int connections = api.connections();
+			assertThat(connections).isBetween(4, 15);
+			assertThat(stream().reconnects()).isBetween(connections - 1L, connections + 0L);
+			assertThat(outageLines(output)).hasSize(2)
+				.satisfiesExactly((connected) -> assertThat(connected).endsWith(api.url() + " connected"),
+						(lost) -> assertThat(lost).contains(api.url() + " lost (LiteFS ended the event stream)"));
+
+			api.behave();
+			await().atMost(Duration.ofSeconds(10)).until(() -> stream().connected());
+			await().atMost(Duration.ofSeconds(15)).until(() -> outageLines(output).size() == 3);
+			assertThat(outageLines(output).get(2)).contains(api.url() + " back: connected since");
+		}
+
+		@Test
+		void theApiTimeoutBoundsTheWholeWaitForInitWhileBytesTrickleIn() {
+			FakeLiteFsMount.replicaOf(LiteFsNodeEventsTests.this.dir, "node-a").txid(5);
+			FakeLiteFsApi api = FakeLiteFsApi.start(false);
+			LiteFsNodeEventsTests.this.api = api;
+			api.trickle(Duration.ofMillis(300));
+
+			startNode(NEVER, Duration.ofSeconds(1));
+
+			// before: each space restarted the read's timeout, and the stream held the node for good
+			await().atMost(Duration.ofSeconds(10)).until(() -> api.streamDurations().size() >= 2);
+			assertThat(api.streamDurations()).allSatisfy((open) -> assertThat(open).isLessThan(Duration.ofSeconds(3)));
+			assertThat(stream().connected()).isFalse();
+			assertThat(stream().lastError()).contains("no init event within 1000ms");
+			assertThat(LiteFsNodeEventsTests.this.node.state().role()).isEqualTo(NodeRole.REPLICA);
+		}
+
+		@Test
+		void anErrorOnTheStreamsThreadDoesNotEndIt(CapturedOutput output) throws Exception {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(LiteFsNodeEventsTests.this.dir, "node-a").txid(5);
+			start(false, NEVER);
+			FakeLiteFsApi api = LiteFsNodeEventsTests.this.api;
+			LiteFsNodeEventsTests.this.listenerFailure = new OutOfMemoryError("a listener of role changes");
+
+			mount.becomePrimary();
+			api.primaryChange(true, "node-b");
+
+			// before: the Error ended the thread, and the stream never came back
+			await().atMost(Duration.ofSeconds(10)).until(() -> api.connections() == 2 && stream().connected());
+			assertThat(output.getOut()).contains("lost (java.lang.OutOfMemoryError: a listener of role changes)");
+			api.tx("app.db", 6);
+			assertThat(LiteFsNodeEventsTests.this.node.await(6, Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS))
+				.isTrue();
+			assertThat(LiteFsNodeEventsTests.this.node.isPrimary()).isTrue();
+		}
+
+		/** What the stream logged at INFO or WARN: its outages, once each. */
+		private List<String> outageLines(CapturedOutput output) {
+			return output.getOut()
+				.lines()
+				.filter((line) -> line.contains("LiteFS event stream") && (line.contains("INFO") || line.contains("WARN")))
+				.toList();
+		}
+
 	}
 
 	private static int occurrences(String text, String part) {

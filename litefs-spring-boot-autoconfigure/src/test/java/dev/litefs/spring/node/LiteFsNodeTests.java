@@ -2,22 +2,30 @@ package dev.litefs.spring.node;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEventPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,6 +152,7 @@ class LiteFsNodeTests {
 	}
 
 	@Nested
+	@ExtendWith(OutputCaptureExtension.class)
 	class Api {
 
 		@Test
@@ -187,6 +196,87 @@ class LiteFsNodeTests {
 		@Test
 		void anApiThatAnswersGarbageIsIgnored() throws IOException {
 			assertThat(api(200, "{not json").info()).isEmpty();
+		}
+
+		@Test
+		void anAnswerThatIsNotLiteFsIsLoggedOnceUntilTheApiAnswersWellAgain(CapturedOutput output) {
+			try (FakeLiteFsApi fake = FakeLiteFsApi.start(true)) {
+				LiteFsApi api = new LiteFsApi(fake.url(), Duration.ofSeconds(2));
+				fake.answerInfo("{\"isPrimary\":1}");
+				for (int i = 0; i < 5; i++) {
+					assertThat(api.info()).isEmpty();
+				}
+				assertThat(api.answeredLastInfo()).isFalse();
+				fake.answerInfo(null);
+				assertThat(api.info()).map(LiteFsInfo::primary).contains(true);
+				fake.answerInfo("[]");
+				for (int i = 0; i < 5; i++) {
+					assertThat(api.info()).isEmpty();
+				}
+				assertThat(output.getOut().lines().filter((line) -> line.contains("WARN")))
+					.as("one WARN per time the API answered what is not LiteFS's answer")
+					.hasSize(2)
+					.allSatisfy((line) -> assertThat(line).contains("no JSON object with a boolean isPrimary"));
+				assertThat(output.getOut()).containsOnlyOnce("answers well again");
+			}
+		}
+
+		@Test
+		void anAnswerThatTricklesInIsCutAtTheTimeout() throws IOException {
+			FakeLiteFsMount.primary(mountDir());
+			LiteFsNodeTests.this.api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			LiteFsNodeTests.this.api.createContext("/info", (exchange) -> {
+				exchange.sendResponseHeaders(200, 200);
+				try (OutputStream out = exchange.getResponseBody()) {
+					for (int i = 0; i < 200; i++) {
+						out.write(' ');
+						out.flush();
+						Thread.sleep(100);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			LiteFsNodeTests.this.api.start();
+			LiteFsApi api = new LiteFsApi(
+					URI.create("http://127.0.0.1:" + LiteFsNodeTests.this.api.getAddress().getPort()),
+					Duration.ofMillis(500));
+
+			long started = System.nanoTime();
+			// before: each byte restarted the read's timeout, and the call took 20 s
+			assertThat(api.info()).isEmpty();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+			assertThat(node(api).state().role()).as("by .lag, as without the API").isEqualTo(NodeRole.PRIMARY);
+		}
+
+		@Test
+		void aHeadThatTricklesInIsCutAtTheTimeout() throws IOException {
+			try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+				Thread trickle = new Thread(() -> {
+					byte[] head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 18\r\n\r\n"
+						.getBytes(StandardCharsets.US_ASCII);
+					try (Socket connection = server.accept(); OutputStream out = connection.getOutputStream()) {
+						for (byte next : head) {
+							out.write(next);
+							out.flush();
+							Thread.sleep(100);
+						}
+					}
+					catch (IOException | InterruptedException ex) {
+						// the client went away
+					}
+				});
+				trickle.setDaemon(true);
+				trickle.start();
+				LiteFsApi api = new LiteFsApi(URI.create("http://127.0.0.1:" + server.getLocalPort()),
+						Duration.ofMillis(500));
+
+				long started = System.nanoTime();
+				// before: each byte restarted the read's timeout, and the call took 7 s
+				assertThat(api.info()).isEmpty();
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+			}
 		}
 
 		@Test
@@ -316,6 +406,30 @@ class LiteFsNodeTests {
 			assertThat(node.refresh().position().txid()).isEqualTo(6);
 			assertThat(node.state().lag()).isEqualTo(Duration.ofMillis(40));
 			assertThat(LiteFsNodeTests.this.events).isEmpty();
+		}
+
+		@Test
+		void anErrorOfAListenerDoesNotEndThePolling() {
+			FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			AtomicBoolean failing = new AtomicBoolean(true);
+			LiteFsNodeTests.this.node = new LiteFsNode(new LiteFsMount(mountDir(), "app.db"), "node-b", null,
+					Duration.ofMillis(20), (event) -> {
+						if (failing.getAndSet(false)) {
+							throw new StackOverflowError("a listener of role changes");
+						}
+						LiteFsNodeTests.this.events.add(event);
+					});
+			LiteFsNodeTests.this.node.start();
+
+			mount.becomePrimary();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !failing.get());
+			mount.becomeReplicaOf("node-c");
+
+			// before: the scheduled poll that threw was never run again
+			await().atMost(Duration.ofSeconds(10)).until(() -> !LiteFsNodeTests.this.events.isEmpty());
+			assertThat(LiteFsNodeTests.this.events).singleElement()
+				.isInstanceOfSatisfying(LiteFsRoleChangedEvent.class,
+						(event) -> assertThat(event.getPrimary()).isEqualTo("node-c"));
 		}
 
 		@Test

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A write that reaches SQLite on a replica anyway, from a handler nobody annotated:
  * SQLite refuses it, and the request gets the routing answer instead of a 500, with a
- * warning naming the handler. On the primary the same error is a real error.
+ * warning naming the handler. On the primary the same error is a fault of the mount,
+ * never routed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
@@ -96,10 +97,12 @@ class SafetyNetTests {
 	}
 
 	@Test
-	void sqliteIoErrorOnThePrimaryIsARealError() {
+	void sqliteIoErrorOnThePrimaryIsAFaultNotARoutingAnswer() {
 		HttpResponse<String> response = this.primary.postJson("/posts/io-error", "{}");
-		assertThat(response.statusCode()).isEqualTo(500);
-		assertThat(response.body()).doesNotContain("Not the primary").doesNotContain("node-a");
+		assertThat(response.statusCode()).isEqualTo(503);
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("title").asString()).isEqualTo("Database fault");
+		assertThat(problem.has("primary")).isFalse();
 	}
 
 }

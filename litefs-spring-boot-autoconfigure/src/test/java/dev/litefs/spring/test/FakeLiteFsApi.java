@@ -6,15 +6,20 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.jspecify.annotations.Nullable;
 
 import dev.litefs.spring.node.Position;
 
@@ -22,7 +27,10 @@ import dev.litefs.spring.node.Position;
  * LiteFS's HTTP API on loopback, as far as the node uses it: {@code GET /info} and
  * {@code GET /events}, whose newline-delimited JSON events a test sends one by one
  * (each line flushed, as LiteFS does). It can end the open streams (as LiteFS does to a
- * subscriber whose buffer overflowed), go away and come back on the same port.
+ * subscriber whose buffer overflowed), go away and come back on the same port, and
+ * misbehave as LiteFS never does: answer {@code /info} with any body, end each stream
+ * right after {@code init}, send a line that never ends, or trickle bytes that never
+ * make an event.
  */
 public final class FakeLiteFsApi implements AutoCloseable {
 
@@ -32,6 +40,12 @@ public final class FakeLiteFsApi implements AutoCloseable {
 
 	private final AtomicInteger connections = new AtomicInteger();
 
+	private final AtomicInteger infoRequests = new AtomicInteger();
+
+	private final List<Duration> streamDurations = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong mostBytesSent = new AtomicLong();
+
 	private final ExecutorService executor = Executors.newCachedThreadPool((task) -> {
 		Thread thread = new Thread(task, "fake-litefs-api");
 		thread.setDaemon(true);
@@ -40,7 +54,13 @@ public final class FakeLiteFsApi implements AutoCloseable {
 
 	private volatile boolean primary;
 
-	private volatile boolean eventsRefused;
+	private volatile int eventsStatus = 200;
+
+	private volatile Mode mode = Mode.LITEFS;
+
+	private volatile Duration trickleInterval = Duration.ofMillis(300);
+
+	private volatile @Nullable String infoBody;
 
 	private volatile HttpServer server;
 
@@ -74,6 +94,31 @@ public final class FakeLiteFsApi implements AutoCloseable {
 	 */
 	public int connections() {
 		return this.connections.get();
+	}
+
+	/**
+	 * How many times {@code /info} was asked.
+	 * @return the count
+	 */
+	public int infoRequests() {
+		return this.infoRequests.get();
+	}
+
+	/**
+	 * How long each {@code /events} stream that ended was open, until the client went
+	 * away (as far as a write can tell) or the stream was ended.
+	 * @return the durations, oldest first
+	 */
+	public List<Duration> streamDurations() {
+		return List.copyOf(this.streamDurations);
+	}
+
+	/**
+	 * The most bytes one {@code /events} stream sent, the chunked framing aside.
+	 * @return the count
+	 */
+	public long mostBytesSent() {
+		return this.mostBytesSent.get();
 	}
 
 	/**
@@ -129,8 +174,53 @@ public final class FakeLiteFsApi implements AutoCloseable {
 	 * the open streams end.
 	 */
 	public void refuseEvents() {
-		this.eventsRefused = true;
+		answerEvents(503);
+	}
+
+	/**
+	 * From now on {@code /events} answers this status, and {@code 200} a stream; the open
+	 * streams end.
+	 * @param status the status
+	 */
+	public void answerEvents(int status) {
+		this.eventsStatus = status;
 		endStreams();
+	}
+
+	/**
+	 * From now on {@code /info} answers {@code 200} with this body, as is.
+	 * @param body the body, or {@code null} for LiteFS's answer
+	 */
+	public void answerInfo(@Nullable String body) {
+		this.infoBody = body;
+	}
+
+	/** From now on each {@code /events} stream ends right after its {@code init}. */
+	public void endEachStreamAfterInit() {
+		this.mode = Mode.END_AFTER_INIT;
+	}
+
+	/**
+	 * From now on each {@code /events} stream sends {@code init}, then bytes without a
+	 * newline for as long as the client reads them.
+	 */
+	public void sendEndlessLines() {
+		this.mode = Mode.ENDLESS_LINE;
+	}
+
+	/**
+	 * From now on each {@code /events} stream sends one space at each interval and
+	 * nothing else: never an event, never a newline.
+	 * @param interval the time between two spaces
+	 */
+	public void trickle(Duration interval) {
+		this.trickleInterval = interval;
+		this.mode = Mode.TRICKLE;
+	}
+
+	/** From now on {@code /events} streams behave as LiteFS's again. */
+	public void behave() {
+		this.mode = Mode.LITEFS;
 	}
 
 	/** The API goes away: every connection is closed and the port stops listening. */
@@ -165,38 +255,64 @@ public final class FakeLiteFsApi implements AutoCloseable {
 	}
 
 	private void info(HttpExchange exchange) throws IOException {
-		byte[] body = ("{\"clusterID\":\"LFSCFAKE\",\"isPrimary\":" + this.primary + ",\"candidate\":true,"
-				+ "\"path\":\"/var/lib/litefs\",\"primary\":{\"hostname\":\"\"}}")
+		this.infoRequests.incrementAndGet();
+		String answer = this.infoBody;
+		byte[] body = ((answer != null) ? answer
+				: "{\"clusterID\":\"LFSCFAKE\",\"isPrimary\":" + this.primary + ",\"candidate\":true,"
+						+ "\"path\":\"/var/lib/litefs\",\"primary\":{\"hostname\":\"\"}}")
 			.getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-		exchange.sendResponseHeaders(200, body.length);
+		exchange.sendResponseHeaders(200, (body.length > 0) ? body.length : -1);
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(body);
 		}
 	}
 
 	private void events(HttpExchange exchange) throws IOException {
-		if (this.eventsRefused) {
-			exchange.sendResponseHeaders(503, -1);
+		int status = this.eventsStatus;
+		if (status != 200) {
+			exchange.sendResponseHeaders(status, -1);
 			exchange.close();
 			return;
 		}
 		this.connections.incrementAndGet();
+		long opened = System.nanoTime();
+		Mode mode = this.mode;
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(200, 0);
 		Stream stream = new Stream(exchange.getResponseBody());
-		stream.write("{\"type\":\"init\",\"data\":{\"isPrimary\":" + this.primary + ",\"hostname\":\"\"}}");
 		this.streams.add(stream);
 		try {
-			stream.ended.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			if (mode == Mode.TRICKLE) {
+				while (stream.writeRaw(new byte[] { ' ' }) && !stream.awaitEnd(this.trickleInterval)) {
+					// one space at a time, until the client goes away
+				}
+				return;
+			}
+			stream.write("{\"type\":\"init\",\"data\":{\"isPrimary\":" + this.primary + ",\"hostname\":\"\"}}");
+			if (mode == Mode.ENDLESS_LINE) {
+				byte[] chunk = new byte[64 * 1024];
+				Arrays.fill(chunk, (byte) 'x');
+				while (stream.writeRaw(chunk)) {
+					// until the client goes away
+				}
+			}
+			else if (mode == Mode.LITEFS) {
+				stream.awaitEnd(Duration.ofDays(1));
+			}
 		}
 		finally {
 			this.streams.remove(stream);
+			this.streamDurations.add(Duration.ofNanos(System.nanoTime() - opened));
+			this.mostBytesSent.accumulateAndGet(stream.sent, Math::max);
 			exchange.close();
 		}
+	}
+
+	private enum Mode {
+
+		LITEFS, END_AFTER_INIT, ENDLESS_LINE, TRICKLE
+
 	}
 
 	/** One open {@code /events} answer. */
@@ -210,13 +326,37 @@ public final class FakeLiteFsApi implements AutoCloseable {
 			this.out = out;
 		}
 
-		synchronized void write(String line) {
+		private volatile long sent;
+
+		void write(String line) {
+			writeRaw((line + "\n").getBytes(StandardCharsets.UTF_8));
+		}
+
+		/** Whether the bytes were sent: {@code false} once the stream ended. */
+		synchronized boolean writeRaw(byte[] bytes) {
+			if (this.ended.getCount() == 0) {
+				return false;
+			}
 			try {
-				this.out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+				this.out.write(bytes);
 				this.out.flush();
+				this.sent += bytes.length;
+				return true;
 			}
 			catch (IOException ex) {
 				end();
+				return false;
+			}
+		}
+
+		/** Whether the stream ended within the time. */
+		boolean awaitEnd(Duration time) {
+			try {
+				return this.ended.await(time.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return true;
 			}
 		}
 

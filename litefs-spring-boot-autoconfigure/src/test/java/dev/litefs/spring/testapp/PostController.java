@@ -2,6 +2,8 @@ package dev.litefs.spring.testapp;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import dev.litefs.spring.node.LiteFsNode;
@@ -51,6 +53,22 @@ public class PostController {
 		return ResponseEntity.created(location)
 			.header(HttpHeaders.SET_COOKIE, "created=" + id + "; Path=/")
 			.body(Map.of("id", id, "title", post.get("title"), "node", this.node.hostname()));
+	}
+
+	/**
+	 * Writes, then LiteFS goes away before the response commits, as when it is killed
+	 * while SQLite commits: its position file can no longer be read.
+	 */
+	@PostMapping("/posts/litefs-dies")
+	@EnsurePrimary
+	public ResponseEntity<Map<String, Object>> createAsLiteFsDies(@RequestBody Map<String, String> post,
+			@RequestParam(defaultValue = "201") int status) throws IOException {
+		this.calls.ran("litefs-dies");
+		long id = this.posts.insert(post.get("title"));
+		Path position = this.node.mount().positionFile();
+		Files.deleteIfExists(position);
+		Files.createDirectory(position);
+		return ResponseEntity.status(status).body(Map.of("id", id, "node", this.node.hostname()));
 	}
 
 	@PostMapping(path = "/forms", consumes = "application/x-www-form-urlencoded")
@@ -105,6 +123,29 @@ public class PostController {
 	public Map<String, Object> ioError() {
 		this.calls.ran("io-error");
 		throw SqliteErrors.walModeWriteOnReplica();
+	}
+
+	@PostMapping("/posts/sqlite-error")
+	public Map<String, Object> sqliteError(@RequestParam String code,
+			@RequestParam(defaultValue = "false") boolean rollbackFails) {
+		this.calls.ran("sqlite-error");
+		RuntimeException error = SqliteErrors.of(org.sqlite.SQLiteErrorCode.valueOf(code));
+		if (rollbackFails) {
+			// as Hikari closing a connection it evicted, before the transaction manager rolls back
+			org.springframework.transaction.TransactionSystemException rollback = new org.springframework.transaction.TransactionSystemException(
+					"JDBC rollback failed", new java.sql.SQLException("Connection is closed"));
+			rollback.initApplicationException(error);
+			throw rollback;
+		}
+		throw error;
+	}
+
+	/** The application's own mistakes: SQLite answers them, the application handles them. */
+	@PostMapping("/posts/bad")
+	public Map<String, Object> bad(@RequestParam String mistake) {
+		this.calls.ran("bad");
+		this.posts.make(mistake);
+		return Map.of();
 	}
 
 	@PostMapping("/posts/redirect")

@@ -51,6 +51,19 @@ public class Posts {
 		return insert(title);
 	}
 
+	/**
+	 * Runs a statement SQLite rejects for its own reasons.
+	 * @param mistake {@code null-title} (a NOT NULL constraint) or {@code syntax}
+	 */
+	void make(String mistake) {
+		if (mistake.equals("null-title")) {
+			this.jdbc.update("insert into posts (title, node) values (null, 'x')");
+		}
+		else {
+			this.jdbc.update("insert into posts title values ('x')");
+		}
+	}
+
 	public long count() {
 		return this.jdbc.queryForObject("select count(*) from posts", Long.class);
 	}

@@ -6,8 +6,9 @@ import org.sqlite.SQLiteException;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
- * The error sqlite-jdbc raises for a write on a LiteFS replica in WAL mode, as seen on a
- * real LiteFS 0.5.14 cluster, wrapped as Spring's JDBC support wraps it.
+ * Errors sqlite-jdbc raises, wrapped as Spring's JDBC support wraps them: the one for a
+ * write on a LiteFS replica in WAL mode, as seen on a real LiteFS 0.5.14 cluster, and any
+ * other by its result code.
  */
 final class SqliteErrors {
 
@@ -15,10 +16,17 @@ final class SqliteErrors {
 	}
 
 	static RuntimeException walModeWriteOnReplica() {
-		SQLiteException cause = new SQLiteException(
-				"[SQLITE_IOERR_WRITE] I/O error in the VFS layer while trying to write to a file on disk (disk I/O error)",
-				SQLiteErrorCode.SQLITE_IOERR_WRITE);
-		return new DataAccessResourceFailureException("PreparedStatementCallback; disk I/O error", cause);
+		return of(SQLiteErrorCode.SQLITE_IOERR_WRITE);
+	}
+
+	/**
+	 * An error as sqlite-jdbc words it: {@code [SQLITE_IOERR_WRITE] <SQLite's text>}.
+	 * @param code its extended result code
+	 * @return the error, wrapped by Spring
+	 */
+	static RuntimeException of(SQLiteErrorCode code) {
+		SQLiteException cause = new SQLiteException("[" + code.name() + "] " + code.message, code);
+		return new DataAccessResourceFailureException("PreparedStatementCallback; " + code.message, cause);
 	}
 
 }
