@@ -34,6 +34,9 @@ final class Bench {
 	/** A replica's LiteFS hostname. */
 	static final String REPLICA = "node-b";
 
+	/** The property that puts an app's requests on virtual threads, for the variants on them. */
+	static final String VIRTUAL_THREADS = "spring.threads.virtual.enabled";
+
 	private final Path jar;
 
 	private final Path workDir;
@@ -190,6 +193,24 @@ final class Bench {
 		properties.put("spring.datasource.hikari.data-source-properties.busy_timeout", "5000");
 		properties.put("spring.datasource.hikari.data-source-properties.foreign_keys", "true");
 		return properties;
+	}
+
+	/**
+	 * Whether the apps' JVM, this one's {@code java}, has virtual threads: parts 3 and 6
+	 * then add the starter's app on them beside the same app on platform threads.
+	 * @return whether it is Java 21 or later
+	 */
+	static boolean hasVirtualThreads() {
+		return Runtime.version().feature() >= 21;
+	}
+
+	/**
+	 * Why a part has no variant on virtual threads on this JVM, for its report.
+	 * @return the sentence
+	 */
+	static String noVirtualThreads() {
+		return "No variant on virtual threads: the apps run on Java " + Runtime.version().feature()
+				+ ", which has none; `JAVA_HOME=<a JDK 21 or later> benchmarks/run.sh` adds it.";
 	}
 
 	/**

@@ -95,13 +95,20 @@ final class RealCluster {
 			starter.put("litefs.routing.forward.url-template", "http://{primary}:" + primary.port());
 			Map<String, String> plain = Bench.withoutLiteFs(replica.mountDir());
 			plain.put("spring.flyway.enabled", "false");
+			Map<String, String> virtual = new LinkedHashMap<>(starter);
+			virtual.put(Bench.VIRTUAL_THREADS, "true");
 			try (SampleApp on = this.bench.start("real-on", starter);
-					SampleApp off = this.bench.start("real-off", plain, proxiedPort)) {
+					SampleApp off = this.bench.start("real-off", plain, proxiedPort);
+					SampleApp onVirtual = Bench.hasVirtualThreads() ? this.bench.start("real-on-virtual", virtual)
+							: null) {
 				String cookie = "Cookie: __txid=" + Position.toHex(txid);
 				String path = "/api/posts/" + postId;
-				List<Server> servers = List.of(new Server("A, off", off.uri(path), off, replica.pid()),
+				List<Server> servers = new ArrayList<>(List.of(new Server("A, off", off.uri(path), off, replica.pid()),
 						new Server("B, on", on.uri(path), on, replica.pid()),
-						new Server("C, proxy", replica.proxyUrl().resolve(path), off, replica.pid()));
+						new Server("C, proxy", replica.proxyUrl().resolve(path), off, replica.pid())));
+				if (onVirtual != null) {
+					servers.add(new Server("D, on, virtual threads", onVirtual.uri(path), onVirtual, replica.pid()));
+				}
 				reads(report, vegeta, servers, cookie, settings, this.bench.settings().warmUpLimit(WARM_UP_LIMIT));
 				roundTrips(report, primary, servers, replica.mountDir(), settings);
 				writes(report, primary, on, postId, settings);
@@ -109,9 +116,13 @@ final class RealCluster {
 				roleChanges(report, cluster, Map.of(replica, on, cluster.primary(), primary));
 				report.detail("");
 				report.detail(String.format(Locale.ROOT, "The cluster: %s, two nodes on loopback with a static "
-						+ "lease, FUSE mounts; the apps run with the same JVM flags and DataSource settings as the other "
-						+ "parts, on the replica's mount (`%s`). Load from Vegeta %s on the same two cores.",
-						cluster.binary().version(), replica.mountDir(), Vegeta.VERSION));
+						+ "lease, FUSE mounts; the apps run on Java %s with the same JVM flags and DataSource settings as "
+						+ "the other parts, on the replica's mount (`%s`). Load from Vegeta %s on the same two cores.",
+						cluster.binary().version(), Runtime.version(), replica.mountDir(), Vegeta.VERSION));
+				report.detail("");
+				report.detail((onVirtual != null) ? "D is B's app with `" + Bench.VIRTUAL_THREADS + "=true`: Tomcat "
+						+ "serves each request on a virtual thread; B, C and A serve on Tomcat's platform threads."
+						: Bench.noVirtualThreads());
 			}
 		}
 		return report;
@@ -238,7 +249,13 @@ final class RealCluster {
 				"≤ " + TARGET_CPU, cpuRatio <= TARGET_CPU, drift(cpuRatio - TARGET_CPU, cpu));
 		report.comparison("replica reads/s, C ÷ A (median of the rounds' ratios)",
 				Format.ratio(median(ratios(c, a, Round::requestsPerSecond))));
-		report.comparison("open-loop p50 / p99 at " + settings.rate() + "/s, A / B / C",
+		if (servers.size() > 3) {
+			List<Round> d = rounds.get(servers.get(3));
+			report.comparison("replica reads/s and app's CPU per read, D (virtual threads) ÷ B (medians of the rounds' "
+					+ "ratios)", Format.ratio(median(ratios(d, b, Round::requestsPerSecond))) + " and "
+							+ Format.ratio(median(ratios(d, b, Round::appCpuPerRequest))));
+		}
+		report.comparison("open-loop p50 / p99 at " + settings.rate() + "/s, " + letters(servers),
 				String.join(" · ", servers.stream()
 					.map((server) -> Format.nanos(open.get(server).percentile(50)) + " / "
 							+ Format.nanos(open.get(server).percentile(99)))
@@ -249,9 +266,9 @@ final class RealCluster {
 						+ "under " + WarmUp.QUIET_PERCENT + " %% of its length to its app's JIT compilation time (%s); then %d rounds of %s in a rotating order (A B C, B C "
 						+ "A, ...); CPU per request is the process's CPU time over the round (`ProcessHandle`) ÷ requests. "
 						+ "C is LiteFS's proxy in front of A's own JVM, so C's warm-up is short and its app CPU is A's JVM's "
-						+ "over C's rounds. A round's three servers run back to back, so B ÷ A is taken within each round and "
+						+ "over C's rounds. A round's servers run back to back, so B ÷ A is taken within each round and "
 						+ "the median of those ratios is the figure: the machine's drift from round to round, which moves all "
-						+ "three alike, cancels out. Open loop: %d requests/s for %s each, latency "
+						+ "servers alike, cancels out. Open loop: %d requests/s for %s each, latency "
 						+ "from when Vegeta was due to send (no coordinated omission), percentiles by HdrHistogram.",
 				settings.workers(), Format.duration(WARM_UP_BLOCK), Format.duration(settings.warmUp()),
 				String.join("; ", servers.stream().map((server) -> server.name() + ": " + warmUps.get(server).describe()).toList()),
@@ -294,7 +311,7 @@ final class RealCluster {
 	/**
 	 * Read-your-writes: a write on the primary, then at once a read of it on the replica
 	 * carrying the write's {@code __txid} cookie; the read's time is from the write's answer
-	 * to the read's. The three servers take turns, each after its own write.
+	 * to the read's. The servers take turns, each after its own write.
 	 */
 	private void roundTrips(Report report, SampleApp primary, List<Server> servers, Path mountDir,
 			RealSettings settings) throws IOException, InterruptedException {
@@ -363,7 +380,13 @@ final class RealCluster {
 				Format.nanos(bareReads.percentile(50)) + " (" + bareStale + " of " + settings.roundTrips() + ")");
 		report.comparison("reading `<db>-pos` on the replica's mount (`LiteFsMount.readPosition()`), p50 / p99",
 				Format.nanos(positionReads.p50()) + " / " + Format.nanos(positionReads.p99()));
-		report.comparison("read-your-writes reads that missed the write: A / B / C", String.join(" / ",
+		if (servers.size() > 3) {
+			Latencies d = reads.get(servers.get(3));
+			report.comparison("read-your-writes read on the replica, p50 / p99: D (virtual threads) vs B",
+					Format.nanos(d.percentile(50)) + " / " + Format.nanos(d.percentile(99)) + " vs "
+							+ Format.nanos(b.percentile(50)) + " / " + Format.nanos(b.percentile(99)));
+		}
+		report.comparison("read-your-writes reads that missed the write: " + letters(servers), String.join(" / ",
 				servers.stream().map((server) -> stale.get(server) + " of " + settings.roundTrips()).toList()));
 		report.detail("");
 		report.detail(String.format(Locale.ROOT, "**Read-your-writes round trip.** %d times for each server, in turns: "
@@ -381,6 +404,11 @@ final class RealCluster {
 			tripRow(report, server.name(), reads.get(server), stale.get(server));
 		}
 		tripRow(report, "B, on, without the cookie", bareReads, bareStale);
+	}
+
+	/** The servers' letters, {@code A / B / C}. */
+	private static String letters(List<Server> servers) {
+		return String.join(" / ", servers.stream().map((server) -> server.name().substring(0, 1)).toList());
 	}
 
 	private static void tripRow(Report report, String name, Latencies reads, int stale) {

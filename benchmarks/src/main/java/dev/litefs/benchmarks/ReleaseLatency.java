@@ -70,6 +70,7 @@ final class ReleaseLatency {
 			.txid(FIRST_TXID);
 		Map<String, String> properties = Bench.withLiteFs(mount, Bench.REPLICA);
 		properties.put("litefs.consistency.timeout", "60s");
+		long reached;
 		try (SampleApp app = this.bench.start("release", properties)) {
 			Replica replica = new Replica(app, mount, FIRST_TXID);
 			replica.warmUp();
@@ -88,6 +89,14 @@ final class ReleaseLatency {
 					served.computeIfAbsent(n, (key) -> new Latencies()).addAll(replica.burst(n));
 				}
 			}
+			reached = replica.txid;
+		}
+		VirtualRun virtual = null;
+		if (Bench.hasVirtualThreads()) {
+			properties.put(Bench.VIRTUAL_THREADS, "true");
+			try (SampleApp app = this.bench.start("release-virtual", properties)) {
+				virtual = virtualRun(new Replica(app, mount, reached));
+			}
 		}
 		Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
 		mechanisms.put("starter, LiteFS's event stream up (`tx` events, no polling)",
@@ -96,7 +105,21 @@ final class ReleaseLatency {
 		mechanisms.put("starter (`PositionWatcher`, 2 ms)", measure("watcher", Duration.ofMillis(2)));
 		mechanisms.put("LiteFS proxy (each request polls, 1 ms)", measure("polling", Duration.ofMillis(1)));
 		mechanisms.put("litefs-js (each request polls, 30 ms)", measure("polling", Duration.ofMillis(30)));
-		return report(released, served, cpu, mechanisms, wakeUpFloor(Duration.ofMillis(1)));
+		return report(released, served, cpu, virtual, mechanisms, wakeUpFloor(Duration.ofMillis(1)));
+	}
+
+	/** The same 300 requests released, and served with nothing to wait for, by an app on virtual threads. */
+	private VirtualRun virtualRun(Replica replica) {
+		replica.warmUp();
+		int rounds = this.bench.settings().releaseRounds()[Settings.WAITING.length - 1];
+		VirtualRun run = new VirtualRun(new Latencies(), new Latencies());
+		for (int round = 0; round < rounds; round++) {
+			run.released().addAll(replica.release(TARGET_WAITING, null).latencies());
+		}
+		for (int round = 0; round < rounds; round++) {
+			run.served().addAll(replica.burst(TARGET_WAITING));
+		}
+		return run;
 	}
 
 	/**
@@ -139,7 +162,7 @@ final class ReleaseLatency {
 	}
 
 	private Report report(Map<Integer, Latencies> released, Map<Integer, Latencies> served, Cpu cpu,
-			Map<String, Mechanism> mechanisms, CpuWindow[] floor) {
+			@Nullable VirtualRun virtual, Map<String, Mechanism> mechanisms, CpuWindow[] floor) {
 		Settings settings = this.bench.settings();
 		Report report = new Report("3. Read-your-writes: releasing requests that wait for a TXID");
 		Latencies target = released.get(TARGET_WAITING);
@@ -160,6 +183,12 @@ final class ReleaseLatency {
 				servingWhy(target.p99() - P99_TARGET_NANOS, "p99", served300.p99(), alone.p99(), cores));
 		report.comparison("the same 300 requests with nothing to wait for, p50 / p99 / max",
 				percentiles(served300));
+		if (virtual != null) {
+			report.comparison("release (HTTP answer) p50 / p99 / max, N = 300, the app on virtual threads",
+					percentiles(virtual.released()));
+			report.comparison("the same 300 requests with nothing to wait for, the app on virtual threads",
+					percentiles(virtual.served()));
+		}
 		report.figure("CPU of the replica's JVM during a " + Format.duration(settings.cpuWindow())
 				+ " wait of 300 requests (the next " + Format.duration(settings.cpuWindow()) + "; none waiting)",
 				cpu.describe(), "≤ " + Format.percent(CPU_TARGET) + " of a core", cpu.first().share() <= CPU_TARGET,
@@ -203,6 +232,12 @@ final class ReleaseLatency {
 					Format.nanos(r.p50()), Format.nanos(r.p99()), Format.nanos(r.max()), Format.nanos(s.p50()),
 					Format.nanos(s.p99()), Format.nanos(s.max())));
 		}
+		report.detail("");
+		report.detail((virtual != null) ? String.format(Locale.ROOT, "On virtual threads: the same replica app "
+				+ "with `%s=true` (Tomcat serves each request on a virtual thread), started after the one above on "
+				+ "the same mount and warmed up the same way; N = 300 only; rounds of each: %d. Java %s.",
+				Bench.VIRTUAL_THREADS, settings.releaseRounds()[Settings.WAITING.length - 1], Runtime.version())
+				: Bench.noVirtualThreads());
 		report.detail("");
 		report.detail("\"Nothing to wait for\" sends the same N requests at once with a caught-up cookie, timed from "
 				+ "the send: what serving N requests at once costs on this machine, waiting or not.");
@@ -290,6 +325,11 @@ final class ReleaseLatency {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write " + to, ex);
 		}
+	}
+
+	/** The release of 300 waiting requests, and the same 300 served with nothing to wait for, on virtual threads. */
+	private record VirtualRun(Latencies released, Latencies served) {
+
 	}
 
 	/** The replica app, its mount, and the TXID it has reached. */

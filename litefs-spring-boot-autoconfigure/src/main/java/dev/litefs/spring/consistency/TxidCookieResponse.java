@@ -4,6 +4,7 @@ import dev.litefs.spring.internal.PrimaryRequests;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -25,6 +26,10 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 	private final HttpServletRequest request;
 
 	private final CommitAction action;
+
+	// held while the action runs, once: it reads LiteFS's position on the mount, which under a
+	// monitor would pin a virtual thread to its carrier on Java 21 to 23
+	private final ReentrantLock committing = new ReentrantLock();
 
 	private volatile boolean actionDone;
 
@@ -58,12 +63,16 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 
 	private boolean beforeCommit(int status) {
 		if (!this.actionDone && PrimaryRequests.isEnsured(this.request) && !isCommitted()) {
-			synchronized (this) {
+			this.committing.lock();
+			try {
 				if (!this.actionDone) {
 					this.actionDone = true;
 					this.answeredInstead = !this.action.beforeCommit(this.request, (HttpServletResponse) getResponse(),
 							status);
 				}
+			}
+			finally {
+				this.committing.unlock();
 			}
 		}
 		return !this.answeredInstead;

@@ -31,10 +31,15 @@ final class HaltLockFile {
 
 	private final ReentrantLock holder = new ReentrantLock(true);
 
-	// opened by the holder only; closed under this object's monitor, as the lock is released
+	// held while the lock is released or the channel closed, which the hold bound's watchdog does from
+	// its own thread: a lock, not a monitor, because it is held across a call into LiteFS (releasing
+	// the lock), which on Java 21 to 23 would pin a virtual thread to its carrier meanwhile
+	private final ReentrantLock releasing = new ReentrantLock();
+
+	// opened by the holder only; closed under releasing, as the lock is released
 	private @Nullable FileChannel channel;
 
-	// under this object's monitor: the hold bound's watchdog releases it from its own thread
+	// under releasing
 	private @Nullable FileLock lock;
 
 	private HaltLockFile(Path path) {
@@ -93,8 +98,12 @@ final class HaltLockFile {
 		}
 		try {
 			FileLock acquired = open.lock(HALT_BYTE, 1, false);
-			synchronized (this) {
+			this.releasing.lock();
+			try {
 				this.lock = acquired;
+			}
+			finally {
+				this.releasing.unlock();
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -108,30 +117,42 @@ final class HaltLockFile {
 	 * watchdog does), and a second call does nothing. The channel stays open: closing it
 	 * is what another holder's lock would not survive.
 	 */
-	synchronized void release() {
-		FileLock held = this.lock;
-		this.lock = null;
-		if (held != null && held.isValid()) {
-			try {
-				held.release();
+	void release() {
+		this.releasing.lock();
+		try {
+			FileLock held = this.lock;
+			this.lock = null;
+			if (held != null && held.isValid()) {
+				try {
+					held.release();
+				}
+				catch (IOException ex) {
+					// LiteFS drops the lock with the channel: closing is a release too
+					closeChannel();
+				}
 			}
-			catch (IOException ex) {
-				// LiteFS drops the lock with the channel: closing is a release too
-				closeChannel();
-			}
+		}
+		finally {
+			this.releasing.unlock();
 		}
 	}
 
-	private synchronized void closeChannel() {
-		FileChannel open = this.channel;
-		this.channel = null;
-		if (open != null) {
-			try {
-				open.close();
+	private void closeChannel() {
+		this.releasing.lock();
+		try {
+			FileChannel open = this.channel;
+			this.channel = null;
+			if (open != null) {
+				try {
+					open.close();
+				}
+				catch (IOException ex) {
+					// nothing is held through it any more
+				}
 			}
-			catch (IOException ex) {
-				// nothing is held through it any more
-			}
+		}
+		finally {
+			this.releasing.unlock();
 		}
 	}
 

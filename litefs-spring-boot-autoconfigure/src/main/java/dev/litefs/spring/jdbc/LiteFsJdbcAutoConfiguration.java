@@ -11,6 +11,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,6 +45,15 @@ public final class LiteFsJdbcAutoConfiguration {
 		@ConditionalOnMissingBean(name = "liteFsPoolEvictionOnRecovery")
 		PoolEvictionOnRecovery liteFsPoolEvictionOnRecovery(ObjectProvider<DataSource> dataSources) {
 			return new PoolEvictionOnRecovery(dataSources);
+		}
+
+		/** On virtual threads, a warning when SQLite's lock waits could hold every carrier thread. */
+		@Bean
+		@ConditionalOnThreading(Threading.VIRTUAL)
+		@ConditionalOnMissingBean(name = "liteFsVirtualThreadCarriersCheck")
+		VirtualThreadCarriersCheck liteFsVirtualThreadCarriersCheck(ObjectProvider<DataSource> dataSources,
+				ObjectProvider<LiteFsNode> node) {
+			return new VirtualThreadCarriersCheck(dataSources, node);
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.litefs.spring.jdbc;
 
+import java.sql.SQLException;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
@@ -8,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.NodeState;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,20 +82,28 @@ class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEve
 
 	private void softEvict() {
 		this.dataSources.orderedStream().forEach((dataSource) -> {
-			try {
-				if (dataSource.isWrapperFor(HikariDataSource.class)) {
-					HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
-					if (hikari.getHikariPoolMXBean() != null) {
-						hikari.getHikariPoolMXBean().softEvictConnections();
-						logger.info("LiteFS: the database is available again; connections of pool {} opened on the old "
-								+ "mount are evicted", hikari.getPoolName());
-					}
-				}
-			}
-			catch (java.sql.SQLException ex) {
-				logger.debug("Not a Hikari pool: {}", ex.toString());
+			HikariDataSource hikari = hikari(dataSource);
+			if (hikari != null && hikari.getHikariPoolMXBean() != null) {
+				hikari.getHikariPoolMXBean().softEvictConnections();
+				logger.info("LiteFS: the database is available again; connections of pool {} opened on the old "
+						+ "mount are evicted", hikari.getPoolName());
 			}
 		});
+	}
+
+	/**
+	 * The Hikari pool a DataSource is or wraps.
+	 * @param dataSource the DataSource
+	 * @return the pool, or {@code null} when it is none
+	 */
+	static @Nullable HikariDataSource hikari(DataSource dataSource) {
+		try {
+			return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
+		}
+		catch (SQLException ex) {
+			logger.debug("Not a Hikari pool: {}", ex.toString());
+			return null;
+		}
 	}
 
 }

@@ -118,7 +118,7 @@ class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
 	}
 
 	/** Whether a DataSource opens a SQLite file on the LiteFS mount: others are left alone. */
-	private static boolean onTheMount(DataSource dataSource, LiteFsNode node) {
+	static boolean onTheMount(DataSource dataSource, LiteFsNode node) {
 		Path file = SqliteFiles.file(dataSource);
 		return file != null && file.toAbsolutePath().normalize().startsWith(node.mount().dir().toAbsolutePath().normalize());
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -72,8 +73,12 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private final @Nullable LiteFsEventStream stream;
 
-	/** Held while the state changes, so that changes apply and are published in order. */
-	private final Object changes = new Object();
+	/**
+	 * Held while the state changes, so that changes apply and are published in order. A
+	 * lock, not a monitor: it is held across reads of the mount, which on Java 21 to 23 would
+	 * pin a virtual thread (a request's) to its carrier for as long as FUSE takes.
+	 */
+	private final ReentrantLock changes = new ReentrantLock();
 
 	private volatile NodeState state;
 
@@ -188,8 +193,12 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private NodeState refreshWith(Optional<Boolean> primaryByApi) {
 		NodeState current;
-		synchronized (this.changes) {
+		this.changes.lock();
+		try {
 			current = apply(read(() -> primaryByApi));
+		}
+		finally {
+			this.changes.unlock();
 		}
 		this.waiters.release(current.position());
 		return current;
@@ -233,8 +242,12 @@ public class LiteFsNode implements SmartLifecycle {
 	 * @param reason why writes are held, shown to the clients they are refused to
 	 */
 	public void holdWritesOnPromotion(String reason) {
-		synchronized (this.changes) {
+		this.changes.lock();
+		try {
 			this.holdOnPromotion = reason;
+		}
+		finally {
+			this.changes.unlock();
 		}
 	}
 
@@ -243,7 +256,8 @@ public class LiteFsNode implements SmartLifecycle {
 	 * ended.
 	 */
 	public void releaseWrites() {
-		synchronized (this.changes) {
+		this.changes.lock();
+		try {
 			if (this.holds == 0) {
 				return;
 			}
@@ -252,6 +266,9 @@ public class LiteFsNode implements SmartLifecycle {
 				this.state = this.state.withWriteHold(null);
 				logger.info("LiteFS node {}: taking writes", this.hostname);
 			}
+		}
+		finally {
+			this.changes.unlock();
 		}
 	}
 
@@ -402,7 +419,8 @@ public class LiteFsNode implements SmartLifecycle {
 	private void check() {
 		String stalled = null;
 		NodeState current;
-		synchronized (this.changes) {
+		this.changes.lock();
+		try {
 			NodeState previous = this.state;
 			current = apply(read(() -> Optional.of(this.streamSaysPrimary)));
 			Position files = current.position();
@@ -420,6 +438,9 @@ public class LiteFsNode implements SmartLifecycle {
 			if (current.isRoleChangeFrom(previous)) {
 				stalled = "the files show a change of role no event announced";
 			}
+		}
+		finally {
+			this.changes.unlock();
 		}
 		this.waiters.release(current.position());
 		if (stalled != null && this.stream != null && isStreaming()) {
@@ -456,12 +477,16 @@ public class LiteFsNode implements SmartLifecycle {
 
 	/** A {@code tx} event of this node's database: the position moves forward. */
 	private void advance(Position position) {
-		synchronized (this.changes) {
+		this.changes.lock();
+		try {
 			this.streamPosition = position;
 			NodeState current = this.state;
 			if (!current.position().hasReached(position.txid())) {
 				this.state = current.withPosition(position, this.clock.instant());
 			}
+		}
+		finally {
+			this.changes.unlock();
 		}
 		this.waiters.release(position);
 	}
@@ -470,10 +495,14 @@ public class LiteFsNode implements SmartLifecycle {
 	private void roleEvent(boolean isPrimary) {
 		this.streamSaysPrimary = isPrimary;
 		NodeState current;
-		synchronized (this.changes) {
+		this.changes.lock();
+		try {
 			current = apply(read(() -> Optional.of(isPrimary)));
 			this.streamPosition = current.position();
 			this.unannounced = null;
+		}
+		finally {
+			this.changes.unlock();
 		}
 		this.waiters.release(current.position());
 	}

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.halt.LiteFsHaltException.Reason;
+import dev.litefs.spring.test.VirtualThreads;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.Posts;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.sqlite.SQLiteException;
 
 import org.springframework.context.annotation.Bean;
@@ -248,35 +252,73 @@ class RealHaltTests {
 	}
 
 	@Test
-	void aCallerInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock() throws Exception {
-		CompletableFuture<LiteFsHaltException> interrupted = new CompletableFuture<>();
-		Thread caller;
-		try (Connection writer = primary(); Statement statement = writer.createStatement()) {
-			// the primary's own write transaction keeps the lock request waiting inside LiteFS
-			statement.execute("begin immediate");
-			statement.execute("insert into posts (title, node) values ('held a while', 'node-a')");
-			caller = new Thread(() -> {
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void virtualThreadsTakeTurnsUnderTheLockAndEachWriteReachesThePrimary() throws Exception {
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		List<Thread> callers = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			Thread caller = VirtualThreads.unstarted(() -> {
 				try {
-					halt.run(() -> insertOnReplica("interrupted"));
-					interrupted.completeExceptionally(new AssertionError("the block ran"));
+					halt.call(() -> insertOnReplica("virtual turn"));
 				}
-				catch (LiteFsHaltException ex) {
-					interrupted.complete(ex);
+				catch (Throwable ex) {
+					failures.add(ex);
 				}
 			});
 			caller.start();
+			callers.add(caller);
+		}
+		for (Thread caller : callers) {
+			caller.join(10_000);
+		}
+
+		assertThat(failures).isEmpty();
+		assertThat(primaryCount("virtual turn")).isEqualTo(4);
+		assertPrimaryWritesAtOnce("after the virtual turns");
+	}
+
+	@Test
+	void aCallerInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock() throws Exception {
+		interruptedWhileLiteFsTakesTheLock("platform");
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void aVirtualThreadInterruptedWhileLiteFsTakesTheLockGetsAFailureAndTheNextCallerTheLock() throws Exception {
+		interruptedWhileLiteFsTakesTheLock("virtual");
+	}
+
+	private void interruptedWhileLiteFsTakesTheLock(String kind) throws Exception {
+		CompletableFuture<LiteFsHaltException> interrupted = new CompletableFuture<>();
+		Runnable call = () -> {
+			try {
+				halt.run(() -> insertOnReplica("interrupted"));
+				interrupted.completeExceptionally(new AssertionError("the block ran"));
+			}
+			catch (LiteFsHaltException ex) {
+				interrupted.complete(ex);
+			}
+		};
+		Thread caller = kind.equals("virtual") ? VirtualThreads.unstarted(call) : new Thread(call);
+		try (Connection writer = primary(); Statement statement = writer.createStatement()) {
+			// the primary's own write transaction keeps the lock request waiting inside LiteFS (10 s at most)
+			statement.execute("begin immediate");
+			statement.execute("insert into posts (title, node) values ('held a while', 'node-a')");
+			caller.start();
 			sleep(500);
-			caller.interrupt();
+			// neither the interrupt nor the caller's failure waits for LiteFS's answer
+			CompletableFuture<Void> interrupting = CompletableFuture.runAsync(caller::interrupt);
 			LiteFsHaltException ex = interrupted.get(5, TimeUnit.SECONDS);
+			interrupting.get(5, TimeUnit.SECONDS);
 			assertThat(ex.reason()).as(ex.getMessage()).isEqualTo(Reason.FAILED);
-			assertThat(ex).hasMessageContaining("Interrupted");
+			assertThat(ex).hasMessageContaining("Interrupted while LiteFS was taking the HALT lock");
 			statement.execute("commit");
 		}
 		caller.join(5000);
 
 		assertThat(primaryCount("interrupted")).isZero();
-		assertThat(halt.call(() -> insertOnReplica("after an interrupt"))).isEqualTo(1);
-		assertThat(primaryCount("after an interrupt")).isEqualTo(1);
+		assertThat(halt.call(() -> insertOnReplica("after an interrupt of a " + kind + " thread"))).isEqualTo(1);
+		assertThat(primaryCount("after an interrupt of a " + kind + " thread")).isEqualTo(1);
 	}
 
 	@Test

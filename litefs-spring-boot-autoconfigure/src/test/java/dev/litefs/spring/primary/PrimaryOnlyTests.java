@@ -2,6 +2,7 @@ package dev.litefs.spring.primary;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.litefs.spring.routing.EnsurePrimary;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.test.VirtualThreads;
 import dev.litefs.spring.testapp.TestNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -31,6 +35,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link PrimaryOnly} on a scheduled job, an event listener, an annotated class and with
@@ -113,13 +118,15 @@ class PrimaryOnlyTests {
 		assertThat(this.node.bean(WholeClass.class).first()).isEqualTo("first");
 	}
 
-	@Test
-	void anAsyncCallReadsTheRoleWhenItRunsOnTheExecutor() throws Exception {
+	@ParameterizedTest(name = "on {0} threads")
+	@ValueSource(strings = { "platform", "virtual" })
+	void anAsyncCallReadsTheRoleWhenItRunsOnTheExecutor(String kind) throws Exception {
+		assumeTrue(kind.equals("platform") || VirtualThreads.available(), "no virtual threads before Java 21");
 		FakeLiteFsMount mount = FakeLiteFsMount.primary(this.dir);
-		this.node = start(mount);
+		this.node = start(mount, "spring.threads.virtual.enabled=" + kind.equals("virtual"));
 		Work work = this.node.bean(Work.class);
 
-		assertThat(work.async().get(5, TimeUnit.SECONDS)).startsWith("ran on ");
+		assertThat(work.async().get(5, TimeUnit.SECONDS)).startsWith("ran on a " + kind + " thread ");
 		assertThat(work.async().get(5, TimeUnit.SECONDS)).doesNotContain(Thread.currentThread().getName());
 
 		mount.becomeReplicaOf("node-a");
@@ -128,9 +135,10 @@ class PrimaryOnlyTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> skipped("Work.async") == 1);
 	}
 
-	private TestNode start(FakeLiteFsMount mount) {
-		return TestNode.start(List.of(Beans.class), mount, "node-b",
-				"logging.level.dev.litefs.spring.primary=DEBUG");
+	private TestNode start(FakeLiteFsMount mount, String... properties) {
+		List<String> all = new ArrayList<>(List.of("logging.level.dev.litefs.spring.primary=DEBUG"));
+		all.addAll(List.of(properties));
+		return TestNode.start(List.of(Beans.class), mount, "node-b", all.toArray(String[]::new));
 	}
 
 	private double skipped(String method) {
@@ -234,7 +242,9 @@ class PrimaryOnlyTests {
 		@PrimaryOnly
 		@Async
 		public CompletableFuture<String> async() {
-			return CompletableFuture.completedFuture("ran on " + Thread.currentThread().getName());
+			Thread thread = Thread.currentThread();
+			return CompletableFuture.completedFuture("ran on a "
+					+ (VirtualThreads.isVirtual(thread) ? "virtual" : "platform") + " thread " + thread.getName());
 		}
 
 	}

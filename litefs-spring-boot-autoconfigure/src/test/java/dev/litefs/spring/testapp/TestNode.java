@@ -113,6 +113,10 @@ public final class TestNode implements AutoCloseable {
 				"spring.main.banner-mode=off", "spring.datasource.hikari.data-source-properties.synchronous=OFF",
 				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
 				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false"));
+		if (Boolean.getBoolean("litefs.test.virtual-threads")) {
+			// as the test kit's applications do (ClusterApplication.VIRTUAL_THREADS); the node's own properties win
+			all.add("spring.threads.virtual.enabled=true");
+		}
 		all.addAll(List.of(properties));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
 			.sources(sources.toArray(Class<?>[]::new))

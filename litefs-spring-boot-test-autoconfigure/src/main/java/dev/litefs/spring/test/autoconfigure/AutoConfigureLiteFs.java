@@ -89,6 +89,15 @@ public @interface AutoConfigureLiteFs {
 	 */
 	String database() default FakeLiteFsMount.DEFAULT_DATABASE;
 
+	/**
+	 * Whether the application serves requests on virtual threads
+	 * ({@code spring.threads.virtual.enabled=true}, Java 21 and later). Also {@code true}
+	 * for every test of a JVM run with {@code -D}{@value ClusterApplication#VIRTUAL_THREADS}{@code =true};
+	 * the test's own properties win either way.
+	 * @return whether to run on virtual threads
+	 */
+	boolean virtualThreads() default false;
+
 	/** The role the fake mount plays. */
 	enum Role {
 

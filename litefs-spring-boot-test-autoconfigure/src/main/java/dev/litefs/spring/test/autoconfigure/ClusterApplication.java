@@ -28,14 +28,29 @@ import org.springframework.test.web.servlet.client.RestTestClient;
  *         .wasReplayedTo(cluster.primary().hostname());
  * }
  * </pre>
+ * To serve requests on virtual threads (Java 21 and later), pass
+ * {@code --spring.threads.virtual.enabled=true}, or run the JVM with
+ * {@code -D}{@value #VIRTUAL_THREADS}{@code =true}: then every application the kit
+ * starts, here and with {@link AutoConfigureLiteFs}, does so unless its own properties
+ * say otherwise, and the same tests run once on platform threads and once on virtual
+ * threads without a change.
  *
  * @since 0.2.0
  */
 public final class ClusterApplication implements AutoCloseable {
 
+	/**
+	 * The system property that, set to {@code true}, makes {@code spring.threads.virtual.enabled=true}
+	 * a default of every application the kit starts.
+	 */
+	public static final String VIRTUAL_THREADS = "litefs.test.virtual-threads";
+
 	private static final List<String> DEFAULTS = List.of("server.port=0", "server.address=127.0.0.1",
 			"litefs.poll-interval=100ms", "spring.main.banner-mode=off", "logging.level.root=WARN",
 			"logging.level.dev.litefs=INFO");
+
+	/** The property that {@link #VIRTUAL_THREADS} sets. */
+	static final String SPRING_VIRTUAL_THREADS = "spring.threads.virtual.enabled";
 
 	private final ConfigurableApplicationContext context;
 
@@ -52,7 +67,8 @@ public final class ClusterApplication implements AutoCloseable {
 	 * @param node the node
 	 * @param args command-line arguments, {@code --name=value}; each replaces the default
 	 * of that name ({@code server.port=0}, {@code server.address=127.0.0.1},
-	 * {@code litefs.poll-interval=100ms}, quiet logging, and the node's {@code litefs.*})
+	 * {@code litefs.poll-interval=100ms}, quiet logging, the node's {@code litefs.*}, and
+	 * {@code spring.threads.virtual.enabled=true} when {@value #VIRTUAL_THREADS} is set)
 	 * @return the running application
 	 */
 	public static ClusterApplication start(Class<?> application, LiteFsCluster.Node node, String... args) {
@@ -78,6 +94,9 @@ public final class ClusterApplication implements AutoCloseable {
 	private static ClusterApplication start(Class<?> application, List<String> node, String... args) {
 		Map<String, String> properties = new LinkedHashMap<>();
 		List<String> all = new ArrayList<>(DEFAULTS);
+		if (virtualThreadsRequested()) {
+			all.add(SPRING_VIRTUAL_THREADS + "=true");
+		}
 		all.addAll(node);
 		for (String property : all) {
 			properties.put(property.substring(0, property.indexOf('=')), property);
@@ -94,6 +113,14 @@ public final class ClusterApplication implements AutoCloseable {
 			.initializers((initialized) -> initialized.getBeanFactory().registerSingleton("liteFsRecorder", recorder))
 			.run(commandLine);
 		return new ClusterApplication(context, recorder);
+	}
+
+	/**
+	 * Whether this JVM runs the kit's applications on virtual threads.
+	 * @return whether the system property {@value #VIRTUAL_THREADS} is {@code true}
+	 */
+	static boolean virtualThreadsRequested() {
+		return Boolean.getBoolean(VIRTUAL_THREADS);
 	}
 
 	/**

@@ -59,6 +59,9 @@ class LiteFsContextCustomizer implements ContextCustomizer {
 		properties.put("litefs.hostname", this.settings.hostname());
 		properties.put("litefs.database", this.settings.database());
 		properties.put("litefs.api-url", NO_API);
+		if (this.settings.virtualThreads()) {
+			properties.put(ClusterApplication.SPRING_VIRTUAL_THREADS, "true");
+		}
 		MutablePropertySources sources = context.getEnvironment().getPropertySources();
 		MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE, properties);
 		// below the test's own properties, above the application's configuration files

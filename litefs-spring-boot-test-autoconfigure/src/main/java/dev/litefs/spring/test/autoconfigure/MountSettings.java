@@ -17,8 +17,10 @@ import org.springframework.boot.convert.DurationStyle;
  * @param txid the TXID
  * @param lag a replica's lag
  * @param database the database file name
+ * @param virtualThreads whether the application runs on virtual threads
  */
-record MountSettings(Role role, String hostname, String primary, long txid, Duration lag, String database) {
+record MountSettings(Role role, String hostname, String primary, long txid, Duration lag, String database,
+		boolean virtualThreads) {
 
 	static MountSettings of(AutoConfigureLiteFs annotation) {
 		String hostname = annotation.hostname().isEmpty()
@@ -36,7 +38,7 @@ record MountSettings(Role role, String hostname, String primary, long txid, Dura
 					"@AutoConfigureLiteFs(txid = " + annotation.txid() + ") must be 0 or more");
 		}
 		return new MountSettings(annotation.role(), hostname, annotation.primary(), annotation.txid(), lag,
-				annotation.database());
+				annotation.database(), annotation.virtualThreads() || ClusterApplication.virtualThreadsRequested());
 	}
 
 	/**

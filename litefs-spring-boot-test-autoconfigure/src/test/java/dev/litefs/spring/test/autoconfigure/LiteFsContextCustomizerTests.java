@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class LiteFsContextCustomizerTests {
 
 	final MountSettings replica = new MountSettings(Role.REPLICA, "node-b", "node-a", 5, Duration.ofSeconds(2),
-			"app.db");
+			"app.db", false);
 
 	@Test
 	void theMountsFolderIsDeletedWhenItsContextCloses() {
@@ -58,9 +58,11 @@ class LiteFsContextCustomizerTests {
 	@Test
 	void equalSettingsShareAContext() {
 		assertThat(new LiteFsContextCustomizer(this.replica)).isEqualTo(new LiteFsContextCustomizer(
-				new MountSettings(Role.REPLICA, "node-b", "node-a", 5, Duration.ofMillis(2000), "app.db")));
+				new MountSettings(Role.REPLICA, "node-b", "node-a", 5, Duration.ofMillis(2000), "app.db",
+						false)));
 		assertThat(new LiteFsContextCustomizer(this.replica)).isNotEqualTo(new LiteFsContextCustomizer(
-				new MountSettings(Role.REPLICA, "node-b", "node-a", 6, Duration.ofSeconds(2), "app.db")));
+				new MountSettings(Role.REPLICA, "node-b", "node-a", 6, Duration.ofSeconds(2), "app.db",
+						false)));
 	}
 
 	@Test
