@@ -61,10 +61,8 @@ class RealWalReplicaRefusalTests {
 		}
 		cluster.awaitReplicated("app.db", Duration.ofSeconds(15));
 		LiteFsCluster.Node nodeB = cluster.node(1);
-		// platform threads even in CI's virtual-thread run (-Dlitefs.test.virtual-threads=true): on virtual threads,
-		// Java 25, a refused write's answer never came (the test waited 13 min and more, twice), not yet understood
 		replica = TestNode.start(nodeB.mountDir(), "app.db", "node-b", "litefs.api-url=" + nodeB.apiUrl(),
-				"litefs.routing.strategy=reject", "spring.threads.virtual.enabled=false");
+				"litefs.routing.strategy=reject");
 	}
 
 	@AfterAll
