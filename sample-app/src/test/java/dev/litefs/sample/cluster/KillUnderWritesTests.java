@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
+import dev.litefs.spring.test.autoconfigure.ClusterApplication;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import org.assertj.core.api.SoftAssertions;
@@ -100,7 +101,7 @@ class KillUnderWritesTests {
 	private static Figures run(String journalMode, int run) throws Exception {
 		String journal = "--spring.datasource.hikari.data-source-properties.journal_mode=" + journalMode;
 		try (LiteFsCluster cluster = LiteFsCluster.builder().hostnames("127.0.0.1", "node-b").start();
-				SampleNode primary = SampleNode.start(cluster.primary(), journal)) {
+				SampleNode primary = SampleNode.start(cluster.primary(), journal, poolSize())) {
 			assertThat(primary.postJson("/api/posts", "{\"title\": \"before\"}").statusCode()).isEqualTo(201);
 			String prefix = journalMode + "-" + run + "-";
 			CountDownLatch killNow = new CountDownLatch(1);
@@ -139,6 +140,19 @@ class KillUnderWritesTests {
 			boolean replicaMatches = pos(cluster.primary()).equals(pos(cluster.node(1)));
 			return Figures.of(byTitle, stored, recovery, txid, replicaMatches);
 		}
+	}
+
+	/**
+	 * The pool's size: the starter's default, or on virtual threads (CI's Java 25 run)
+	 * fewer connections than carrier threads, as the starter's warning advises. The writes
+	 * in flight when LiteFS dies wait in SQLite's native code for about 10 s (WAL), and
+	 * there each keeps its carrier: with as many as there are carriers, nothing else runs
+	 * until they give up, and writes are taken again only then.
+	 */
+	private static String poolSize() {
+		int carriers = Runtime.getRuntime().availableProcessors();
+		int size = Boolean.getBoolean(ClusterApplication.VIRTUAL_THREADS) ? Math.max(1, Math.min(4, carriers - 1)) : 4;
+		return "--spring.datasource.hikari.maximum-pool-size=" + size;
 	}
 
 	/**
