@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
+
 /**
  * A response that runs an action at the moment it commits, when its request ensured the
  * primary: at the first byte written or flushed, a redirect, an error, or the end of the
