@@ -25,16 +25,17 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's table of properties against the starter's own: the same properties (as
- * the configuration metadata lists them), and the defaults it shows are the defaults
+ * The reference documentation's page of properties (generated from the configuration
+ * metadata by the docs module) against the starter's own: the same properties (as the
+ * configuration metadata lists them), and the defaults it shows are the defaults
  * {@link LiteFsProperties} has.
  */
 class LiteFsPropertiesTests {
 
-	private static final Path README = Path.of("../README.md");
+	private static final Path PAGE = Path.of("../docs/configuration-properties.md");
 
-	/** A row of the table: the property, then its default as one or more {@code `values`}. */
-	private static final Pattern ROW = Pattern.compile("^\\| `(litefs\\.[a-z.-]+)` \\| ([^|]*) \\|");
+	/** A row of a table: the property, then its default as one or more {@code `values`}. */
+	private static final Pattern ROW = Pattern.compile("^\\| `([a-z][a-z.-]*)` \\| ([^|]*) \\|");
 
 	private static final Pattern VALUE = Pattern.compile("`([^`]*)`");
 
@@ -68,18 +69,27 @@ class LiteFsPropertiesTests {
 		assertThat(bound).usingRecursiveComparison().isEqualTo(new LiteFsProperties());
 	}
 
-	/** The table's rows, property to the default column as written. */
+	/** The {@code litefs.*} rows of the page's tables, property to the default column as written. */
 	private static Map<String, String> readmeDefaults() throws IOException {
-		List<String> lines = Files.readAllLines(README);
-		int header = lines.indexOf("| property | default | meaning |");
-		assertThat(header).as("the README's table of properties").isNotNegative();
+		List<String> lines = Files.readAllLines(PAGE);
+		assertThat(lines).as("the page's tables of properties").contains("| property | default | meaning |");
 		Map<String, String> rows = new LinkedHashMap<>();
-		for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
-			Matcher row = ROW.matcher(lines.get(i));
-			assertThat(row.find()).as("a row of the table: %s", lines.get(i)).isTrue();
-			rows.put(row.group(1), row.group(2).strip());
+		for (int header = lines.indexOf("| property | default | meaning |"); header >= 0;
+				header = indexOf(lines, "| property | default | meaning |", header + 1)) {
+			for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+				Matcher row = ROW.matcher(lines.get(i));
+				assertThat(row.find()).as("a row of the table: %s", lines.get(i)).isTrue();
+				if (row.group(1).startsWith("litefs.")) {
+					rows.put(row.group(1), row.group(2).strip());
+				}
+			}
 		}
 		return rows;
+	}
+
+	private static int indexOf(List<String> lines, String line, int from) {
+		int found = lines.subList(from, lines.size()).indexOf(line);
+		return (found < 0) ? -1 : from + found;
 	}
 
 	/** The {@code litefs.*} properties of the metadata the configuration processor wrote. */
