@@ -1,8 +1,12 @@
 package dev.litefs.docs;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,6 +67,22 @@ class ConfigurationPropertiesPageTests {
 		assertThatIllegalStateException().isThrownBy(() -> ConfigurationPropertiesPage.render(List.of(metadata("""
 				{ "properties": [ { "name": "server.port", "sourceType": "org.example.Server" } ] }
 				"""))));
+	}
+
+	@Test
+	void aStalePageFailsNamingTheCommandThatRewritesItAndThatCommandRewritesIt(@TempDir Path dir) throws IOException {
+		Path committed = dir.resolve("configuration-properties.md");
+		Path generated = dir.resolve("target/configuration-properties.md");
+		Files.writeString(committed, "# stale\n");
+		String[] check = { committed.toString(), generated.toString(), "false" };
+		assertThatIllegalStateException().isThrownBy(() -> ConfigurationPropertiesPage.main(check))
+			.withMessageContaining(ConfigurationPropertiesPage.UPDATE_COMMAND);
+		assertThat(generated).content().contains("| `litefs.enabled` | `true` |");
+
+		ConfigurationPropertiesPage.main(new String[] { committed.toString(), generated.toString(), "true" });
+
+		assertThat(committed).hasSameTextualContentAs(generated);
+		ConfigurationPropertiesPage.main(check);
 	}
 
 	private static JsonNode metadata(String json) {
