@@ -48,8 +48,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 
 import static dev.litefs.spring.internal.PropertyChecks.atLeastOneMilli;
 import static dev.litefs.spring.internal.PropertyChecks.check;
@@ -168,10 +167,11 @@ public final class LiteFsRoutingAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "primaryRoutingFilter")
-		PrimaryRoutingFilter primaryRoutingFilter(LiteFsNode node, PrimaryRouter router, LiteFsProperties properties) {
+		PrimaryRoutingFilter primaryRoutingFilter(LiteFsNode node, PrimaryRouter router, LiteFsProperties properties,
+				ObjectProvider<HandlerMappingIntrospector> introspector) {
 			LiteFsProperties.Routing routing = properties.getRouting();
-			return new PrimaryRoutingFilter(node, router, methods(routing.getMethods()),
-					pathPatterns("litefs.routing.exclude", routing.getExclude()));
+			return new PrimaryRoutingFilter(node, router, new EnsurePrimaryRequests(methods(routing.getMethods()),
+					pathPatterns("litefs.routing.exclude", routing.getExclude()), introspector.getIfAvailable()));
 		}
 
 		/** The methods, upper case. */
@@ -200,26 +200,6 @@ public final class LiteFsRoutingAutoConfiguration {
 			registration.setOrder(ROUTING_FILTER_ORDER);
 			registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
 			return registration;
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(name = "ensurePrimaryInterceptor")
-		EnsurePrimaryInterceptor ensurePrimaryInterceptor(LiteFsNode node, PrimaryRouter router) {
-			return new EnsurePrimaryInterceptor(node, router);
-		}
-
-		/** Replaceable by name, as a configurer of Spring MVC has no type of its own. */
-		@Bean
-		@ConditionalOnMissingBean(name = "ensurePrimaryWebMvcConfigurer")
-		WebMvcConfigurer ensurePrimaryWebMvcConfigurer(EnsurePrimaryInterceptor interceptor) {
-			return new WebMvcConfigurer() {
-
-				@Override
-				public void addInterceptors(InterceptorRegistry registry) {
-					registry.addInterceptor(interceptor).order(Ordered.HIGHEST_PRECEDENCE);
-				}
-
-			};
 		}
 
 		@Bean
