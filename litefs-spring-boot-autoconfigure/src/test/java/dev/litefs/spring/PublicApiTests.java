@@ -39,7 +39,7 @@ class PublicApiTests {
 					"LiteFsProperties.Flyway", "LiteFsProperties.Forward", "LiteFsProperties.Halt",
 					"LiteFsProperties.Health", "LiteFsProperties.Redirect", "LiteFsProperties.Routing"),
 			types("consistency", "ConsistencyListener", "LiteFsConsistencyAutoConfiguration",
-					"PositionWatcher", "TimeoutAction", "TxidCookie", "WaitOutcome"),
+					"TimeoutAction", "TxidCookie", "WaitOutcome"),
 			types("flyway", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayMigrationStrategy",
 					"MigrationRun", "MigrationRun.Outcome", "MigrationRun.Trigger", "ReplicaMode",
 					"ReplicaSchemaTimeoutException"),

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.consistency.TxidCookie;
+import dev.litefs.spring.node.LiteFsNode;
 
 /**
  * The {@code consistency} section of {@code /actuator/litefs}: the {@code __txid}
@@ -14,12 +14,12 @@ import dev.litefs.spring.consistency.TxidCookie;
  */
 final class ConsistencyEndpointContributor implements LiteFsEndpointContributor {
 
-	private final PositionWatcher watcher;
+	private final LiteFsNode node;
 
 	private final LiteFsProperties.Consistency properties;
 
-	ConsistencyEndpointContributor(PositionWatcher watcher, LiteFsProperties properties) {
-		this.watcher = watcher;
+	ConsistencyEndpointContributor(LiteFsNode node, LiteFsProperties properties) {
+		this.node = node;
 		this.properties = properties.getConsistency();
 	}
 
@@ -37,8 +37,8 @@ final class ConsistencyEndpointContributor implements LiteFsEndpointContributor 
 		section.put("cookieMaxAgeSeconds", this.properties.getCookieMaxAge().toSeconds());
 		section.put("cookieSecure", this.properties.isCookieSecure());
 		section.put("exclude", this.properties.getExclude());
-		section.put("pollIntervalMicros", this.watcher.pollInterval().toNanos() / 1000);
-		section.put("waiting", this.watcher.waiting());
+		section.put("pollIntervalMicros", this.properties.getPollInterval().toNanos() / 1000);
+		section.put("waiting", this.node.waiting());
 		return section;
 	}
 

@@ -4,7 +4,6 @@ import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.consistency.LiteFsConsistencyAutoConfiguration;
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.flyway.LiteFsFlywayAutoConfiguration;
 import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.node.LiteFsNode;
@@ -22,6 +21,7 @@ import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -82,15 +82,16 @@ public final class LiteFsActuatorAutoConfiguration {
 		}
 
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnBean(PositionWatcher.class)
+		@ConditionalOnBean(type = "dev.litefs.spring.consistency.ConsistencyFilter")
+		@ConditionalOnBooleanProperty(name = "litefs.consistency.enabled", matchIfMissing = true)
 		static class ConsistencySectionConfiguration {
 
 			@Bean
 			@ConditionalOnMissingBean(name = "consistencyEndpointContributor")
 			@ConditionalOnAvailableEndpoint(LiteFsEndpoint.class)
-			ConsistencyEndpointContributor consistencyEndpointContributor(PositionWatcher watcher,
+			ConsistencyEndpointContributor consistencyEndpointContributor(LiteFsNode node,
 					LiteFsProperties properties) {
-				return new ConsistencyEndpointContributor(watcher, properties);
+				return new ConsistencyEndpointContributor(node, properties);
 			}
 
 		}

@@ -42,7 +42,7 @@ import org.springframework.web.util.WebUtils;
  * <li>After a request that ensured the primary, the response carries {@code __txid}
  * with the database's TXID, read when the response commits.</li>
  * <li>On a replica, a request whose {@code __txid} is ahead of this node's TXID waits,
- * without holding a thread (Servlet async, one shared {@link PositionWatcher}), until
+ * without holding a thread (Servlet async, one {@link LiteFsNode#await} each), until
  * the TXID arrives, then proceeds; after the timeout it is replayed to the primary by
  * the routing strategy, or answered {@code 504}, and its cookie deleted.</li>
  * <li>A malformed cookie is ignored and deleted; on the primary, a cookie ahead of the
@@ -50,8 +50,8 @@ import org.springframework.web.util.WebUtils;
  * <li>A write is answered with success only once LiteFS's position after it could be
  * read: when it cannot be, because LiteFS went away as the write committed, the answer
  * is a {@code 503} saying the write may or may not be stored. This holds with
- * read-your-writes off too ({@code litefs.consistency.enabled=false}, no watcher): the
- * filter then only confirms writes.</li>
+ * read-your-writes off too ({@code litefs.consistency.enabled=false}): the filter then
+ * only confirms writes.</li>
  * </ul>
  * Waiting requests continue on an {@code ASYNC} dispatch, as a {@code DeferredResult}
  * does, so the filter is registered for {@code REQUEST} and {@code ASYNC} dispatches
@@ -73,8 +73,6 @@ class ConsistencyFilter implements Filter {
 
 	private final LiteFsNode node;
 
-	private final @Nullable PositionWatcher watcher;
-
 	private final @Nullable PrimaryRouter router;
 
 	private final Settings settings;
@@ -85,20 +83,16 @@ class ConsistencyFilter implements Filter {
 
 	/**
 	 * Creates the filter.
-	 * @param node this node
-	 * @param watcher the watcher waiting requests share, or {@code null} when
-	 * read-your-writes is off ({@code litefs.consistency.enabled=false}): then writes are
-	 * only confirmed, with no cookie and no wait
+	 * @param node this node, which waiting requests {@link LiteFsNode#await await}
 	 * @param router the router replaying timed-out requests, or {@code null} to answer
 	 * {@code 504} instead
 	 * @param settings the cookie and wait settings
 	 * @param listeners told of every wait
 	 * @param observations where waits are observed
 	 */
-	public ConsistencyFilter(LiteFsNode node, @Nullable PositionWatcher watcher, @Nullable PrimaryRouter router,
-			Settings settings, List<ConsistencyListener> listeners, ObservationRegistry observations) {
+	public ConsistencyFilter(LiteFsNode node, @Nullable PrimaryRouter router, Settings settings,
+			List<ConsistencyListener> listeners, ObservationRegistry observations) {
 		this.node = node;
-		this.watcher = watcher;
 		this.router = router;
 		this.settings = settings;
 		this.listeners = List.copyOf(listeners);
@@ -129,8 +123,7 @@ class ConsistencyFilter implements Filter {
 			return;
 		}
 		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, this::beforeCommit);
-		PositionWatcher watcher = this.watcher;
-		if (watcher == null) {
+		if (!this.settings.readYourWrites()) {
 			proceed(request, wrapped, chain);
 			return;
 		}
@@ -141,7 +134,7 @@ class ConsistencyFilter implements Filter {
 		else if (cookie.isValid() && !hasReached(cookie.txid())) {
 			NodeState state = this.node.state();
 			if (!state.isPrimary()) {
-				waitFor(watcher, cookie.txid(), request, wrapped, chain);
+				waitFor(cookie.txid(), request, wrapped, chain);
 				return;
 			}
 			// the primary holds every write: no node will ever reach this TXID
@@ -172,7 +165,7 @@ class ConsistencyFilter implements Filter {
 			// an answer that is an error already says nothing was done
 			return true;
 		}
-		if (this.watcher != null) {
+		if (this.settings.readYourWrites()) {
 			response.addHeader(HttpHeaders.SET_COOKIE,
 					TxidCookie.set(recorded, this.settings.cookieMaxAge(), isSecure(request)));
 		}
@@ -202,13 +195,13 @@ class ConsistencyFilter implements Filter {
 		return this.node.state().position().hasReached(txid) || this.node.currentPosition().hasReached(txid);
 	}
 
-	private void waitFor(PositionWatcher watcher, long txid, HttpServletRequest request,
+	private void waitFor(long txid, HttpServletRequest request,
 			TxidCookieResponse response, FilterChain chain) throws IOException, ServletException {
 		long start = System.nanoTime();
 		Observation observation = Observation.createNotStarted(OBSERVATION, this.observations)
 			.contextualName("litefs wait for txid")
 			.start();
-		CompletableFuture<Boolean> reached = watcher.await(txid, this.settings.timeout());
+		CompletableFuture<Boolean> reached = this.node.await(txid, this.settings.timeout());
 		if (!request.isAsyncSupported()) {
 			// a filter or servlet in the chain does not support async: a bounded blocking wait
 			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
@@ -316,13 +309,16 @@ class ConsistencyFilter implements Filter {
 	/**
 	 * The settings of the cookie and of waiting.
 	 *
+	 * @param readYourWrites whether the cookie is set and honoured
+	 * ({@code litefs.consistency.enabled}): when not, writes are only confirmed, with no
+	 * cookie and no wait
 	 * @param timeout the longest a replica holds a request
 	 * @param onTimeout what it does then
 	 * @param cookieMaxAge the cookie's {@code Max-Age}
 	 * @param cookieSecure whether the cookie is {@code Secure} on plain HTTP too
 	 * @param exclude paths the cookie is neither set nor honoured on
 	 */
-	public record Settings(Duration timeout, TimeoutAction onTimeout, Duration cookieMaxAge, boolean cookieSecure,
+	public record Settings(boolean readYourWrites, Duration timeout, TimeoutAction onTimeout, Duration cookieMaxAge, boolean cookieSecure,
 			RequestPathPatterns exclude) {
 	}
 

@@ -14,7 +14,6 @@ import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -48,24 +47,17 @@ public final class LiteFsConsistencyAutoConfiguration {
 	static final int CONSISTENCY_FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
 	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "litefs.consistency.enabled", matchIfMissing = true)
-	PositionWatcher positionWatcher(LiteFsNode node, LiteFsProperties properties) {
-		return new PositionWatcher(node, properties.getConsistency().getPollInterval());
-	}
-
-	@Bean
 	@ConditionalOnMissingBean(name = "consistencyFilter")
-	ConsistencyFilter consistencyFilter(LiteFsNode node, ObjectProvider<PositionWatcher> watcher,
-			ObjectProvider<PrimaryRouter> router,
+	ConsistencyFilter consistencyFilter(LiteFsNode node, ObjectProvider<PrimaryRouter> router,
 			LiteFsProperties properties, ObjectProvider<ConsistencyListener> listeners,
 			ObjectProvider<ObservationRegistry> observations) {
 		LiteFsProperties.Consistency consistency = properties.getConsistency();
-		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(timeout(consistency.getTimeout()),
+		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.isEnabled(),
+				timeout(consistency.getTimeout()),
 				consistency.getOnTimeout(), check("litefs.consistency.cookie-max-age", consistency.getCookieMaxAge(),
 						consistency.getCookieMaxAge().getSeconds() >= 1, "must be at least 1s"), consistency.isCookieSecure(),
 				pathPatterns("litefs.consistency.exclude", consistency.getExclude()));
-		return new ConsistencyFilter(node, watcher.getIfAvailable(), router.getIfAvailable(), settings,
+		return new ConsistencyFilter(node, router.getIfAvailable(), settings,
 				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
