@@ -21,6 +21,7 @@ import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.AbstractHandlerMethodMapping;
 import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 import org.springframework.web.util.ServletRequestPathUtils;
 
@@ -31,7 +32,8 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * method or its class annotated). The handler is looked up the way the
  * {@code DispatcherServlet} will look it up, through Spring MVC's
  * {@link HandlerMappingIntrospector}'s handler mappings, on a view of the request whose
- * attributes are its own, so that the lookup leaves the request as it found it.
+ * attributes are its own, so that the lookup leaves the request as it found it; in an
+ * application without {@link EnsurePrimary} handler methods, there is no lookup.
  */
 final class EnsurePrimaryRequests {
 
@@ -58,8 +60,23 @@ final class EnsurePrimaryRequests {
 			@Nullable HandlerMappingIntrospector introspector) {
 		this.methods = Collections.unmodifiableSet(new LinkedHashSet<>(methods));
 		this.exclude = exclude;
-		this.handlerMappings = SingletonSupplier
-			.of(() -> (introspector != null) ? List.copyOf(introspector.getHandlerMappings()) : List.of());
+		this.handlerMappings = SingletonSupplier.of(() -> handlerMappings(introspector));
+	}
+
+	/**
+	 * The handler mappings to look requests up in: none when no handler method is
+	 * {@link EnsurePrimary} (most requests of most applications then cost no lookup).
+	 */
+	private List<HandlerMapping> handlerMappings(@Nullable HandlerMappingIntrospector introspector) {
+		if (introspector == null) {
+			return List.of();
+		}
+		List<HandlerMapping> mappings = List.copyOf(introspector.getHandlerMappings());
+		boolean anyAnnotated = mappings.stream()
+			.filter(AbstractHandlerMethodMapping.class::isInstance)
+			.flatMap((mapping) -> ((AbstractHandlerMethodMapping<?>) mapping).getHandlerMethods().values().stream())
+			.anyMatch(this::isAnnotated);
+		return anyAnnotated ? mappings : List.of();
 	}
 
 	/**

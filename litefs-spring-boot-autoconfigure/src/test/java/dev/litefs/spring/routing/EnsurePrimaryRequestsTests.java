@@ -86,6 +86,29 @@ class EnsurePrimaryRequestsTests {
 		assertThat(request.getAttribute("mine")).isEqualTo("kept");
 	}
 
+	@Test
+	void withoutEnsurePrimaryHandlerMethodsNothingIsLookedUp() {
+		try (StaticWebApplicationContext plain = new StaticWebApplicationContext()) {
+			plain.setServletContext(new MockServletContext());
+			plain.registerSingleton("handlerMapping", RequestMappingHandlerMapping.class);
+			plain.registerSingleton("unannotated", Unannotated.class);
+			plain.refresh();
+			HandlerMappingIntrospector introspector = new HandlerMappingIntrospector();
+			introspector.setApplicationContext(plain);
+			introspector.afterPropertiesSet();
+			MockHttpServletRequest request = new MockHttpServletRequest("POST", "/unannotated") {
+
+				@Override
+				public java.util.Enumeration<String> getAttributeNames() {
+					throw new AssertionError("looked up");
+				}
+
+			};
+			assertThat(new EnsurePrimaryRequests(Set.of(), new RequestPathPatterns(List.of()), introspector)
+				.mustRunOnPrimary(request)).isFalse();
+		}
+	}
+
 	private EnsurePrimaryRequests requests(Set<String> methods) {
 		return new EnsurePrimaryRequests(methods, new RequestPathPatterns(List.of()), this.introspector);
 	}
@@ -100,6 +123,15 @@ class EnsurePrimaryRequestsTests {
 
 		@GetMapping("/posts")
 		void list() {
+		}
+
+	}
+
+	@Controller
+	static class Unannotated {
+
+		@PostMapping("/unannotated")
+		void post() {
 		}
 
 	}
