@@ -61,13 +61,8 @@ class ConsistencyFilterTests {
 
 	@Test
 	void aRequestOnAnExcludedPathIsLeftAlone() throws Exception {
-		ConsistencyFilter filter = filter(replica(5), settings(true, TimeoutAction.ERROR, "/static/**"), null);
-		MockHttpServletRequest request = get("/static/app.js", "__txid=0000000000000009");
-		MockHttpServletResponse response = new MockHttpServletResponse();
-		filter.doFilter(request, response, this.chain);
-		assertThat(this.chain.calls).isEqualTo(1);
-		assertThat(request.isAsyncStarted()).isFalse();
-		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).isEmpty();
+		assertProceedsUntouched(filter(replica(5), settings(true, TimeoutAction.ERROR, "/static/**"), null),
+				get("/static/app.js", "__txid=0000000000000009"));
 	}
 
 	@Test
@@ -93,14 +88,8 @@ class ConsistencyFilterTests {
 
 	@Test
 	void aCookieTheReplicaReachedProceedsAtOnce() throws Exception {
-		ConsistencyFilter filter = filter(replica(5), settings(true, TimeoutAction.ERROR), null);
-		MockHttpServletRequest request = get("/posts", "__txid=0000000000000005");
-		MockHttpServletResponse response = new MockHttpServletResponse();
-		filter.doFilter(request, response, this.chain);
-		assertThat(this.chain.calls).isEqualTo(1);
-		assertThat(request.isAsyncStarted()).isFalse();
-		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).isEmpty();
-		assertThat(this.waits).isEmpty();
+		assertProceedsUntouched(filter(replica(5), settings(true, TimeoutAction.ERROR), null),
+				get("/posts", "__txid=0000000000000005"));
 	}
 
 	@Test
@@ -158,14 +147,8 @@ class ConsistencyFilterTests {
 
 	@Test
 	void withReadYourWritesOffACookieAheadIsNeitherWaitedForNorSet() throws Exception {
-		ConsistencyFilter filter = filter(replica(5), settings(false, TimeoutAction.ERROR), null);
-		MockHttpServletRequest request = get("/posts", "__txid=0000000000000009");
-		MockHttpServletResponse response = new MockHttpServletResponse();
-		filter.doFilter(request, response, this.chain);
-		assertThat(this.chain.calls).isEqualTo(1);
-		assertThat(request.isAsyncStarted()).isFalse();
-		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).isEmpty();
-		assertThat(this.waits).isEmpty();
+		assertProceedsUntouched(filter(replica(5), settings(false, TimeoutAction.ERROR), null),
+				get("/posts", "__txid=0000000000000009"));
 	}
 
 	@Test
@@ -187,6 +170,16 @@ class ConsistencyFilterTests {
 		filter.doFilter(new MockHttpServletRequest("POST", "/posts"), response, this.chain);
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).isEmpty();
 		assertThat(response.getContentAsString()).isEqualTo("written");
+	}
+
+	/** The request goes on at once, with no wait and no cookie set or deleted. */
+	private void assertProceedsUntouched(ConsistencyFilter filter, MockHttpServletRequest request) throws Exception {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(request, response, this.chain);
+		assertThat(this.chain.calls).isEqualTo(1);
+		assertThat(request.isAsyncStarted()).isFalse();
+		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).isEmpty();
+		assertThat(this.waits).isEmpty();
 	}
 
 	private ConsistencyFilter filter(LiteFsNode node, ConsistencyFilter.Settings settings,

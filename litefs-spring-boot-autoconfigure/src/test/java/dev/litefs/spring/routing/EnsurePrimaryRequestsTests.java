@@ -1,6 +1,8 @@
 package dev.litefs.spring.routing;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
 
@@ -27,25 +29,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EnsurePrimaryRequestsTests {
 
-	private final StaticWebApplicationContext context = new StaticWebApplicationContext();
+	private final List<StaticWebApplicationContext> contexts = new ArrayList<>();
 
 	private HandlerMappingIntrospector introspector;
 
 	@BeforeEach
 	void startMvc() {
-		this.context.setServletContext(new MockServletContext());
-		this.context.registerSingleton("handlerMapping", RequestMappingHandlerMapping.class);
-		this.context.registerSingleton("posts", Posts.class);
-		this.context.registerSingleton("admin", Admin.class);
-		this.context.refresh();
-		this.introspector = new HandlerMappingIntrospector();
-		this.introspector.setApplicationContext(this.context);
-		this.introspector.afterPropertiesSet();
+		this.introspector = mvc(Posts.class, Admin.class);
 	}
 
 	@AfterEach
 	void stopMvc() {
-		this.context.close();
+		this.contexts.forEach(StaticWebApplicationContext::close);
+	}
+
+	/** Spring MVC's handler mappings over controllers. */
+	private HandlerMappingIntrospector mvc(Class<?>... controllers) {
+		StaticWebApplicationContext context = new StaticWebApplicationContext();
+		this.contexts.add(context);
+		context.setServletContext(new MockServletContext());
+		context.registerSingleton("handlerMapping", RequestMappingHandlerMapping.class);
+		for (Class<?> controller : controllers) {
+			context.registerSingleton(controller.getSimpleName(), controller);
+		}
+		context.refresh();
+		HandlerMappingIntrospector introspector = new HandlerMappingIntrospector();
+		introspector.setApplicationContext(context);
+		introspector.afterPropertiesSet();
+		return introspector;
 	}
 
 	@Test
@@ -88,25 +99,16 @@ class EnsurePrimaryRequestsTests {
 
 	@Test
 	void withoutEnsurePrimaryHandlerMethodsNothingIsLookedUp() {
-		try (StaticWebApplicationContext plain = new StaticWebApplicationContext()) {
-			plain.setServletContext(new MockServletContext());
-			plain.registerSingleton("handlerMapping", RequestMappingHandlerMapping.class);
-			plain.registerSingleton("unannotated", Unannotated.class);
-			plain.refresh();
-			HandlerMappingIntrospector introspector = new HandlerMappingIntrospector();
-			introspector.setApplicationContext(plain);
-			introspector.afterPropertiesSet();
-			MockHttpServletRequest request = new MockHttpServletRequest("POST", "/unannotated") {
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/unannotated") {
 
-				@Override
-				public java.util.Enumeration<String> getAttributeNames() {
-					throw new AssertionError("looked up");
-				}
+			@Override
+			public Enumeration<String> getAttributeNames() {
+				throw new AssertionError("looked up");
+			}
 
-			};
-			assertThat(new EnsurePrimaryRequests(Set.of(), new RequestPathPatterns(List.of()), introspector)
-				.mustRunOnPrimary(request)).isFalse();
-		}
+		};
+		assertThat(new EnsurePrimaryRequests(Set.of(), new RequestPathPatterns(List.of()), mvc(Unannotated.class))
+			.mustRunOnPrimary(request)).isFalse();
 	}
 
 	private EnsurePrimaryRequests requests(Set<String> methods) {
