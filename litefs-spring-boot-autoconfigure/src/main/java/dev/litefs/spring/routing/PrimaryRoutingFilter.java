@@ -5,14 +5,17 @@ import java.util.List;
 import java.util.Set;
 
 import dev.litefs.spring.internal.PrimaryRequests;
+import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 
 /**
  * Runs first on every request, and is the one place that decides, before anything reads
@@ -45,12 +48,16 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 	 * Creates the filter.
 	 * @param node this node
 	 * @param router the router
-	 * @param requests which requests must run on the primary
+	 * @param methods HTTP methods whose requests all ensure the primary, upper case
+	 * @param exclude paths the methods rule does not apply to
+	 * @param introspector Spring MVC's handler mappings, to find {@link EnsurePrimary}
+	 * handlers; {@code null} when there are none
 	 */
-	PrimaryRoutingFilter(LiteFsNode node, PrimaryRouter router, EnsurePrimaryRequests requests) {
+	public PrimaryRoutingFilter(LiteFsNode node, PrimaryRouter router, Set<String> methods,
+			RequestPathPatterns exclude, @Nullable HandlerMappingIntrospector introspector) {
 		this.node = node;
 		this.router = router;
-		this.requests = requests;
+		this.requests = new EnsurePrimaryRequests(methods, exclude, introspector);
 	}
 
 	/**
