@@ -163,13 +163,7 @@ class LiteFsHaltTests {
 	@Test
 	void aCallerWaitsForAnotherHolderOfThisJvmAtMostTheWaitTimeout() throws Exception {
 		LiteFsHalt halt = replicaHalt(Duration.ofSeconds(30), Duration.ofMillis(300));
-		CountDownLatch holding = new CountDownLatch(1);
-		CountDownLatch letGo = new CountDownLatch(1);
-		CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> halt.run(() -> {
-			holding.countDown();
-			awaitQuietly(letGo);
-		}), this.others);
-		assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+		Holder holder = holdInAnotherThread(halt);
 		AtomicBoolean ran = new AtomicBoolean();
 
 		CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> halt.run(() -> ran.set(true)), this.others);
@@ -179,8 +173,7 @@ class LiteFsHaltTests {
 				(ex) -> assertThat(ex.reason()).isEqualTo(Reason.BUSY))
 			.hasMessageContaining("stayed held by another thread of this process for PT0.3S (litefs.halt.wait-timeout)");
 		assertThat(ran).isFalse();
-		letGo.countDown();
-		holder.get(10, TimeUnit.SECONDS);
+		holder.release();
 		assertThat(this.outcomes).containsExactly("litefs.halt.acquire acquired", "litefs.halt.acquire busy",
 				"litefs.halt.hold released");
 
@@ -191,13 +184,7 @@ class LiteFsHaltTests {
 	@Test
 	void aCallerInterruptedWhileWaitingFailsAndKeepsItsInterrupt() throws Exception {
 		LiteFsHalt halt = replicaHalt(Duration.ofSeconds(30), Duration.ofSeconds(30));
-		CountDownLatch holding = new CountDownLatch(1);
-		CountDownLatch letGo = new CountDownLatch(1);
-		CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> halt.run(() -> {
-			holding.countDown();
-			awaitQuietly(letGo);
-		}), this.others);
-		assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+		Holder holder = holdInAnotherThread(halt);
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		AtomicBoolean interrupted = new AtomicBoolean();
 		Thread waiter = new Thread(() -> {
@@ -220,8 +207,7 @@ class LiteFsHaltTests {
 				(ex) -> assertThat(ex.reason()).isEqualTo(Reason.FAILED));
 		assertThat(failure.get()).hasMessageContaining("Interrupted while waiting for the HALT lock of app.db");
 		assertThat(interrupted).as("the interrupt is kept").isTrue();
-		letGo.countDown();
-		holder.get(10, TimeUnit.SECONDS);
+		holder.release();
 		assertThat(this.outcomes).contains("litefs.halt.acquire failed");
 	}
 
@@ -257,13 +243,30 @@ class LiteFsHaltTests {
 		}
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(30, TimeUnit.SECONDS);
+	/** Has another thread take the lock and hold it until let go. */
+	private Holder holdInAnotherThread(LiteFsHalt halt) throws InterruptedException {
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch letGo = new CountDownLatch(1);
+		CompletableFuture<Void> done = CompletableFuture.runAsync(() -> halt.run(() -> {
+			holding.countDown();
+			try {
+				letGo.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}), this.others);
+		assertThat(holding.await(10, TimeUnit.SECONDS)).as("the other thread holds the lock").isTrue();
+		return new Holder(letGo, done);
+	}
+
+	private record Holder(CountDownLatch letGo, CompletableFuture<Void> done) {
+
+		void release() throws Exception {
+			this.letGo.countDown();
+			this.done.get(10, TimeUnit.SECONDS);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+
 	}
 
 }

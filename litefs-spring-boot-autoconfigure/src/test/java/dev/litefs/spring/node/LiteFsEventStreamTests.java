@@ -102,8 +102,7 @@ class LiteFsEventStreamTests {
 
 		this.api.endStreams();
 
-		await().atMost(WAIT).until(() -> this.api.connections() == 2 && this.stream.isConnected());
-		assertThat(this.disconnects).hasValue(1);
+		awaitConnectedAgainAfterOneDisconnect();
 		assertThat(this.stream.status().reconnects()).isOne();
 		assertThat(this.events).extracting(LiteFsEvent::type)
 			.as("each connection starts with its init")
@@ -116,6 +115,10 @@ class LiteFsEventStreamTests {
 
 		this.stream.reconnect();
 
+		awaitConnectedAgainAfterOneDisconnect();
+	}
+
+	private void awaitConnectedAgainAfterOneDisconnect() {
 		await().atMost(WAIT).until(() -> this.api.connections() == 2 && this.stream.isConnected());
 		assertThat(this.disconnects).hasValue(1);
 	}
