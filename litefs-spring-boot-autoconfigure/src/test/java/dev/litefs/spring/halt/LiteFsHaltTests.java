@@ -51,9 +51,12 @@ class LiteFsHaltTests {
 
 	private final ExecutorService others = Executors.newCachedThreadPool();
 
+	private final List<LiteFsHalt> halts = new CopyOnWriteArrayList<>();
+
 	@AfterEach
-	void stopOthers() {
+	void stop() {
 		this.others.shutdownNow();
+		this.halts.forEach(LiteFsHalt::destroy);
 	}
 
 	/** The one place a halter is made: on a node of the mount, reporting to {@link #outcomes}. */
@@ -61,8 +64,10 @@ class LiteFsHaltTests {
 		LiteFsNode node = new LiteFsNode(new LiteFsMount(mount.dir(), mount.database()), "node-b", null,
 				Duration.ofHours(1), (event) -> {
 				});
-		return new LiteFsHalt(node, maxHold, waitTimeout,
+		LiteFsHalt halt = new LiteFsHalt(node, maxHold, waitTimeout,
 				(name) -> (outcome, error) -> this.outcomes.add(name + " " + outcome));
+		this.halts.add(halt);
+		return halt;
 	}
 
 	private LiteFsHalt replicaHalt(Duration maxHold, Duration waitTimeout) {
