@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a node of a cluster keeps its files and listens: its folder (its
@@ -18,6 +19,12 @@ import java.nio.file.Path;
  * @param proxy LiteFS's proxy on the node, or {@code null}
  */
 record NodeLayout(String hostname, Path folder, int httpPort, Proxy proxy) {
+
+	/** The lowest port {@link #freePort()} picks. */
+	private static final int LOWEST_PORT = 20000;
+
+	/** The first of Linux's default ephemeral ports. */
+	private static final int EPHEMERAL_PORTS = 32768;
 
 	/**
 	 * A node's layout on a free port, under a cluster's folder.
@@ -51,16 +58,32 @@ record NodeLayout(String hostname, Path folder, int httpPort, Proxy proxy) {
 	}
 
 	/**
-	 * A port no one listens on, on loopback.
+	 * A port no one listens on, on loopback, below Linux's ephemeral ports (32768 and up):
+	 * LiteFS binds it only later, and an ephemeral port may meanwhile become the local end
+	 * of any process's outgoing connection ("address already in use").
 	 * @return the port
 	 */
 	static int freePort() {
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, EPHEMERAL_PORTS);
+			if (isFree(port)) {
+				return port;
+			}
+		}
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			socket.setReuseAddress(true);
 			return socket.getLocalPort();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("No free port on loopback", ex);
+		}
+	}
+
+	private static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 
