@@ -212,7 +212,7 @@ class LiteFsEventStreamTests {
 			.until(() -> !this.stream.isConnected() && this.api.streamDurations().size() >= 2
 					&& String.valueOf(this.stream.status().lastError()).contains("a line longer than 64 KiB"));
 		assertThat(this.api.mostBytesSent()).as("bytes a connection took before the stream hung up")
-			.isLessThan(16L * 1024 * 1024);
+			.isLessThan(64L * 1024 * 1024);
 		this.api.behave();
 		await().atMost(WAIT).until(this.stream::isConnected);
 	}
