@@ -57,11 +57,12 @@ class PublicApiTests {
 					"PrimaryOnlyListener"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
 			// the body, build a URL from a template and forward with the starter's forwarder
-			types("routing", "EnsurePrimary", "FlyReplayFallback", "KeptBody", "KeptBody.Kind",
-					"LiteFsRoutingAutoConfiguration", "NotPrimaryException", "PrimaryForwarder",
-					"PrimaryForwarderCustomizer", "PrimaryRouter", "PrimaryRoutingFilter", "PrimaryUrlTemplate",
+			types("routing", "EnsurePrimary", "FlyReplayFallback", "LiteFsRoutingAutoConfiguration",
+					"NotPrimaryException", "PrimaryRouter", "PrimaryRoutingFilter", "PrimaryUrlTemplate",
 					"RoutedRequest", "RoutingListener", "RoutingOutcome", "RoutingStrategy",
-					"UnusableUrlTemplateException")));
+					"UnusableUrlTemplateException"),
+			types("routing.forward", "ForwardResult", "ForwardingClient", "KeptBody", "KeptBody.Kind",
+					"PrimaryForwarder", "PrimaryForwarder.AnswerCutShortException", "PrimaryForwarderCustomizer")));
 
 	@Test
 	void eachPackageHasExactlyItsPublicTypes() {

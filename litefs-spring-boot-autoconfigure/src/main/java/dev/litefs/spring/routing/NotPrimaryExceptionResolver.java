@@ -16,6 +16,7 @@ import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.SqliteFaults;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;

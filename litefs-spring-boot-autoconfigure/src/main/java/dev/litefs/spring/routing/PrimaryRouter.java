@@ -7,6 +7,7 @@ import java.util.function.IntSupplier;
 
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.NodeState;
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServletRequest;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.ExceptionText;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -129,13 +132,16 @@ class LiteFsRoutingAutoConfigurationTests {
 		@Test
 		void aRequestFactoryNoneOfSpringBootsFailsStartUpNamingSpringBootsProperty() {
 			webContextRunner()
+				.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+						ImperativeHttpClientAutoConfiguration.class))
 				.withPropertyValues("litefs.routing.strategy=forward", "spring.http.clients.imperative.factory=okhttp")
 				.run((context) -> {
 					assertThat(context).hasFailed();
 					assertThat(ExceptionText.of(context.getStartupFailure()))
 						.contains("spring.http.clients.imperative.factory")
 						.contains("okhttp")
-						.contains("[httpcomponents, jetty, reactor, jdk, simple]");
+						// Spring Boot's own binding of its property, not a reading of the starter's
+						.contains("ImperativeHttpClientsProperties$Factory");
 				});
 		}
 
