@@ -221,6 +221,18 @@ public final class LiteFsRoutingAutoConfiguration {
 			return new NotPrimaryExceptionResolver(node, router);
 		}
 
+		@Bean
+		@ConditionalOnMissingBean(name = "haltFailureExceptionResolver")
+		HaltFailureExceptionResolver haltFailureExceptionResolver(LiteFsNode node, PrimaryRouter router) {
+			return new HaltFailureExceptionResolver(node.hostname(), router.retryAfter());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "databaseFaultExceptionResolver")
+		DatabaseFaultExceptionResolver databaseFaultExceptionResolver(LiteFsNode node, PrimaryRouter router) {
+			return new DatabaseFaultExceptionResolver(node, router.retryAfter());
+		}
+
 		/** The forward strategy's client, with Spring Boot's HTTP client support. */
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(ClientHttpRequestFactoryBuilder.class)

@@ -59,6 +59,8 @@ class LiteFsRoutingAutoConfigurationTests {
 				assertThat(context).hasSingleBean(PrimaryRouter.class)
 					.hasSingleBean(EnsurePrimaryInterceptor.class)
 					.hasSingleBean(NotPrimaryExceptionResolver.class)
+					.hasSingleBean(HaltFailureExceptionResolver.class)
+					.hasSingleBean(DatabaseFaultExceptionResolver.class)
 					.hasSingleBean(PrimaryForwarder.class)
 					.hasSingleBean(PrimaryRoutingFilter.class)
 					.hasBean("primaryRoutingFilterRegistration")
