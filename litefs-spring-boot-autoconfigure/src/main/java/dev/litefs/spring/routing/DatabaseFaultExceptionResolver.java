@@ -63,17 +63,21 @@ final class DatabaseFaultExceptionResolver implements HandlerExceptionResolver, 
 	@Override
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
-		if (FailureCauses.find(ex, NotPrimaryException.class) != null
-				|| FailureCauses.find(ex, SQLException.class) == null) {
+		if (FailureCauses.find(ex, NotPrimaryException.class) != null) {
 			return null;
 		}
-		NodeState state = this.node.refresh();
-		if (!state.isDatabaseAvailable() && !response.isCommitted()) {
-			return databaseUnavailable(request, response, state);
+		if (FailureCauses.find(ex, SQLException.class) != null && !response.isCommitted()) {
+			NodeState state = this.node.refresh();
+			if (!state.isDatabaseAvailable()) {
+				return databaseUnavailable(request, response, state);
+			}
 		}
 		SQLException sqlite = FailureCauses.sqliteError(ex);
-		if (sqlite == null || !SqliteFaults.isMountFault(sqlite)
-				|| (FailureCauses.isWriteRefusal(sqlite) && !state.isPrimary())) {
+		if (sqlite == null || !SqliteFaults.isMountFault(sqlite)) {
+			return null;
+		}
+		if (FailureCauses.isWriteRefusal(sqlite) && !this.node.refresh().isPrimary()) {
+			// a replica's refusal: the routing's to answer
 			return null;
 		}
 		return mountFault(request, response, sqlite);
