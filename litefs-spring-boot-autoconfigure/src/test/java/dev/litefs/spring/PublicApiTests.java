@@ -59,7 +59,7 @@ class PublicApiTests {
 			// the body, build a URL from a template and forward with the starter's forwarder
 			types("routing", "EnsurePrimary", "FlyReplayFallback", "LiteFsRoutingAutoConfiguration",
 					"NotPrimaryException", "PrimaryRouter", "PrimaryRoutingFilter", "PrimaryUrlTemplate",
-					"RoutedRequest", "RoutingListener", "RoutingOutcome", "RoutingStrategy",
+					"RoutedRequest", "RoutingOutcome", "RoutingStrategy",
 					"UnusableUrlTemplateException"),
 			types("routing.forward", "ForwardResult", "ForwardingClient", "KeptBody", "KeptBody.Kind",
 					"PrimaryForwarder", "PrimaryForwarder.AnswerCutShortException", "PrimaryForwarderCustomizer")));

@@ -90,7 +90,7 @@ public final class LiteFsRoutingAutoConfiguration {
 		@ConditionalOnMissingBean(name = "primaryRouter")
 		PrimaryRouter primaryRouter(LiteFsProperties properties, Environment environment,
 				ObjectProvider<RoutingStrategy> strategies, ObjectProvider<PrimaryForwarder> forwarder,
-				ObjectProvider<RoutingListener> listeners, ObjectProvider<ObservationRegistry> observations) {
+				ObjectProvider<ObservationRegistry> observations) {
 			LiteFsProperties.Routing routing = properties.getRouting();
 			String name = routing.getStrategy().trim().toLowerCase(Locale.ROOT);
 			if (LiteFsProperties.AUTO_STRATEGY.equals(name)) {
@@ -111,7 +111,7 @@ public final class LiteFsRoutingAutoConfiguration {
 			Duration retryAfter = check("litefs.routing.retry-after", routing.getRetryAfter(),
 					!routing.getRetryAfter().isNegative() && !routing.getRetryAfter().isZero(), "must be positive");
 			return new PrimaryRouter(strategy, new LocalPort(environment), retryAfter,
-					listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+					observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
 		private static RoutingStrategy builtIn(String name, BuiltInSettings settings, LiteFsProperties.Routing routing,

@@ -283,7 +283,7 @@ class LiteFsRoutingAutoConfigurationTests {
 	static class OwnRouter {
 
 		final PrimaryRouter router = new PrimaryRouter(new dev.litefs.spring.routing.RejectStrategy(), () -> 8080,
-				java.time.Duration.ofSeconds(1), java.util.List.of(), io.micrometer.observation.ObservationRegistry.NOOP);
+				java.time.Duration.ofSeconds(1), io.micrometer.observation.ObservationRegistry.NOOP);
 
 		@Bean
 		PrimaryRouter primaryRouter() {

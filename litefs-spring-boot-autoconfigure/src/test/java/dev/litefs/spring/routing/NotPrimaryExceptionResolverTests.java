@@ -3,7 +3,6 @@ package dev.litefs.spring.routing;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 
 import dev.litefs.spring.internal.PrimaryRequests;
 import dev.litefs.spring.node.LiteFsMount;
@@ -46,7 +45,7 @@ class NotPrimaryExceptionResolverTests {
 				(event) -> {
 				});
 		node.refresh();
-		PrimaryRouter router = new PrimaryRouter(new RejectStrategy(), () -> 8080, Duration.ofSeconds(2), List.of(),
+		PrimaryRouter router = new PrimaryRouter(new RejectStrategy(), () -> 8080, Duration.ofSeconds(2),
 				ObservationRegistry.NOOP);
 		this.resolver = new NotPrimaryExceptionResolver(node, router);
 	}
