@@ -46,7 +46,7 @@ class FlyReplayStrategy implements RoutingStrategy {
 	 * @param fallback where Fly sends a request it could not replay, or {@code null} for
 	 * no fallback
 	 */
-	public FlyReplayStrategy(@Nullable Duration timeout, @Nullable FlyReplayFallback fallback) {
+	FlyReplayStrategy(@Nullable Duration timeout, @Nullable FlyReplayFallback fallback) {
 		this.timeout = timeout;
 		this.fallback = fallback;
 	}

@@ -32,7 +32,7 @@ class ForwardStrategy implements RoutingStrategy {
 	 * @param forwarder the forwarder
 	 * @param url the primary's URL
 	 */
-	public ForwardStrategy(PrimaryForwarder forwarder, PrimaryUrlTemplate url) {
+	ForwardStrategy(PrimaryForwarder forwarder, PrimaryUrlTemplate url) {
 		this.forwarder = forwarder;
 		this.url = url;
 	}
@@ -41,7 +41,7 @@ class ForwardStrategy implements RoutingStrategy {
 	 * The forwarder.
 	 * @return the forwarder
 	 */
-	public PrimaryForwarder forwarder() {
+	PrimaryForwarder forwarder() {
 		return this.forwarder;
 	}
 
@@ -49,7 +49,7 @@ class ForwardStrategy implements RoutingStrategy {
 	 * The primary's URL.
 	 * @return the template
 	 */
-	public PrimaryUrlTemplate url() {
+	PrimaryUrlTemplate url() {
 		return this.url;
 	}
 

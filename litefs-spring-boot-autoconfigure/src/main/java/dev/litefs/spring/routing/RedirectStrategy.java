@@ -19,7 +19,7 @@ class RedirectStrategy implements RoutingStrategy {
 	 * Creates the strategy.
 	 * @param url the primary's URL as clients reach it
 	 */
-	public RedirectStrategy(PrimaryUrlTemplate url) {
+	RedirectStrategy(PrimaryUrlTemplate url) {
 		this.url = url;
 	}
 

@@ -3,8 +3,6 @@ package dev.litefs.spring.routing;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import dev.litefs.spring.node.LiteFsMount;
-import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,11 +39,8 @@ class DatabaseFaultExceptionResolverTests {
 	@BeforeEach
 	void primary() {
 		this.mount = FakeLiteFsMount.primary(this.dir).txid(3);
-		LiteFsNode node = new LiteFsNode(new LiteFsMount(this.dir, "app.db"), "node-a", null, Duration.ofSeconds(1),
-				(event) -> {
-				});
-		node.refresh();
-		this.resolver = new DatabaseFaultExceptionResolver(node, Duration.ofSeconds(2));
+		this.resolver = new DatabaseFaultExceptionResolver(NotPrimaryExceptionResolverTests.node(this.dir, "node-a"),
+				Duration.ofSeconds(2));
 	}
 
 	@Test

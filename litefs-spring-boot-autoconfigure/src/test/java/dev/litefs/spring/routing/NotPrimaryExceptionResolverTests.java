@@ -41,10 +41,7 @@ class NotPrimaryExceptionResolverTests {
 	@BeforeEach
 	void replicaOfNodeA() {
 		this.mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
-		LiteFsNode node = new LiteFsNode(new LiteFsMount(this.dir, "app.db"), "node-b", null, Duration.ofSeconds(1),
-				(event) -> {
-				});
-		node.refresh();
+		LiteFsNode node = node(this.dir, "node-b");
 		PrimaryRouter router = new PrimaryRouter(new RejectStrategy(), () -> 8080, Duration.ofSeconds(2),
 				ObservationRegistry.NOOP);
 		this.resolver = new NotPrimaryExceptionResolver(node, router);
@@ -116,6 +113,16 @@ class NotPrimaryExceptionResolverTests {
 		return this.resolver.resolveException(this.request, this.response, null, ex);
 	}
 
+	/** A node on the fake mount, its first reading made. */
+	static LiteFsNode node(Path dir, String hostname) {
+		LiteFsNode node = new LiteFsNode(new LiteFsMount(dir, "app.db"), hostname, null, Duration.ofSeconds(1),
+				(event) -> {
+				});
+		node.refresh();
+		return node;
+	}
+
+	/** An error as sqlite-jdbc reports it: the extended code's name first in the message. */
 	static SQLException sqlite(String name, int code) {
 		return new SQLException("[" + name + "] " + name.toLowerCase(java.util.Locale.ROOT), null, code);
 	}
