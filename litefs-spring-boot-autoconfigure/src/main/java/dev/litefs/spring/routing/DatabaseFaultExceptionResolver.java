@@ -38,8 +38,10 @@ import org.springframework.web.servlet.ModelAndView;
  * the primary) is left to the application's error handling, and a write refused on a
  * replica, or a {@link NotPrimaryException}, to the routing's. A response already
  * committed is left alone.
+ *
+ * @since 0.2.0
  */
-final class DatabaseFaultExceptionResolver implements HandlerExceptionResolver, Ordered {
+public class DatabaseFaultExceptionResolver implements HandlerExceptionResolver, Ordered {
 
 	/** After the routing's answer to a write refused on a replica. */
 	static final int ORDER = NotPrimaryExceptionResolver.ORDER + 1;
@@ -55,7 +57,7 @@ final class DatabaseFaultExceptionResolver implements HandlerExceptionResolver, 
 	 * @param node this node
 	 * @param retryAfter the {@code Retry-After} of its answers
 	 */
-	DatabaseFaultExceptionResolver(LiteFsNode node, Duration retryAfter) {
+	public DatabaseFaultExceptionResolver(LiteFsNode node, Duration retryAfter) {
 		this.node = node;
 		this.retryAfter = retryAfter;
 	}

@@ -24,7 +24,7 @@ import org.springframework.http.HttpStatus;
  * ({@code fly-replay-src}) is never replayed twice, and Fly cannot replay a body over
  * 1 MB.
  */
-class FlyReplayStrategy implements RoutingStrategy {
+public class FlyReplayStrategy implements RoutingStrategy {
 
 	/** The response header that makes Fly.io's proxy replay a request elsewhere. */
 	public static final String FLY_REPLAY_HEADER = "fly-replay";
@@ -46,7 +46,7 @@ class FlyReplayStrategy implements RoutingStrategy {
 	 * @param fallback where Fly sends a request it could not replay, or {@code null} for
 	 * no fallback
 	 */
-	FlyReplayStrategy(@Nullable Duration timeout, @Nullable FlyReplayFallback fallback) {
+	public FlyReplayStrategy(@Nullable Duration timeout, @Nullable FlyReplayFallback fallback) {
 		this.timeout = timeout;
 		this.fallback = fallback;
 	}

@@ -21,7 +21,7 @@ import org.springframework.http.HttpStatus;
  * primary unreachable is a {@code 503}, no answer in time a {@code 504}, a broken
  * exchange a {@code 502}.
  */
-class ForwardStrategy implements RoutingStrategy {
+public class ForwardStrategy implements RoutingStrategy {
 
 	private final PrimaryForwarder forwarder;
 
@@ -32,7 +32,7 @@ class ForwardStrategy implements RoutingStrategy {
 	 * @param forwarder the forwarder
 	 * @param url the primary's URL
 	 */
-	ForwardStrategy(PrimaryForwarder forwarder, PrimaryUrlTemplate url) {
+	public ForwardStrategy(PrimaryForwarder forwarder, PrimaryUrlTemplate url) {
 		this.forwarder = forwarder;
 		this.url = url;
 	}
@@ -41,7 +41,7 @@ class ForwardStrategy implements RoutingStrategy {
 	 * The forwarder.
 	 * @return the forwarder
 	 */
-	PrimaryForwarder forwarder() {
+	public PrimaryForwarder forwarder() {
 		return this.forwarder;
 	}
 
@@ -49,7 +49,7 @@ class ForwardStrategy implements RoutingStrategy {
 	 * The primary's URL.
 	 * @return the template
 	 */
-	PrimaryUrlTemplate url() {
+	public PrimaryUrlTemplate url() {
 		return this.url;
 	}
 

@@ -22,8 +22,10 @@ import org.springframework.web.servlet.ModelAndView;
  * failed ({@link LiteFsHaltException}): {@code 503 Halted write failed}, its reason and
  * message in the problem detail, with {@code Retry-After} unless the block itself held
  * the lock too long. A response already committed is left alone.
+ *
+ * @since 0.2.0
  */
-final class HaltFailureExceptionResolver implements HandlerExceptionResolver, Ordered {
+public class HaltFailureExceptionResolver implements HandlerExceptionResolver, Ordered {
 
 	/** First of the starter's resolvers: a failed halted write is answered as such, whatever caused it. */
 	static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
@@ -39,7 +41,7 @@ final class HaltFailureExceptionResolver implements HandlerExceptionResolver, Or
 	 * @param hostname this node's hostname, named in the answer
 	 * @param retryAfter the {@code Retry-After} of an answer worth retrying
 	 */
-	HaltFailureExceptionResolver(String hostname, Duration retryAfter) {
+	public HaltFailureExceptionResolver(String hostname, Duration retryAfter) {
 		this.hostname = hostname;
 		this.retryAfter = retryAfter;
 	}

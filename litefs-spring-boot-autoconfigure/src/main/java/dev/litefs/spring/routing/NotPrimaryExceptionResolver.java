@@ -39,8 +39,10 @@ import org.springframework.web.servlet.ModelAndView;
  * changed and is left alone. A forwarded answer cut short after part of it reached the
  * client fails the request, so that the connection is aborted and the cut answer never
  * looks complete.
+ *
+ * @since 0.2.0
  */
-final class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
+public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
 	/**
 	 * Before Spring MVC's own resolvers and the application's {@code @ExceptionHandler}s
@@ -64,7 +66,7 @@ final class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ord
 	 * @param node this node
 	 * @param router the router
 	 */
-	NotPrimaryExceptionResolver(LiteFsNode node, PrimaryRouter router) {
+	public NotPrimaryExceptionResolver(LiteFsNode node, PrimaryRouter router) {
 		this.node = node;
 		this.router = router;
 	}

@@ -53,7 +53,7 @@ public class PrimaryRouter {
 	 * @param retryAfter the {@code Retry-After} of {@code 503} answers worth retrying
 	 * @param observations where routed requests are observed
 	 */
-	PrimaryRouter(RoutingStrategy strategy, IntSupplier localPort, Duration retryAfter,
+	public PrimaryRouter(RoutingStrategy strategy, IntSupplier localPort, Duration retryAfter,
 			ObservationRegistry observations) {
 		this.strategy = strategy;
 		this.localPort = localPort;
