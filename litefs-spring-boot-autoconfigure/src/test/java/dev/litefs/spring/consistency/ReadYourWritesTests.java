@@ -139,7 +139,7 @@ class ReadYourWritesTests {
 			.GET());
 		Thread.sleep(300);
 		assertThat(response).isNotDone();
-		assertThat(this.flyReplica.bean(PositionWatcher.class).waiting()).isEqualTo(1);
+		assertThat(this.flyReplica.node().waiting()).isEqualTo(1);
 		this.flyMount.txid(7);
 		HttpResponse<String> answered = response.get(5, TimeUnit.SECONDS);
 		// answered here (200, by node-b), not replayed to the primary (409) after the timeout

@@ -9,7 +9,6 @@ import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.test.FakeLiteFsMount;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +41,7 @@ class NotPrimaryExceptionResolverTests {
 	void replicaOfNodeA() {
 		this.mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
 		LiteFsNode node = node(this.dir, "node-b");
-		PrimaryRouter router = new PrimaryRouter(new RejectStrategy(), () -> 8080, Duration.ofSeconds(2),
-				ObservationRegistry.NOOP);
-		this.resolver = new NotPrimaryExceptionResolver(node, router);
+		this.resolver = new NotPrimaryExceptionResolver(node, TestRouters.reject(Duration.ofSeconds(2)));
 	}
 
 	@Test

@@ -16,7 +16,6 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.routing.DatabaseFaultExceptionResolver;
 import dev.litefs.spring.routing.EnsurePrimary;
-import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
 import dev.litefs.spring.routing.EnsurePrimaryMethodInterceptor;
 import dev.litefs.spring.routing.FlyReplayStrategy;
 import dev.litefs.spring.routing.ForwardStrategy;
@@ -58,8 +57,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 
 /**
  * Auto-configuration of {@link EnsurePrimary}: the advice on any Spring bean, and in a
@@ -147,9 +145,9 @@ public final class LiteFsRoutingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		PrimaryRoutingFilter primaryRoutingFilter(LiteFsNode node, PrimaryRouter router,
-				LiteFsRoutingProperties routing) {
+				LiteFsRoutingProperties routing, ObjectProvider<HandlerMappingIntrospector> introspector) {
 			return new PrimaryRoutingFilter(node, router, methods(routing.getMethods()),
-					new RequestPathPatterns(routing.getExclude()));
+					new RequestPathPatterns(routing.getExclude()), introspector.getIfAvailable());
 		}
 
 		/** The methods, upper case. */
@@ -175,26 +173,6 @@ public final class LiteFsRoutingAutoConfiguration {
 			registration.setOrder(ROUTING_FILTER_ORDER);
 			registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
 			return registration;
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		EnsurePrimaryInterceptor ensurePrimaryInterceptor(LiteFsNode node, PrimaryRouter router) {
-			return new EnsurePrimaryInterceptor(node, router);
-		}
-
-		/** Replaceable by name, as a configurer of Spring MVC has no type of its own. */
-		@Bean
-		@ConditionalOnMissingBean(name = "ensurePrimaryWebMvcConfigurer")
-		WebMvcConfigurer ensurePrimaryWebMvcConfigurer(EnsurePrimaryInterceptor interceptor) {
-			return new WebMvcConfigurer() {
-
-				@Override
-				public void addInterceptors(InterceptorRegistry registry) {
-					registry.addInterceptor(interceptor).order(Ordered.HIGHEST_PRECEDENCE);
-				}
-
-			};
 		}
 
 		@Bean

@@ -6,7 +6,6 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.routing.DatabaseFaultExceptionResolver;
 import dev.litefs.spring.routing.EnsurePrimary;
-import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
 import dev.litefs.spring.routing.FlyReplayStrategy;
 import dev.litefs.spring.routing.ForwardStrategy;
 import dev.litefs.spring.routing.HaltFailureExceptionResolver;
@@ -40,7 +39,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -70,7 +68,6 @@ class LiteFsRoutingAutoConfigurationTests {
 		void routesRequestsInAServletApplication() {
 			webContextRunner().run((context) -> {
 				assertThat(context).hasSingleBean(PrimaryRouter.class)
-					.hasSingleBean(EnsurePrimaryInterceptor.class)
 					.hasSingleBean(NotPrimaryExceptionResolver.class)
 					.hasSingleBean(HaltFailureExceptionResolver.class)
 					.hasSingleBean(DatabaseFaultExceptionResolver.class)
@@ -81,14 +78,6 @@ class LiteFsRoutingAutoConfigurationTests {
 				assertThat(context.getBean("primaryRoutingFilterRegistration", DelegatingFilterProxyRegistrationBean.class)
 					.determineDispatcherTypes()).containsExactly(jakarta.servlet.DispatcherType.REQUEST);
 			});
-		}
-
-		@Test
-		void theInterceptorsRegistrationIsReplaceableByName() {
-			WebMvcConfigurer own = new WebMvcConfigurer() {
-			};
-			webContextRunner().withBean("ensurePrimaryWebMvcConfigurer", WebMvcConfigurer.class, () -> own)
-				.run((context) -> assertThat(context.getBean("ensurePrimaryWebMvcConfigurer")).isSameAs(own));
 		}
 
 		@Test
