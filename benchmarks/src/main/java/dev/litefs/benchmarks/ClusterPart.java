@@ -1,0 +1,471 @@
+package dev.litefs.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+import dev.litefs.spring.test.cluster.LiteFsCluster;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.openjdk.jmh.results.RunResult;
+
+/**
+ * On a real two-node LiteFS cluster, the replica served three ways side by side: A, the
+ * sample app with {@code litefs.enabled=false}; B, the same app with the starter on
+ * ({@code forward} routing); C, LiteFS's own proxy in front of A's JVM. The primary's app
+ * (the starter on) takes the writes.
+ */
+final class ClusterPart {
+
+	private static final String PART = "2 cluster";
+
+	private final Bench bench;
+
+	private final Vegeta vegeta;
+
+	ClusterPart(Bench bench) throws java.io.IOException {
+		this.bench = bench;
+		this.vegeta = new Vegeta(bench.folder("vegeta"));
+	}
+
+	/** A server of the replica: its name, the URL its reads go to, the JVM that serves them. */
+	private record Server(String name, URI url, App app) {
+
+		String read(long postId, String cookie) {
+			return "GET " + this.url.resolve("/api/posts/" + postId) + "\nCookie: __txid=" + cookie;
+		}
+
+	}
+
+	void run() throws Exception {
+		Path logs = this.bench.folder("logs");
+		int proxied = App.freePort();
+		try (LiteFsCluster cluster = LiteFsCluster.builder()
+			.hostnames("127.0.0.1", "node-b")
+			.proxy("node-b", "app.db", proxied)
+			.start();
+				App primary = App.start(this.bench.jar, logs, "primary", App.freePort(), onNode(cluster.primary()))) {
+			String location = primary.write().headers().firstValue("Location").orElseThrow();
+			long postId = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+			long txid = cluster.awaitReplicated("app.db", Duration.ofSeconds(30));
+			LiteFsCluster.Node replica = cluster.node(1);
+			sqlite(replica.mountDir().resolve("app.db"));
+			StartupPart.database = Files.copy(replica.mountDir().resolve("app.db"),
+					this.bench.folder("seed").resolve("app.db"), StandardCopyOption.REPLACE_EXISTING);
+			Map<String, String> starter = onNode(replica);
+			starter.put("litefs.routing.strategy", "forward");
+			starter.put("litefs.routing.forward.url-template", "http://{primary}:" + primary.port);
+			starter.put("litefs.consistency.timeout", "60s");
+			Map<String, String> plain = App.dataSource(replica.mountDir());
+			plain.put("litefs.enabled", "false");
+			plain.put("spring.flyway.enabled", "false");
+			try (App on = App.start(this.bench.jar, logs, "on", App.freePort(), starter);
+					App off = App.start(this.bench.jar, logs, "off", proxied, plain)) {
+				List<Server> servers = List.of(new Server("A", off.uri("/"), off), new Server("B", on.uri("/"), on),
+						new Server("C", replica.proxyUrl(), off));
+				reads(servers, postId, String.format("%016x", txid), replica.pid());
+				roundTrips(primary, servers);
+				release(cluster, primary, servers, postId);
+				forwarding(primary, on, postId);
+				profile(servers.get(1), postId, String.format("%016x", txid));
+				roleChanges(cluster, Map.of(replica, on, cluster.primary(), primary));
+			}
+		}
+	}
+
+	/** The starter on a node of the cluster, asking that node's LiteFS API. */
+	private static Map<String, String> onNode(LiteFsCluster.Node node) {
+		Map<String, String> properties = App.dataSource(node.mountDir());
+		properties.put("litefs.mount-dir", node.mountDir().toString());
+		properties.put("litefs.database", "app.db");
+		properties.put("litefs.hostname", node.hostname());
+		properties.put("litefs.api-url", node.apiUrl().toString());
+		return properties;
+	}
+
+	/** {@link SqliteReadBenchmark} on the replica's mount, and on a copy in a plain folder. */
+	private void sqlite(Path database) throws Exception {
+		Path shm = Path.of("/dev/shm");
+		Path dir = Files.isWritable(shm) ? Files.createTempDirectory(shm, "litefs-bench") : this.bench.folder("plain");
+		Path copy = Files.copy(database, dir.resolve("app.db"), StandardCopyOption.REPLACE_EXISTING);
+		String name = SqliteReadBenchmark.class.getName();
+		Map<String, Double> onMount = new LinkedHashMap<>();
+		for (RunResult result : Bench.run(this.bench.jmh(name).param("database", database.toString()))) {
+			onMount.put(result.getParams().getParam("cacheSize") + ", " + result.getParams().getParam("mmapSize")
+					+ ", " + result.getParams().getParam("readOnly"), result.getPrimaryResult().getScore());
+		}
+		double plain = Bench.run(this.bench.jmh(name)
+			.param("database", copy.toString())
+			.param("cacheSize", "-2000")
+			.param("mmapSize", "0")
+			.param("readOnly", "false")).iterator().next().getPrimaryResult().getScore();
+		Files.delete(copy);
+		Files.delete(dir);
+		double defaults = onMount.get("-2000, 0, false");
+		Map.Entry<String, Double> best = onMount.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+		this.bench.row(PART, "SQLite reads/s, one thread (JMH): on the mount with SQLite's defaults vs the best of "
+				+ "`cache_size`, `mmap_size`, read-only (" + best.getKey() + ") vs a plain folder",
+				String.format(Locale.ROOT, "%,.0f vs %,.0f vs %,.0f", defaults, best.getValue(), plain),
+				defaults / plain, "", null);
+	}
+
+	/** Replica reads in a closed loop, rounds in a rotating order, then each server's latency at 400/s. */
+	private void reads(List<Server> servers, long postId, String cookie, long liteFsPid) throws Exception {
+		Duration round = this.bench.duration(5, 2);
+		for (Server server : servers) {
+			this.vegeta.attack("warm-" + server.name(), server.read(postId, cookie), 0, 8, this.bench.duration(30, 5));
+		}
+		Map<String, List<double[]>> rounds = new LinkedHashMap<>();
+		servers.forEach((server) -> rounds.put(server.name(), new ArrayList<>()));
+		for (int i = 0; i < this.bench.count(7, 2); i++) {
+			for (int j = 0; j < servers.size(); j++) {
+				Server server = servers.get((i + j) % servers.size());
+				long cpu = App.cpuNanos(server.app().pid());
+				Vegeta.Result result = this.vegeta.attack("closed-" + server.name(), server.read(postId, cookie), 0, 8,
+						round);
+				rounds.get(server.name())
+					.add(new double[] { result.throughput(),
+							(App.cpuNanos(server.app().pid()) - cpu) / (double) result.requests() });
+			}
+		}
+		List<Double> throughput = new ArrayList<>();
+		List<Double> cpu = new ArrayList<>();
+		List<Double> proxy = new ArrayList<>();
+		for (int i = 0; i < rounds.get("A").size(); i++) {
+			double[] a = rounds.get("A").get(i);
+			throughput.add(rounds.get("B").get(i)[0] / a[0]);
+			cpu.add(rounds.get("B").get(i)[1] / a[1]);
+			proxy.add(rounds.get("C").get(i)[0] / a[0]);
+		}
+		double ratio = Bench.median(throughput);
+		this.bench.row(PART, "replica reads/s (Vegeta, closed loop, 8 workers), B ÷ A: median of the rounds' ratios "
+				+ "(their range; A's and B's rounds)", String.format(Locale.ROOT, "(%.3f–%.3f; %s vs %s)",
+						throughput.stream().min(Double::compare).orElseThrow(),
+						throughput.stream().max(Double::compare).orElseThrow(), perRound(rounds.get("A"), 0),
+						perRound(rounds.get("B"), 0)), ratio, "≥ 0.97", ratio >= 0.97);
+		double cpuRatio = Bench.median(cpu);
+		this.bench.row(PART, "app's CPU per replica read (`/proc/<pid>/stat`), B ÷ A: median of the rounds' ratios",
+				String.format(Locale.ROOT, "(%.3f–%.3f)", cpu.stream().min(Double::compare).orElseThrow(),
+						cpu.stream().max(Double::compare).orElseThrow()), cpuRatio, "≤ 1.05", cpuRatio <= 1.05);
+		this.bench.row(PART, "replica reads/s, C ÷ A: median of the rounds' ratios", "", Bench.median(proxy), "", null);
+		List<String> open = new ArrayList<>();
+		Map<String, Vegeta.Result> latencies = new LinkedHashMap<>();
+		for (Server server : servers) {
+			Vegeta.Result result = this.vegeta.attack("open-" + server.name(), server.read(postId, cookie), 400, 8,
+					round);
+			latencies.put(server.name(), result);
+			open.add(server.name() + " " + Bench.nanos(result.p50()) + " / " + Bench.nanos(result.p99()));
+		}
+		this.bench.row(PART, "open-loop p50 / p99 at 400/s (Vegeta's HdrHistogram), A / B / C; ratio B ÷ A at p50",
+				String.join(" · ", open), (double) latencies.get("B").p50() / latencies.get("A").p50(), "", null);
+	}
+
+	private static String perRound(List<double[]> rounds, int index) {
+		return String.join(", ", rounds.stream().map((round) -> String.format(Locale.ROOT, "%,.0f", round[index])).toList());
+	}
+
+	/**
+	 * Read-your-writes: a write on the primary, then at once its read on each server with
+	 * the write's {@code __txid} cookie, and one more read of B without it.
+	 */
+	private void roundTrips(App primary, List<Server> servers) {
+		int count = this.bench.count(150, 30);
+		for (int i = 0; i < count / 3; i++) {
+			servers.forEach((server) -> roundTrip(primary, server, true));
+		}
+		App starter = servers.get(1).app();
+		double[] waitsBefore = waits(starter);
+		Map<String, long[]> times = new LinkedHashMap<>();
+		Map<String, Integer> missed = new LinkedHashMap<>();
+		for (String name : List.of("A", "B", "C", "B without the cookie")) {
+			times.put(name, new long[count]);
+			missed.put(name, 0);
+		}
+		for (int i = 0; i < count; i++) {
+			for (Server server : servers) {
+				long nanos = roundTrip(primary, server, true);
+				times.get(server.name())[i] = Math.abs(nanos);
+				missed.merge(server.name(), (nanos < 0) ? 1 : 0, Integer::sum);
+			}
+			long bare = roundTrip(primary, servers.get(1), false);
+			times.get("B without the cookie")[i] = Math.abs(bare);
+			missed.merge("B without the cookie", (bare < 0) ? 1 : 0, Integer::sum);
+		}
+		double[] waitsAfter = waits(starter);
+		long a = Bench.percentile(times.get("A"), 50);
+		long b = Bench.percentile(times.get("B"), 50);
+		long c = Bench.percentile(times.get("C"), 50);
+		this.bench.row(PART, "read-your-writes read on the replica after the write's answer, p50: B vs C (LiteFS's proxy)",
+				Bench.nanos(b) + " vs " + Bench.nanos(c), (double) b / c, "B ≤ C", b <= c);
+		this.bench.row(PART, "read-your-writes read on the replica, p50: B vs A (the same read, A not waiting)",
+				Bench.nanos(b) + " vs " + Bench.nanos(a) + " = +" + Bench.nanos(b - a), (double) b / a, "≤ +200 µs",
+				b - a <= 200_000);
+		long waits = Math.round(waitsAfter[0] - waitsBefore[0]);
+		this.bench.row(PART, "B's reads that waited for their TXID (`litefs.consistency.wait`), their mean wait; "
+				+ "B without the cookie, p50", String.format(Locale.ROOT, "%d of %d, %s; %s", waits, count,
+						(waits == 0) ? "-" : Bench.nanos((waitsAfter[1] - waitsBefore[1]) * 1e9 / waits),
+						Bench.nanos(Bench.percentile(times.get("B without the cookie"), 50))), Double.NaN, "", null);
+		this.bench.row(PART, "read-your-writes reads that missed the write: A / B / C / B without the cookie",
+				String.join(" / ", missed.values().stream().map((n) -> n + " of " + count).toList()), Double.NaN,
+				"0 for B and C", missed.get("B") == 0 && missed.get("C") == 0);
+	}
+
+	/** The count and total seconds of the starter's {@code litefs.consistency.wait} timer. */
+	private static double[] waits(App app) {
+		HttpResponse<String> answer = App
+			.send(HttpRequest.newBuilder(app.uri("/actuator/metrics/litefs.consistency.wait")).build());
+		if (answer.statusCode() != 200) {
+			return new double[2];
+		}
+		java.util.regex.Matcher value = java.util.regex.Pattern.compile("\"value\":([0-9.Ee+-]+)").matcher(answer.body());
+		double[] values = new double[2];
+		for (int i = 0; i < 2 && value.find(); i++) {
+			values[i] = Double.parseDouble(value.group(1));
+		}
+		return values;
+	}
+
+	/** Nanoseconds from the write's answer to the read's, negative when the read did not see the write. */
+	private static long roundTrip(App primary, Server server, boolean withCookie) {
+		HttpResponse<String> written = primary.write();
+		long answered = System.nanoTime();
+		String id = written.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
+		HttpRequest.Builder read = HttpRequest.newBuilder(server.url().resolve("/api/posts/" + id));
+		if (withCookie) {
+			read.header("Cookie", written.headers()
+				.allValues("Set-Cookie")
+				.stream()
+				.filter((cookie) -> cookie.startsWith("__txid="))
+				.findFirst()
+				.orElseThrow()
+				.split(";")[0]);
+		}
+		int status = App.send(read.build()).statusCode();
+		long nanos = System.nanoTime() - answered;
+		return (status == 200) ? nanos : -nanos;
+	}
+
+	/**
+	 * N reads whose {@code __txid} is one ahead of the replica, all in flight, released by
+	 * one write on the primary: from the write's answer to each read's, B against C; and
+	 * the replica's CPU (its app's JVM and LiteFS) while 300 wait.
+	 */
+	private void release(LiteFsCluster cluster, App primary, List<Server> servers, long postId) throws Exception {
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
+		LiteFsCluster.Node replica = cluster.node(1);
+		int[] sizes = { 1, 50, 300 };
+		int[] rounds = { this.bench.count(20, 5), this.bench.count(5, 2), this.bench.count(3, 1) };
+		try {
+			for (int k = 0; k < sizes.length; k++) {
+				int n = sizes[k];
+				Map<String, long[]> released = new LinkedHashMap<>();
+				Map<String, String> cpu = new LinkedHashMap<>();
+				for (Server server : servers.subList(1, 3)) {
+					long[] samples = new long[n * rounds[k]];
+					for (int round = 0; round < rounds[k]; round++) {
+						long txid = cluster.awaitReplicated("app.db", Duration.ofSeconds(30));
+						String ahead = String.format("%016x", txid + 1);
+						List<CompletableFuture<Long>> answers = new ArrayList<>();
+						for (int i = 0; i < n; i++) {
+							answers.add(client
+								.sendAsync(HttpRequest.newBuilder(server.url().resolve("/api/posts/" + postId))
+									.header("Cookie", "__txid=" + ahead)
+									.timeout(Duration.ofSeconds(60))
+									.build(), HttpResponse.BodyHandlers.discarding())
+								.thenApply((answer) -> (answer.statusCode() == 200) ? System.nanoTime() : -1L));
+						}
+						Bench.sleep(300 + 4L * n);
+						if (n == 300 && round == 0) {
+							long window = this.bench.count(3000, 1000);
+							long jvm = App.cpuNanos(server.app().pid());
+							long liteFs = App.cpuNanos(replica.pid());
+							Bench.sleep(window);
+							cpu.put(server.name(), String.format(Locale.ROOT, "JVM %.1f %%, LiteFS %.1f %%",
+									(App.cpuNanos(server.app().pid()) - jvm) / (window * 1e4),
+									(App.cpuNanos(replica.pid()) - liteFs) / (window * 1e4)));
+						}
+						if (answers.stream().anyMatch(CompletableFuture::isDone)) {
+							throw new IllegalStateException(server.name() + " answered a read before its TXID was there");
+						}
+						primary.write();
+						long written = System.nanoTime();
+						for (int i = 0; i < n; i++) {
+							long answered = answers.get(i).get();
+							if (answered < 0) {
+								throw new IllegalStateException(server.name() + " did not answer a waiting read 200");
+							}
+							samples[round * n + i] = answered - written;
+						}
+					}
+					released.put(server.name(), samples);
+				}
+				long[] b = released.get("B");
+				long[] c = released.get("C");
+				this.bench.row(PART, "waiting reads released by a write, from its answer, N = " + n
+						+ ": p50 / p99, B vs C (ratio of p50)",
+						Bench.nanos(Bench.percentile(b, 50)) + " / " + Bench.nanos(Bench.percentile(b, 99)) + " vs "
+								+ Bench.nanos(Bench.percentile(c, 50)) + " / " + Bench.nanos(Bench.percentile(c, 99)),
+						(double) Bench.percentile(b, 50) / Bench.percentile(c, 50),
+						(n == 300) ? "B ≤ 2.00 ms / ≤ 10.0 ms" : "",
+						(n == 300) ? Bench.percentile(b, 50) <= 2_000_000 && Bench.percentile(b, 99) <= 10_000_000
+								: null);
+				if (n == 300) {
+					this.bench.row(PART, "the replica's CPU while 300 reads wait, share of one core: B vs C",
+							cpu.get("B") + " vs " + cpu.get("C"), Double.NaN, "B's JVM ≤ 5.0 %",
+							Double.parseDouble(cpu.get("B").replaceAll("JVM ([0-9.]+) %.*", "$1")) <= 5.0);
+					List<String> nothing = new ArrayList<>();
+					for (Server server : servers.subList(1, 3)) {
+						long sent = System.nanoTime();
+						List<CompletableFuture<Long>> answers = new ArrayList<>();
+						for (int i = 0; i < n; i++) {
+							answers.add(client
+								.sendAsync(HttpRequest.newBuilder(server.url().resolve("/api/posts/" + postId)).build(),
+										HttpResponse.BodyHandlers.discarding())
+								.thenApply((answer) -> System.nanoTime() - sent));
+						}
+						long[] times = new long[n];
+						for (int i = 0; i < n; i++) {
+							times[i] = answers.get(i).get();
+						}
+						nothing.add(server.name() + " " + Bench.nanos(Bench.percentile(times, 50)) + " / "
+								+ Bench.nanos(Bench.percentile(times, 99)));
+					}
+					this.bench.row(PART, "the same 300 reads with nothing to wait for, sent at once, p50 / p99: "
+							+ "B vs C", String.join(" vs ", nothing), Double.NaN, "", null);
+				}
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/** A write sent to B, which forwards it to the primary, against the same write sent to the primary. */
+	private void forwarding(App primary, App on, long postId) throws Exception {
+		Duration block = this.bench.duration(15, 3);
+		this.vegeta.attack("warm-forwarded", this.vegeta.post(on.uri("/api/posts").toString()), 0, 1, block);
+		this.vegeta.attack("warm-straight", this.vegeta.post(primary.uri("/api/posts").toString()), 0, 1, block);
+		long cpu = App.cpuNanos(on.pid(), primary.pid());
+		Vegeta.Result forwarded = this.vegeta.attack("forwarded", this.vegeta.post(on.uri("/api/posts").toString()),
+				0, 1, block);
+		long forwardedCpu = App.cpuNanos(on.pid(), primary.pid()) - cpu;
+		cpu = App.cpuNanos(primary.pid());
+		Vegeta.Result straight = this.vegeta.attack("straight", this.vegeta.post(primary.uri("/api/posts").toString()),
+				0, 1, block);
+		long straightCpu = App.cpuNanos(primary.pid()) - cpu;
+		Vegeta.Result exchange = this.vegeta.attack("exchange", "GET " + on.uri("/api/posts/" + postId), 0, 1, block);
+		long added = forwarded.p50() - straight.p50();
+		this.bench.row(PART, "a write (Vegeta, one client), p50: forwarded by B vs straight to the primary; one "
+				+ "exchange with B alone (a `GET`): the least a second hop costs",
+				String.format(Locale.ROOT, "%s vs %s = +%s; %s", Bench.nanos(forwarded.p50()),
+						Bench.nanos(straight.p50()), Bench.nanos(added), Bench.nanos(exchange.p50())),
+				(double) forwarded.p50() / straight.p50(), "≤ +400 µs", added <= 400_000);
+		this.bench.row(PART, "CPU per write: both apps' JVMs when forwarded vs the primary's when straight",
+				Bench.nanos((double) forwardedCpu / forwarded.requests()) + " vs "
+						+ Bench.nanos((double) straightCpu / straight.requests()),
+				((double) forwardedCpu / forwarded.requests()) / ((double) straightCpu / straight.requests()), "",
+				null);
+	}
+
+	/**
+	 * JFR ({@code settings=profile}) on B for one closed-loop round: the share of its Java
+	 * execution samples in the starter's code, up to where the starter hands the request on.
+	 */
+	private void profile(Server b, long postId, String cookie) throws Exception {
+		Path recording = this.bench.folder("jfr").resolve("b.jfr");
+		jcmd(b.app(), "JFR.start", "name=bench", "settings=profile");
+		this.vegeta.attack("profiled-B", b.read(postId, cookie), 0, 8, this.bench.duration(5, 2));
+		jcmd(b.app(), "JFR.stop", "name=bench", "filename=" + recording);
+		int samples = 0;
+		int starter = 0;
+		for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+			if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null) {
+				samples++;
+				starter += inStarter(event.getStackTrace().getFrames()) ? 1 : 0;
+			}
+		}
+		this.bench.row(PART, "share of B's Java execution samples (JFR) in the starter's code, not counting the "
+				+ "request it passes on (`jfr print " + this.bench.work.relativize(recording) + "`)",
+				String.format(Locale.ROOT, "%.1f %% of %d", 100.0 * starter / samples, samples), Double.NaN, "", null);
+	}
+
+	/** Whether a {@code dev.litefs.spring} frame is on top of the stack before the request is handed on. */
+	static boolean inStarter(List<RecordedFrame> frames) {
+		for (RecordedFrame frame : frames) {
+			String type = frame.getMethod().getType().getName();
+			String method = frame.getMethod().getName();
+			if ((method.equals("doFilter") && type.contains("FilterChain"))
+					|| (method.equals("proceed") && type.contains("MethodInvocation"))) {
+				return false;
+			}
+			if (type.startsWith("dev.litefs.spring.")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static void jcmd(App app, String... command) throws Exception {
+		List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(app.pid())));
+		line.addAll(List.of(command));
+		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+		if (process.waitFor() != 0) {
+			throw new IllegalStateException(line + ": " + output);
+		}
+	}
+
+	/**
+	 * The primary moves to the replica, then back (LiteFS restarted on both nodes): from
+	 * when the new primary's mount shows it to when its app's {@code /actuator/litefs} says so.
+	 */
+	private void roleChanges(LiteFsCluster cluster, Map<LiteFsCluster.Node, App> apps) throws Exception {
+		List<String> seen = new ArrayList<>();
+		for (LiteFsCluster.Node node : List.of(cluster.node(1), cluster.node(0))) {
+			Thread promotion = new Thread(() -> cluster.promote(node), "promote-" + node.hostname());
+			promotion.start();
+			long mount = awaitNanos(() -> Files.exists(node.mountDir().resolve("app.db"))
+					&& !Files.exists(node.mountDir().resolve(".primary")));
+			long app = awaitNanos(() -> {
+				try {
+					return apps.get(node).get("/actuator/litefs").contains("\"role\":\"primary\"");
+				}
+				catch (RuntimeException ex) {
+					return false;
+				}
+			});
+			promotion.join();
+			seen.add(node.hostname() + " +" + Bench.nanos(app - mount));
+		}
+		this.bench.row(PART, "role change seen by the app after its mount shows it (two promotions)",
+				String.join(", ", seen), Double.NaN, "", null);
+	}
+
+	private static long awaitNanos(BooleanSupplier condition) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (condition.getAsBoolean()) {
+				return System.nanoTime();
+			}
+			Bench.sleep(1);
+		}
+		throw new IllegalStateException("Not seen within 60 s");
+	}
+
+}
