@@ -60,17 +60,16 @@ public final class Bench {
 		Bench bench = new Bench(jar, work, quick);
 		long started = System.nanoTime();
 		String start = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
-		String load = Files.readString(Path.of("/proc/loadavg")).trim();
+		String load = loadAverage();
 		NodeBenchmark.report(bench);
 		new ClusterPart(bench).run();
 		HaltBenchmark.report(bench);
 		StartupPart.run(bench);
 		String document = "# Benchmark results\n\n"
-				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` on %s UTC, %s, Java %s, %d cores; load average at "
+				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; load average at "
 						+ "the start %s, at the end %s. What each figure is: `benchmarks/README.md`.%n%n",
-						quick ? " --quick" : "", start, format(Duration.ofNanos(System.nanoTime() - started)),
-						Runtime.version(), Runtime.getRuntime().availableProcessors(), load,
-						Files.readString(Path.of("/proc/loadavg")).trim())
+						quick ? " --quick" : "", commit(), start, format(Duration.ofNanos(System.nanoTime() - started)),
+						Runtime.version(), Runtime.getRuntime().availableProcessors(), load, loadAverage())
 				+ "| part | figure | measured | ratio | target | met |\n| --- | --- | --- | ---: | --- | --- |\n"
 				+ String.join("\n", bench.rows) + "\n";
 		Files.createDirectories(out.toAbsolutePath().getParent());
@@ -89,7 +88,7 @@ public final class Bench {
 	 */
 	void row(String part, String figure, String measured, double ratio, String target, Boolean met) {
 		this.rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", part, figure, measured,
-				Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.3f", ratio), target,
+				Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.3g", ratio), target,
 				(met == null) ? "" : met ? "yes" : "**no**"));
 		System.out.println(this.rows.get(this.rows.size() - 1));
 	}
@@ -107,6 +106,17 @@ public final class Bench {
 
 	static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
 		return new Runner(options.build()).run();
+	}
+
+	private static String commit() throws java.io.IOException, InterruptedException {
+		Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();
+		String commit = new String(git.getInputStream().readAllBytes()).trim();
+		return (git.waitFor() == 0) ? commit : "?";
+	}
+
+	/** The load average over 1, 5 and 15 minutes. */
+	private static String loadAverage() throws java.io.IOException {
+		return String.join(", ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
 	}
 
 	/** The value of a count for the mode: {@code full} normally, {@code quick} in the quick mode. */
