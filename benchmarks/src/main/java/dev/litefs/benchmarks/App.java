@@ -115,12 +115,12 @@ final class App implements AutoCloseable {
 	}
 
 	/** The body of a {@code GET} of this app. */
-	String get(String path) {
+	String get(String path) throws IOException, InterruptedException {
 		return send(HttpRequest.newBuilder(uri(path)).build()).body();
 	}
 
 	/** A {@code POST /api/posts} that must answer {@code 201}. */
-	HttpResponse<String> write() {
+	HttpResponse<String> write() throws IOException, InterruptedException {
 		HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/api/posts"))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(POST_JSON))
@@ -132,7 +132,7 @@ final class App implements AutoCloseable {
 	}
 
 	/** A meter's first value in {@code /actuator/metrics/<name>}. */
-	double metric(String meter) {
+	double metric(String meter) throws IOException, InterruptedException {
 		Matcher value = Pattern.compile("\"value\":([0-9.Ee+-]+)").matcher(get("/actuator/metrics/" + meter));
 		return value.find() ? Double.parseDouble(value.group(1)) : Double.NaN;
 	}
@@ -146,17 +146,8 @@ final class App implements AutoCloseable {
 		return cpu.find() ? Double.parseDouble(cpu.group(1)) : Double.NaN;
 	}
 
-	static HttpResponse<String> send(HttpRequest request) {
-		try {
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+	static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+		return http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.litefs.benchmarks;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -13,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 import dev.litefs.spring.test.cluster.LiteFsCluster;
@@ -32,7 +28,7 @@ import org.openjdk.jmh.results.RunResult;
  */
 final class ClusterPart {
 
-	private static final String PART = "2 cluster";
+	static final String PART = "2 cluster";
 
 	private final Bench bench;
 
@@ -44,7 +40,7 @@ final class ClusterPart {
 	}
 
 	/** A server of the replica: its name, the URL its reads go to, the JVM that serves them. */
-	private record Server(String name, URI url, App app) {
+	record Server(String name, URI url, App app) {
 
 		String read(long postId, String cookie) {
 			return "GET " + this.url.resolve("/api/posts/" + postId) + "\nCookie: __txid=" + cookie;
@@ -74,13 +70,20 @@ final class ClusterPart {
 			Map<String, String> plain = App.dataSource(replica.mountDir());
 			plain.put("litefs.enabled", "false");
 			plain.put("spring.flyway.enabled", "false");
+			Map<String, String> virtual = new LinkedHashMap<>(starter);
+			virtual.put("spring.threads.virtual.enabled", "true");
 			try (App on = App.start(this.bench.jar, logs, "on", App.freePort(), starter);
-					App off = App.start(this.bench.jar, logs, "off", proxied, plain)) {
-				List<Server> servers = List.of(new Server("A", off.uri("/"), off), new Server("B", on.uri("/"), on),
-						new Server("C", replica.proxyUrl(), off));
+					App off = App.start(this.bench.jar, logs, "off", proxied, plain);
+					App onVirtual = (Runtime.version().feature() >= 21)
+							? App.start(this.bench.jar, logs, "on-virtual", App.freePort(), virtual) : null) {
+				List<Server> servers = new ArrayList<>(List.of(new Server("A", off.uri("/"), off),
+						new Server("B", on.uri("/"), on), new Server("C", replica.proxyUrl(), off)));
+				if (onVirtual != null) {
+					servers.add(new Server("D", onVirtual.uri("/"), onVirtual));
+				}
 				reads(servers, postId, String.format("%016x", txid), replica.pid());
 				roundTrips(primary, servers);
-				release(cluster, primary, servers, postId);
+				new WaitingReads(this.bench).run(cluster, primary, servers, postId);
 				forwarding(primary, on, postId);
 				profile(servers.get(1), postId, String.format("%016x", txid));
 				roleChanges(cluster, Map.of(replica, on, cluster.primary(), primary));
@@ -163,6 +166,14 @@ final class ClusterPart {
 				String.format(Locale.ROOT, "(%.3f–%.3f)", cpu.stream().min(Double::compare).orElseThrow(),
 						cpu.stream().max(Double::compare).orElseThrow()), cpuRatio, "≤ 1.05", cpuRatio <= 1.05);
 		this.bench.row(PART, "replica reads/s, C ÷ A: median of the rounds' ratios", "", Bench.median(proxy), "", null);
+		if (rounds.containsKey("D")) {
+			List<Double> virtual = new ArrayList<>();
+			for (int i = 0; i < rounds.get("B").size(); i++) {
+				virtual.add(rounds.get("D").get(i)[0] / rounds.get("B").get(i)[0]);
+			}
+			this.bench.row(PART, "replica reads/s, D (B on virtual threads) ÷ B: median of the rounds' ratios", "",
+					Bench.median(virtual), "", null);
+		}
 		List<String> open = new ArrayList<>();
 		Map<String, Vegeta.Result> latencies = new LinkedHashMap<>();
 		for (Server server : servers) {
@@ -171,7 +182,7 @@ final class ClusterPart {
 			latencies.put(server.name(), result);
 			open.add(server.name() + " " + Bench.nanos(result.p50()) + " / " + Bench.nanos(result.p99()));
 		}
-		this.bench.row(PART, "open-loop p50 / p99 at 400/s (Vegeta's HdrHistogram), A / B / C; ratio B ÷ A at p50",
+		this.bench.row(PART, "open-loop p50 / p99 at 400/s (Vegeta's HdrHistogram), each server; ratio B ÷ A at p50",
 				String.join(" · ", open), (double) latencies.get("B").p50() / latencies.get("A").p50(), "", null);
 	}
 
@@ -183,16 +194,20 @@ final class ClusterPart {
 	 * Read-your-writes: a write on the primary, then at once its read on each server with
 	 * the write's {@code __txid} cookie, and one more read of B without it.
 	 */
-	private void roundTrips(App primary, List<Server> servers) {
+	private void roundTrips(App primary, List<Server> servers) throws Exception {
 		int count = this.bench.count(150, 30);
 		for (int i = 0; i < count / 3; i++) {
-			servers.forEach((server) -> roundTrip(primary, server, true));
+			for (Server server : servers) {
+				roundTrip(primary, server, true);
+			}
 		}
 		App starter = servers.get(1).app();
 		double[] waitsBefore = waits(starter);
 		Map<String, long[]> times = new LinkedHashMap<>();
 		Map<String, Integer> missed = new LinkedHashMap<>();
-		for (String name : List.of("A", "B", "C", "B without the cookie")) {
+		List<String> names = new ArrayList<>(servers.stream().map(Server::name).toList());
+		names.add("B without the cookie");
+		for (String name : names) {
 			times.put(name, new long[count]);
 			missed.put(name, 0);
 		}
@@ -215,18 +230,25 @@ final class ClusterPart {
 		this.bench.row(PART, "read-your-writes read on the replica, p50: B vs A (the same read, A not waiting)",
 				Bench.nanos(b) + " vs " + Bench.nanos(a) + " = +" + Bench.nanos(b - a), (double) b / a, "≤ +200 µs",
 				b - a <= 200_000);
+		if (times.containsKey("D")) {
+			long d = Bench.percentile(times.get("D"), 50);
+			this.bench.row(PART, "read-your-writes read on the replica, p50 / p99: D (B on virtual threads) vs B",
+					Bench.nanos(d) + " / " + Bench.nanos(Bench.percentile(times.get("D"), 99)) + " vs " + Bench.nanos(b)
+							+ " / " + Bench.nanos(Bench.percentile(times.get("B"), 99)),
+					(double) d / b, "", null);
+		}
 		long waits = Math.round(waitsAfter[0] - waitsBefore[0]);
 		this.bench.row(PART, "B's reads that waited for their TXID (`litefs.consistency.wait`), their mean wait; "
 				+ "B without the cookie, p50", String.format(Locale.ROOT, "%d of %d, %s; %s", waits, count,
 						(waits == 0) ? "-" : Bench.nanos((waitsAfter[1] - waitsBefore[1]) * 1e9 / waits),
 						Bench.nanos(Bench.percentile(times.get("B without the cookie"), 50))), Double.NaN, "", null);
-		this.bench.row(PART, "read-your-writes reads that missed the write: A / B / C / B without the cookie",
+		this.bench.row(PART, "read-your-writes reads that missed the write: " + String.join(" / ", names),
 				String.join(" / ", missed.values().stream().map((n) -> n + " of " + count).toList()), Double.NaN,
 				"0 for B and C", missed.get("B") == 0 && missed.get("C") == 0);
 	}
 
 	/** The count and total seconds of the starter's {@code litefs.consistency.wait} timer. */
-	private static double[] waits(App app) {
+	private static double[] waits(App app) throws Exception {
 		HttpResponse<String> answer = App
 			.send(HttpRequest.newBuilder(app.uri("/actuator/metrics/litefs.consistency.wait")).build());
 		if (answer.statusCode() != 200) {
@@ -241,7 +263,7 @@ final class ClusterPart {
 	}
 
 	/** Nanoseconds from the write's answer to the read's, negative when the read did not see the write. */
-	private static long roundTrip(App primary, Server server, boolean withCookie) {
+	private static long roundTrip(App primary, Server server, boolean withCookie) throws Exception {
 		HttpResponse<String> written = primary.write();
 		long answered = System.nanoTime();
 		String id = written.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
@@ -258,102 +280,6 @@ final class ClusterPart {
 		int status = App.send(read.build()).statusCode();
 		long nanos = System.nanoTime() - answered;
 		return (status == 200) ? nanos : -nanos;
-	}
-
-	/**
-	 * N reads whose {@code __txid} is one ahead of the replica, all in flight, released by
-	 * one write on the primary: from the write's answer to each read's, B against C; and
-	 * the replica's CPU (its app's JVM and LiteFS) while 300 wait.
-	 */
-	private void release(LiteFsCluster cluster, App primary, List<Server> servers, long postId) throws Exception {
-		ExecutorService executor = Executors.newFixedThreadPool(2);
-		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
-		LiteFsCluster.Node replica = cluster.node(1);
-		int[] sizes = { 1, 50, 300 };
-		int[] rounds = { this.bench.count(20, 5), this.bench.count(5, 2), this.bench.count(3, 1) };
-		try {
-			for (int k = 0; k < sizes.length; k++) {
-				int n = sizes[k];
-				Map<String, long[]> released = new LinkedHashMap<>();
-				Map<String, String> cpu = new LinkedHashMap<>();
-				for (Server server : servers.subList(1, 3)) {
-					long[] samples = new long[n * rounds[k]];
-					for (int round = 0; round < rounds[k]; round++) {
-						long txid = cluster.awaitReplicated("app.db", Duration.ofSeconds(30));
-						String ahead = String.format("%016x", txid + 1);
-						List<CompletableFuture<Long>> answers = new ArrayList<>();
-						for (int i = 0; i < n; i++) {
-							answers.add(client
-								.sendAsync(HttpRequest.newBuilder(server.url().resolve("/api/posts/" + postId))
-									.header("Cookie", "__txid=" + ahead)
-									.timeout(Duration.ofSeconds(60))
-									.build(), HttpResponse.BodyHandlers.discarding())
-								.thenApply((answer) -> (answer.statusCode() == 200) ? System.nanoTime() : -1L));
-						}
-						Bench.sleep(300 + 4L * n);
-						if (n == 300 && round == 0) {
-							long window = this.bench.count(3000, 1000);
-							long jvm = App.cpuNanos(server.app().pid());
-							long liteFs = App.cpuNanos(replica.pid());
-							Bench.sleep(window);
-							cpu.put(server.name(), String.format(Locale.ROOT, "JVM %.1f %%, LiteFS %.1f %%",
-									(App.cpuNanos(server.app().pid()) - jvm) / (window * 1e4),
-									(App.cpuNanos(replica.pid()) - liteFs) / (window * 1e4)));
-						}
-						if (answers.stream().anyMatch(CompletableFuture::isDone)) {
-							throw new IllegalStateException(server.name() + " answered a read before its TXID was there");
-						}
-						primary.write();
-						long written = System.nanoTime();
-						for (int i = 0; i < n; i++) {
-							long answered = answers.get(i).get();
-							if (answered < 0) {
-								throw new IllegalStateException(server.name() + " did not answer a waiting read 200");
-							}
-							samples[round * n + i] = answered - written;
-						}
-					}
-					released.put(server.name(), samples);
-				}
-				long[] b = released.get("B");
-				long[] c = released.get("C");
-				this.bench.row(PART, "waiting reads released by a write, from its answer, N = " + n
-						+ ": p50 / p99, B vs C (ratio of p50)",
-						Bench.nanos(Bench.percentile(b, 50)) + " / " + Bench.nanos(Bench.percentile(b, 99)) + " vs "
-								+ Bench.nanos(Bench.percentile(c, 50)) + " / " + Bench.nanos(Bench.percentile(c, 99)),
-						(double) Bench.percentile(b, 50) / Bench.percentile(c, 50),
-						(n == 300) ? "B ≤ 2.00 ms / ≤ 10.0 ms" : "",
-						(n == 300) ? Bench.percentile(b, 50) <= 2_000_000 && Bench.percentile(b, 99) <= 10_000_000
-								: null);
-				if (n == 300) {
-					this.bench.row(PART, "the replica's CPU while 300 reads wait, share of one core: B vs C",
-							cpu.get("B") + " vs " + cpu.get("C"), Double.NaN, "B's JVM ≤ 5.0 %",
-							Double.parseDouble(cpu.get("B").replaceAll("JVM ([0-9.]+) %.*", "$1")) <= 5.0);
-					List<String> nothing = new ArrayList<>();
-					for (Server server : servers.subList(1, 3)) {
-						long sent = System.nanoTime();
-						List<CompletableFuture<Long>> answers = new ArrayList<>();
-						for (int i = 0; i < n; i++) {
-							answers.add(client
-								.sendAsync(HttpRequest.newBuilder(server.url().resolve("/api/posts/" + postId)).build(),
-										HttpResponse.BodyHandlers.discarding())
-								.thenApply((answer) -> System.nanoTime() - sent));
-						}
-						long[] times = new long[n];
-						for (int i = 0; i < n; i++) {
-							times[i] = answers.get(i).get();
-						}
-						nothing.add(server.name() + " " + Bench.nanos(Bench.percentile(times, 50)) + " / "
-								+ Bench.nanos(Bench.percentile(times, 99)));
-					}
-					this.bench.row(PART, "the same 300 reads with nothing to wait for, sent at once, p50 / p99: "
-							+ "B vs C", String.join(" vs ", nothing), Double.NaN, "", null);
-				}
-			}
-		}
-		finally {
-			executor.shutdownNow();
-		}
 	}
 
 	/** A write sent to B, which forwards it to the primary, against the same write sent to the primary. */
@@ -446,8 +372,12 @@ final class ClusterPart {
 				try {
 					return apps.get(node).get("/actuator/litefs").contains("\"role\":\"primary\"");
 				}
-				catch (RuntimeException ex) {
+				catch (java.io.IOException ex) {
 					return false;
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
 				}
 			});
 			promotion.join();

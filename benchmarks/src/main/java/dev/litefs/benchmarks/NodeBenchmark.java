@@ -46,9 +46,16 @@ public class NodeBenchmark {
 		this.dir = Files.createTempDirectory("litefs-bench");
 		FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(42);
 		this.mount = new LiteFsMount(this.dir, FakeLiteFsMount.DEFAULT_DATABASE);
-		this.node = new LiteFsNode(this.mount, "node-b", null, Duration.ofSeconds(1), (event) -> {
-		});
-		this.node.start();
+		this.node = startedNode(this.dir);
+	}
+
+	/** A node polling the fake mount in {@code dir} every second. */
+	static LiteFsNode startedNode(Path dir) {
+		LiteFsNode node = new LiteFsNode(new LiteFsMount(dir, FakeLiteFsMount.DEFAULT_DATABASE), "node-b", null,
+				Duration.ofSeconds(1), (event) -> {
+				});
+		node.start();
+		return node;
 	}
 
 	@TearDown(Level.Trial)
@@ -121,10 +128,7 @@ public class NodeBenchmark {
 		public void setUp() throws IOException {
 			this.dir = Files.createTempDirectory("litefs-flip");
 			this.mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(42);
-			this.node = new LiteFsNode(new LiteFsMount(this.dir, FakeLiteFsMount.DEFAULT_DATABASE), "node-b", null,
-					Duration.ofSeconds(1), (event) -> {
-					});
-			this.node.start();
+			this.node = startedNode(this.dir);
 		}
 
 		@Setup(Level.Invocation)
