@@ -61,6 +61,7 @@ public final class Bench {
 		long started = System.nanoTime();
 		String start = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
 		String load = loadAverage();
+		String commit = commit();
 		NodeBenchmark.report(bench);
 		new ClusterPart(bench).run();
 		HaltBenchmark.report(bench);
@@ -68,7 +69,7 @@ public final class Bench {
 		String document = "# Benchmark results\n\n"
 				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; load average at "
 						+ "the start %s, at the end %s. What each figure is: `benchmarks/README.md`.%n%n",
-						quick ? " --quick" : "", commit(), start, format(Duration.ofNanos(System.nanoTime() - started)),
+						quick ? " --quick" : "", commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
 						Runtime.version(), Runtime.getRuntime().availableProcessors(), load, loadAverage())
 				+ "| part | figure | measured | ratio | target | met |\n| --- | --- | --- | ---: | --- | --- |\n"
 				+ String.join("\n", bench.rows) + "\n";

@@ -310,13 +310,13 @@ final class ClusterPart {
 	}
 
 	/**
-	 * JFR ({@code settings=profile}) on B for one closed-loop round: the share of its Java
+	 * JFR ({@code settings=profile}) on B for a closed-loop run of 15 s: the share of its Java
 	 * execution samples in the starter's code, up to where the starter hands the request on.
 	 */
 	private void profile(Server b, long postId, String cookie) throws Exception {
 		Path recording = this.bench.folder("jfr").resolve("b.jfr");
 		jcmd(b.app(), "JFR.start", "name=bench", "settings=profile");
-		this.vegeta.attack("profiled-B", b.read(postId, cookie), 0, 8, this.bench.duration(5, 2));
+		this.vegeta.attack("profiled-B", b.read(postId, cookie), 0, 8, this.bench.duration(15, 2));
 		jcmd(b.app(), "JFR.stop", "name=bench", "filename=" + recording);
 		int samples = 0;
 		int starter = 0;
