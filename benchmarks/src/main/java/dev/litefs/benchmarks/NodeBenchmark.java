@@ -30,67 +30,28 @@ import org.openjdk.jmh.results.RunResult;
  * {@code .primary} and {@code <db>-pos} on every call; and how soon a role flip on the
  * mount is seen by a node polling every second ({@link #roleFlip}).
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class NodeBenchmark {
 
-	private Path dir;
-
-	private LiteFsMount mount;
-
-	private LiteFsNode node;
-
-	@Setup(Level.Trial)
-	public void setUp() throws IOException {
-		this.dir = Files.createTempDirectory("litefs-bench");
-		FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(42);
-		this.mount = new LiteFsMount(this.dir, FakeLiteFsMount.DEFAULT_DATABASE);
-		this.node = startedNode(this.dir);
-	}
-
-	/** A node polling the fake mount in {@code dir} every second. */
-	static LiteFsNode startedNode(Path dir) {
-		LiteFsNode node = new LiteFsNode(new LiteFsMount(dir, FakeLiteFsMount.DEFAULT_DATABASE), "node-b", null,
-				Duration.ofSeconds(1), (event) -> {
-				});
-		node.start();
-		return node;
-	}
-
-	@TearDown(Level.Trial)
-	public void tearDown() throws IOException {
-		this.node.stop();
-		delete(this.dir);
-	}
-
-	static void delete(Path dir) throws IOException {
-		try (var files = Files.list(dir)) {
-			for (Path file : files.toList()) {
-				Files.delete(file);
-			}
-		}
-		Files.delete(dir);
+	@Benchmark
+	public boolean nodeIsPrimary(Replica replica) {
+		return replica.node.isPrimary();
 	}
 
 	@Benchmark
-	public boolean nodeIsPrimary() {
-		return this.node.isPrimary();
+	public long nodeTxid(Replica replica) {
+		return replica.node.state().position().txid();
 	}
 
 	@Benchmark
-	public long nodeTxid() {
-		return this.node.state().position().txid();
+	public boolean fileIsPrimary(Replica replica) {
+		return replica.mount.readPrimary().isEmpty();
 	}
 
 	@Benchmark
-	public boolean fileIsPrimary() {
-		return this.mount.readPrimary().isEmpty();
-	}
-
-	@Benchmark
-	public long fileTxid() {
-		return this.mount.readPosition().orElse(Position.ZERO).txid();
+	public long fileTxid(Replica replica) {
+		return replica.mount.readPosition().orElse(Position.ZERO).txid();
 	}
 
 	/**
@@ -103,10 +64,10 @@ public class NodeBenchmark {
 	public boolean roleFlip(Flip flip) {
 		boolean was = flip.node.isPrimary();
 		if (was) {
-			flip.mount.becomeReplicaOf("node-a");
+			flip.files.becomeReplicaOf("node-a");
 		}
 		else {
-			flip.mount.becomePrimary();
+			flip.files.becomePrimary();
 		}
 		while (flip.node.isPrimary() == was) {
 			Thread.onSpinWait();
@@ -114,32 +75,53 @@ public class NodeBenchmark {
 		return was;
 	}
 
-	/** A node of its own for {@link #roleFlip}, and a random wait before each flip. */
-	@State(Scope.Thread)
-	public static class Flip {
+	/** A replica's fake mount, and a {@link LiteFsNode} polling it every second. */
+	public abstract static class FakeNode {
 
-		private Path dir;
+		Path dir;
 
-		private FakeLiteFsMount mount;
+		FakeLiteFsMount files;
 
-		private LiteFsNode node;
+		LiteFsMount mount;
+
+		LiteFsNode node;
 
 		@Setup(Level.Trial)
 		public void setUp() throws IOException {
-			this.dir = Files.createTempDirectory("litefs-flip");
-			this.mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(42);
-			this.node = startedNode(this.dir);
-		}
-
-		@Setup(Level.Invocation)
-		public void randomMoment() throws InterruptedException {
-			Thread.sleep(ThreadLocalRandom.current().nextLong(1000));
+			this.dir = Files.createTempDirectory("litefs-bench");
+			this.files = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(42);
+			this.mount = new LiteFsMount(this.dir, FakeLiteFsMount.DEFAULT_DATABASE);
+			this.node = new LiteFsNode(this.mount, "node-b", null, Duration.ofSeconds(1), (event) -> {
+			});
+			this.node.start();
 		}
 
 		@TearDown(Level.Trial)
 		public void tearDown() throws IOException {
 			this.node.stop();
-			delete(this.dir);
+			try (var files = Files.list(this.dir)) {
+				for (Path file : files.toList()) {
+					Files.delete(file);
+				}
+			}
+			Files.delete(this.dir);
+		}
+
+	}
+
+	/** The node every call of the per-call benchmarks asks. */
+	@State(Scope.Benchmark)
+	public static class Replica extends FakeNode {
+
+	}
+
+	/** A node of its own for {@link #roleFlip}, and a random wait before each flip. */
+	@State(Scope.Thread)
+	public static class Flip extends FakeNode {
+
+		@Setup(Level.Invocation)
+		public void randomMoment() throws InterruptedException {
+			Thread.sleep(ThreadLocalRandom.current().nextLong(1000));
 		}
 
 	}
