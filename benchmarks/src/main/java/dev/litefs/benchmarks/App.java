@@ -63,7 +63,8 @@ final class App implements AutoCloseable {
 	 */
 	static App start(Path jar, Path logs, String name, int port, Map<String, String> properties, String... flags)
 			throws IOException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(JVM_FLAGS);
 		command.addAll(List.of(flags));
 		command.addAll(List.of("-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + port));
@@ -139,10 +140,7 @@ final class App implements AutoCloseable {
 
 	/** The CPU time of the main thread so far, from the JVM's own thread dump ({@code jcmd Thread.print}). */
 	double mainThreadCpuMillis() throws IOException, InterruptedException {
-		Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid()), "Thread.print").start();
-		String dump = new String(jcmd.getInputStream().readAllBytes());
-		jcmd.waitFor();
-		Matcher cpu = MAIN_CPU.matcher(dump);
+		Matcher cpu = MAIN_CPU.matcher(JdkTools.jcmd(pid(), "Thread.print"));
 		return cpu.find() ? Double.parseDouble(cpu.group(1)) : Double.NaN;
 	}
 

@@ -67,7 +67,8 @@ public final class Bench {
 		HaltBenchmark.report(bench);
 		StartupPart.run(bench);
 		String document = "# Benchmark results\n\n"
-				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; load average at "
+				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "
+						+ "load average at "
 						+ "the start %s, at the end %s. What each figure is: `benchmarks/README.md`.%n%n",
 						quick ? " --quick" : "", commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
 						Runtime.version(), Runtime.getRuntime().availableProcessors(), load, loadAverage())

@@ -1,8 +1,6 @@
 package dev.litefs.benchmarks;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +15,6 @@ import java.util.function.BooleanSupplier;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
 import org.openjdk.jmh.results.RunResult;
 
 /**
@@ -82,7 +79,7 @@ final class ClusterPart {
 					servers.add(new Server("D", onVirtual.uri("/"), onVirtual));
 				}
 				reads(servers, postId, String.format("%016x", txid), replica.pid());
-				roundTrips(primary, servers);
+				new ReadYourWrites(this.bench).run(primary, servers);
 				new WaitingReads(this.bench).run(cluster, primary, servers, postId);
 				forwarding(primary, on, postId);
 				profile(servers.get(1), postId, String.format("%016x", txid));
@@ -187,99 +184,8 @@ final class ClusterPart {
 	}
 
 	private static String perRound(List<double[]> rounds, int index) {
-		return String.join(", ", rounds.stream().map((round) -> String.format(Locale.ROOT, "%,.0f", round[index])).toList());
-	}
-
-	/**
-	 * Read-your-writes: a write on the primary, then at once its read on each server with
-	 * the write's {@code __txid} cookie, and one more read of B without it.
-	 */
-	private void roundTrips(App primary, List<Server> servers) throws Exception {
-		int count = this.bench.count(150, 30);
-		for (int i = 0; i < count / 3; i++) {
-			for (Server server : servers) {
-				roundTrip(primary, server, true);
-			}
-		}
-		App starter = servers.get(1).app();
-		double[] waitsBefore = waits(starter);
-		Map<String, long[]> times = new LinkedHashMap<>();
-		Map<String, Integer> missed = new LinkedHashMap<>();
-		List<String> names = new ArrayList<>(servers.stream().map(Server::name).toList());
-		names.add("B without the cookie");
-		for (String name : names) {
-			times.put(name, new long[count]);
-			missed.put(name, 0);
-		}
-		for (int i = 0; i < count; i++) {
-			for (Server server : servers) {
-				long nanos = roundTrip(primary, server, true);
-				times.get(server.name())[i] = Math.abs(nanos);
-				missed.merge(server.name(), (nanos < 0) ? 1 : 0, Integer::sum);
-			}
-			long bare = roundTrip(primary, servers.get(1), false);
-			times.get("B without the cookie")[i] = Math.abs(bare);
-			missed.merge("B without the cookie", (bare < 0) ? 1 : 0, Integer::sum);
-		}
-		double[] waitsAfter = waits(starter);
-		long a = Bench.percentile(times.get("A"), 50);
-		long b = Bench.percentile(times.get("B"), 50);
-		long c = Bench.percentile(times.get("C"), 50);
-		this.bench.row(PART, "read-your-writes read on the replica after the write's answer, p50: B vs C (LiteFS's proxy)",
-				Bench.nanos(b) + " vs " + Bench.nanos(c), (double) b / c, "B ≤ C", b <= c);
-		this.bench.row(PART, "read-your-writes read on the replica, p50: B vs A (the same read, A not waiting)",
-				Bench.nanos(b) + " vs " + Bench.nanos(a) + " = +" + Bench.nanos(b - a), (double) b / a, "≤ +200 µs",
-				b - a <= 200_000);
-		if (times.containsKey("D")) {
-			long d = Bench.percentile(times.get("D"), 50);
-			this.bench.row(PART, "read-your-writes read on the replica, p50 / p99: D (B on virtual threads) vs B",
-					Bench.nanos(d) + " / " + Bench.nanos(Bench.percentile(times.get("D"), 99)) + " vs " + Bench.nanos(b)
-							+ " / " + Bench.nanos(Bench.percentile(times.get("B"), 99)),
-					(double) d / b, "", null);
-		}
-		long waits = Math.round(waitsAfter[0] - waitsBefore[0]);
-		this.bench.row(PART, "B's reads that waited for their TXID (`litefs.consistency.wait`), their mean wait; "
-				+ "B without the cookie, p50", String.format(Locale.ROOT, "%d of %d, %s; %s", waits, count,
-						(waits == 0) ? "-" : Bench.nanos((waitsAfter[1] - waitsBefore[1]) * 1e9 / waits),
-						Bench.nanos(Bench.percentile(times.get("B without the cookie"), 50))), Double.NaN, "", null);
-		this.bench.row(PART, "read-your-writes reads that missed the write: " + String.join(" / ", names),
-				String.join(" / ", missed.values().stream().map((n) -> n + " of " + count).toList()), Double.NaN,
-				"0 for B and C", missed.get("B") == 0 && missed.get("C") == 0);
-	}
-
-	/** The count and total seconds of the starter's {@code litefs.consistency.wait} timer. */
-	private static double[] waits(App app) throws Exception {
-		HttpResponse<String> answer = App
-			.send(HttpRequest.newBuilder(app.uri("/actuator/metrics/litefs.consistency.wait")).build());
-		if (answer.statusCode() != 200) {
-			return new double[2];
-		}
-		java.util.regex.Matcher value = java.util.regex.Pattern.compile("\"value\":([0-9.Ee+-]+)").matcher(answer.body());
-		double[] values = new double[2];
-		for (int i = 0; i < 2 && value.find(); i++) {
-			values[i] = Double.parseDouble(value.group(1));
-		}
-		return values;
-	}
-
-	/** Nanoseconds from the write's answer to the read's, negative when the read did not see the write. */
-	private static long roundTrip(App primary, Server server, boolean withCookie) throws Exception {
-		HttpResponse<String> written = primary.write();
-		long answered = System.nanoTime();
-		String id = written.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
-		HttpRequest.Builder read = HttpRequest.newBuilder(server.url().resolve("/api/posts/" + id));
-		if (withCookie) {
-			read.header("Cookie", written.headers()
-				.allValues("Set-Cookie")
-				.stream()
-				.filter((cookie) -> cookie.startsWith("__txid="))
-				.findFirst()
-				.orElseThrow()
-				.split(";")[0]);
-		}
-		int status = App.send(read.build()).statusCode();
-		long nanos = System.nanoTime() - answered;
-		return (status == 200) ? nanos : -nanos;
+		return String.join(", ",
+				rounds.stream().map((round) -> String.format(Locale.ROOT, "%,.0f", round[index])).toList());
 	}
 
 	/** A write sent to B, which forwards it to the primary, against the same write sent to the primary. */
@@ -315,20 +221,15 @@ final class ClusterPart {
 	 */
 	private void profile(Server b, long postId, String cookie) throws Exception {
 		Path recording = this.bench.folder("jfr").resolve("b.jfr");
-		jcmd(b.app(), "JFR.start", "name=bench", "settings=profile");
+		JdkTools.jcmd(b.app().pid(), "JFR.start", "name=bench", "settings=profile");
 		this.vegeta.attack("profiled-B", b.read(postId, cookie), 0, 8, this.bench.duration(15, 2));
-		jcmd(b.app(), "JFR.stop", "name=bench", "filename=" + recording);
-		int samples = 0;
-		int starter = 0;
-		for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-			if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null) {
-				samples++;
-				starter += inStarter(event.getStackTrace().getFrames()) ? 1 : 0;
-			}
-		}
+		JdkTools.jcmd(b.app().pid(), "JFR.stop", "name=bench", "filename=" + recording);
+		List<RecordedEvent> samples = JdkTools.executionSamples(recording);
+		long starter = samples.stream().filter((sample) -> inStarter(sample.getStackTrace().getFrames())).count();
 		this.bench.row(PART, "share of B's Java execution samples (JFR) in the starter's code, not counting the "
 				+ "request it passes on (`jfr print " + this.bench.work.relativize(recording) + "`)",
-				String.format(Locale.ROOT, "%.1f %% of %d", 100.0 * starter / samples, samples), Double.NaN, "", null);
+				String.format(Locale.ROOT, "%.1f %% of %d", 100.0 * starter / samples.size(), samples.size()),
+				Double.NaN, "", null);
 	}
 
 	/** Whether a {@code dev.litefs.spring} frame is on top of the stack before the request is handed on. */
@@ -345,16 +246,6 @@ final class ClusterPart {
 			}
 		}
 		return false;
-	}
-
-	private static void jcmd(App app, String... command) throws Exception {
-		List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(app.pid())));
-		line.addAll(List.of(command));
-		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes());
-		if (process.waitFor() != 0) {
-			throw new IllegalStateException(line + ": " + output);
-		}
 	}
 
 	/**

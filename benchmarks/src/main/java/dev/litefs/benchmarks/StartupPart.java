@@ -11,7 +11,6 @@ import java.util.Map;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Start-up, the starter on (a primary, a replica) against {@code litefs.enabled=false}:
@@ -43,7 +42,8 @@ final class StartupPart {
 		for (int run = 0; run < count; run++) {
 			for (int i = 0; i < names.size(); i++) {
 				String name = names.get((run + i) % names.size());
-				try (App app = App.start(bench.jar, bench.folder("logs"), "startup", App.freePort(), variants.get(name))) {
+				try (App app = App.start(bench.jar, bench.folder("logs"), "startup", App.freePort(),
+						variants.get(name))) {
 					double cpu = App.cpuNanos(app.pid());
 					runs.get(name)
 						.add(new double[] { app.mainThreadCpuMillis() * 1e6, app.startUp.toNanos(), cpu,
@@ -93,9 +93,8 @@ final class StartupPart {
 			// stopping the JVM writes the recording
 		}
 		int[] counts = new int[3];
-		for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
-			if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null
-					&& "main".equals(event.getThread("sampledThread").getJavaName())) {
+		for (RecordedEvent event : JdkTools.executionSamples(recording)) {
+			if ("main".equals(event.getThread("sampledThread").getJavaName())) {
 				counts[0]++;
 				List<RecordedFrame> frames = event.getStackTrace().getFrames();
 				counts[1] += frames.stream().anyMatch((frame) -> type(frame).startsWith("dev.litefs.spring.")) ? 1 : 0;

@@ -27,8 +27,8 @@ final class Vegeta {
 	Vegeta(Path work) {
 		this.work = work;
 		String env = System.getenv("VEGETA_BIN");
-		Path cached = Path.of(System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache"),
-				"litefs-spring-boot", "vegeta-v12.12.0", "vegeta");
+		String cache = System.getenv().getOrDefault("XDG_CACHE_HOME", System.getProperty("user.home") + "/.cache");
+		Path cached = Path.of(cache, "litefs-spring-boot", "vegeta-v12.12.0", "vegeta");
 		this.binary = (env != null) ? env : Files.isExecutable(cached) ? cached.toString() : "vegeta";
 	}
 

@@ -68,7 +68,7 @@ final class WaitingReads {
 									(App.cpuNanos(replica.pid()) - liteFs) / (window * 1e4)));
 						}
 						if (answers.stream().anyMatch(CompletableFuture::isDone)) {
-							throw new IllegalStateException(server.name() + " answered a read before its TXID was there");
+							throw new IllegalStateException(server.name() + " answered a read before its TXID");
 						}
 						primary.write();
 						long written = System.nanoTime();
@@ -93,7 +93,8 @@ final class WaitingReads {
 						(n == 300) ? Bench.percentile(b, 50) <= 2_000_000 && Bench.percentile(b, 99) <= 10_000_000
 								: null);
 				if (n == 300) {
-					this.bench.row(ClusterPart.PART, "the replica's CPU while 300 reads wait, share of one core: B vs C",
+					this.bench.row(ClusterPart.PART,
+							"the replica's CPU while 300 reads wait, share of one core: B vs C",
 							cpu.get("B") + " vs " + cpu.get("C"), Double.NaN, "B's JVM ≤ 5.0 %",
 							Double.parseDouble(cpu.get("B").replaceAll("JVM ([0-9.]+) %.*", "$1")) <= 5.0);
 					List<String> nothing = new ArrayList<>();
@@ -113,7 +114,8 @@ final class WaitingReads {
 						nothing.add(server.name() + " " + Bench.nanos(Bench.percentile(times, 50)) + " / "
 								+ Bench.nanos(Bench.percentile(times, 99)));
 					}
-					this.bench.row(ClusterPart.PART, "the same 300 reads with nothing to wait for, sent at once, p50 / p99: "
+					this.bench.row(ClusterPart.PART,
+							"the same 300 reads with nothing to wait for, sent at once, p50 / p99: "
 							+ "B vs C", String.join(" vs ", nothing), Double.NaN, "", null);
 				}
 			}
