@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * skipped because this node was not the primary, tagged with the {@code method}
  * ({@code Type.method}) and the {@code role} the node had.
  */
-class PrimaryOnlyMetrics implements MeterBinder, PrimaryOnlyListener {
+public class PrimaryOnlyMetrics implements MeterBinder, PrimaryOnlyListener {
 
 	/** The counter's name. */
 	public static final String SKIPPED = "litefs.primary-only.skipped";

@@ -117,7 +117,7 @@ public class LiteFsFlywayMigrationStrategy
 	 * @param failOnReplicaTimeout whether a replica whose schema is still incomplete at
 	 * the time-out fails startup rather than starting with a warning
 	 */
-	LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
+	public LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
 			boolean failOnReplicaTimeout) {
 		this.node = node;
 		this.replicaMode = replicaMode;

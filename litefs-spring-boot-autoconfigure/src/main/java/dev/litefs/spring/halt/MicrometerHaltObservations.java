@@ -7,7 +7,7 @@ import io.micrometer.observation.ObservationRegistry;
  * {@link LiteFsHalt}'s acquires and holds as Micrometer observations, with the
  * low-cardinality key {@code outcome} (Spring Boot makes timers of them).
  */
-final class MicrometerHaltObservations implements HaltObservations {
+public final class MicrometerHaltObservations implements HaltObservations {
 
 	private final ObservationRegistry registry;
 

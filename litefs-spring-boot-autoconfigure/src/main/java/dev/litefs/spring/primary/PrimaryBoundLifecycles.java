@@ -46,7 +46,7 @@ import org.springframework.context.event.ContextRefreshedEvent;
  * own ({@code litefs-primary-bound}), so that a slow start or stop never delays the node.
  * It stops at context close, before the context stops the beans.
  */
-class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, ApplicationContextAware {
+public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, ApplicationContextAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrimaryBoundLifecycles.class);
 

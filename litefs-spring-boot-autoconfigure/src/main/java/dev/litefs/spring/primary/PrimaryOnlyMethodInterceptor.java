@@ -30,7 +30,7 @@ import org.springframework.util.function.SingletonSupplier;
  * The advice of {@link PrimaryOnly}: the method runs when this node takes writes, and is
  * skipped otherwise. The role is read at every call.
  */
-class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
+public class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrimaryOnlyMethodInterceptor.class);
 
