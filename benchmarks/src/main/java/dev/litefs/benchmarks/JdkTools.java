@@ -15,11 +15,12 @@ final class JdkTools {
 	}
 
 	/**
-	 * Runs {@code jcmd <pid> <command...>}.
+	 * Runs {@code jcmd <pid> <command...>}, the jcmd of the JDK that runs the apps.
 	 * @return its output
 	 */
 	static String jcmd(long pid, String... command) throws IOException, InterruptedException {
-		List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+		String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+		List<String> line = new ArrayList<>(List.of(jcmd, Long.toString(pid)));
 		line.addAll(List.of(command));
 		Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes());
