@@ -72,6 +72,7 @@ public final class Bench {
 						+ "the start %s, at the end %s. What each figure is: `benchmarks/README.md`.%n%n",
 						quick ? " --quick" : "", commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
 						Runtime.version(), Runtime.getRuntime().availableProcessors(), load, loadAverage())
+				+ busy(load)
 				+ "| part | figure | measured | ratio | target | met |\n| --- | --- | --- | ---: | --- | --- |\n"
 				+ String.join("\n", bench.rows) + "\n";
 		Files.createDirectories(out.toAbsolutePath().getParent());
@@ -116,6 +117,17 @@ public final class Bench {
 		return (git.waitFor() == 0) ? commit : "?";
 	}
 
+	/** A warning when the machine was busier than its cores at the start or the end. */
+	private static String busy(String loadAtStart) throws java.io.IOException {
+		double cores = Runtime.getRuntime().availableProcessors();
+		if (Double.parseDouble(loadAtStart.split(", ")[0]) <= cores
+				&& Double.parseDouble(loadAverage().split(", ")[0]) <= cores) {
+			return "";
+		}
+		return "Other work shared the machine during this run (a load average above its " + (int) cores
+				+ " cores): every figure is noisy, the ratios taken within one round (B ÷ A) least.\n\n";
+	}
+
 	/** The load average over 1, 5 and 15 minutes. */
 	private static String loadAverage() throws java.io.IOException {
 		return String.join(", ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
@@ -145,7 +157,15 @@ public final class Bench {
 		return values.stream().sorted().toList().get(values.size() / 2);
 	}
 
+	/** A difference of nanoseconds with its sign, {@code +1.20 ms} or {@code −300 µs}. */
+	static String difference(double nanos) {
+		return ((nanos < 0) ? "−" : "+") + nanos(Math.abs(nanos));
+	}
+
 	static String nanos(double nanos) {
+		if (nanos < 0) {
+			return difference(nanos);
+		}
 		if (nanos < 1_000) {
 			return String.format(Locale.ROOT, "%.3g ns", nanos);
 		}

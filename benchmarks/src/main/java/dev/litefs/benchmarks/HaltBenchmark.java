@@ -156,7 +156,7 @@ public class HaltBenchmark {
 			this.halt.run(() -> Bench.sleep(500));
 			Bench.sleep(300);
 			long longest = writer.stop().stream().mapToLong((write) -> write[1] - write[0]).max().orElseThrow();
-			return Bench.nanos(longest) + " (+" + Bench.nanos(longest - 500_000_000) + ")";
+			return Bench.nanos(longest) + " (" + Bench.difference(longest - 500_000_000) + ")";
 		}
 	}
 

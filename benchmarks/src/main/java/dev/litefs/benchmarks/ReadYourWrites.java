@@ -62,7 +62,7 @@ final class ReadYourWrites {
 				Bench.nanos(b) + " vs " + Bench.nanos(c), (double) b / c, "B ≤ C", b <= c);
 		this.bench.row(ClusterPart.PART,
 				"read-your-writes read on the replica, p50: B vs A (the same read, A not waiting)",
-				Bench.nanos(b) + " vs " + Bench.nanos(a) + " = +" + Bench.nanos(b - a), (double) b / a, "≤ +200 µs",
+				Bench.nanos(b) + " vs " + Bench.nanos(a) + " = " + Bench.difference(b - a), (double) b / a, "≤ +200 µs",
 				b - a <= 200_000);
 		if (times.containsKey("D")) {
 			long d = Bench.percentile(times.get("D"), 50);

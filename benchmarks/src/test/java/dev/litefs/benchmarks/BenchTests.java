@@ -25,6 +25,13 @@ class BenchTests {
 	}
 
 	@Test
+	void differenceKeepsItsSign() {
+		assertThat(Bench.difference(-300_000)).isEqualTo("−300 µs");
+		assertThat(Bench.difference(1_200_000)).isEqualTo("+1.20 ms");
+		assertThat(Bench.nanos(-2_000)).isEqualTo("−2.00 µs");
+	}
+
+	@Test
 	void medianOfAnOddCountIsTheMiddleValue() {
 		assertThat(Bench.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
 	}
