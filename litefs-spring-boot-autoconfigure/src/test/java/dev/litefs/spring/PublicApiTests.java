@@ -38,7 +38,7 @@ class PublicApiTests {
 					"LiteFsReadinessGroupPostProcessor", "PrimaryOnlyMetrics", "RoutingEndpointContributor"),
 			types("actuate.autoconfigure", "LiteFsActuatorAutoConfiguration", "LiteFsHealthProperties"),
 			types("consistency", "ConsistencyFilter", "ConsistencyFilter.Settings", "ConsistencyListener",
-					"PositionWatcher", "TimeoutAction", "TxidCookie", "WaitOutcome"),
+					"TimeoutAction", "TxidCookie", "WaitOutcome"),
 			types("consistency.autoconfigure", "LiteFsConsistencyAutoConfiguration",
 					"LiteFsConsistencyProperties"),
 			types("flyway", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
@@ -64,7 +64,7 @@ class PublicApiTests {
 			types("primary.autoconfigure", "LiteFsPrimaryAutoConfiguration"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
 			// the body, build a URL from a template and forward with the starter's forwarder
-			types("routing", "EnsurePrimary", "EnsurePrimaryInterceptor", "EnsurePrimaryMethodInterceptor",
+			types("routing", "EnsurePrimary", "EnsurePrimaryMethodInterceptor",
 					"FlyReplayFallback", "FlyReplayStrategy", "ForwardStrategy", "KeptBody", "KeptBody.Kind",
 					"NotPrimaryException", "NotPrimaryExceptionResolver", "PrimaryForwarder",
 					"PrimaryForwarderCustomizer", "PrimaryRouter", "PrimaryRoutingFilter", "PrimaryUrlTemplate",

@@ -22,9 +22,11 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * not the primary: it makes the checks every strategy shares (a primary known and
  * valid, no second hop) and hands the request to the {@link RoutingStrategy} in force.
  * <p>
- * Every caller goes through {@link #route}: the {@link EnsurePrimary} interceptor, the
- * {@code litefs.routing.methods} filter, the answer to a {@link NotPrimaryException} or a
- * write refused by SQLite, and a read-your-writes wait that timed out. Each routed
+ * Every caller goes through {@link #route}: the {@link PrimaryRoutingFilter}, which
+ * decides before anything reads a request ({@code litefs.routing.methods}, an
+ * {@link EnsurePrimary} handler); the answer to what only shows later, a
+ * {@link NotPrimaryException} (an {@link EnsurePrimary} service method) or a write
+ * refused by SQLite; and a read-your-writes wait that timed out. Each routed
  * request is one {@value #OBSERVATION} observation, with the low-cardinality keys
  * {@code strategy} and {@code outcome}, and is reported to the {@link RoutingListener}s.
  *

@@ -20,7 +20,6 @@ import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.routing.EnsurePrimary;
-import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
 import dev.litefs.spring.routing.EnsurePrimaryMethodInterceptor;
 import dev.litefs.spring.routing.FlyReplayStrategy;
 import dev.litefs.spring.routing.ForwardStrategy;
@@ -66,8 +65,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 
 /**
  * Auto-configuration of {@link EnsurePrimary}: the advice on any Spring bean, and in a
@@ -155,9 +153,9 @@ public final class LiteFsRoutingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		PrimaryRoutingFilter primaryRoutingFilter(LiteFsNode node, PrimaryRouter router,
-				LiteFsRoutingProperties routing) {
+				LiteFsRoutingProperties routing, ObjectProvider<HandlerMappingIntrospector> introspector) {
 			return new PrimaryRoutingFilter(node, router, methods(routing.getMethods()),
-					new RequestPathPatterns(routing.getExclude()));
+					new RequestPathPatterns(routing.getExclude()), introspector.getIfAvailable());
 		}
 
 		/** The methods, upper case. */
@@ -183,26 +181,6 @@ public final class LiteFsRoutingAutoConfiguration {
 			registration.setOrder(ROUTING_FILTER_ORDER);
 			registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
 			return registration;
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		EnsurePrimaryInterceptor ensurePrimaryInterceptor(LiteFsNode node, PrimaryRouter router) {
-			return new EnsurePrimaryInterceptor(node, router);
-		}
-
-		/** Replaceable by name, as a configurer of Spring MVC has no type of its own. */
-		@Bean
-		@ConditionalOnMissingBean(name = "ensurePrimaryWebMvcConfigurer")
-		WebMvcConfigurer ensurePrimaryWebMvcConfigurer(EnsurePrimaryInterceptor interceptor) {
-			return new WebMvcConfigurer() {
-
-				@Override
-				public void addInterceptors(InterceptorRegistry registry) {
-					registry.addInterceptor(interceptor).order(Ordered.HIGHEST_PRECEDENCE);
-				}
-
-			};
 		}
 
 		@Bean

@@ -7,7 +7,6 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.ExceptionText;
 import dev.litefs.spring.routing.EnsurePrimary;
-import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
 import dev.litefs.spring.routing.FlyReplayStrategy;
 import dev.litefs.spring.routing.ForwardStrategy;
 import dev.litefs.spring.routing.NotPrimaryException;
@@ -36,7 +35,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -66,7 +64,6 @@ class LiteFsRoutingAutoConfigurationTests {
 		void routesRequestsInAServletApplication() {
 			webContextRunner().run((context) -> {
 				assertThat(context).hasSingleBean(PrimaryRouter.class)
-					.hasSingleBean(EnsurePrimaryInterceptor.class)
 					.hasSingleBean(NotPrimaryExceptionResolver.class)
 					.hasSingleBean(PrimaryForwarder.class)
 					.hasSingleBean(PrimaryRoutingFilter.class)
@@ -75,14 +72,6 @@ class LiteFsRoutingAutoConfigurationTests {
 				assertThat(context.getBean("primaryRoutingFilterRegistration", DelegatingFilterProxyRegistrationBean.class)
 					.determineDispatcherTypes()).containsExactly(jakarta.servlet.DispatcherType.REQUEST);
 			});
-		}
-
-		@Test
-		void theInterceptorsRegistrationIsReplaceableByName() {
-			WebMvcConfigurer own = new WebMvcConfigurer() {
-			};
-			webContextRunner().withBean("ensurePrimaryWebMvcConfigurer", WebMvcConfigurer.class, () -> own)
-				.run((context) -> assertThat(context.getBean("ensurePrimaryWebMvcConfigurer")).isSameAs(own));
 		}
 
 		@Test
