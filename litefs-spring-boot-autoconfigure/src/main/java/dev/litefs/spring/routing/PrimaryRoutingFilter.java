@@ -8,6 +8,7 @@ import dev.litefs.spring.internal.PrimaryRequests;
 import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
+import dev.litefs.spring.routing.forward.KeptBody;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,7 +1,6 @@
 package dev.litefs.spring.routing;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -20,7 +19,7 @@ public final class TestRouters {
 	 * @return the router
 	 */
 	public static PrimaryRouter reject(Duration retryAfter) {
-		return new PrimaryRouter(new RejectStrategy(), () -> 8080, retryAfter, List.of(), ObservationRegistry.NOOP);
+		return new PrimaryRouter(new RejectStrategy(), () -> 8080, retryAfter, ObservationRegistry.NOOP);
 	}
 
 }
