@@ -84,6 +84,9 @@ final class ClusterPart {
 				forwarding(primary, on, postId);
 				profile(servers.get(1), postId, String.format("%016x", txid));
 				roleChanges(cluster, Map.of(replica, on, cluster.primary(), primary));
+				this.bench.row(PART, "requests of every Vegeta attack not answered 2xx or 3xx",
+						String.format(Locale.ROOT, "%,d of %,d", this.vegeta.failed, this.vegeta.sent), Double.NaN, "0",
+						this.vegeta.failed == 0);
 			}
 		}
 	}

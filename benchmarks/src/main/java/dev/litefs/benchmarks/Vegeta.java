@@ -24,6 +24,11 @@ final class Vegeta {
 
 	private int attacks;
 
+	/** Requests sent, and those not answered 2xx/3xx, over every attack. */
+	long sent;
+
+	long failed;
+
 	Vegeta(Path work) {
 		this.work = work;
 		String env = System.getenv("VEGETA_BIN");
@@ -55,6 +60,8 @@ final class Vegeta {
 		run(List.of(this.binary, "report", "-type=json", "-output=" + report, results.toString()));
 		JsonNode root = json.readTree(report.toFile());
 		JsonNode latencies = root.path("latencies");
+		this.sent += root.path("requests").asLong();
+		this.failed += Math.round(root.path("requests").asLong() * (1 - root.path("success").asDouble()));
 		return new Result(root.path("requests").asLong(), root.path("throughput").asDouble(),
 				root.path("success").asDouble(), latencies.path("50th").asLong(), latencies.path("99th").asLong(),
 				latencies.path("max").asLong());
