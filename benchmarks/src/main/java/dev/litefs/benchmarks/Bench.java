@@ -1,268 +1,193 @@
 package dev.litefs.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
-import dev.litefs.spring.test.FakeLiteFsMount;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * What every part shares: the sample app's jar, the JVM flags of its child JVMs, a work
- * directory, a migrated database to copy, and the HTTP client.
+ * Runs every benchmark in one run and writes one table of figures, each beside what it
+ * is compared with, as a ratio. Started by {@code benchmarks/run.sh}:
+ * {@code Bench --app <sample app jar> [--quick] [--out RESULTS.md]}.
  */
-final class Bench {
+public final class Bench {
 
-	/** The flags of every sample-app JVM, whatever is compared. */
-	static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseG1GC");
+	final Path jar;
 
-	/** How long an app may take to start. */
-	static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+	final Path work;
 
-	/** The primary's LiteFS hostname in every fake cluster. */
-	static final String PRIMARY = "node-a";
+	final boolean quick;
 
-	/** A replica's LiteFS hostname. */
-	static final String REPLICA = "node-b";
+	private final List<String> rows = new ArrayList<>();
 
-	/** The property that puts an app's requests on virtual threads, for the variants on them. */
-	static final String VIRTUAL_THREADS = "spring.threads.virtual.enabled";
-
-	private final Path jar;
-
-	private final Path workDir;
-
-	private final Path mountsDir;
-
-	private final Settings settings;
-
-	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-	private Seed seed;
-
-	private Vegeta vegeta;
-
-	/**
-	 * Creates the shared part of a run.
-	 * @param jar the sample app's executable jar
-	 * @param workDir where logs go
-	 * @param mountsDir where the fake mounts and their databases go
-	 * @param settings how long and how often to measure
-	 */
-	Bench(Path jar, Path workDir, Path mountsDir, Settings settings) {
+	private Bench(Path jar, Path work, boolean quick) {
 		this.jar = jar;
-		this.workDir = workDir;
-		this.mountsDir = mountsDir;
-		this.settings = settings;
+		this.work = work;
+		this.quick = quick;
 	}
 
-	Path mountsDir() {
-		return this.mountsDir;
-	}
-
-	Settings settings() {
-		return this.settings;
-	}
-
-	HttpClient client() {
-		return this.client;
-	}
-
-	Path jar() {
-		return this.jar;
-	}
-
-	/**
-	 * A new, empty directory for a fake mount.
-	 * @param name its name
-	 * @return the directory
-	 */
-	Path directory(String name) {
-		Path dir = this.mountsDir.resolve(name);
-		try {
-			delete(dir);
-			return Files.createDirectories(dir);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	/**
-	 * Deletes a directory and everything in it, if it exists.
-	 * @param dir the directory
-	 * @throws IOException if a file cannot be deleted
-	 */
-	static void delete(Path dir) throws IOException {
-		if (Files.exists(dir)) {
-			try (Stream<Path> files = Files.walk(dir)) {
-				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-					Files.delete(file);
-				}
+	public static void main(String[] args) throws Exception {
+		Path jar = null;
+		Path out = null;
+		boolean quick = false;
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--app" -> jar = Path.of(args[++i]).toAbsolutePath();
+				case "--out" -> out = Path.of(args[++i]);
+				case "--quick" -> quick = true;
+				default -> throw new IllegalArgumentException("Usage: Bench --app <jar> [--quick] [--out <file>]");
 			}
 		}
+		if (out == null) {
+			out = Path.of(quick ? "benchmarks/target/RESULTS-quick.md" : "benchmarks/RESULTS.md");
+		}
+		Path work = Files.createDirectories(Path.of("benchmarks/target/work").toAbsolutePath());
+		Bench bench = new Bench(jar, work, quick);
+		long started = System.nanoTime();
+		String start = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+		String load = loadAverage();
+		String commit = commit();
+		NodeBenchmark.report(bench);
+		new ClusterPart(bench).run();
+		HaltBenchmark.report(bench);
+		StartupPart.run(bench);
+		String document = "# Benchmark results\n\n"
+				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "
+						+ "load average at "
+						+ "the start %s, at the end %s. What each figure is: `benchmarks/README.md`.%n%n",
+						quick ? " --quick" : "", commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
+						Runtime.version(), Runtime.getRuntime().availableProcessors(), load, loadAverage())
+				+ busy(load)
+				+ "| part | figure | measured | ratio | target | met |\n| --- | --- | --- | ---: | --- | --- |\n"
+				+ String.join("\n", bench.rows) + "\n";
+		Files.createDirectories(out.toAbsolutePath().getParent());
+		Files.writeString(out, document);
+		System.out.println(document + "\nWritten to " + out);
 	}
 
 	/**
-	 * A new directory holding a copy of the migrated database with the seed post, as
-	 * LiteFS would have replicated it.
-	 * @param name the directory's name
-	 * @return the directory
+	 * One row of the results.
+	 * @param part the part's name
+	 * @param figure what is measured
+	 * @param measured the values, the compared one beside its baseline
+	 * @param ratio the ratio of the two, or {@code NaN} for none
+	 * @param target the target, or empty
+	 * @param met whether it is met, or {@code null} without a target
 	 */
-	Path directoryWithDatabase(String name) {
-		Path dir = directory(name);
+	void row(String part, String figure, String measured, double ratio, String target, Boolean met) {
+		this.rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", part, figure, measured,
+				Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.3g", ratio), target,
+				(met == null) ? "" : met ? "yes" : "**no**"));
+		System.out.println(this.rows.get(this.rows.size() - 1));
+	}
+
+	/** JMH's options for benchmarks (a regular expression of their names): 1 fork, short in the quick mode. */
+	ChainedOptionsBuilder jmh(String benchmarks) {
+		return new OptionsBuilder().include(benchmarks)
+			.forks(1)
+			.warmupIterations(this.quick ? 1 : 2)
+			.warmupTime(TimeValue.milliseconds(this.quick ? 500 : 1000))
+			.measurementIterations(this.quick ? 2 : 5)
+			.measurementTime(TimeValue.milliseconds(this.quick ? 500 : 1000))
+			.jvmArgsAppend(App.JVM_FLAGS.toArray(String[]::new));
+	}
+
+	static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+		return new Runner(options.build()).run();
+	}
+
+	private static String commit() throws java.io.IOException, InterruptedException {
+		Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();
+		String commit = new String(git.getInputStream().readAllBytes()).trim();
+		return (git.waitFor() == 0) ? commit : "?";
+	}
+
+	/** A warning when the machine was busier than its cores at the start or the end. */
+	private static String busy(String loadAtStart) throws java.io.IOException {
+		double cores = Runtime.getRuntime().availableProcessors();
+		if (Double.parseDouble(loadAtStart.split(", ")[0]) <= cores
+				&& Double.parseDouble(loadAverage().split(", ")[0]) <= cores) {
+			return "";
+		}
+		return "Other work shared the machine during this run (a load average above its " + (int) cores
+				+ " cores): every figure is noisy, the ratios taken within one round (B ÷ A) least.\n\n";
+	}
+
+	/** The load average over 1, 5 and 15 minutes. */
+	private static String loadAverage() throws java.io.IOException {
+		return String.join(", ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+	}
+
+	/** The value of a count for the mode: {@code full} normally, {@code quick} in the quick mode. */
+	int count(int full, int quick) {
+		return this.quick ? quick : full;
+	}
+
+	Duration duration(int fullSeconds, int quickSeconds) {
+		return Duration.ofSeconds(count(fullSeconds, quickSeconds));
+	}
+
+	Path folder(String name) throws java.io.IOException {
+		return Files.createDirectories(this.work.resolve(name));
+	}
+
+	/** Nearest-rank percentile of nanosecond samples. */
+	static long percentile(long[] samples, double percent) {
+		long[] sorted = samples.clone();
+		Arrays.sort(sorted);
+		return sorted[Math.max(0, (int) Math.ceil(percent / 100 * sorted.length) - 1)];
+	}
+
+	static double median(List<Double> values) {
+		return values.stream().sorted().toList().get(values.size() / 2);
+	}
+
+	/** A difference of nanoseconds with its sign, {@code +1.20 ms} or {@code −300 µs}. */
+	static String difference(double nanos) {
+		return ((nanos < 0) ? "−" : "+") + nanos(Math.abs(nanos));
+	}
+
+	static String nanos(double nanos) {
+		if (nanos < 0) {
+			return difference(nanos);
+		}
+		if (nanos < 1_000) {
+			return String.format(Locale.ROOT, "%.3g ns", nanos);
+		}
+		if (nanos < 1_000_000) {
+			return String.format(Locale.ROOT, "%.3g µs", nanos / 1e3);
+		}
+		return (nanos < 1e9) ? String.format(Locale.ROOT, "%.3g ms", nanos / 1e6)
+				: String.format(Locale.ROOT, "%.3g s", nanos / 1e9);
+	}
+
+	static String format(Duration duration) {
+		return nanos(duration.toNanos());
+	}
+
+	static void sleep(long millis) {
 		try {
-			Files.copy(seed().database(), dir.resolve(FakeLiteFsMount.DEFAULT_DATABASE),
-					StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return dir;
-	}
-
-	/**
-	 * The HTTP load generator.
-	 * @return Vegeta, found as {@link Vegeta#find} says
-	 * @throws IllegalStateException when it is not installed
-	 */
-	Vegeta vegeta() {
-		if (this.vegeta == null) {
-			this.vegeta = Vegeta.find(this.workDir.resolve("vegeta"))
-				.orElseThrow(() -> new IllegalStateException("No Vegeta binary (VEGETA_BIN, the cache folder or PATH): "
-						+ "run benchmarks/install-vegeta.sh, which builds it with Go"));
-		}
-		return this.vegeta;
-	}
-
-	Seed seed() {
-		if (this.seed == null) {
-			this.seed = Seed.prepare(this);
-		}
-		return this.seed;
-	}
-
-	/** Launches the sample app without waiting for it. */
-	SampleApp launch(String name, Map<String, String> properties) {
-		return SampleApp.launch(name, this.jar, JVM_FLAGS, properties, logs());
-	}
-
-	/** Where the child JVMs' output goes. */
-	Path logs() {
-		return this.workDir.resolve("logs");
-	}
-
-	/** Launches the sample app and waits until its health is UP. */
-	SampleApp start(String name, Map<String, String> properties) {
-		return awaitReady(launch(name, properties));
-	}
-
-	/** Launches the sample app on this port and waits until its health is UP. */
-	SampleApp start(String name, Map<String, String> properties, int port) {
-		return awaitReady(SampleApp.launch(name, this.jar, JVM_FLAGS, properties, logs(), port));
-	}
-
-	private static SampleApp awaitReady(SampleApp app) {
-		try {
-			app.awaitReady(START_TIMEOUT);
-			return app;
-		}
-		catch (RuntimeException ex) {
-			app.close();
-			throw ex;
-		}
-	}
-
-	/**
-	 * The DataSource every compared app gets, with LiteFS or without: the database in
-	 * this directory, and the pool settings the starter would default to.
-	 */
-	static Map<String, String> dataSource(Path dir) {
-		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("spring.datasource.url", "jdbc:sqlite:" + dir.resolve(FakeLiteFsMount.DEFAULT_DATABASE));
-		properties.put("spring.datasource.hikari.maximum-pool-size", "4");
-		properties.put("spring.datasource.hikari.data-source-properties.busy_timeout", "5000");
-		properties.put("spring.datasource.hikari.data-source-properties.foreign_keys", "true");
-		return properties;
-	}
-
-	/**
-	 * Whether the apps' JVM, this one's {@code java}, has virtual threads: parts 3 and 6
-	 * then add the starter's app on them beside the same app on platform threads.
-	 * @return whether it is Java 21 or later
-	 */
-	static boolean hasVirtualThreads() {
-		return Runtime.version().feature() >= 21;
-	}
-
-	/**
-	 * Why a part has no variant on virtual threads on this JVM, for its report.
-	 * @return the sentence
-	 */
-	static String noVirtualThreads() {
-		return "No variant on virtual threads: the apps run on Java " + Runtime.version().feature()
-				+ ", which has none; `JAVA_HOME=<a JDK 21 or later> benchmarks/run.sh` adds it.";
-	}
-
-	/**
-	 * The app with the starter on, on a fake mount, as this LiteFS hostname. Its LiteFS
-	 * API is a free loopback port, as when LiteFS's API is down: a primary asks it and is
-	 * refused at once. Not the default {@code http://localhost:20202}, where on a shared
-	 * machine another build's LiteFS may listen (the sample app's cluster test uses that
-	 * port), whose event stream and role the app would then take.
-	 */
-	static Map<String, String> withLiteFs(FakeLiteFsMount mount, String hostname) {
-		Map<String, String> properties = dataSource(mount.dir());
-		properties.put("litefs.mount-dir", mount.dir().toString());
-		properties.put("litefs.database", mount.database());
-		properties.put("litefs.hostname", hostname);
-		properties.put("litefs.api-url", "http://127.0.0.1:" + SampleApp.freePort());
-		return properties;
-	}
-
-	/** The app with the starter off ({@code litefs.enabled=false}), on the database in this directory. */
-	static Map<String, String> withoutLiteFs(Path dir) {
-		Map<String, String> properties = dataSource(dir);
-		properties.put("litefs.enabled", "false");
-		return properties;
-	}
-
-	/** Sleeps, as a measurement's pause: an interruption ends the part. */
-	static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
+			TimeUnit.MILLISECONDS.sleep(millis);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	/**
-	 * The command of a child JVM of the harness: this JVM's java, the sample apps' JVM
-	 * flags and this class path.
-	 * @param main the class to run
-	 * @param args its arguments
-	 * @return the command
-	 */
-	static List<String> childJvm(Class<?> main, String... args) {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(JVM_FLAGS);
-		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
-		command.add(main.getName());
-		command.addAll(List.of(args));
-		return command;
 	}
 
 }
