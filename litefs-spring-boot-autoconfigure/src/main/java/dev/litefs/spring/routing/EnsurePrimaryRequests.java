@@ -1,8 +1,10 @@
 package dev.litefs.spring.routing;
 
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +20,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.handler.AbstractHandlerMethodMapping;
 import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
@@ -32,8 +36,10 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * method or its class annotated). The handler is looked up the way the
  * {@code DispatcherServlet} will look it up, through Spring MVC's
  * {@link HandlerMappingIntrospector}'s handler mappings, on a view of the request whose
- * attributes are its own, so that the lookup leaves the request as it found it; in an
- * application without {@link EnsurePrimary} handler methods, there is no lookup.
+ * attributes are its own, so that the lookup leaves the request as it found it. Only a
+ * request whose HTTP method some {@link EnsurePrimary} handler method is mapped to is
+ * looked up: in an application without such methods there is no lookup at all, and where
+ * only {@code POST} handlers are, no {@code GET} is looked up.
  */
 final class EnsurePrimaryRequests {
 
@@ -45,7 +51,7 @@ final class EnsurePrimaryRequests {
 
 	private final RequestPathPatterns exclude;
 
-	private final Supplier<List<HandlerMapping>> handlerMappings;
+	private final Supplier<Lookup> lookup;
 
 	private final Map<MethodClassKey, Boolean> annotated = new ConcurrentHashMap<>();
 
@@ -60,23 +66,44 @@ final class EnsurePrimaryRequests {
 			@Nullable HandlerMappingIntrospector introspector) {
 		this.methods = Collections.unmodifiableSet(new LinkedHashSet<>(methods));
 		this.exclude = exclude;
-		this.handlerMappings = SingletonSupplier.of(() -> handlerMappings(introspector));
+		this.lookup = SingletonSupplier.of(() -> lookup(introspector));
 	}
 
 	/**
-	 * The handler mappings to look requests up in: none when no handler method is
-	 * {@link EnsurePrimary} (most requests of most applications then cost no lookup).
+	 * The handler mappings to look requests up in, and the HTTP methods of the requests
+	 * worth looking up: those some {@link EnsurePrimary} handler method is mapped to
+	 * (most requests of most applications then cost no lookup).
 	 */
-	private List<HandlerMapping> handlerMappings(@Nullable HandlerMappingIntrospector introspector) {
+	private Lookup lookup(@Nullable HandlerMappingIntrospector introspector) {
 		if (introspector == null) {
-			return List.of();
+			return Lookup.NONE;
 		}
 		List<HandlerMapping> mappings = List.copyOf(introspector.getHandlerMappings());
-		boolean anyAnnotated = mappings.stream()
-			.filter(AbstractHandlerMethodMapping.class::isInstance)
-			.flatMap((mapping) -> ((AbstractHandlerMethodMapping<?>) mapping).getHandlerMethods().values().stream())
-			.anyMatch(this::isAnnotated);
-		return anyAnnotated ? mappings : List.of();
+		Set<String> methods = new HashSet<>();
+		for (HandlerMapping mapping : mappings) {
+			if (mapping instanceof AbstractHandlerMethodMapping<?> handlerMethods) {
+				handlerMethods.getHandlerMethods().forEach((info, handler) -> {
+					if (isAnnotated(handler)) {
+						methods.addAll(httpMethods(info));
+					}
+				});
+			}
+		}
+		return methods.isEmpty() ? Lookup.NONE : new Lookup(mappings, methods);
+	}
+
+	/** The HTTP methods a mapping takes: all when it names none, and HEAD with GET. */
+	private static Set<String> httpMethods(Object info) {
+		Set<RequestMethod> mapped = (info instanceof RequestMappingInfo requestMapping)
+				? requestMapping.getMethodsCondition().getMethods() : Set.of();
+		Set<String> methods = new HashSet<>();
+		for (RequestMethod method : mapped.isEmpty() ? EnumSet.allOf(RequestMethod.class) : mapped) {
+			methods.add(method.name());
+			if (method == RequestMethod.GET) {
+				methods.add(RequestMethod.HEAD.name());
+			}
+		}
+		return methods;
 	}
 
 	/**
@@ -109,16 +136,16 @@ final class EnsurePrimaryRequests {
 	}
 
 	private @Nullable Object handler(HttpServletRequest request) {
-		List<HandlerMapping> mappings = this.handlerMappings.get();
-		if (mappings.isEmpty()) {
+		Lookup lookup = this.lookup.get();
+		if (!lookup.methods().contains(request.getMethod())) {
 			return null;
 		}
-		HttpServletRequest lookup = new OwnAttributesRequest(request);
-		ServletRequestPathUtils.parseAndCache(lookup);
-		for (HandlerMapping mapping : mappings) {
+		HttpServletRequest view = new OwnAttributesRequest(request);
+		ServletRequestPathUtils.parseAndCache(view);
+		for (HandlerMapping mapping : lookup.mappings()) {
 			HandlerExecutionChain chain;
 			try {
-				chain = mapping.getHandler(lookup);
+				chain = mapping.getHandler(view);
 			}
 			catch (Exception ex) {
 				// no handler takes it (a method or media type not supported): the dispatch answers that
@@ -135,6 +162,17 @@ final class EnsurePrimaryRequests {
 		return this.annotated.computeIfAbsent(new MethodClassKey(handler.getMethod(), handler.getBeanType()),
 				(key) -> handler.hasMethodAnnotation(EnsurePrimary.class)
 						|| AnnotatedElementUtils.hasAnnotation(handler.getBeanType(), EnsurePrimary.class));
+	}
+
+	/**
+	 * Where handlers are looked up, and for which HTTP methods.
+	 * @param mappings Spring MVC's handler mappings
+	 * @param methods the HTTP methods of {@link EnsurePrimary} handler methods
+	 */
+	private record Lookup(List<HandlerMapping> mappings, Set<String> methods) {
+
+		static final Lookup NONE = new Lookup(List.of(), Set.of());
+
 	}
 
 	/**

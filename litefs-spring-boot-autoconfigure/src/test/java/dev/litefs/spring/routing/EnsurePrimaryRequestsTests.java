@@ -99,7 +99,24 @@ class EnsurePrimaryRequestsTests {
 
 	@Test
 	void withoutEnsurePrimaryHandlerMethodsNothingIsLookedUp() {
-		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/unannotated") {
+		assertThat(new EnsurePrimaryRequests(Set.of(), new RequestPathPatterns(List.of()), mvc(Unannotated.class))
+			.mustRunOnPrimary(notToBeLookedUp("POST", "/unannotated"))).isFalse();
+	}
+
+	@Test
+	void onlyTheHttpMethodsOfEnsurePrimaryHandlersAreLookedUp() {
+		// only POST /posts is @EnsurePrimary here: a GET (the reads of most applications) costs no lookup
+		EnsurePrimaryRequests posts = new EnsurePrimaryRequests(Set.of(), new RequestPathPatterns(List.of()),
+				mvc(Posts.class));
+		assertThat(posts.mustRunOnPrimary(notToBeLookedUp("GET", "/posts"))).isFalse();
+		assertThat(posts.mustRunOnPrimary(new MockHttpServletRequest("POST", "/posts"))).isTrue();
+		// a GET handler's requests include HEAD, as Spring MVC maps them
+		assertThat(requests(Set.of()).mustRunOnPrimary(new MockHttpServletRequest("HEAD", "/admin/report"))).isTrue();
+	}
+
+	/** A request whose lookup fails the test. */
+	private static MockHttpServletRequest notToBeLookedUp(String method, String path) {
+		return new MockHttpServletRequest(method, path) {
 
 			@Override
 			public Enumeration<String> getAttributeNames() {
@@ -107,8 +124,6 @@ class EnsurePrimaryRequestsTests {
 			}
 
 		};
-		assertThat(new EnsurePrimaryRequests(Set.of(), new RequestPathPatterns(List.of()), mvc(Unannotated.class))
-			.mustRunOnPrimary(request)).isFalse();
 	}
 
 	private EnsurePrimaryRequests requests(Set<String> methods) {
