@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@code forward} strategy's tests, the replicas forwarding through the JDK's
  * {@code HttpURLConnection} (Spring's {@code simple} request factory), chosen by Spring
  * Boot's {@code spring.http.clients.imperative.factory}: every behaviour holds but what
- * that client changes in the request, which these tests pin as the README says.
+ * that client changes in the request, which these tests pin as docs/routing-writes.md says.
  */
 class SimpleClientForwardStrategyTests extends ForwardStrategyTests {
 

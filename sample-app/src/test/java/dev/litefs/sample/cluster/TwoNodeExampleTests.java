@@ -12,7 +12,7 @@ import org.springframework.test.web.servlet.client.ExchangeResult;
 import static dev.litefs.spring.test.autoconfigure.LiteFsAssertions.assertThat;
 
 /**
- * README, "Testing your application", real-cluster level: the app on both nodes of a
+ * docs/testing.md, real-cluster level: the app on both nodes of a
  * real two-node LiteFS cluster; a post on the replica is forwarded to the primary and
  * read back on the replica with its {@code __txid}.
  */

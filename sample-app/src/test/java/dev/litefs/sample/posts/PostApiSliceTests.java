@@ -19,7 +19,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
- * README, "Testing your application", slice level: the JSON API alone
+ * docs/testing.md, slice level: the JSON API alone
  * ({@code @WebMvcTest}) on a replica of node-a that lags two seconds behind, its
  * repository a mock. (A wait for a {@code __txid} is Servlet async started in a filter,
  * which MockMvc does not dispatch: {@code TwoNodeClusterTests} asserts one over HTTP.)

@@ -14,7 +14,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * README, "Testing your application", unit level: one component of the app and the
+ * docs/testing.md, unit level: one component of the app and the
  * starter's node, on a fake mount, without a server.
  */
 class ServingNodeUnitTests {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,19 +23,26 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
+import dev.litefs.spring.actuate.autoconfigure.LiteFsHealthProperties;
+import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyProperties;
+import dev.litefs.spring.flyway.autoconfigure.LiteFsFlywayProperties;
+import dev.litefs.spring.halt.autoconfigure.LiteFsHaltProperties;
+import dev.litefs.spring.routing.autoconfigure.LiteFsRoutingProperties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's table of properties against the starter's own: the same properties (as
- * the configuration metadata lists them), and the defaults it shows are the defaults
- * {@link LiteFsProperties} has.
+ * The reference documentation's page of properties (generated from the configuration
+ * metadata by the docs module) against the starter's own: the same properties (as the
+ * configuration metadata lists them), and the defaults it shows are the defaults the
+ * properties classes have.
  */
 class LiteFsPropertiesTests {
 
-	private static final Path README = Path.of("../README.md");
+	private static final Path PAGE = Path.of("../docs/configuration-properties.md");
 
-	/** A row of the table: the property, then its default as one or more {@code `values`}. */
-	private static final Pattern ROW = Pattern.compile("^\\| `(litefs\\.[a-z.-]+)` \\| ([^|]*) \\|");
+	/** A row of a table: the property, then its default as one or more {@code `values`}. */
+	private static final Pattern ROW = Pattern.compile("^\\| `([a-z][a-z.-]*)` \\| ([^|]*) \\|");
 
 	private static final Pattern VALUE = Pattern.compile("`([^`]*)`");
 
@@ -62,24 +70,42 @@ class LiteFsPropertiesTests {
 			}
 		});
 		assertThat(shown).hasSizeGreaterThan(25);
-		LiteFsProperties bound = new Binder(new MapConfigurationPropertySource(shown))
-			.bind("litefs", Bindable.ofInstance(new LiteFsProperties()))
-			.get();
-		assertThat(bound).usingRecursiveComparison().isEqualTo(new LiteFsProperties());
+		Binder binder = new Binder(new MapConfigurationPropertySource(shown));
+		assertBindsToDefaults(binder, "litefs", LiteFsProperties::new);
+		assertBindsToDefaults(binder, "litefs.routing", LiteFsRoutingProperties::new);
+		assertBindsToDefaults(binder, "litefs.consistency", LiteFsConsistencyProperties::new);
+		assertBindsToDefaults(binder, "litefs.flyway", LiteFsFlywayProperties::new);
+		assertBindsToDefaults(binder, "litefs.halt", LiteFsHaltProperties::new);
+		assertBindsToDefaults(binder, "litefs.health", LiteFsHealthProperties::new);
 	}
 
-	/** The table's rows, property to the default column as written. */
+	/** Each properties class, bound to the defaults shown under its prefix, is as it starts. */
+	private static <T> void assertBindsToDefaults(Binder binder, String prefix, Supplier<T> properties) {
+		T bound = binder.bind(prefix, Bindable.ofInstance(properties.get())).orElseGet(properties);
+		assertThat(bound).as(prefix).usingRecursiveComparison().isEqualTo(properties.get());
+	}
+
+	/** The {@code litefs.*} rows of the page's tables, property to the default column as written. */
 	private static Map<String, String> readmeDefaults() throws IOException {
-		List<String> lines = Files.readAllLines(README);
-		int header = lines.indexOf("| property | default | meaning |");
-		assertThat(header).as("the README's table of properties").isNotNegative();
+		List<String> lines = Files.readAllLines(PAGE);
+		assertThat(lines).as("the page's tables of properties").contains("| property | default | meaning |");
 		Map<String, String> rows = new LinkedHashMap<>();
-		for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
-			Matcher row = ROW.matcher(lines.get(i));
-			assertThat(row.find()).as("a row of the table: %s", lines.get(i)).isTrue();
-			rows.put(row.group(1), row.group(2).strip());
+		for (int header = lines.indexOf("| property | default | meaning |"); header >= 0;
+				header = indexOf(lines, "| property | default | meaning |", header + 1)) {
+			for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+				Matcher row = ROW.matcher(lines.get(i));
+				assertThat(row.find()).as("a row of the table: %s", lines.get(i)).isTrue();
+				if (row.group(1).startsWith("litefs.")) {
+					rows.put(row.group(1), row.group(2).strip());
+				}
+			}
 		}
 		return rows;
+	}
+
+	private static int indexOf(List<String> lines, String line, int from) {
+		int found = lines.subList(from, lines.size()).indexOf(line);
+		return (found < 0) ? -1 : from + found;
 	}
 
 	/** The {@code litefs.*} properties of the metadata the configuration processor wrote. */
