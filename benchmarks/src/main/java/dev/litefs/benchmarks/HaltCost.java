@@ -17,14 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.litefs.spring.halt.HaltObservations;
 import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.halt.LiteFsHaltException;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Part 7: what a write under LiteFS's HALT lock costs, on a real two-node LiteFS
@@ -65,8 +66,9 @@ final class HaltCost {
 					new LiteFsApi(nodeB.apiUrl(), Duration.ofMillis(500)), Duration.ofSeconds(1), (event) -> {
 					});
 			node.start();
+			LiteFsScheduler scheduler = new LiteFsScheduler();
 			LiteFsHalt halt = new LiteFsHalt(node, Duration.ofSeconds(5), Duration.ofSeconds(10),
-					HaltObservations.NONE);
+					ObservationRegistry.NOOP, scheduler);
 			try (Connection replica = open(nodeB.mountDir().resolve(DATABASE));
 					Writer writer = Writer.launch(this.bench, primaryDatabase)) {
 				if (node.state().role() != NodeRole.REPLICA) {
@@ -75,7 +77,7 @@ final class HaltCost {
 				return measure(settings, halt, replica, writer);
 			}
 			finally {
-				halt.destroy();
+				scheduler.close();
 				node.stop();
 			}
 		}

@@ -43,7 +43,7 @@ class PublicApiTests {
 			types("flyway", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayMigrationStrategy",
 					"MigrationRun", "MigrationRun.Outcome", "MigrationRun.Trigger", "ReplicaMode",
 					"ReplicaSchemaTimeoutException"),
-			types("halt", "HaltObservations", "HaltObservations.Timing", "HaltedBlock", "LiteFsHalt", "LiteFsHaltAutoConfiguration",
+			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltAutoConfiguration",
 					"LiteFsHaltException", "LiteFsHaltException.Reason"),
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "PrimaryRequests", "ProblemResponses",
@@ -51,10 +51,9 @@ class PublicApiTests {
 			types("jdbc", "BrokenMountEviction", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),
 			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException", "LiteFsInfo",
-					"LiteFsMount", "LiteFsNode", "LiteFsRoleChangedEvent", "MountDirException", "NodeRole",
-					"NodeState", "Position"),
-			types("primary", "LiteFsPrimaryAutoConfiguration", "PrimaryBound", "PrimaryOnly",
-					"PrimaryOnlyListener"),
+					"LiteFsMount", "LiteFsNode", "LiteFsRoleChangedEvent", "LiteFsScheduler", "MountDirException",
+					"NodeRole", "NodeState", "Position", "WriteHold"),
+			types("primary", "LiteFsPrimaryAutoConfiguration", "PrimaryBound", "PrimaryOnly"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
 			// the body, build a URL from a template and forward with the starter's forwarder
 			types("routing", "EnsurePrimary", "FlyReplayFallback", "KeptBody", "KeptBody.Kind",

@@ -165,12 +165,6 @@ public final class LiteFsActuatorAutoConfiguration {
 			return new LiteFsMetrics(node);
 		}
 
-		@Bean
-		@ConditionalOnMissingBean(name = "primaryOnlyMetrics")
-		PrimaryOnlyMetrics primaryOnlyMetrics() {
-			return new PrimaryOnlyMetrics();
-		}
-
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.MountDirException;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,7 +39,14 @@ public final class LiteFsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LiteFsNode liteFsNode(LiteFsProperties properties, Environment environment, ApplicationEventPublisher events) {
+	LiteFsScheduler liteFsScheduler() {
+		return new LiteFsScheduler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LiteFsNode liteFsNode(LiteFsProperties properties, Environment environment, ApplicationEventPublisher events,
+			LiteFsScheduler scheduler) {
 		Path mountDir = properties.getMountDir();
 		if (mountDir == null) {
 			throw MountDirException.notSet();
@@ -48,7 +56,7 @@ public final class LiteFsAutoConfiguration {
 				atLeastOneMilli("litefs.api-timeout", properties.getApiTimeout()));
 		return new LiteFsNode(new LiteFsMount(mountDir, database(properties.getDatabase())),
 				hostname(properties, environment), api, atLeastOneMilli("litefs.poll-interval", properties.getPollInterval()),
-				waitPollInterval(properties.getConsistency().getPollInterval()), events);
+				waitPollInterval(properties.getConsistency().getPollInterval()), events, scheduler);
 	}
 
 	/** It ends the JDBC URL, where a path or a query string would change what SQLite opens. */

@@ -4,6 +4,7 @@ import dev.litefs.spring.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
 import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;
 
@@ -42,11 +43,12 @@ public final class LiteFsFlywayAutoConfiguration {
 	static class MigrationStrategyConfiguration {
 
 		@Bean
-		LiteFsFlywayMigrationStrategy liteFsFlywayMigrationStrategy(LiteFsNode node, LiteFsProperties properties) {
+		LiteFsFlywayMigrationStrategy liteFsFlywayMigrationStrategy(LiteFsNode node, LiteFsProperties properties,
+				LiteFsScheduler scheduler) {
 			LiteFsProperties.Flyway flyway = properties.getFlyway();
 			return new LiteFsFlywayMigrationStrategy(node, flyway.getReplicaMode(),
 					notNegative("litefs.flyway.replica-timeout", flyway.getReplicaTimeout()),
-					flyway.isReplicaFailOnTimeout());
+					flyway.isReplicaFailOnTimeout(), scheduler);
 		}
 
 	}

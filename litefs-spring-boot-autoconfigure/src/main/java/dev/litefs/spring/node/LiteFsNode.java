@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -33,6 +32,9 @@ import org.springframework.context.SmartLifecycle;
  * catch a stream that stalls (LiteFS sends no heartbeat): when {@code <db>-pos} shows a
  * TXID that no event announced within a poll interval, or the files show a change of
  * role no event announced, the stream is dropped and opened again.
+ * <p>
+ * Its background work (the poll, the stream's thread) runs on the
+ * {@link LiteFsScheduler} it is given, or on one of its own, closed when it stops.
  * <p>
  * {@link #state()} costs a volatile read; {@link #currentPosition()} reads the position
  * file on the spot. A change of role or primary is published as a
@@ -73,6 +75,13 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private final @Nullable LiteFsEventStream stream;
 
+	private final LiteFsScheduler scheduler;
+
+	/** Whether the scheduler is this node's own, closed when it stops. */
+	private final boolean ownScheduler;
+
+	private final List<WriteHold> writeHolds = new CopyOnWriteArrayList<>();
+
 	/**
 	 * Held while the state changes, so that changes apply and are published in order. A
 	 * lock, not a monitor: it is held across reads of the mount, which on Java 21 to 23 would
@@ -96,11 +105,7 @@ public class LiteFsNode implements SmartLifecycle {
 	/** A position of the files no event had announced at the last check. */
 	private @Nullable Position unannounced;
 
-	private @Nullable String holdOnPromotion;
-
-	private int holds;
-
-	private @Nullable ScheduledExecutorService poller;
+	private @Nullable ScheduledFuture<?> poller;
 
 	/**
 	 * Creates a node and takes its first reading.
@@ -127,24 +132,45 @@ public class LiteFsNode implements SmartLifecycle {
 	 */
 	public LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
 			Duration waitPollInterval, ApplicationEventPublisher events) {
-		this(mount, hostname, api, pollInterval, waitPollInterval, events, Clock.systemUTC());
+		this(mount, hostname, api, pollInterval, waitPollInterval, events, null, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates a node, whose background work runs on the starter's scheduler, and takes
+	 * its first reading.
+	 * @param mount the LiteFS mount and database
+	 * @param hostname this node's LiteFS hostname ({@code lease.hostname})
+	 * @param api LiteFS's HTTP API, or {@code null} to do without it
+	 * @param pollInterval how often the files are read again once started
+	 * @param waitPollInterval how often {@code <db>-pos} is read while someone waits and
+	 * the event stream is down
+	 * @param events where role changes are published
+	 * @param scheduler where the poll, the event stream and the waiters' fallback run
+	 */
+	public LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
+			Duration waitPollInterval, ApplicationEventPublisher events, LiteFsScheduler scheduler) {
+		this(mount, hostname, api, pollInterval, waitPollInterval, events, scheduler, Clock.systemUTC());
 	}
 
 	LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
 			ApplicationEventPublisher events, Clock clock) {
-		this(mount, hostname, api, pollInterval, DEFAULT_WAIT_POLL_INTERVAL, events, clock);
+		this(mount, hostname, api, pollInterval, DEFAULT_WAIT_POLL_INTERVAL, events, null, clock);
 	}
 
 	private LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
-			Duration waitPollInterval, ApplicationEventPublisher events, Clock clock) {
+			Duration waitPollInterval, ApplicationEventPublisher events, @Nullable LiteFsScheduler scheduler,
+			Clock clock) {
 		this.mount = mount;
 		this.hostname = hostname;
 		this.api = api;
 		this.pollInterval = pollInterval;
 		this.events = events;
 		this.clock = clock;
-		this.stream = (api != null) ? new LiteFsEventStream(api, new StreamHandler(), clock) : null;
-		this.waiters = new PositionWaiters(this::currentPosition, this::isStreaming, waitPollInterval);
+		this.ownScheduler = (scheduler == null);
+		this.scheduler = (scheduler != null) ? scheduler : new LiteFsScheduler();
+		this.stream = (api != null) ? new LiteFsEventStream(api, new StreamHandler(), clock, this.scheduler) : null;
+		this.waiters = new PositionWaiters(this::currentPosition, this::isStreaming, waitPollInterval,
+				this.scheduler);
 		// asked only if the files leave the role open: a replica's or a plain directory's
 		// first reading makes no call
 		this.state = read(this::apiSaysPrimary);
@@ -226,6 +252,11 @@ public class LiteFsNode implements SmartLifecycle {
 		return this.waiters.size();
 	}
 
+	/** Whether the waiters' fallback poll of {@code <db>-pos} is scheduled (for tests). */
+	boolean fallbackPolling() {
+		return this.waiters.isPolling();
+	}
+
 	/**
 	 * The state of the subscription to LiteFS's event stream.
 	 * @return the status, or empty when the node has no API
@@ -235,37 +266,28 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
-	 * From now on, every promotion of this node holds its writes ({@link #isPrimary()} is
-	 * {@code false}, {@link NodeState#writeHold()} says why) from the very reading that
-	 * shows it, until {@link #releaseWrites()}: for work a new primary must finish before
-	 * it writes, such as migrating its schema.
-	 * @param reason why writes are held, shown to the clients they are refused to
+	 * Adds a hold on this node's writes, asked at every reading from now on (and at once):
+	 * for work a primary must finish before it writes, such as migrating its schema after
+	 * a promotion. While any hold gives a reason, {@link #isPrimary()} is {@code false}
+	 * and {@link NodeState#writeHold()} says why.
+	 * @param hold the hold
 	 */
-	public void holdWritesOnPromotion(String reason) {
-		this.changes.lock();
-		try {
-			this.holdOnPromotion = reason;
-		}
-		finally {
-			this.changes.unlock();
-		}
+	public void addWriteHold(WriteHold hold) {
+		this.writeHolds.add(hold);
+		checkWriteHolds();
 	}
 
 	/**
-	 * Ends the hold of one promotion; writes are taken again once every promotion's hold
-	 * ended.
+	 * Asks the write holds again about the latest reading: for a hold that ended (or
+	 * began) other than at a reading.
+	 * @return the latest reading, held or not as the holds say now
 	 */
-	public void releaseWrites() {
+	public NodeState checkWriteHolds() {
 		this.changes.lock();
 		try {
-			if (this.holds == 0) {
-				return;
-			}
-			this.holds--;
-			if (this.holds == 0) {
-				this.state = this.state.withWriteHold(null);
-				logger.info("LiteFS node {}: taking writes", this.hostname);
-			}
+			NodeState current = this.state;
+			this.state = current.withWriteHold(writeHold(current, current));
+			return this.state;
 		}
 		finally {
 			this.changes.unlock();
@@ -360,10 +382,8 @@ public class LiteFsNode implements SmartLifecycle {
 		if (this.poller != null) {
 			return;
 		}
-		this.poller = Executors
-			.newSingleThreadScheduledExecutor((task) -> DaemonThreads.newThread("litefs-node", task));
-		long millis = this.pollInterval.toMillis();
-		this.poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
+		Duration interval = Duration.ofMillis(this.pollInterval.toMillis());
+		this.poller = this.scheduler.scheduleWithFixedDelay(this::pollQuietly, interval, interval);
 		if (this.stream != null) {
 			this.stream.start();
 		}
@@ -372,13 +392,16 @@ public class LiteFsNode implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		if (this.poller != null) {
-			this.poller.shutdownNow();
+			this.poller.cancel(true);
 			this.poller = null;
 		}
 		if (this.stream != null) {
 			this.stream.stop();
 		}
 		this.waiters.stop();
+		if (this.ownScheduler) {
+			this.scheduler.close();
+		}
 	}
 
 	@Override
@@ -456,13 +479,7 @@ public class LiteFsNode implements SmartLifecycle {
 	 */
 	private NodeState apply(NodeState current) {
 		NodeState previous = this.state;
-		if (!previous.role().acceptsWrites() && current.role().acceptsWrites() && this.holdOnPromotion != null) {
-			this.holds++;
-			logger.info("LiteFS node {}: promoted; holding writes until {} ends", this.hostname, this.holdOnPromotion);
-		}
-		if (this.holds > 0) {
-			current = current.withWriteHold(this.holdOnPromotion);
-		}
+		current = current.withWriteHold(writeHold(previous, current));
 		this.state = current;
 		logProblems(previous, current);
 		if (current.isRoleChangeFrom(previous)) {
@@ -505,6 +522,16 @@ public class LiteFsNode implements SmartLifecycle {
 			this.changes.unlock();
 		}
 		this.waiters.release(current.position());
+	}
+
+	/** The first hold's reason; every hold is asked, as one may count what it sees. */
+	private @Nullable String writeHold(NodeState previous, NodeState current) {
+		String reason = null;
+		for (WriteHold hold : this.writeHolds) {
+			String held = hold.reason(previous, current);
+			reason = (reason != null) ? reason : held;
+		}
+		return reason;
 	}
 
 	private NodeState read(Supplier<Optional<Boolean>> primaryByApi) {

@@ -54,7 +54,6 @@ class LiteFsActuatorAutoConfigurationTests {
 			assertThat(context).hasSingleBean(LiteFsEndpoint.class)
 				.hasSingleBean(LiteFsInfoContributor.class)
 				.hasSingleBean(LiteFsMetrics.class)
-				.hasSingleBean(PrimaryOnlyMetrics.class)
 				.hasSingleBean(LiteFsReadinessGroupPostProcessor.class);
 			assertThat(context).getBean("litefsHealthIndicator").isInstanceOf(LiteFsHealthIndicator.class);
 		});
@@ -111,7 +110,6 @@ class LiteFsActuatorAutoConfigurationTests {
 		void withoutMicrometerEverythingButTheMetricsIsRegistered() {
 			contextRunner().withClassLoader(new FilteredClassLoader(MeterBinder.class))
 				.run((context) -> assertThat(context).doesNotHaveBean(LiteFsMetrics.class)
-					.doesNotHaveBean(PrimaryOnlyMetrics.class)
 					.hasSingleBean(LiteFsEndpoint.class)
 					.hasSingleBean(LiteFsHealthIndicator.class)
 					.hasSingleBean(LiteFsInfoContributor.class));

@@ -651,7 +651,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		return context.getBean(LiteFsFlywayMigrationStrategy.class).lastRun().orElseThrow();
 	}
 
-	private static Path migrate(Path database, String target) {
+	static Path migrate(Path database, String target) {
 		Flyway.configure()
 			.dataSource("jdbc:sqlite:" + database, null, null)
 			.locations("classpath:db/migration")
@@ -676,11 +676,11 @@ class LiteFsFlywayAutoConfigurationTests {
 		}
 	}
 
-	private static List<String> tables(Path database) {
+	static List<String> tables(Path database) {
 		return query(database, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
 	}
 
-	private static List<String> installedVersions(Path database) {
+	static List<String> installedVersions(Path database) {
 		return query(database, "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank");
 	}
 
