@@ -3,7 +3,6 @@ package dev.litefs.spring.node;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,15 +39,11 @@ import org.springframework.context.SmartLifecycle;
  * file on the spot. A change of role or primary is published as a
  * {@link LiteFsRoleChangedEvent}.
  * <p>
- * How the role is told from the files: {@code .primary} present means replica. Absent,
- * it means primary <em>or</em> a replica connected to no primary, so the node takes
- * LiteFS's word (the stream's last {@code isPrimary}, or {@code GET /info} while the
- * stream is down), and without the API trusts only a {@code .lag} of zero (LiteFS reports
- * zero on the primary alone). Anything else is {@link NodeRole#UNKNOWN}. A directory
- * without any LiteFS file that the kernel does not list as a LiteFS mount is a plain
- * directory: {@link NodeRole#STANDALONE}, unless this node saw a LiteFS mount there
- * before: then LiteFS went away, the database is not available and the role is unknown
- * until LiteFS is back.
+ * The role, from the files: {@code .primary} present means replica; absent, the node is
+ * primary when LiteFS says so (the stream, or {@code GET /info}), or, without the API,
+ * when {@code .lag} is zero; a plain directory is {@link NodeRole#STANDALONE} (until it
+ * was once a LiteFS mount); anything else is {@link NodeRole#UNKNOWN}. A primary's
+ * writes may be held by the {@link WriteHold}s of the features that need it.
  *
  * @since 0.2.0
  */
@@ -73,6 +68,8 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private final PositionWaiters waiters;
 
+	private final MountReader reader;
+
 	private final @Nullable LiteFsEventStream stream;
 
 	private final LiteFsScheduler scheduler;
@@ -93,17 +90,10 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private volatile @Nullable LiteFsRoleChangedEvent lastRoleChange;
 
-	/** Set once the directory was seen as a LiteFS mount: it never turns standalone after. */
-	private volatile boolean seenLiteFsMount;
-
 	/** The last {@code isPrimary} the stream said. */
 	private volatile boolean streamSaysPrimary;
 
-	/** The last position an event (or the read on (re)connect) gave: the stall check's. */
-	private volatile Position streamPosition = Position.ZERO;
-
-	/** A position of the files no event had announced at the last check. */
-	private @Nullable Position unannounced;
+	private final StallCheck stallCheck;
 
 	private @Nullable ScheduledFuture<?> poller;
 
@@ -173,8 +163,10 @@ public class LiteFsNode implements SmartLifecycle {
 				this.scheduler);
 		// asked only if the files leave the role open: a replica's or a plain directory's
 		// first reading makes no call
+		this.reader = new MountReader(mount, hostname, clock);
+		this.stallCheck = new StallCheck(mount.database());
 		this.state = read(this::apiSaysPrimary);
-		logFirstReading(this.state);
+		NodeLog.firstReading(this.state, mount);
 	}
 
 	/**
@@ -446,21 +438,7 @@ public class LiteFsNode implements SmartLifecycle {
 		try {
 			NodeState previous = this.state;
 			current = apply(read(() -> Optional.of(this.streamSaysPrimary)));
-			Position files = current.position();
-			if (this.unannounced != null && !this.streamPosition.hasReached(this.unannounced.txid())) {
-				stalled = "no tx event announced TXID " + this.unannounced.txidHex() + ", which " + this.mount.database()
-						+ "-pos shows";
-				this.unannounced = null;
-				// until the stream is open again (its init reads the files again), the files are its position
-				this.streamPosition = files;
-			}
-			else {
-				this.unannounced = (files.txid() != this.streamPosition.txid()
-						&& files.hasReached(this.streamPosition.txid())) ? files : null;
-			}
-			if (current.isRoleChangeFrom(previous)) {
-				stalled = "the files show a change of role no event announced";
-			}
+			stalled = this.stallCheck.check(previous, current);
 		}
 		finally {
 			this.changes.unlock();
@@ -481,7 +459,7 @@ public class LiteFsNode implements SmartLifecycle {
 		NodeState previous = this.state;
 		current = current.withWriteHold(writeHold(previous, current));
 		this.state = current;
-		logProblems(previous, current);
+		NodeLog.problems(previous, current);
 		if (current.isRoleChangeFrom(previous)) {
 			LiteFsRoleChangedEvent event = new LiteFsRoleChangedEvent(this, previous, current);
 			this.lastRoleChange = event;
@@ -496,7 +474,7 @@ public class LiteFsNode implements SmartLifecycle {
 	private void advance(Position position) {
 		this.changes.lock();
 		try {
-			this.streamPosition = position;
+			this.stallCheck.announced(position);
 			NodeState current = this.state;
 			if (!current.position().hasReached(position.txid())) {
 				this.state = current.withPosition(position, this.clock.instant());
@@ -515,8 +493,7 @@ public class LiteFsNode implements SmartLifecycle {
 		this.changes.lock();
 		try {
 			current = apply(read(() -> Optional.of(isPrimary)));
-			this.streamPosition = current.position();
-			this.unannounced = null;
+			this.stallCheck.agreed(current.position());
 		}
 		finally {
 			this.changes.unlock();
@@ -535,79 +512,7 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	private NodeState read(Supplier<Optional<Boolean>> primaryByApi) {
-		List<String> problems = new ArrayList<>();
-		if (!this.mount.isReadable()) {
-			problems.add("mount directory " + this.mount.dir() + " does not exist or cannot be read");
-			return state(NodeRole.UNKNOWN, null, Position.ZERO, Duration.ZERO, false, false, problems);
-		}
-		Position position = readOrProblem(this.mount::readPosition, problems).orElse(Position.ZERO);
-		if (!this.mount.isLiteFsMount()) {
-			if (this.seenLiteFsMount) {
-				problems.add("mount directory " + this.mount.dir() + " is no longer a LiteFS mount: LiteFS stopped "
-						+ "or is restarting");
-				return state(NodeRole.UNKNOWN, null, position, Duration.ZERO, false, true, problems);
-			}
-			return state(NodeRole.STANDALONE, this.hostname, position, Duration.ZERO, false, true, problems);
-		}
-		this.seenLiteFsMount = true;
-		Optional<Duration> lag = readOrProblem(this.mount::readLag, problems);
-		int problemsBeforePrimary = problems.size();
-		Optional<String> primary = readOrProblem(this.mount::readPrimary, problems);
-		if (problems.size() > problemsBeforePrimary) {
-			return state(NodeRole.UNKNOWN, null, position, lag.orElse(Duration.ZERO), true, true, problems);
-		}
-		if (primary.isPresent()) {
-			return state(NodeRole.REPLICA, primary.get(), position, lag.orElse(Duration.ZERO), true, true, problems);
-		}
-		Optional<Boolean> apiAnswer = primaryByApi.get();
-		boolean primaryByLag = apiAnswer.isEmpty() && lag.filter(Duration::isZero).isPresent();
-		if (apiAnswer.orElse(false) || primaryByLag) {
-			return state(NodeRole.PRIMARY, this.hostname, position, Duration.ZERO, true, true, problems);
-		}
-		problems.add(apiAnswer.isPresent() ? "LiteFS reports this node is not primary, and no primary is connected"
-				: "no .primary, the LiteFS API does not answer and .lag is not zero: primary or disconnected replica");
-		return state(NodeRole.UNKNOWN, null, position, lag.orElse(Duration.ZERO), true, true, problems);
-	}
-
-	private NodeState state(NodeRole role, @Nullable String primary, Position position, Duration lag, boolean mounted,
-			boolean readable, List<String> problems) {
-		return new NodeState(role, this.hostname, primary, position, lag, mounted, readable, problems,
-				this.clock.instant(), null);
-	}
-
-	private static <T> Optional<T> readOrProblem(FileRead<T> read, List<String> problems) {
-		try {
-			return read.read();
-		}
-		catch (LiteFsFileException ex) {
-			problems.add(ex.getMessage());
-			return Optional.empty();
-		}
-	}
-
-	private void logFirstReading(NodeState state) {
-		switch (state.role()) {
-			case STANDALONE -> logger.warn("LiteFS: {} is a plain directory, not a LiteFS mount: node {} runs as a "
-					+ "standalone primary (fine for local development, wrong in a cluster)", this.mount.dir().toAbsolutePath(),
-					this.hostname);
-			case REPLICA -> logger.info("LiteFS node {}: replica of {}, database {} at TXID {}", this.hostname,
-					state.primary(), this.mount.databaseFile(), state.position().txidHex());
-			case PRIMARY -> logger.info("LiteFS node {}: primary, database {} at TXID {}", this.hostname,
-					this.mount.databaseFile(), state.position().txidHex());
-			case UNKNOWN -> logger.warn("LiteFS node {}: role unknown, no writes will be taken until it is known {}",
-					this.hostname, state.problems());
-		}
-		state.problems().forEach((problem) -> logger.warn("LiteFS: {}", problem));
-	}
-
-	private static void logProblems(NodeState previous, NodeState current) {
-		current.problems()
-			.stream()
-			.filter((problem) -> !previous.problems().contains(problem))
-			.forEach((problem) -> logger.warn("LiteFS: {}", problem));
-		if (!previous.problems().isEmpty() && current.problems().isEmpty()) {
-			logger.info("LiteFS: the mount reads well again");
-		}
+		return this.reader.read(primaryByApi);
 	}
 
 	/** The node's side of the event stream. */
@@ -629,13 +534,6 @@ public class LiteFsNode implements SmartLifecycle {
 		public void disconnected() {
 			LiteFsNode.this.waiters.wakePoller();
 		}
-
-	}
-
-	@FunctionalInterface
-	private interface FileRead<T> {
-
-		Optional<T> read();
 
 	}
 
