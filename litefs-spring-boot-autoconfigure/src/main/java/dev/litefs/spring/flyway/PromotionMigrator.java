@@ -3,6 +3,7 @@ package dev.litefs.spring.flyway;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * (the schema is not current) and is tried again, after a pause doubling from the poll
  * interval up to {@link #MAX_RETRY_DELAY}, while the node is primary (a LiteFS that
  * restarts under the application fails the first try); a node no longer primary leaves
- * it to the next promotion. Runs of one migrator never overlap.
+ * it to the next promotion. Runs of one migrator never overlap: one that finds another
+ * under way tries again a poll interval later, rather than hold a thread of the
+ * scheduler waiting.
  */
 final class PromotionMigrator {
 
@@ -45,7 +48,10 @@ final class PromotionMigrator {
 
 	private volatile boolean stopped;
 
-	/** Holds of failed runs, ended by the next run that migrates; guarded by {@code this}. */
+	/** Held by the run under way. */
+	private final ReentrantLock running = new ReentrantLock();
+
+	/** Holds of failed runs, ended by the next run that migrates; guarded by {@link #running}. */
 	private int failedHolds;
 
 	/** The next try of a failed run. */
@@ -104,10 +110,23 @@ final class PromotionMigrator {
 	 * {@code retryDelay}, doubled for the next, while this node is still primary: its
 	 * writes stay held until a run migrates, never for good.
 	 */
-	private synchronized void migrate(Flyway flyway, Duration retryDelay) {
+	private void migrate(Flyway flyway, Duration retryDelay) {
 		if (this.stopped) {
 			return;
 		}
+		if (!this.running.tryLock()) {
+			schedule(() -> migrate(flyway, retryDelay), this.node.pollInterval());
+			return;
+		}
+		try {
+			migrateOnce(flyway, retryDelay);
+		}
+		finally {
+			this.running.unlock();
+		}
+	}
+
+	private void migrateOnce(Flyway flyway, Duration retryDelay) {
 		try {
 			this.migrator.migrate(flyway, Trigger.PROMOTION);
 		}
@@ -122,15 +141,7 @@ final class PromotionMigrator {
 					+ "in {} ms", this.node.hostname(), ex.toString(), retryDelay.toMillis());
 			Duration next = (retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0) ? MAX_RETRY_DELAY
 					: retryDelay.multipliedBy(2);
-			if (this.stopped) {
-				return;
-			}
-			try {
-				this.retry = this.scheduler.schedule(() -> migrate(flyway, next), retryDelay);
-			}
-			catch (RejectedExecutionException closing) {
-				// the context closes
-			}
+			schedule(() -> migrate(flyway, next), retryDelay);
 			return;
 		}
 		if (this.hold.release(this.failedHolds + 1)) {
@@ -138,6 +149,18 @@ final class PromotionMigrator {
 			logger.info("LiteFS node {}: taking writes", this.node.hostname());
 		}
 		this.failedHolds = 0;
+	}
+
+	private void schedule(Runnable run, Duration delay) {
+		if (this.stopped) {
+			return;
+		}
+		try {
+			this.retry = this.scheduler.schedule(run, delay);
+		}
+		catch (RejectedExecutionException ex) {
+			// the context closes
+		}
 	}
 
 }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * The starter's one scheduler: all its background work runs here, on daemon threads
- * named {@code litefs-scheduler-<n>}, or, for a loop that blocks for good (the event
+ * The starter's one scheduler: all its background work runs here, on two daemon threads
+ * named {@code litefs-scheduler-1} and {@code -2}, or, for a loop that blocks for good (the event
  * stream's read), on a thread of its own from the same factory ({@code litefs-events}).
  * Closed with the application context: its tasks are cancelled, running ones
  * interrupted, and {@link #close()} returns once every thread it made has ended.
@@ -34,11 +34,13 @@ public final class LiteFsScheduler implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsScheduler.class);
 
 	/**
-	 * The scheduler's threads. At most two of its tasks may block for long: a promotion's
-	 * migration and a {@code @PrimaryBound} bean's start or stop; the others (the polls of
-	 * the mount, the HALT watchdog) are short and keep two threads for themselves.
+	 * The scheduler's threads: the polls of the mount and the HALT watchdog are short; of
+	 * the long tasks, a promotion's migration and a {@code @PrimaryBound} bean's start run
+	 * on a primary one after the other (the beans start once the migration ended the write
+	 * hold), so one long task at a time leaves the other thread to the short ones. The
+	 * event stream, which blocks for good, has a thread of its own.
 	 */
-	static final int POOL_SIZE = 4;
+	static final int POOL_SIZE = 2;
 
 	/** The longest {@link #close()} waits for the threads to end. */
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
