@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -83,9 +82,27 @@ final class PositionWaiters {
 			waiter.complete(true);
 			return waiter;
 		}
-		waiter.completeOnTimeout(false, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+		deadline(waiter, timeout.isNegative() ? Duration.ZERO : timeout);
 		wakePoller();
 		return waiter;
+	}
+
+	/**
+	 * Completes the waiter with {@code false} at its deadline, on the scheduler (not on the
+	 * JDK's own delay thread, as {@code completeOnTimeout} would); the deadline is
+	 * cancelled when the waiter completes first.
+	 */
+	private void deadline(Waiter waiter, Duration timeout) {
+		ScheduledFuture<?> deadline;
+		try {
+			deadline = this.scheduler.schedule(() -> waiter.complete(false), timeout);
+		}
+		catch (RejectedExecutionException ex) {
+			// the scheduler closed: the node stops
+			waiter.complete(false);
+			return;
+		}
+		waiter.whenComplete((reached, failure) -> deadline.cancel(false));
 	}
 
 	int size() {
