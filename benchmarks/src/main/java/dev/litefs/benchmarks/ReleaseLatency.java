@@ -214,7 +214,7 @@ final class ReleaseLatency {
 				Format.percent(floor[0].share()) + " (" + Format.percent(floor[1].share()) + ")");
 		report.detail(String.format(Locale.ROOT,
 				"A fake replica at TXID %s (`litefs.consistency.timeout=60s`, every other setting the default, so "
-						+ "`litefs.consistency.poll-interval=1ms`). N client threads each send `GET /api/posts/{id}` with "
+						+ "`litefs.wait-poll-interval=1ms`). N client threads each send `GET /api/posts/{id}` with "
 						+ "`__txid` one ahead; once the replica's `http.server.requests.active` shows all N in flight "
 						+ "(and none answered), at a random moment of the next 20 ms the harness takes `System.nanoTime()` "
 						+ "and renames a new `<db>-pos`, "

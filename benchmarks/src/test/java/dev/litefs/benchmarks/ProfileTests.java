@@ -25,7 +25,7 @@ class ProfileTests {
 		Path stacks = write(List.of(MAIN + "org/springframework/beans/Factory.create;java/lang/ClassLoader.loadClass 52",
 				MAIN + "org/springframework/context/annotation/ConditionEvaluator.shouldSkip;"
 						+ "java/lang/ClassLoader.loadClass 8",
-				MAIN + "dev/litefs/spring/autoconfigure/LiteFsAutoConfiguration.liteFsNode;"
+				MAIN + "dev/litefs/spring/autoconfigure/LiteFsNodeAutoConfiguration.liteFsNode;"
 						+ "dev/litefs/spring/node/LiteFsNode.<init>;ClassFileParser::parse_stream 25",
 				MAIN + "dev/litefs/spring/flyway/LiteFsFlywayMigrationStrategy.migrate;org/flywaydb/core/Flyway.migrate;"
 						+ "org/flywaydb/core/Work.run 5",
@@ -44,7 +44,7 @@ class ProfileTests {
 			.as("anywhere on the stack").isEqualTo(8);
 		assertThat(main.samplesIn("org.flywaydb.core.Flyway.migrate")).isEqualTo(5);
 		assertThat(main.entries("dev.litefs.spring.")).as("entered by the bean's method")
-			.containsExactly(entry("dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration.liteFsNode", 25L));
+			.containsExactly(entry("dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration.liteFsNode", 25L));
 	}
 
 	@Test

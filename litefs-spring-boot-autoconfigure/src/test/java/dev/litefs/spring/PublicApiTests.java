@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,39 +33,59 @@ class PublicApiTests {
 			Set.of(Location.of(LiteFsNode.class.getProtectionDomain().getCodeSource().getLocation())));
 
 	static final Map<String, Set<String>> PUBLIC_TYPES = new TreeMap<>(Map.ofEntries(
-			types("actuate", "LiteFsActuatorAutoConfiguration", "LiteFsEndpoint",
-					"LiteFsEndpointContributor"),
-			types("autoconfigure", "ConditionalOnLiteFsEnabled", "LiteFsAutoConfiguration",
-					"LiteFsProperties", "LiteFsProperties.Consistency", "LiteFsProperties.FlyReplay",
-					"LiteFsProperties.Flyway", "LiteFsProperties.Forward", "LiteFsProperties.Halt",
-					"LiteFsProperties.Health", "LiteFsProperties.Redirect", "LiteFsProperties.Routing"),
-			types("consistency", "ConsistencyListener", "LiteFsConsistencyAutoConfiguration",
+			types("actuate", "ConsistencyEndpointContributor", "FlywayEndpointContributor", "LiteFsEndpoint",
+					"LiteFsEndpointContributor", "LiteFsHealthIndicator", "LiteFsInfoContributor", "LiteFsMetrics",
+					"LiteFsReadinessGroupPostProcessor", "RoutingEndpointContributor"),
+			types("actuate.autoconfigure", "LiteFsActuatorAutoConfiguration", "LiteFsHealthProperties"),
+			types("consistency", "ConsistencyFilter", "ConsistencyFilter.Settings", "ConsistencyListener",
 					"PositionWatcher", "TimeoutAction", "TxidCookie", "WaitOutcome"),
-			types("flyway", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayMigrationStrategy",
-					"MigrationRun", "MigrationRun.Outcome", "MigrationRun.Trigger", "ReplicaMode",
-					"ReplicaSchemaTimeoutException"),
-			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltAutoConfiguration",
-					"LiteFsHaltException", "LiteFsHaltException.Reason"),
+			types("consistency.autoconfigure", "LiteFsConsistencyAutoConfiguration",
+					"LiteFsConsistencyProperties"),
+			types("flyway", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
+					"MigrationRun.Trigger", "ReplicaMode", "ReplicaSchemaTimeoutException"),
+			types("flyway.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties"),
+			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
+			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "PrimaryRequests", "ProblemResponses",
-					"PropertyChecks", "RequestPathPatterns", "SqliteFaults", "SqliteFiles"),
-			types("jdbc", "BrokenMountEviction", "LiteFsDataSourceEnvironmentPostProcessor",
+					"RequestPathPatterns", "SqliteFaults", "SqliteFiles"),
+			types("jdbc", "BrokenMountEviction", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
+					"VirtualThreadCarriersCheck"),
+			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),
 			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException", "LiteFsInfo",
 					"LiteFsMount", "LiteFsNode", "LiteFsRoleChangedEvent", "LiteFsScheduler", "MountDirException",
 					"NodeRole", "NodeState", "Position", "WriteHold"),
-			types("primary", "LiteFsPrimaryAutoConfiguration", "PrimaryBound", "PrimaryOnly"),
+			types("node.autoconfigure", "ConditionalOnLiteFsEnabled", "LiteFsNodeAutoConfiguration",
+					"LiteFsProperties"),
+			types("primary", "PrimaryBound", "PrimaryBoundLifecycles", "PrimaryBoundLifecycles.StartGate",
+					"PrimaryOnly", "PrimaryOnlyMethodInterceptor"),
+			types("primary.autoconfigure", "LiteFsPrimaryAutoConfiguration"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
 			// the body, build a URL from a template and forward with the starter's forwarder
-			types("routing", "EnsurePrimary", "FlyReplayFallback", "KeptBody", "KeptBody.Kind",
-					"LiteFsRoutingAutoConfiguration", "NotPrimaryException", "PrimaryForwarder",
+			types("routing", "EnsurePrimary", "EnsurePrimaryInterceptor", "EnsurePrimaryMethodInterceptor",
+					"FlyReplayFallback", "FlyReplayStrategy", "ForwardStrategy", "KeptBody", "KeptBody.Kind",
+					"NotPrimaryException", "NotPrimaryExceptionResolver", "PrimaryForwarder",
 					"PrimaryForwarderCustomizer", "PrimaryRouter", "PrimaryRoutingFilter", "PrimaryUrlTemplate",
-					"RoutedRequest", "RoutingListener", "RoutingOutcome", "RoutingStrategy",
-					"UnusableUrlTemplateException")));
+					"RedirectStrategy", "RejectStrategy", "RoutedRequest", "RoutingListener", "RoutingOutcome",
+					"RoutingStrategy", "UnusableUrlTemplateException"),
+			types("routing.autoconfigure", "LiteFsRoutingAutoConfiguration", "LiteFsRoutingProperties",
+					"LiteFsRoutingProperties.FlyReplay", "LiteFsRoutingProperties.Forward",
+					"LiteFsRoutingProperties.Redirect")));
 
 	@Test
 	void eachPackageHasExactlyItsPublicTypes() {
 		assertThat(publicTypes(CLASSES)).isEqualTo(PUBLIC_TYPES);
+	}
+
+	@Test
+	void noPackageCycles() {
+		noPackageCycles.check(CLASSES);
+	}
+
+	@Test
+	void featureCodeNeverUsesAutoConfiguration() {
+		featureCodeNeverUsesAutoConfiguration.check(CLASSES);
 	}
 
 	@Test
@@ -76,6 +97,22 @@ class PublicApiTests {
 	void theNodeUsesNothingElseOfTheStarter() {
 		theNodeUsesNothingElseOfTheStarter.check(CLASSES);
 	}
+
+	/** Each package is a slice: no package of the starter reaches back to one that uses it. */
+	static final ArchRule noPackageCycles = slices().matching("dev.litefs.spring.(**)")
+		.should()
+		.beFreeOfCycles()
+		.because("a feature's packages depend one way, as DESIGN.md draws them");
+
+	static final ArchRule featureCodeNeverUsesAutoConfiguration = noClasses().that()
+		.resideInAPackage("dev.litefs.spring..")
+		.and()
+		.resideOutsideOfPackage("..autoconfigure..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("dev.litefs.spring..autoconfigure..")
+		.because("a feature's runtime types are given plain values; its configuration is configured around it, "
+				+ "as Spring Boot keeps FlywayProperties beside FlywayAutoConfiguration");
 
 	static final ArchRule featuresNeverUseActuate = noClasses().that()
 		.resideInAPackage("dev.litefs.spring..")

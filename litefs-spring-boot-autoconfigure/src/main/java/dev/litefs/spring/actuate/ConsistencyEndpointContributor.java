@@ -1,10 +1,8 @@
 package dev.litefs.spring.actuate;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
-import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.consistency.TxidCookie;
 
@@ -12,15 +10,19 @@ import dev.litefs.spring.consistency.TxidCookie;
  * The {@code consistency} section of {@code /actuator/litefs}: the {@code __txid}
  * settings in force, and how many requests wait right now.
  */
-final class ConsistencyEndpointContributor implements LiteFsEndpointContributor {
+public final class ConsistencyEndpointContributor implements LiteFsEndpointContributor {
 
 	private final PositionWatcher watcher;
 
-	private final LiteFsProperties.Consistency properties;
+	private final Map<String, Object> settings;
 
-	ConsistencyEndpointContributor(PositionWatcher watcher, LiteFsProperties properties) {
+	/**
+	 * @param watcher the waiting requests
+	 * @param settings the {@code litefs.consistency} settings in force, as shown
+	 */
+	public ConsistencyEndpointContributor(PositionWatcher watcher, Map<String, Object> settings) {
 		this.watcher = watcher;
-		this.properties = properties.getConsistency();
+		this.settings = settings;
 	}
 
 	@Override
@@ -32,11 +34,7 @@ final class ConsistencyEndpointContributor implements LiteFsEndpointContributor 
 	public Object describe() {
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("cookie", TxidCookie.NAME);
-		section.put("timeoutMillis", this.properties.getTimeout().toMillis());
-		section.put("onTimeout", this.properties.getOnTimeout().name().toLowerCase(Locale.ROOT));
-		section.put("cookieMaxAgeSeconds", this.properties.getCookieMaxAge().toSeconds());
-		section.put("cookieSecure", this.properties.isCookieSecure());
-		section.put("exclude", this.properties.getExclude());
+		section.putAll(this.settings);
 		section.put("pollIntervalMicros", this.watcher.pollInterval().toNanos() / 1000);
 		section.put("waiting", this.watcher.waiting());
 		return section;

@@ -13,11 +13,11 @@ import org.jspecify.annotations.Nullable;
  * this node did ({@link LiteFsFlywayMigrationStrategy#lastRun()}), or {@code null}
  * before startup ran Flyway.
  */
-final class FlywayEndpointContributor implements LiteFsEndpointContributor {
+public final class FlywayEndpointContributor implements LiteFsEndpointContributor {
 
 	private final LiteFsFlywayMigrationStrategy strategy;
 
-	FlywayEndpointContributor(LiteFsFlywayMigrationStrategy strategy) {
+	public FlywayEndpointContributor(LiteFsFlywayMigrationStrategy strategy) {
 		this.strategy = strategy;
 	}
 

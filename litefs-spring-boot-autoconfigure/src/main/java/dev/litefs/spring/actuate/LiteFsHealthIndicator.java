@@ -34,7 +34,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * correct. A health call never waits on LiteFS's API: whether it answers is the node's
  * last {@code GET /info}, asked every poll interval while the stream is down.
  */
-class LiteFsHealthIndicator implements HealthIndicator {
+public class LiteFsHealthIndicator implements HealthIndicator {
 
 	private final LiteFsNode node;
 

@@ -14,7 +14,7 @@ import org.springframework.boot.actuate.info.InfoContributor;
  * Adds {@code litefs} to {@code /actuator/info}: this node's role, its hostname and the
  * primary's.
  */
-class LiteFsInfoContributor implements InfoContributor {
+public class LiteFsInfoContributor implements InfoContributor {
 
 	private final LiteFsNode node;
 

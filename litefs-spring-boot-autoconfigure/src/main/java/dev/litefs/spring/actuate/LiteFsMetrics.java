@@ -29,7 +29,7 @@ import org.springframework.context.ApplicationListener;
  * </ul>
  * The gauges read the node's latest reading, at most one poll interval old.
  */
-class LiteFsMetrics implements MeterBinder, ApplicationListener<LiteFsRoleChangedEvent> {
+public class LiteFsMetrics implements MeterBinder, ApplicationListener<LiteFsRoleChangedEvent> {
 
 	private static final String ROLE_CHANGES = "litefs.role.changes";
 

@@ -25,7 +25,7 @@ import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
  * Runs after Boot's availability probes have created the group; a configured
  * {@code management.endpoint.health.group.readiness} group is extended the same way.
  */
-final class LiteFsReadinessGroupPostProcessor implements HealthEndpointGroupsPostProcessor {
+public final class LiteFsReadinessGroupPostProcessor implements HealthEndpointGroupsPostProcessor {
 
 	static final String READINESS = "readiness";
 

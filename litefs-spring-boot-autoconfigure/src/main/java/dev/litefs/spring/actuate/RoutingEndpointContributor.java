@@ -3,7 +3,6 @@ package dev.litefs.spring.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.litefs.spring.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.RoutingStrategy;
@@ -12,18 +11,25 @@ import dev.litefs.spring.routing.RoutingStrategy;
  * The {@code routing} section of {@code /actuator/litefs}: the strategy in force and
  * how it reaches the primary.
  */
-final class RoutingEndpointContributor implements LiteFsEndpointContributor {
+public final class RoutingEndpointContributor implements LiteFsEndpointContributor {
 
 	private final PrimaryRouter router;
 
 	private final PrimaryRoutingFilter filter;
 
-	private final LiteFsProperties.Routing properties;
+	private final Map<String, Map<String, Object>> strategySettings;
 
-	RoutingEndpointContributor(PrimaryRouter router, PrimaryRoutingFilter filter, LiteFsProperties properties) {
+	/**
+	 * @param router the router
+	 * @param filter the filter of {@code litefs.routing.methods}
+	 * @param strategySettings the settings of each built-in strategy that has some, by the
+	 * strategy's name
+	 */
+	public RoutingEndpointContributor(PrimaryRouter router, PrimaryRoutingFilter filter,
+			Map<String, Map<String, Object>> strategySettings) {
 		this.router = router;
 		this.filter = filter;
-		this.properties = properties.getRouting();
+		this.strategySettings = Map.copyOf(strategySettings);
 	}
 
 	@Override
@@ -40,14 +46,12 @@ final class RoutingEndpointContributor implements LiteFsEndpointContributor {
 		section.put("exclude", this.filter.exclude());
 		section.put("retryAfterSeconds", this.router.retryAfter().toSeconds());
 		switch (strategy.name()) {
-			case RoutingStrategy.FORWARD -> {
-				LiteFsProperties.Forward forward = this.properties.getForward();
-				section.put("forward", Map.of("urlTemplate", forward.getUrlTemplate(), "connectTimeoutMillis",
-						forward.getConnectTimeout().toMillis(), "responseTimeoutMillis",
-						forward.getResponseTimeout().toMillis(), "maxBodyBytes", forward.getMaxBodySize().toBytes()));
+			case RoutingStrategy.FORWARD, RoutingStrategy.REDIRECT -> {
+				Map<String, Object> settings = this.strategySettings.get(strategy.name());
+				if (settings != null) {
+					section.put(strategy.name(), settings);
+				}
 			}
-			case RoutingStrategy.REDIRECT ->
-				section.put("redirect", Map.of("urlTemplate", this.properties.getRedirect().getUrlTemplate()));
 			// the built-in strategy describes itself by the header it answers with
 			case RoutingStrategy.FLY_REPLAY -> section.put("flyReplay", Map.of("header", strategy.toString()));
 			default -> {

@@ -59,7 +59,7 @@ import org.springframework.web.util.WebUtils;
  * {@value #OBSERVATION} observation, as long as the wait, with the low-cardinality key
  * {@code outcome}.
  */
-class ConsistencyFilter implements Filter {
+public class ConsistencyFilter implements Filter {
 
 	/** The name of the observation of a wait (and of the timer made of it). */
 	public static final String OBSERVATION = "litefs.consistency.wait";

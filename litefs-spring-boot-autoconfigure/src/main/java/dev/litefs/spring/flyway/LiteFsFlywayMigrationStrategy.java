@@ -79,7 +79,7 @@ public class LiteFsFlywayMigrationStrategy
 	 * the time-out fails startup rather than starting with a warning
 	 * @param scheduler where promotions migrate
 	 */
-	LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
+	public LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
 			boolean failOnReplicaTimeout, LiteFsScheduler scheduler) {
 		this.node = node;
 		this.replicaMode = replicaMode;

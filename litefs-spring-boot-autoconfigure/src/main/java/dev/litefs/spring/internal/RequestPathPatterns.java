@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.server.RequestPath;
 import org.springframework.web.util.ServletRequestPathUtils;
@@ -32,6 +33,21 @@ public final class RequestPathPatterns {
 	public RequestPathPatterns(List<String> patterns) {
 		this.patterns = patterns.stream().map(RequestPathPatterns::parse).toList();
 		this.literals = patterns.stream().map(Literals::of).toList();
+	}
+
+	/**
+	 * What makes a list of patterns unusable, if anything.
+	 * @param patterns the patterns
+	 * @return why the first invalid pattern is invalid, or {@code null} if all are valid
+	 */
+	public static @Nullable String problem(List<String> patterns) {
+		try {
+			patterns.forEach(RequestPathPatterns::parse);
+			return null;
+		}
+		catch (IllegalArgumentException ex) {
+			return ex.getMessage();
+		}
 	}
 
 	/**

@@ -33,7 +33,7 @@ import org.springframework.core.Ordered;
  * LiteFS leaves.</li>
  * </ul>
  */
-class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEvent>, Ordered {
+public class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleChangedEvent>, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(PoolEvictionOnRecovery.class);
 

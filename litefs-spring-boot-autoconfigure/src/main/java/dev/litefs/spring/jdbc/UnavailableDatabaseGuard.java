@@ -41,7 +41,7 @@ import org.springframework.util.ClassUtils;
  * Only {@code getConnection} is checked; while the database is available it costs one
  * volatile read more.
  */
-class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
+public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
 
 	private static final boolean HIKARI_PRESENT = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
 			UnavailableDatabaseGuard.class.getClassLoader());

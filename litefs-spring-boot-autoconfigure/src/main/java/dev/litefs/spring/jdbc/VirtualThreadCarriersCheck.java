@@ -20,7 +20,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * until one gets the lock or gives up. With fewer connections than carriers, at least one
  * carrier stays free.
  */
-class VirtualThreadCarriersCheck implements SmartInitializingSingleton {
+public class VirtualThreadCarriersCheck implements SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(VirtualThreadCarriersCheck.class);
 
@@ -31,7 +31,7 @@ class VirtualThreadCarriersCheck implements SmartInitializingSingleton {
 
 	private final ObjectProvider<LiteFsNode> node;
 
-	VirtualThreadCarriersCheck(ObjectProvider<DataSource> dataSources, ObjectProvider<LiteFsNode> node) {
+	public VirtualThreadCarriersCheck(ObjectProvider<DataSource> dataSources, ObjectProvider<LiteFsNode> node) {
 		this.dataSources = dataSources;
 		this.node = node;
 	}

@@ -50,7 +50,7 @@ import org.springframework.context.event.ContextRefreshedEvent;
  * the node. It stops at context close, before the context stops the beans, waiting (at
  * most 10 s) for a check under way.
  */
-class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, ApplicationContextAware {
+public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, ApplicationContextAware {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrimaryBoundLifecycles.class);
 
@@ -82,7 +82,7 @@ class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, A
 	 * @param interval how often the beans are checked besides on role changes
 	 * @param scheduler where the checks run
 	 */
-	PrimaryBoundLifecycles(LiteFsNode node, Duration interval, LiteFsScheduler scheduler) {
+	public PrimaryBoundLifecycles(LiteFsNode node, Duration interval, LiteFsScheduler scheduler) {
 		this.node = node;
 		this.interval = interval;
 		this.scheduler = scheduler;

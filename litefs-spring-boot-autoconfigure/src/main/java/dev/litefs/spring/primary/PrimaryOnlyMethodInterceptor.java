@@ -31,7 +31,7 @@ import org.springframework.util.function.SingletonSupplier;
  * The advice of {@link PrimaryOnly}: the method runs when this node takes writes, and is
  * skipped otherwise. The role is read at every call.
  */
-class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
+public class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrimaryOnlyMethodInterceptor.class);
 
@@ -45,7 +45,7 @@ class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
 	 * beans)
 	 * @param observations where skipped calls are observed, asked for on the first skip
 	 */
-	PrimaryOnlyMethodInterceptor(Supplier<LiteFsNode> node, Supplier<ObservationRegistry> observations) {
+	public PrimaryOnlyMethodInterceptor(Supplier<LiteFsNode> node, Supplier<ObservationRegistry> observations) {
 		this.node = SingletonSupplier.of(node);
 		this.observations = SingletonSupplier.of(observations);
 	}

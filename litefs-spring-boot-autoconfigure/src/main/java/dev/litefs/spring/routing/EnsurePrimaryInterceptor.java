@@ -20,7 +20,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * arguments: the handler never runs there. On the primary it marks the request as one
  * that ensured the primary.
  */
-class EnsurePrimaryInterceptor implements HandlerInterceptor {
+public class EnsurePrimaryInterceptor implements HandlerInterceptor {
 
 	private final LiteFsNode node;
 

@@ -37,7 +37,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * ({@link LiteFsHalt}); on the primary, a web request it runs in is marked as one that
  * ensured the primary.
  */
-class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
+public class EnsurePrimaryMethodInterceptor implements MethodInterceptor {
 
 	private static final boolean servletWeb = ClassUtils.isPresent(
 			"org.springframework.web.context.request.RequestContextHolder", null)

@@ -23,7 +23,7 @@ import org.springframework.http.HttpStatus;
  * ({@code fly-replay-src}) is never replayed twice, and Fly cannot replay a body over
  * 1 MB.
  */
-class FlyReplayStrategy implements RoutingStrategy {
+public class FlyReplayStrategy implements RoutingStrategy {
 
 	/** The response header that makes Fly.io's proxy replay a request elsewhere. */
 	public static final String FLY_REPLAY_HEADER = "fly-replay";

@@ -17,7 +17,7 @@ import org.springframework.http.HttpStatus;
  * primary unreachable is a {@code 503}, no answer in time a {@code 504}, a broken
  * exchange a {@code 502}.
  */
-class ForwardStrategy implements RoutingStrategy {
+public class ForwardStrategy implements RoutingStrategy {
 
 	private final PrimaryForwarder forwarder;
 

@@ -60,7 +60,7 @@ import org.springframework.web.servlet.ModelAndView;
  * reached the client fails the request, so that the connection is aborted and the cut
  * answer never looks complete.
  */
-class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
+public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Ordered {
 
 	private static final int MAX_WARNED_HANDLERS = 1000;
 

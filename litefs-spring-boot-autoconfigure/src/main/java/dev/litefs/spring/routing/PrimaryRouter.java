@@ -55,7 +55,7 @@ public class PrimaryRouter {
 	 * @param listeners told of every routed request
 	 * @param observations where routed requests are observed
 	 */
-	PrimaryRouter(RoutingStrategy strategy, IntSupplier localPort, Duration retryAfter,
+	public PrimaryRouter(RoutingStrategy strategy, IntSupplier localPort, Duration retryAfter,
 			List<RoutingListener> listeners, ObservationRegistry observations) {
 		this.strategy = strategy;
 		this.localPort = localPort;

@@ -49,7 +49,7 @@ public class PrimaryRoutingFilter extends OncePerRequestFilter {
 	 * @param methods HTTP methods whose requests all ensure the primary
 	 * @param exclude paths the methods rule does not apply to
 	 */
-	PrimaryRoutingFilter(LiteFsNode node, PrimaryRouter router, Set<String> methods,
+	public PrimaryRoutingFilter(LiteFsNode node, PrimaryRouter router, Set<String> methods,
 			RequestPathPatterns exclude) {
 		this.node = node;
 		this.router = router;

@@ -11,7 +11,7 @@ import org.springframework.http.HttpStatus;
  * The {@code redirect} strategy: answers {@code 307 Temporary Redirect} to the same path
  * and query on the primary, for clients that can reach every node.
  */
-class RedirectStrategy implements RoutingStrategy {
+public class RedirectStrategy implements RoutingStrategy {
 
 	private final PrimaryUrlTemplate url;
 

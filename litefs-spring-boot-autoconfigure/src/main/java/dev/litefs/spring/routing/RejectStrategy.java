@@ -8,7 +8,7 @@ import org.springframework.http.HttpStatus;
  * The {@code reject} strategy: answers {@code 503} with a problem detail naming the
  * primary, and {@code Retry-After}.
  */
-class RejectStrategy implements RoutingStrategy {
+public class RejectStrategy implements RoutingStrategy {
 
 	@Override
 	public String name() {

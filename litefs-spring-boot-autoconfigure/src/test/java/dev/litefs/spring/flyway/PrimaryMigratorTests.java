@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.litefs.spring.flyway.LiteFsFlywayAutoConfigurationTests.MigrateProbe;
+import dev.litefs.spring.flyway.FlywayFixtures.MigrateProbe;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.litefs.spring.flyway.FlywayFixtures.database;
 import static dev.litefs.spring.flyway.FlywayFixtures.flyway;
-import static dev.litefs.spring.flyway.LiteFsFlywayAutoConfigurationTests.installedVersions;
-import static dev.litefs.spring.flyway.LiteFsFlywayAutoConfigurationTests.migrate;
+import static dev.litefs.spring.flyway.FlywayFixtures.installedVersions;
+import static dev.litefs.spring.flyway.FlywayFixtures.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

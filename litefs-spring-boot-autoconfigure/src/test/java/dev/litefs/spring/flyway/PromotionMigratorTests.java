@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.litefs.spring.flyway.LiteFsFlywayAutoConfigurationTests.MigrateProbe;
+import dev.litefs.spring.flyway.FlywayFixtures.MigrateProbe;
 import dev.litefs.spring.flyway.MigrationRun.Outcome;
 import dev.litefs.spring.flyway.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.litefs.spring.flyway.FlywayFixtures.database;
 import static dev.litefs.spring.flyway.FlywayFixtures.flyway;
-import static dev.litefs.spring.flyway.LiteFsFlywayAutoConfigurationTests.installedVersions;
+import static dev.litefs.spring.flyway.FlywayFixtures.installedVersions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

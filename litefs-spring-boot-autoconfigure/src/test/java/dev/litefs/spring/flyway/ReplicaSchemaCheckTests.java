@@ -9,8 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.litefs.spring.flyway.FlywayFixtures.database;
 import static dev.litefs.spring.flyway.FlywayFixtures.flyway;
-import static dev.litefs.spring.flyway.LiteFsFlywayAutoConfigurationTests.installedVersions;
-import static dev.litefs.spring.flyway.LiteFsFlywayAutoConfigurationTests.migrate;
+import static dev.litefs.spring.flyway.FlywayFixtures.installedVersions;
+import static dev.litefs.spring.flyway.FlywayFixtures.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.jdbc.autoconfigure.LiteFsJdbcAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,7 @@ import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * While LiteFS is away the application's DataSource refuses connections at once, with
@@ -48,6 +51,12 @@ class UnavailableDatabaseGuardTests {
 				pool.set(dataSource);
 				assertThat(dataSource.getMaximumPoolSize()).isEqualTo(3);
 				assertThat(dataSource.getPoolName()).isEqualTo("posts");
+				// Hikari fills the pool to its minimum in the background after the first
+				// connection: filled before LiteFS goes away, as a pool long in use is
+				try (Connection connection = dataSource.getConnection()) {
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> dataSource.getHikariPoolMXBean().getTotalConnections() == 3);
+				}
 				refusedWhileAwayGivenWhenBack(mount, context, dataSource);
 			});
 		assertThat(pool.get().isClosed()).as("closed with the context").isTrue();
@@ -159,7 +168,7 @@ class UnavailableDatabaseGuardTests {
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class, LiteFsJdbcAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(LiteFsNodeAutoConfiguration.class, LiteFsJdbcAutoConfiguration.class,
 					DataSourceAutoConfiguration.class))
 			.withPropertyValues("litefs.mount-dir=" + this.dir, "litefs.hostname=node-b",
 					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=1h");

@@ -9,7 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.litefs.spring.autoconfigure.ClasspathBackOffTests;
+import dev.litefs.spring.ClasspathBackOffTests;
 import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.AfterEach;

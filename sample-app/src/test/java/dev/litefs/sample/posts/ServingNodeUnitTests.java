@@ -2,7 +2,7 @@ package dev.litefs.sample.posts;
 
 import java.nio.file.Path;
 
-import dev.litefs.spring.autoconfigure.LiteFsAutoConfiguration;
+import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class ServingNodeUnitTests {
 	@Test
 	void theFooterFollowsTheNodeThroughAFailOver() {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.tempDir, "node-a").txid(5);
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LiteFsAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LiteFsNodeAutoConfiguration.class))
 			.withBean(ServingNode.class)
 			.withPropertyValues(mount.properties())
 			.withPropertyValues("litefs.hostname=node-b", "litefs.api-url=http://127.0.0.1:1")

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import dev.litefs.spring.jdbc.LiteFsDataSourceEnvironmentPostProcessor;
+import dev.litefs.spring.jdbc.autoconfigure.LiteFsDataSourceEnvironmentPostProcessor;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ApplicationListener;
