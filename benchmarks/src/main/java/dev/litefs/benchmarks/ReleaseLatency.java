@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Part 3: read-your-writes on a replica. N requests carry a {@code __txid} one ahead of
  * the replica's, so they wait; the harness then writes that TXID into {@code <db>-pos}
  * and times each answer from that instant. The release mechanism is then measured alone,
- * without HTTP: the starter's {@link dev.litefs.spring.consistency.PositionWatcher}
+ * without HTTP: the starter's {@link dev.litefs.spring.node.LiteFsNode#await}
  * against the per-request polling of LiteFS's proxy (1 ms) and of litefs-js (30 ms).
  */
 final class ReleaseLatency {
@@ -101,8 +101,8 @@ final class ReleaseLatency {
 		Map<String, Mechanism> mechanisms = new LinkedHashMap<>();
 		mechanisms.put("starter, LiteFS's event stream up (`tx` events, no polling)",
 				measure("events", Duration.ofMillis(1)));
-		mechanisms.put("starter (`PositionWatcher`, 1 ms: the default)", measure("watcher", Duration.ofMillis(1)));
-		mechanisms.put("starter (`PositionWatcher`, 2 ms)", measure("watcher", Duration.ofMillis(2)));
+		mechanisms.put("starter (`LiteFsNode.await`, 1 ms: the default)", measure("watcher", Duration.ofMillis(1)));
+		mechanisms.put("starter (`LiteFsNode.await`, 2 ms)", measure("watcher", Duration.ofMillis(2)));
 		mechanisms.put("LiteFS proxy (each request polls, 1 ms)", measure("polling", Duration.ofMillis(1)));
 		mechanisms.put("litefs-js (each request polls, 30 ms)", measure("polling", Duration.ofMillis(30)));
 		return report(released, served, cpu, virtual, mechanisms, wakeUpFloor(Duration.ofMillis(1)));
@@ -255,7 +255,7 @@ final class ReleaseLatency {
 				+ cpu.idle().threads() + ".");
 		report.detail("");
 		report.detail("The release mechanism alone, without HTTP: a child JVM (same flags) in which N waits are "
-				+ "released by the starter's `PositionWatcher` (one thread reading `<db>-pos` every poll interval for "
+				+ "released by the starter's `LiteFsNode.await` (one thread reading `<db>-pos` every poll interval for "
 				+ "all waiting requests, releasing each by completing its future; in the app, that completion "
 				+ "dispatches the request), or in which each waiting request is a thread reading `<db>-pos` on its "
 				+ "own every 1 ms (what LiteFS's proxy does for a `__txid` request) or every 30 ms (litefs-js). "

@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
@@ -26,7 +25,7 @@ import dev.litefs.spring.node.Position;
  * in {@code <db>-pos} and releases them. Runs in a child JVM of its own, so that its CPU
  * time is measured as an app's is, in one of two designs:
  * <ul>
- * <li>{@code watcher}: the starter's {@link PositionWatcher} on a node without LiteFS's
+ * <li>{@code watcher}: the starter's {@link LiteFsNode#await} on a node without LiteFS's
  * API, so released by its fallback: one thread reading the file every poll interval for
  * all waiting requests;</li>
  * <li>{@code events}: the same watcher on a node subscribed to an {@code /events} stream
@@ -62,7 +61,7 @@ public final class WaitingRequests {
 		LiteFsMount mount = new LiteFsMount(Path.of(args[1]), args[2]);
 		long interval = Long.parseLong(args[3]);
 		EventStream events = args[0].equals("events") ? EventStream.serve() : null;
-		PositionWatcher positionWatcher = null;
+		LiteFsNode waiter = null;
 		if (args[0].equals("watcher") || events != null) {
 			LiteFsNode node = new LiteFsNode(mount, "waiting",
 					(events != null) ? new LiteFsApi(events.url(), Duration.ofMillis(500)) : null, Duration.ofSeconds(1),
@@ -72,7 +71,7 @@ public final class WaitingRequests {
 				node.start();
 				events.awaitSubscriber();
 			}
-			positionWatcher = new PositionWatcher(node, Duration.ofNanos(interval));
+			waiter = node;
 		}
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
 		if (args[0].equals("ticker")) {
@@ -95,10 +94,10 @@ public final class WaitingRequests {
 			long txid = Long.parseLong(command[2]);
 			long[] released = new long[n];
 			CountDownLatch done = new CountDownLatch(n);
-			if (positionWatcher != null) {
+			if (waiter != null) {
 				for (int i = 0; i < n; i++) {
 					int index = i;
-					positionWatcher.await(txid, TIMEOUT).thenAccept((reached) -> {
+					waiter.await(txid, TIMEOUT).thenAccept((reached) -> {
 						// -1 tells the harness that a wait timed out
 						released[index] = reached ? System.nanoTime() : -1;
 						done.countDown();

@@ -38,7 +38,7 @@ class PublicApiTests {
 					"LiteFsReadinessGroupPostProcessor", "RoutingEndpointContributor"),
 			types("actuate.autoconfigure", "LiteFsActuatorAutoConfiguration", "LiteFsHealthProperties"),
 			types("consistency", "ConsistencyFilter", "ConsistencyFilter.Settings", "ConsistencyListener",
-					"PositionWatcher", "TimeoutAction", "TxidCookie", "WaitOutcome"),
+					"TimeoutAction", "TxidCookie", "WaitOutcome"),
 			types("consistency.autoconfigure", "LiteFsConsistencyAutoConfiguration",
 					"LiteFsConsistencyProperties"),
 			types("flyway", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
@@ -63,15 +63,16 @@ class PublicApiTests {
 			types("primary.autoconfigure", "LiteFsPrimaryAutoConfiguration"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
 			// the body, build a URL from a template and forward with the starter's forwarder
-			types("routing", "EnsurePrimary", "EnsurePrimaryInterceptor", "EnsurePrimaryMethodInterceptor",
-					"FlyReplayFallback", "FlyReplayStrategy", "ForwardStrategy", "KeptBody", "KeptBody.Kind",
-					"NotPrimaryException", "NotPrimaryExceptionResolver", "PrimaryForwarder",
-					"PrimaryForwarderCustomizer", "PrimaryRouter", "PrimaryRoutingFilter", "PrimaryUrlTemplate",
-					"RedirectStrategy", "RejectStrategy", "RoutedRequest", "RoutingListener", "RoutingOutcome",
+			types("routing", "DatabaseFaultExceptionResolver", "EnsurePrimary", "EnsurePrimaryMethodInterceptor",
+					"FlyReplayFallback", "FlyReplayStrategy", "ForwardStrategy", "HaltFailureExceptionResolver",
+					"NotPrimaryException", "NotPrimaryExceptionResolver", "PrimaryRouter", "PrimaryRoutingFilter",
+					"PrimaryUrlTemplate", "RedirectStrategy", "RejectStrategy", "RoutedRequest", "RoutingOutcome",
 					"RoutingStrategy", "UnusableUrlTemplateException"),
 			types("routing.autoconfigure", "LiteFsRoutingAutoConfiguration", "LiteFsRoutingProperties",
 					"LiteFsRoutingProperties.FlyReplay", "LiteFsRoutingProperties.Forward",
-					"LiteFsRoutingProperties.Redirect")));
+					"LiteFsRoutingProperties.Redirect"),
+			types("routing.forward", "ForwardResult", "ForwardingClient", "KeptBody", "KeptBody.Kind",
+					"PrimaryForwarder", "PrimaryForwarder.AnswerCutShortException", "PrimaryForwarderCustomizer")));
 
 	@Test
 	void eachPackageHasExactlyItsPublicTypes() {

@@ -3,8 +3,8 @@ package dev.litefs.spring.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.consistency.TxidCookie;
+import dev.litefs.spring.node.LiteFsNode;
 
 /**
  * The {@code consistency} section of {@code /actuator/litefs}: the {@code __txid}
@@ -12,16 +12,16 @@ import dev.litefs.spring.consistency.TxidCookie;
  */
 public final class ConsistencyEndpointContributor implements LiteFsEndpointContributor {
 
-	private final PositionWatcher watcher;
+	private final LiteFsNode node;
 
 	private final Map<String, Object> settings;
 
 	/**
-	 * @param watcher the waiting requests
+	 * @param node this node, which counts the requests waiting
 	 * @param settings the {@code litefs.consistency} settings in force, as shown
 	 */
-	public ConsistencyEndpointContributor(PositionWatcher watcher, Map<String, Object> settings) {
-		this.watcher = watcher;
+	public ConsistencyEndpointContributor(LiteFsNode node, Map<String, Object> settings) {
+		this.node = node;
 		this.settings = settings;
 	}
 
@@ -35,8 +35,7 @@ public final class ConsistencyEndpointContributor implements LiteFsEndpointContr
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("cookie", TxidCookie.NAME);
 		section.putAll(this.settings);
-		section.put("pollIntervalMicros", this.watcher.pollInterval().toNanos() / 1000);
-		section.put("waiting", this.watcher.waiting());
+		section.put("waiting", this.node.waiting());
 		return section;
 	}
 

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.RequestPathPatterns;
-import dev.litefs.spring.node.LiteFsFileException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.node.Position;
@@ -42,16 +41,15 @@ import org.springframework.web.util.WebUtils;
  * <li>After a request that ensured the primary, the response carries {@code __txid}
  * with the database's TXID, read when the response commits.</li>
  * <li>On a replica, a request whose {@code __txid} is ahead of this node's TXID waits,
- * without holding a thread (Servlet async, one shared {@link PositionWatcher}), until
+ * without holding a thread (Servlet async, one {@link LiteFsNode#await} each), until
  * the TXID arrives, then proceeds; after the timeout it is replayed to the primary by
  * the routing strategy, or answered {@code 504}, and its cookie deleted.</li>
  * <li>A malformed cookie is ignored and deleted; on the primary, a cookie ahead of the
  * primary itself cannot be honoured by anyone and is deleted too.</li>
  * <li>A write is answered with success only once LiteFS's position after it could be
- * read: when it cannot be, because LiteFS went away as the write committed, the answer
- * is a {@code 503} saying the write may or may not be stored. This holds with
- * read-your-writes off too ({@code litefs.consistency.enabled=false}, no watcher): the
- * filter then only confirms writes.</li>
+ * read ({@link WriteConfirmation}, run by the {@link WriteConfirmingResponse} the filter
+ * wraps the response in). This holds with read-your-writes off too
+ * ({@code litefs.consistency.enabled=false}): the filter then only confirms writes.</li>
  * </ul>
  * Waiting requests continue on an {@code ASYNC} dispatch, as a {@code DeferredResult}
  * does, so the filter is registered for {@code REQUEST} and {@code ASYNC} dispatches
@@ -73,8 +71,6 @@ public class ConsistencyFilter implements Filter {
 
 	private final LiteFsNode node;
 
-	private final @Nullable PositionWatcher watcher;
-
 	private final @Nullable PrimaryRouter router;
 
 	private final Settings settings;
@@ -83,26 +79,25 @@ public class ConsistencyFilter implements Filter {
 
 	private final ObservationRegistry observations;
 
+	private final WriteConfirmation confirmation;
+
 	/**
 	 * Creates the filter.
-	 * @param node this node
-	 * @param watcher the watcher waiting requests share, or {@code null} when
-	 * read-your-writes is off ({@code litefs.consistency.enabled=false}): then writes are
-	 * only confirmed, with no cookie and no wait
+	 * @param node this node, which waiting requests {@link LiteFsNode#await await}
 	 * @param router the router replaying timed-out requests, or {@code null} to answer
 	 * {@code 504} instead
 	 * @param settings the cookie and wait settings
 	 * @param listeners told of every wait
 	 * @param observations where waits are observed
 	 */
-	public ConsistencyFilter(LiteFsNode node, @Nullable PositionWatcher watcher, @Nullable PrimaryRouter router,
-			Settings settings, List<ConsistencyListener> listeners, ObservationRegistry observations) {
+	public ConsistencyFilter(LiteFsNode node, @Nullable PrimaryRouter router, Settings settings,
+			List<ConsistencyListener> listeners, ObservationRegistry observations) {
 		this.node = node;
-		this.watcher = watcher;
 		this.router = router;
 		this.settings = settings;
 		this.listeners = List.copyOf(listeners);
 		this.observations = observations;
+		this.confirmation = new WriteConfirmation(node, settings, (router != null) ? router.retryAfter() : null);
 	}
 
 	/**
@@ -128,9 +123,8 @@ public class ConsistencyFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		TxidCookieResponse wrapped = new TxidCookieResponse(request, response, this::beforeCommit);
-		PositionWatcher watcher = this.watcher;
-		if (watcher == null) {
+		WriteConfirmingResponse wrapped = new WriteConfirmingResponse(request, response, this.confirmation);
+		if (!this.settings.readYourWrites()) {
 			proceed(request, wrapped, chain);
 			return;
 		}
@@ -141,7 +135,7 @@ public class ConsistencyFilter implements Filter {
 		else if (cookie.isValid() && !hasReached(cookie.txid())) {
 			NodeState state = this.node.state();
 			if (!state.isPrimary()) {
-				waitFor(watcher, cookie.txid(), request, wrapped, chain);
+				waitFor(cookie.txid(), request, wrapped, chain);
 				return;
 			}
 			// the primary holds every write: no node will ever reach this TXID
@@ -151,64 +145,17 @@ public class ConsistencyFilter implements Filter {
 		proceed(request, wrapped, chain);
 	}
 
-	/**
-	 * As the response of a request that ensured the primary commits, after its write:
-	 * reads the position LiteFS recorded, and adds the cookie naming it. When LiteFS cannot
-	 * tell (its mount broke as the write committed: in WAL mode SQLite reports the commit
-	 * done before LiteFS has turned it into a transaction of its own, and a LiteFS killed
-	 * then drops it as it starts again), a successful answer is replaced by a {@code 503}
-	 * that says the write may not be stored.
-	 */
-	private boolean beforeCommit(HttpServletRequest request, HttpServletResponse response, int status) {
-		Position recorded;
-		try {
-			recorded = this.node.recordedPosition();
-		}
-		catch (LiteFsFileException ex) {
-			if (status < HttpServletResponse.SC_BAD_REQUEST) {
-				answerUnrecorded(request, response, ex);
-				return false;
-			}
-			// an answer that is an error already says nothing was done
-			return true;
-		}
-		if (this.watcher != null) {
-			response.addHeader(HttpHeaders.SET_COOKIE,
-					TxidCookie.set(recorded, this.settings.cookieMaxAge(), isSecure(request)));
-		}
-		return true;
-	}
-
-	private void answerUnrecorded(HttpServletRequest request, HttpServletResponse response,
-			LiteFsFileException reason) {
-		String node = this.node.hostname();
-		logger.warn("{} {} on node {}: LiteFS cannot confirm that it recorded the write ({}); answered 503",
-				request.getMethod(), request.getRequestURI(), node, reason.getMessage());
-		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.SERVICE_UNAVAILABLE,
-				"Write not confirmed", "LiteFS on node " + node + " went away as this request's write committed, "
-						+ "and cannot confirm that it recorded it: the write may or may not be stored. Check before "
-						+ "you retry it.");
-		problem.setProperty("node", node);
-		try {
-			response.reset();
-			ProblemResponses.write(response, problem, (this.router != null) ? this.router.retryAfter() : null);
-		}
-		catch (IOException | IllegalStateException ex) {
-			logger.debug("Answering {} {} failed: {}", request.getMethod(), request.getRequestURI(), ex.toString());
-		}
-	}
-
 	private boolean hasReached(long txid) {
 		return this.node.state().position().hasReached(txid) || this.node.currentPosition().hasReached(txid);
 	}
 
-	private void waitFor(PositionWatcher watcher, long txid, HttpServletRequest request,
-			TxidCookieResponse response, FilterChain chain) throws IOException, ServletException {
+	private void waitFor(long txid, HttpServletRequest request,
+			WriteConfirmingResponse response, FilterChain chain) throws IOException, ServletException {
 		long start = System.nanoTime();
 		Observation observation = Observation.createNotStarted(OBSERVATION, this.observations)
 			.contextualName("litefs wait for txid")
 			.start();
-		CompletableFuture<Boolean> reached = watcher.await(txid, this.settings.timeout());
+		CompletableFuture<Boolean> reached = this.node.await(txid, this.settings.timeout());
 		if (!request.isAsyncSupported()) {
 			// a filter or servlet in the chain does not support async: a bounded blocking wait
 			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
@@ -238,7 +185,7 @@ public class ConsistencyFilter implements Filter {
 
 	private void resume(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
-		TxidCookieResponse wrapped = WebUtils.getNativeResponse(response, TxidCookieResponse.class);
+		WriteConfirmingResponse wrapped = WebUtils.getNativeResponse(response, WriteConfirmingResponse.class);
 		Object resumption = request.getAttribute(OUTCOME_ATTRIBUTE);
 		if (!(resumption instanceof Resumption resumed) || wrapped == null) {
 			// another async dispatch (a DeferredResult, a Callable) of a request that did not wait
@@ -253,7 +200,7 @@ public class ConsistencyFilter implements Filter {
 	}
 
 	private void continueAfter(WaitOutcome outcome, long txid, HttpServletRequest request,
-			TxidCookieResponse response, FilterChain chain) throws IOException, ServletException {
+			WriteConfirmingResponse response, FilterChain chain) throws IOException, ServletException {
 		if (outcome == WaitOutcome.CAUGHT_UP) {
 			proceed(request, response, chain);
 			return;
@@ -289,7 +236,7 @@ public class ConsistencyFilter implements Filter {
 		}
 	}
 
-	private void proceed(HttpServletRequest request, TxidCookieResponse response, FilterChain chain)
+	private void proceed(HttpServletRequest request, WriteConfirmingResponse response, FilterChain chain)
 			throws IOException, ServletException {
 		chain.doFilter(request, response);
 		if (!request.isAsyncStarted()) {
@@ -298,11 +245,7 @@ public class ConsistencyFilter implements Filter {
 	}
 
 	private void deleteCookie(HttpServletRequest request, HttpServletResponse response) {
-		response.addHeader(HttpHeaders.SET_COOKIE, TxidCookie.delete(isSecure(request)));
-	}
-
-	private boolean isSecure(HttpServletRequest request) {
-		return this.settings.cookieSecure() || request.isSecure();
+		response.addHeader(HttpHeaders.SET_COOKIE, TxidCookie.delete(this.settings.secure(request)));
 	}
 
 	private void notifyListeners(long txid, WaitOutcome outcome, long start, Observation observation) {
@@ -316,14 +259,27 @@ public class ConsistencyFilter implements Filter {
 	/**
 	 * The settings of the cookie and of waiting.
 	 *
+	 * @param readYourWrites whether the cookie is set and honoured
+	 * ({@code litefs.consistency.enabled}): when not, writes are only confirmed, with no
+	 * cookie and no wait
 	 * @param timeout the longest a replica holds a request
 	 * @param onTimeout what it does then
 	 * @param cookieMaxAge the cookie's {@code Max-Age}
 	 * @param cookieSecure whether the cookie is {@code Secure} on plain HTTP too
 	 * @param exclude paths the cookie is neither set nor honoured on
 	 */
-	public record Settings(Duration timeout, TimeoutAction onTimeout, Duration cookieMaxAge, boolean cookieSecure,
-			RequestPathPatterns exclude) {
+	public record Settings(boolean readYourWrites, Duration timeout, TimeoutAction onTimeout, Duration cookieMaxAge,
+			boolean cookieSecure, RequestPathPatterns exclude) {
+
+		/**
+		 * Whether the cookie goes out {@code Secure} on a request.
+		 * @param request the request
+		 * @return {@code true} when {@link #cookieSecure()} or the request came over HTTPS
+		 */
+		public boolean secure(HttpServletRequest request) {
+			return this.cookieSecure || request.isSecure();
+		}
+
 	}
 
 	private record Resumption(WaitOutcome outcome, long txid) {

@@ -1,10 +1,11 @@
 package dev.litefs.spring.routing;
 
-import dev.litefs.spring.internal.PrimaryRequests;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.litefs.spring.internal.PrimaryRequests;
+import dev.litefs.spring.routing.forward.KeptBody;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 

@@ -3,6 +3,10 @@ package dev.litefs.spring.routing;
 import java.io.IOException;
 import java.util.Map;
 
+import dev.litefs.spring.routing.forward.ForwardResult;
+import dev.litefs.spring.routing.forward.KeptBody;
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
+
 import org.springframework.http.HttpStatus;
 
 /**
@@ -91,28 +95,31 @@ public class ForwardStrategy implements RoutingStrategy {
 							+ "be kept for forwarding (multipart bodies are not kept, nor forms this node parsed for "
 							+ "a URL with a query string). Send it to the primary directly.");
 		}
-		RoutingOutcome outcome = this.forwarder.forward(routed.request(), body.bytes(), routed.response(), base);
-		return switch (outcome) {
-			case BAD_REQUEST -> routed.refuse(outcome, HttpStatus.BAD_REQUEST, "Request cannot be forwarded",
-					"This request must run on the primary, " + primary + ", but its path or query string cannot be "
-							+ "sent on as it came (a malformed %-escape, for one). It was not sent; correct the URL.");
-			case TOO_LARGE -> routed.refuse(outcome, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+		ForwardResult result = this.forwarder.forward(routed.request(), body.bytes(), routed.response(), base);
+		return switch (result) {
+			case FORWARDED -> RoutingOutcome.FORWARDED;
+			case BAD_REQUEST -> routed.refuse(RoutingOutcome.BAD_REQUEST, HttpStatus.BAD_REQUEST,
+					"Request cannot be forwarded", "This request must run on the primary, " + primary
+							+ ", but its path or query string cannot be sent on as it came (a malformed %-escape, "
+							+ "for one). It was not sent; correct the URL.");
+			case HEADERS_TOO_LARGE -> routed.refuse(RoutingOutcome.TOO_LARGE, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
 					"Request headers too large to forward", "This request must run on the primary, " + primary
 							+ ", but its headers, with the X-Forwarded-* and " + PrimaryForwarder.HOP_HEADER
 							+ " headers forwarding adds, would be over server.max-http-request-header-size ("
 							+ this.forwarder.maxHeaderSize() + "), the most the primary takes. It was not sent; "
 							+ "send smaller headers (cookies, for one).");
-			case UNREACHABLE -> routed.refuseForNow(outcome, HttpStatus.SERVICE_UNAVAILABLE, "Primary unreachable",
-					"This request must run on the primary, " + primary + ", which could not be reached at " + base
-							+ ". Retry it.");
-			case TIMEOUT -> routed.refuse(outcome, HttpStatus.GATEWAY_TIMEOUT, "Primary did not answer in time",
-					"The primary, " + primary + ", did not answer within litefs.routing.forward.response-timeout ("
+			case UNREACHABLE -> routed.refuseForNow(RoutingOutcome.UNREACHABLE, HttpStatus.SERVICE_UNAVAILABLE,
+					"Primary unreachable", "This request must run on the primary, " + primary
+							+ ", which could not be reached at " + base + ". Retry it.");
+			case TIMEOUT -> routed.refuse(RoutingOutcome.TIMEOUT, HttpStatus.GATEWAY_TIMEOUT,
+					"Primary did not answer in time", "The primary, " + primary
+							+ ", did not answer within litefs.routing.forward.response-timeout ("
 							+ this.forwarder.responseTimeout()
 							+ "). The request may or may not have taken effect there; it is not sent again.");
-			case FAILED -> routed.refuse(outcome, HttpStatus.BAD_GATEWAY, "Forwarding to the primary failed",
-					"The exchange with the primary, " + primary + ", at " + base + " failed before it answered. "
-							+ "The request may or may not have taken effect there; it is not sent again.");
-			default -> outcome;
+			case FAILED -> routed.refuse(RoutingOutcome.FAILED, HttpStatus.BAD_GATEWAY,
+					"Forwarding to the primary failed", "The exchange with the primary, " + primary + ", at " + base
+							+ " failed before it answered. The request may or may not have taken effect there; it "
+							+ "is not sent again.");
 		};
 	}
 

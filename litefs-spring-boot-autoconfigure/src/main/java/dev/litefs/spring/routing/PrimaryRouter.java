@@ -2,11 +2,11 @@ package dev.litefs.spring.routing;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.IntSupplier;
 
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.NodeState;
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,11 +22,14 @@ import org.springframework.web.util.DisconnectedClientHelper;
  * not the primary: it makes the checks every strategy shares (a primary known and
  * valid, no second hop) and hands the request to the {@link RoutingStrategy} in force.
  * <p>
- * Every caller goes through {@link #route}: the {@link EnsurePrimary} interceptor, the
- * {@code litefs.routing.methods} filter, the answer to a {@link NotPrimaryException} or a
- * write refused by SQLite, and a read-your-writes wait that timed out. Each routed
+ * Every caller goes through {@link #route}: the {@link PrimaryRoutingFilter}, which
+ * decides before anything reads a request ({@code litefs.routing.methods}, an
+ * {@link EnsurePrimary} handler); the answer to what only shows later, a
+ * {@link NotPrimaryException} (an {@link EnsurePrimary} service method) or a write
+ * refused by SQLite; and a read-your-writes wait that timed out. Each routed
  * request is one {@value #OBSERVATION} observation, with the low-cardinality keys
- * {@code strategy} and {@code outcome}, and is reported to the {@link RoutingListener}s.
+ * {@code strategy} and {@code outcome}: metrics, traces, and an application's own
+ * {@code ObservationHandler} take it from there.
  *
  * @since 0.2.0
  */
@@ -43,8 +46,6 @@ public class PrimaryRouter {
 
 	private final Duration retryAfter;
 
-	private final List<RoutingListener> listeners;
-
 	private final ObservationRegistry observations;
 
 	/**
@@ -52,15 +53,13 @@ public class PrimaryRouter {
 	 * @param strategy the strategy in force
 	 * @param localPort this server's port, for {@code {port}} in URL templates
 	 * @param retryAfter the {@code Retry-After} of {@code 503} answers worth retrying
-	 * @param listeners told of every routed request
 	 * @param observations where routed requests are observed
 	 */
 	public PrimaryRouter(RoutingStrategy strategy, IntSupplier localPort, Duration retryAfter,
-			List<RoutingListener> listeners, ObservationRegistry observations) {
+			ObservationRegistry observations) {
 		this.strategy = strategy;
 		this.localPort = localPort;
 		this.retryAfter = retryAfter;
-		this.listeners = List.copyOf(listeners);
 		this.observations = observations;
 	}
 
@@ -124,9 +123,6 @@ public class PrimaryRouter {
 		}
 		finally {
 			observation.lowCardinalityKeyValue("outcome", outcome.id()).stop();
-			for (RoutingListener listener : this.listeners) {
-				listener.routed(this.strategy.name(), outcome);
-			}
 		}
 	}
 

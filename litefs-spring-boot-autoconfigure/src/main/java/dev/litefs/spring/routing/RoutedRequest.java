@@ -8,6 +8,7 @@ import java.util.function.IntSupplier;
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.NodeState;
+import dev.litefs.spring.routing.forward.KeptBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;

@@ -33,7 +33,7 @@ class ConsistencyDisabledTests {
 				.header("Cookie", "__txid=xyz").GET());
 			assertThat(malformed.headers().allValues("Set-Cookie")).isEmpty();
 			assertThat(replica.postJson("/posts", "{}").statusCode()).isEqualTo(409);
-			assertThat(replica.context().getBeanNamesForType(PositionWatcher.class)).isEmpty();
+			assertThat(replica.bean(ConsistencyFilter.class).settings().readYourWrites()).isFalse();
 		}
 	}
 

@@ -31,7 +31,7 @@ class EndpointSectionsTests {
 			CompletableFuture<HttpResponse<String>> waiting = replica
 				.sendAsync(replica.request("/posts/1").header("Cookie", "__txid=0000000000000006").GET());
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-			while (replica.bean(PositionWatcher.class).waiting() == 0 && System.nanoTime() < deadline) {
+			while (replica.node().waiting() == 0 && System.nanoTime() < deadline) {
 				Thread.sleep(10);
 			}
 			HttpResponse<String> response = replica.get("/actuator/litefs");

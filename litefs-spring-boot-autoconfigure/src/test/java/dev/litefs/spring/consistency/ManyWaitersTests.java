@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class ManyWaitersTests {
 					.build();
 				responses.add(client.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
 			}
-			PositionWatcher watcher = replica.bean(PositionWatcher.class);
+			LiteFsNode watcher = replica.node();
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
 			while (watcher.waiting() < WAITERS && System.nanoTime() < deadline) {
 				Thread.sleep(20);

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import dev.litefs.spring.node.Position;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.FakeMountNodes;
 import dev.litefs.spring.testapp.TestNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -51,6 +52,8 @@ class ReadYourWritesTests {
 
 	private static final JsonMapper json = new JsonMapper();
 
+	private FakeMountNodes nodes;
+
 	private TestNode primary;
 
 	private FakeLiteFsMount flyMount;
@@ -63,21 +66,19 @@ class ReadYourWritesTests {
 
 	@BeforeAll
 	void startNodes(@TempDir Path dir) {
-		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a",
-				"litefs.consistency.cookie-max-age=2m");
-		this.flyMount = FakeLiteFsMount.replicaOf(dir.resolve("b"), "node-a");
-		this.flyReplica = TestNode.start(this.flyMount, "node-b", "litefs.routing.strategy=fly-replay",
+		this.nodes = new FakeMountNodes(dir);
+		this.primary = this.nodes.primary("litefs.consistency.cookie-max-age=2m");
+		this.flyReplica = this.nodes.replica("node-b", "litefs.routing.strategy=fly-replay",
 				"litefs.consistency.timeout=2s");
-		this.errorMount = FakeLiteFsMount.replicaOf(dir.resolve("c"), "node-a");
-		this.errorReplica = TestNode.start(this.errorMount, "node-c", "litefs.routing.strategy=fly-replay",
+		this.flyMount = this.nodes.mount("node-b");
+		this.errorReplica = this.nodes.replica("node-c", "litefs.routing.strategy=fly-replay",
 				"litefs.consistency.timeout=1s", "litefs.consistency.on-timeout=error");
+		this.errorMount = this.nodes.mount("node-c");
 	}
 
 	@AfterAll
 	void stopNodes() {
-		this.errorReplica.close();
-		this.flyReplica.close();
-		this.primary.close();
+		this.nodes.close();
 	}
 
 	@BeforeEach
@@ -139,7 +140,7 @@ class ReadYourWritesTests {
 			.GET());
 		Thread.sleep(300);
 		assertThat(response).isNotDone();
-		assertThat(this.flyReplica.bean(PositionWatcher.class).waiting()).isEqualTo(1);
+		assertThat(this.flyReplica.node().waiting()).isEqualTo(1);
 		this.flyMount.txid(7);
 		HttpResponse<String> answered = response.get(5, TimeUnit.SECONDS);
 		// answered here (200, by node-b), not replayed to the primary (409) after the timeout

@@ -1,7 +1,6 @@
 package dev.litefs.spring.halt;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +17,7 @@ import dev.litefs.spring.test.VirtualThreads;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.Posts;
+import dev.litefs.spring.testapp.PostsCluster;
 import dev.litefs.spring.testapp.TestNode;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +47,8 @@ import static org.awaitility.Awaitility.await;
 @RealLiteFs
 class RealHaltTests {
 
+	static PostsCluster posts;
+
 	static LiteFsCluster cluster;
 
 	static TestNode replica;
@@ -59,21 +61,11 @@ class RealHaltTests {
 
 	@BeforeAll
 	static void start() throws SQLException {
-		cluster = LiteFsCluster.builder().nodes(2).start();
-		primarySql("create table posts (id integer primary key autoincrement, title text not null, node text not null)");
-		try (Connection connection = DriverManager
-			.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve("wal.db"));
-				Statement statement = connection.createStatement()) {
-			statement.execute("pragma journal_mode=wal");
-			statement.execute("create table posts (id integer primary key autoincrement, title text not null, "
-					+ "node text not null)");
-		}
-		cluster.awaitReplicated("app.db", Duration.ofSeconds(15));
-		cluster.awaitReplicated("wal.db", Duration.ofSeconds(15));
-		LiteFsCluster.Node nodeB = cluster.node(1);
-		replica = TestNode.start(List.<Class<?>>of(Observed.class), nodeB.mountDir(), "app.db", "node-b",
-				"litefs.api-url=" + nodeB.apiUrl(), "litefs.routing.strategy=reject", "litefs.halt.max-hold=2s",
-				"litefs.halt.wait-timeout=1s", "litefs.halt.ensure-primary-outside-requests=true");
+		posts = PostsCluster.start("app.db", "wal.db");
+		cluster = posts.cluster();
+		replica = posts.app(List.of(Observed.class), cluster.node(1), "app.db", "litefs.routing.strategy=reject",
+				"litefs.halt.max-hold=2s", "litefs.halt.wait-timeout=1s",
+				"litefs.halt.ensure-primary-outside-requests=true");
 		halt = replica.bean(LiteFsHalt.class);
 		replicaJdbc = replica.bean(JdbcTemplate.class);
 		observations = replica.bean(TestObservationRegistry.class);
@@ -81,9 +73,8 @@ class RealHaltTests {
 
 	@AfterAll
 	static void stop() {
-		// closed in reverse: the app first, then the cluster (a null one is skipped)
-		try (LiteFsCluster closingCluster = cluster; TestNode closingReplica = replica) {
-			// nothing more to do
+		if (posts != null) {
+			posts.close();
 		}
 	}
 
@@ -334,8 +325,7 @@ class RealHaltTests {
 
 			assertThat(walReplica.bean(LiteFsHalt.class).call(() -> jdbc.update(insert))).isEqualTo(1);
 
-			try (Connection connection = DriverManager
-				.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve("wal.db"));
+			try (Connection connection = posts.connectToPrimary("wal.db");
 					Statement statement = connection.createStatement();
 					ResultSet result = statement.executeQuery("select count(*) from posts where title = 'wal'")) {
 				result.next();
@@ -378,12 +368,7 @@ class RealHaltTests {
 	}
 
 	private static Connection primary() throws SQLException {
-		Connection connection = DriverManager
-			.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve("app.db"));
-		try (Statement statement = connection.createStatement()) {
-			statement.execute("pragma busy_timeout = 10000");
-		}
-		return connection;
+		return posts.connectToPrimary("app.db");
 	}
 
 	private static void sleep(long millis) {

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.TestNode;
@@ -66,7 +65,7 @@ class RealEventsTests {
 		long next = cluster.primary().txid("app.db") + 1;
 		CompletableFuture<HttpResponse<String>> read = replica
 			.sendAsync(replica.request("/posts/count").header("Cookie", "__txid=" + Position.toHex(next)).GET());
-		await().atMost(Duration.ofSeconds(10)).until(() -> replica.bean(PositionWatcher.class).waiting() == 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.node().waiting() == 1);
 		assertThat(read).isNotDone();
 
 		write("insert into posts (title, node) values ('written on the primary', 'node-a')");

@@ -4,7 +4,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
-import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.FakeMountNodes;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +32,8 @@ class EnsurePrimaryStrategiesTests {
 
 	private static final String POST_JSON = "{\"title\":\"hello\"}";
 
+	private FakeMountNodes nodes;
+
 	private TestNode primary;
 
 	private TestNode flyReplay;
@@ -42,23 +44,19 @@ class EnsurePrimaryStrategiesTests {
 
 	@BeforeAll
 	void startNodes(@TempDir Path dir) {
-		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a",
-				"litefs.routing.strategy=reject");
-		this.flyReplay = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "node-a"), "node-b",
-				"litefs.routing.strategy=fly-replay");
-		this.redirect = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("c"), "node-a"), "node-c",
-				"litefs.routing.strategy=redirect",
+		this.nodes = new FakeMountNodes(dir);
+		this.primary = this.nodes.primary("litefs.routing.strategy=reject");
+		this.flyReplay = this.nodes.replica("node-b", "litefs.routing.strategy=fly-replay");
+		this.redirect = this.nodes.replica("node-c", "litefs.routing.strategy=redirect",
 				"litefs.routing.redirect.url-template=https://{primary}.example.com");
-		this.reject = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("d"), "node-a"), "node-d",
-				"litefs.routing.strategy=reject", "litefs.routing.retry-after=2500ms");
+		this.reject = this.nodes.replica("node-d", "litefs.routing.strategy=reject",
+				"litefs.routing.retry-after=2500ms");
 	}
 
 	@AfterAll
 	void stopNodes() {
-		for (TestNode node : new TestNode[] { this.primary, this.flyReplay, this.redirect, this.reject }) {
-			if (node != null) {
-				node.close();
-			}
+		if (this.nodes != null) {
+			this.nodes.close();
 		}
 	}
 

@@ -3,7 +3,7 @@ package dev.litefs.spring.routing;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
-import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.FakeMountNodes;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,22 +40,22 @@ class MountFaultAnswerTests {
 
 	private static final JsonMapper json = new JsonMapper();
 
+	private FakeMountNodes nodes;
+
 	private TestNode primary;
 
 	private TestNode replica;
 
 	@BeforeAll
 	void startNodes(@TempDir Path dir) {
-		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a",
-				"litefs.routing.retry-after=2s");
-		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "node-a"), "node-b",
-				"litefs.routing.strategy=reject");
+		this.nodes = new FakeMountNodes(dir);
+		this.primary = this.nodes.primary("litefs.routing.retry-after=2s");
+		this.replica = this.nodes.replica("node-b", "litefs.routing.strategy=reject");
 	}
 
 	@AfterAll
 	void stopNodes() {
-		this.replica.close();
-		this.primary.close();
+		this.nodes.close();
 	}
 
 	@ParameterizedTest

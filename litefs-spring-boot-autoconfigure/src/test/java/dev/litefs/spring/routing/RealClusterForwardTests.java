@@ -1,5 +1,6 @@
 package dev.litefs.spring.routing;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static dev.litefs.spring.routing.WritesDoNotWaitTests.AT_ONCE;
+import static dev.litefs.spring.routing.WritesDoNotWaitTests.FAR_AHEAD;
+import static dev.litefs.spring.routing.WritesDoNotWaitTests.TIMEOUT;
+import static dev.litefs.spring.routing.WritesDoNotWaitTests.assertNoWait;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resolves on loopback) and forwards through the rebuilt client. A stream of server-sent
  * events comes through event by event, a forwarded write lands in the primary's
  * database with the primary's {@code __txid}, and the replica's next read waits for it to
- * replicate; an {@code Upgrade} is told which primary to connect to.
+ * replicate; an {@code Upgrade} is told which primary to connect to. A write carrying a
+ * {@code __txid} far ahead of the replica is forwarded, or answered {@code fly-replay} (a
+ * second application on the replica), at once, with no read-your-writes wait.
  */
 @RealLiteFs
 class RealClusterForwardTests {
@@ -39,6 +46,8 @@ class RealClusterForwardTests {
 	static TestNode primary;
 
 	static TestNode replica;
+
+	static TestNode flyReplay;
 
 	@BeforeAll
 	static void start() throws SQLException {
@@ -55,12 +64,16 @@ class RealClusterForwardTests {
 		LiteFsCluster.Node nodeB = cluster.node(1);
 		replica = TestNode.start(nodeB.mountDir(), "app.db", "node-b", "litefs.api-url=" + nodeB.apiUrl(),
 				"litefs.routing.strategy=forward",
-				"litefs.routing.forward.url-template=http://{primary}:" + primary.port());
+				"litefs.routing.forward.url-template=http://{primary}:" + primary.port(),
+				"litefs.consistency.timeout=" + TIMEOUT.toMillis() + "ms");
+		flyReplay = TestNode.start(nodeB.mountDir(), "app.db", "node-b", "litefs.api-url=" + nodeB.apiUrl(),
+				"litefs.routing.strategy=fly-replay",
+				"litefs.consistency.timeout=" + TIMEOUT.toMillis() + "ms");
 	}
 
 	@AfterAll
 	static void stop() {
-		for (TestNode node : new TestNode[] { replica, primary }) {
+		for (TestNode node : new TestNode[] { flyReplay, replica, primary }) {
 			if (node != null) {
 				node.close();
 			}
@@ -106,6 +119,36 @@ class RealClusterForwardTests {
 		assertThat(problem.get("primary").asString()).isEqualTo(PRIMARY);
 		assertThat(problem.get("primaryUrl").asString()).isEqualTo("http://" + PRIMARY + ":" + primary.port());
 		assertThat(primary.calls().of("socket")).isZero();
+	}
+
+	@Test
+	void aWriteCarryingATxidFarAheadIsForwardedAtOnce() {
+		long rows = primary.rows();
+		HttpResponse<String> response = postFarAhead(replica);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		assertThat(primary.rows()).isEqualTo(rows + 1);
+		assertThat(replica.calls().of("create")).isZero();
+	}
+
+	@Test
+	void aWriteCarryingATxidFarAheadIsAnsweredFlyReplayAtOnce() {
+		HttpResponse<String> response = postFarAhead(flyReplay);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+		assertThat(response.headers().allValues("fly-replay")).containsExactly("instance=" + PRIMARY);
+		assertThat(flyReplay.calls().of("create")).isZero();
+	}
+
+	private static HttpResponse<String> postFarAhead(TestNode replica) {
+		assertThat(replica.node().currentPosition().hasReached(0xffffffffL)).isFalse();
+		long start = System.nanoTime();
+		HttpResponse<String> response = replica.send(replica.request("/posts")
+			.header("Content-Type", "application/json")
+			.header("Cookie", FAR_AHEAD)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"at once\"}")));
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(took).as("answered in %s, the consistency timeout being %s", took, TIMEOUT).isLessThan(AT_ONCE);
+		assertNoWait(replica);
+		return response;
 	}
 
 }

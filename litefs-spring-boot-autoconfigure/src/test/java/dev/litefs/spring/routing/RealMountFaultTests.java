@@ -5,15 +5,11 @@ import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 
-import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
+import dev.litefs.spring.testapp.PostsCluster;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +40,7 @@ class RealMountFaultTests {
 
 	private static final JsonMapper json = new JsonMapper();
 
-	static LiteFsCluster cluster;
+	static PostsCluster posts;
 
 	static TestNode rollbackPrimary;
 
@@ -52,24 +48,15 @@ class RealMountFaultTests {
 
 	@BeforeAll
 	static void start() throws SQLException {
-		cluster = LiteFsCluster.builder().nodes(2).start();
-		createPosts("rollback.db", "delete");
-		createPosts("wal.db", "wal");
-		cluster.awaitReplicated("rollback.db", Duration.ofSeconds(15));
-		cluster.awaitReplicated("wal.db", Duration.ofSeconds(15));
+		posts = PostsCluster.start();
 		rollbackPrimary = primary("rollback.db");
 		walPrimary = primary("wal.db");
 	}
 
 	@AfterAll
 	static void stop() {
-		for (TestNode node : new TestNode[] { walPrimary, rollbackPrimary }) {
-			if (node != null) {
-				node.close();
-			}
-		}
-		if (cluster != null) {
-			cluster.close();
+		if (posts != null) {
+			posts.close();
 		}
 	}
 
@@ -83,7 +70,7 @@ class RealMountFaultTests {
 		long rows = primary.rows();
 		HttpResponse<String> answer;
 		// the replica asks for LiteFS's HALT lock, and LiteFS takes the primary's write lock for it
-		try (FileChannel lockFile = FileChannel.open(cluster.node(1).mountDir().resolve(database + "-lock"),
+		try (FileChannel lockFile = FileChannel.open(posts.cluster().node(1).mountDir().resolve(database + "-lock"),
 				StandardOpenOption.READ, StandardOpenOption.WRITE); FileLock halt = lockFile.lock(72, 1, false)) {
 			answer = primary.send(primary.request("/posts/transactional?title=held")
 				.POST(HttpRequest.BodyPublishers.noBody()));
@@ -108,19 +95,8 @@ class RealMountFaultTests {
 	}
 
 	private static TestNode primary(String database) {
-		LiteFsCluster.Node nodeA = cluster.primary();
-		return TestNode.start(nodeA.mountDir(), database, "node-a", "litefs.api-url=" + nodeA.apiUrl(),
-				"testapp.plays-litefs=false", "spring.datasource.hikari.data-source-properties.busy_timeout=1000");
-	}
-
-	private static void createPosts(String database, String journalMode) throws SQLException {
-		try (Connection connection = DriverManager
-			.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve(database));
-				Statement statement = connection.createStatement()) {
-			statement.execute("pragma journal_mode=" + journalMode);
-			statement.execute("create table posts (id integer primary key autoincrement, title text not null, "
-					+ "node text not null)");
-		}
+		return posts.app(posts.cluster().primary(), database, "testapp.plays-litefs=false",
+				"spring.datasource.hikari.data-source-properties.busy_timeout=1000");
 	}
 
 }

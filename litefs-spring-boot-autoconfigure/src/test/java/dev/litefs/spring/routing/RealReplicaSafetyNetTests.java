@@ -1,14 +1,11 @@
 package dev.litefs.spring.routing;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
+import dev.litefs.spring.testapp.PostsCluster;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +32,8 @@ class RealReplicaSafetyNetTests {
 
 	private static final JsonMapper json = new JsonMapper();
 
+	static PostsCluster posts;
+
 	static LiteFsCluster cluster;
 
 	static TestNode rollbackReplica;
@@ -43,25 +42,16 @@ class RealReplicaSafetyNetTests {
 
 	@BeforeAll
 	static void start() throws SQLException {
-		cluster = LiteFsCluster.builder().nodes(2).start();
-		createPosts("rollback.db", "delete");
-		createPosts("wal.db", "wal");
-		cluster.awaitReplicated("rollback.db", Duration.ofSeconds(15));
-		cluster.awaitReplicated("wal.db", Duration.ofSeconds(15));
+		posts = PostsCluster.start();
+		cluster = posts.cluster();
 		rollbackReplica = replica("rollback.db");
 		walReplica = replica("wal.db");
 	}
 
 	@AfterAll
 	static void stop() {
-		// the apps first: a WAL-mode connection maps the mount's -shm
-		for (TestNode node : new TestNode[] { walReplica, rollbackReplica }) {
-			if (node != null) {
-				node.close();
-			}
-		}
-		if (cluster != null) {
-			cluster.close();
+		if (posts != null) {
+			posts.close();
 		}
 	}
 
@@ -81,35 +71,13 @@ class RealReplicaSafetyNetTests {
 		assertThat(problem.get("primary").asString()).isEqualTo("node-a");
 		assertThat(replica.calls().of("unannotated")).isEqualTo(1);
 		assertThat(output.getOut()).contains("A write reached SQLite on replica node node-b").contains(sqliteError);
-		assertThat(rows(database)).as("rows on the primary").isZero();
+		assertThat(posts.rowsOnPrimary(database)).as("rows on the primary").isZero();
 		assertThat(cluster.primary().txid(database)).isEqualTo(txid);
 		assertThat(replica.rows()).as("reads on the replica go on").isZero();
 	}
 
 	private static TestNode replica(String database) {
-		LiteFsCluster.Node nodeB = cluster.node(1);
-		return TestNode.start(nodeB.mountDir(), database, "node-b", "litefs.api-url=" + nodeB.apiUrl(),
-				"litefs.routing.strategy=reject");
-	}
-
-	private static void createPosts(String database, String journalMode) throws SQLException {
-		try (Connection connection = DriverManager
-			.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve(database));
-				Statement statement = connection.createStatement()) {
-			statement.execute("pragma journal_mode=" + journalMode);
-			statement.execute("create table posts (id integer primary key autoincrement, title text not null, "
-					+ "node text not null)");
-		}
-	}
-
-	private static long rows(String database) throws SQLException {
-		try (Connection connection = DriverManager
-			.getConnection("jdbc:sqlite:" + cluster.primary().mountDir().resolve(database));
-				Statement statement = connection.createStatement()) {
-			var result = statement.executeQuery("select count(*) from posts");
-			result.next();
-			return result.getLong(1);
-		}
+		return posts.app(cluster.node(1), database, "litefs.routing.strategy=reject");
 	}
 
 }

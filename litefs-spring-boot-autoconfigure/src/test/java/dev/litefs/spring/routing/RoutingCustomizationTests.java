@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.litefs.spring.routing.forward.ForwardResult;
+import dev.litefs.spring.routing.forward.KeptBody;
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
+import dev.litefs.spring.routing.forward.PrimaryForwarderCustomizer;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.TestNode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -147,10 +151,11 @@ class RoutingCustomizationTests {
 						return routed.refuse(RoutingOutcome.FAILED, HttpStatus.SERVICE_UNAVAILABLE, "Body not kept",
 								"Send it to the service directly.");
 					}
-					RoutingOutcome outcome = forwarder.forward(routed.request(), body.bytes(), routed.response(),
+					ForwardResult result = forwarder.forward(routed.request(), body.bytes(), routed.response(),
 							service);
-					return (outcome == RoutingOutcome.FORWARDED) ? outcome : routed.refuse(outcome,
-							HttpStatus.BAD_GATEWAY, "Service failed", "The service answered nothing: " + outcome);
+					return (result == ForwardResult.FORWARDED) ? RoutingOutcome.FORWARDED : routed.refuse(
+							RoutingOutcome.FAILED, HttpStatus.BAD_GATEWAY, "Service failed",
+							"The service answered nothing: " + result);
 				}
 
 			};

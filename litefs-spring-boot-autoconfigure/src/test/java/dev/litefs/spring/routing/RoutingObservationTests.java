@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.TestNode;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
+import dev.litefs.spring.testapp.FakeMountNodes;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,8 @@ class SafetyNetTests {
 
 	private static final JsonMapper json = new JsonMapper();
 
+	private FakeMountNodes nodes;
+
 	private TestNode primary;
 
 	private TestNode replica;
@@ -40,15 +43,14 @@ class SafetyNetTests {
 	@BeforeAll
 	void startNodes(@TempDir Path dir) {
 		this.dir = dir;
-		this.primary = TestNode.start(FakeLiteFsMount.primary(dir.resolve("a")), "node-a");
-		this.replica = TestNode.start(FakeLiteFsMount.replicaOf(dir.resolve("b"), "node-a"), "node-b",
-				"litefs.routing.strategy=reject");
+		this.nodes = new FakeMountNodes(dir);
+		this.primary = this.nodes.primary();
+		this.replica = this.nodes.replica("node-b", "litefs.routing.strategy=reject");
 	}
 
 	@AfterAll
 	void stopNodes() {
-		this.replica.close();
-		this.primary.close();
+		this.nodes.close();
 	}
 
 	@Test

@@ -13,7 +13,6 @@ import dev.litefs.spring.actuate.LiteFsInfoContributor;
 import dev.litefs.spring.actuate.LiteFsMetrics;
 import dev.litefs.spring.actuate.LiteFsReadinessGroupPostProcessor;
 import dev.litefs.spring.actuate.RoutingEndpointContributor;
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyAutoConfiguration;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyProperties;
 import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
@@ -21,6 +20,7 @@ import dev.litefs.spring.flyway.autoconfigure.LiteFsFlywayAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
+import dev.litefs.spring.node.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.RoutingStrategy;
@@ -37,6 +37,7 @@ import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -100,21 +101,23 @@ public final class LiteFsActuatorAutoConfiguration {
 		}
 
 		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnBean(PositionWatcher.class)
+		@ConditionalOnBean(type = "dev.litefs.spring.consistency.ConsistencyFilter")
+		@ConditionalOnBooleanProperty(name = "litefs.consistency.enabled", matchIfMissing = true)
 		static class ConsistencySectionConfiguration {
 
 			@Bean
 			@ConditionalOnMissingBean(name = "consistencyEndpointContributor")
 			@ConditionalOnAvailableEndpoint(LiteFsEndpoint.class)
-			ConsistencyEndpointContributor consistencyEndpointContributor(PositionWatcher watcher,
-					LiteFsConsistencyProperties properties) {
+			ConsistencyEndpointContributor consistencyEndpointContributor(LiteFsNode node,
+					LiteFsConsistencyProperties properties, LiteFsProperties nodeProperties) {
 				Map<String, Object> settings = new LinkedHashMap<>();
 				settings.put("timeoutMillis", properties.getTimeout().toMillis());
 				settings.put("onTimeout", properties.getOnTimeout().name().toLowerCase(Locale.ROOT));
 				settings.put("cookieMaxAgeSeconds", properties.getCookieMaxAge().toSeconds());
 				settings.put("cookieSecure", properties.isCookieSecure());
 				settings.put("exclude", properties.getExclude());
-				return new ConsistencyEndpointContributor(watcher, settings);
+				settings.put("pollIntervalMicros", nodeProperties.getWaitPollInterval().toNanos() / 1000);
+				return new ConsistencyEndpointContributor(node, settings);
 			}
 
 		}

@@ -4,11 +4,9 @@ import java.util.EnumSet;
 
 import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.consistency.ConsistencyListener;
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
-import dev.litefs.spring.node.autoconfigure.LiteFsProperties;
 import dev.litefs.spring.routing.autoconfigure.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;
 import io.micrometer.observation.ObservationRegistry;
@@ -18,7 +16,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -50,21 +47,13 @@ public final class LiteFsConsistencyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "litefs.consistency.enabled", matchIfMissing = true)
-	PositionWatcher positionWatcher(LiteFsNode node, LiteFsProperties properties) {
-		return new PositionWatcher(node, properties.getWaitPollInterval());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	ConsistencyFilter consistencyFilter(LiteFsNode node, ObjectProvider<PositionWatcher> watcher,
-			ObjectProvider<PrimaryRouter> router,
+	ConsistencyFilter consistencyFilter(LiteFsNode node, ObjectProvider<PrimaryRouter> router,
 			LiteFsConsistencyProperties consistency, ObjectProvider<ConsistencyListener> listeners,
 			ObjectProvider<ObservationRegistry> observations) {
-		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.getTimeout(),
-				consistency.getOnTimeout(), consistency.getCookieMaxAge(), consistency.isCookieSecure(),
-				new RequestPathPatterns(consistency.getExclude()));
-		return new ConsistencyFilter(node, watcher.getIfAvailable(), router.getIfAvailable(), settings,
+		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.isEnabled(),
+				consistency.getTimeout(), consistency.getOnTimeout(), consistency.getCookieMaxAge(),
+				consistency.isCookieSecure(), new RequestPathPatterns(consistency.getExclude()));
+		return new ConsistencyFilter(node, router.getIfAvailable(), settings,
 				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 

@@ -1,6 +1,5 @@
 package dev.litefs.spring.routing.autoconfigure;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -9,34 +8,30 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.halt.autoconfigure.LiteFsHaltProperties;
 import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
+import dev.litefs.spring.routing.DatabaseFaultExceptionResolver;
 import dev.litefs.spring.routing.EnsurePrimary;
-import dev.litefs.spring.routing.EnsurePrimaryInterceptor;
 import dev.litefs.spring.routing.EnsurePrimaryMethodInterceptor;
 import dev.litefs.spring.routing.FlyReplayStrategy;
 import dev.litefs.spring.routing.ForwardStrategy;
+import dev.litefs.spring.routing.HaltFailureExceptionResolver;
 import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
-import dev.litefs.spring.routing.PrimaryForwarder;
-import dev.litefs.spring.routing.PrimaryForwarderCustomizer;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.PrimaryUrlTemplate;
 import dev.litefs.spring.routing.RedirectStrategy;
 import dev.litefs.spring.routing.RejectStrategy;
-import dev.litefs.spring.routing.RoutingListener;
 import dev.litefs.spring.routing.RoutingStrategy;
+import dev.litefs.spring.routing.forward.ForwardingClient;
+import dev.litefs.spring.routing.forward.PrimaryForwarder;
+import dev.litefs.spring.routing.forward.PrimaryForwarderCustomizer;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
-import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
@@ -54,20 +49,15 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.http.client.HttpCookieHandling;
-import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 
 /**
  * Auto-configuration of {@link EnsurePrimary}: the advice on any Spring bean, and in a
@@ -112,7 +102,7 @@ public final class LiteFsRoutingAutoConfiguration {
 		@ConditionalOnMissingBean
 		PrimaryRouter primaryRouter(LiteFsRoutingProperties routing, Environment environment,
 				ObjectProvider<RoutingStrategy> strategies, ObjectProvider<PrimaryForwarder> forwarder,
-				ObjectProvider<RoutingListener> listeners, ObjectProvider<ObservationRegistry> observations) {
+				ObjectProvider<ObservationRegistry> observations) {
 			String name = routing.getStrategy().trim().toLowerCase(Locale.ROOT);
 			if (LiteFsRoutingProperties.AUTO_STRATEGY.equals(name)) {
 				String flyAppName = environment.getProperty("FLY_APP_NAME");
@@ -126,7 +116,7 @@ public final class LiteFsRoutingAutoConfiguration {
 				.findFirst()
 				.orElseGet(() -> builtIn(wanted, routing, forwarder, strategies));
 			return new PrimaryRouter(strategy, new LocalPort(environment), routing.getRetryAfter(),
-					listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+					observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
 		private static RoutingStrategy builtIn(String name, LiteFsRoutingProperties routing,
@@ -155,9 +145,9 @@ public final class LiteFsRoutingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		PrimaryRoutingFilter primaryRoutingFilter(LiteFsNode node, PrimaryRouter router,
-				LiteFsRoutingProperties routing) {
+				LiteFsRoutingProperties routing, ObjectProvider<HandlerMappingIntrospector> introspector) {
 			return new PrimaryRoutingFilter(node, router, methods(routing.getMethods()),
-					new RequestPathPatterns(routing.getExclude()));
+					new RequestPathPatterns(routing.getExclude()), introspector.getIfAvailable());
 		}
 
 		/** The methods, upper case. */
@@ -187,28 +177,20 @@ public final class LiteFsRoutingAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		EnsurePrimaryInterceptor ensurePrimaryInterceptor(LiteFsNode node, PrimaryRouter router) {
-			return new EnsurePrimaryInterceptor(node, router);
-		}
-
-		/** Replaceable by name, as a configurer of Spring MVC has no type of its own. */
-		@Bean
-		@ConditionalOnMissingBean(name = "ensurePrimaryWebMvcConfigurer")
-		WebMvcConfigurer ensurePrimaryWebMvcConfigurer(EnsurePrimaryInterceptor interceptor) {
-			return new WebMvcConfigurer() {
-
-				@Override
-				public void addInterceptors(InterceptorRegistry registry) {
-					registry.addInterceptor(interceptor).order(Ordered.HIGHEST_PRECEDENCE);
-				}
-
-			};
+		NotPrimaryExceptionResolver notPrimaryExceptionResolver(LiteFsNode node, PrimaryRouter router) {
+			return new NotPrimaryExceptionResolver(node, router);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		NotPrimaryExceptionResolver notPrimaryExceptionResolver(LiteFsNode node, PrimaryRouter router) {
-			return new NotPrimaryExceptionResolver(node, router);
+		HaltFailureExceptionResolver haltFailureExceptionResolver(LiteFsNode node, PrimaryRouter router) {
+			return new HaltFailureExceptionResolver(node.hostname(), router.retryAfter());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DatabaseFaultExceptionResolver databaseFaultExceptionResolver(LiteFsNode node, PrimaryRouter router) {
+			return new DatabaseFaultExceptionResolver(node, router.retryAfter());
 		}
 
 		/** The forward strategy's client, with Spring Boot's HTTP client support. */
@@ -216,167 +198,27 @@ public final class LiteFsRoutingAutoConfiguration {
 		@ConditionalOnClass(ClientHttpRequestFactoryBuilder.class)
 		static class ForwarderConfiguration {
 
-			/** The request factories Spring Boot builds, as its property names them (dashes aside). */
-			private static final List<String> FACTORIES = List.of("httpcomponents", "jetty", "reactor", "jdk",
-					"simple");
-
+			/**
+			 * The forwarder, on the request factory and the {@code spring.http.clients.*}
+			 * settings of Spring Boot's HTTP client auto-configuration (else those Spring
+			 * Boot detects, and its defaults), with the {@code litefs.routing.forward}
+			 * timeouts.
+			 */
 			@Bean
 			@ConditionalOnMissingBean
 			PrimaryForwarder primaryForwarder(LiteFsNode node, LiteFsRoutingProperties routing, Environment environment,
-					ObjectProvider<ObservationRegistry> observations,
+					ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactory,
+					ObjectProvider<HttpClientSettings> settings, ObjectProvider<ObservationRegistry> observations,
 					ObjectProvider<PrimaryForwarderCustomizer> customizers) {
 				LiteFsRoutingProperties.Forward forward = routing.getForward();
+				Duration connectTimeout = forward.getConnectTimeout();
+				Duration responseTimeout = forward.getResponseTimeout();
 				return new PrimaryForwarder(node.hostname(),
-						new ForwardingClient(forward, requestFactory(environment),
+						new ForwardingClient(requestFactory.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
+								settings.getIfAvailable(HttpClientSettings::defaults), connectTimeout, responseTimeout,
 								observations.getIfAvailable(() -> ObservationRegistry.NOOP),
 								customizers.orderedStream().toList()),
-						forward.getConnectTimeout(), forward.getResponseTimeout(), forward.getMaxBodySize(),
-						maxHttpRequestHeaderSize(environment));
-			}
-
-			/**
-			 * The request factory Spring Boot's {@value ForwardingClient#FACTORY_PROPERTY}
-			 * names, if set: {@code http-components}, {@code jetty}, {@code reactor},
-			 * {@code jdk} or {@code simple}, read leniently as Spring Boot reads an enum.
-			 */
-			private static @Nullable String requestFactory(Environment environment) {
-				String factory = environment.getProperty(ForwardingClient.FACTORY_PROPERTY);
-				if (factory == null || factory.isBlank()) {
-					return null;
-				}
-				String name = factory.replaceAll("[-_\\s]", "").toLowerCase(Locale.ROOT);
-				if (!FACTORIES.contains(name)) {
-					throw new InvalidConfigurationPropertyValueException(ForwardingClient.FACTORY_PROPERTY, factory,
-							"The forward strategy's client must be one of " + FACTORIES);
-				}
-				return name;
-			}
-
-			/**
-			 * The forward strategy's client, built on first use: Spring's {@link RestClient}
-			 * on the request factory Spring Boot's {@code spring.http.clients.imperative.factory}
-			 * names, else on the first the application has of Apache HttpClient, Jetty's and
-			 * Reactor Netty's clients (Spring Boot's own order), else on the JDK's
-			 * {@code HttpClient} (HTTP/1.1, which reuses its connections), built by Spring
-			 * Boot's {@link ClientHttpRequestFactoryBuilder} with the
-			 * {@code litefs.routing.forward} timeouts, no redirects followed, no cookies kept
-			 * and no decompression. With the JDK's {@code HttpClient} the response timeout
-			 * bounds the whole answer (Spring closes its stream when it is over); with the
-			 * others it bounds each read.
-			 */
-			static final class ForwardingClient implements Supplier<RestClient>, AutoCloseable {
-
-				/** Spring Boot's choice of request factory, which the forwarder honours. */
-				static final String FACTORY_PROPERTY = "spring.http.clients.imperative.factory";
-
-				private final LiteFsRoutingProperties.Forward forward;
-
-				private final @Nullable String factory;
-
-				private final ObservationRegistry observations;
-
-				private final List<PrimaryForwarderCustomizer> customizers;
-
-				/**
-				 * The JDK {@code HttpClient}'s threads, and those that write request bodies
-				 * to it (without an executor, Spring's JDK request factory starts a thread
-				 * for every body), when that client is chosen.
-				 */
-				private @Nullable ExecutorService executor;
-
-				ForwardingClient(LiteFsRoutingProperties.Forward forward, @Nullable String factory,
-						ObservationRegistry observations, List<PrimaryForwarderCustomizer> customizers) {
-					this.forward = forward;
-					this.factory = factory;
-					this.observations = observations;
-					this.customizers = customizers;
-				}
-
-				@Override
-				public synchronized RestClient get() {
-					HttpClientSettings settings = HttpClientSettings.defaults()
-						.withRedirects(HttpRedirects.DONT_FOLLOW)
-						// one client serves every user: a cookie the primary sets is the user's, passed back
-						.withCookieHandling(HttpCookieHandling.DISABLE)
-						.withTimeouts(this.forward.getConnectTimeout(), this.forward.getResponseTimeout());
-					RestClient.Builder builder = RestClient.builder()
-						.requestFactory(requestFactoryBuilder().build(settings))
-						.observationRegistry(this.observations);
-					this.customizers.forEach((customizer) -> customizer.customize(builder));
-					return builder.build();
-				}
-
-				private ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder() {
-					String chosen = (this.factory != null) ? this.factory : detected();
-					return switch (chosen) {
-						case "httpcomponents" -> HttpComponentsForwarding.builder(this.forward.getConnectTimeout());
-						case "jetty" -> ClientHttpRequestFactoryBuilder.jetty();
-						case "reactor" -> ClientHttpRequestFactoryBuilder.reactor();
-						// HttpURLConnection neither asks for compression nor decompresses
-						case "simple" -> ClientHttpRequestFactoryBuilder.simple();
-						default -> jdk();
-					};
-				}
-
-				private static String detected() {
-					ClassLoader classLoader = ForwarderConfiguration.class.getClassLoader();
-					if (ClassUtils.isPresent("org.apache.hc.client5.http.impl.classic.HttpClients", classLoader)) {
-						return "httpcomponents";
-					}
-					if (ClassUtils.isPresent("org.eclipse.jetty.client.HttpClient", classLoader)) {
-						return "jetty";
-					}
-					if (ClassUtils.isPresent("reactor.netty.http.client.HttpClient", classLoader)) {
-						return "reactor";
-					}
-					return "jdk";
-				}
-
-				private ClientHttpRequestFactoryBuilder<?> jdk() {
-					AtomicInteger count = new AtomicInteger();
-					this.executor = Executors.newCachedThreadPool((task) -> {
-						Thread thread = new Thread(task, "litefs-forward-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-					return ClientHttpRequestFactoryBuilder.jdk()
-						.withExecutor(this.executor)
-						.withHttpClientCustomizer((client) -> client.version(HttpClient.Version.HTTP_1_1))
-						// a proxy passes the primary's bytes on as they are, compressed or not
-						.withCustomizer((factory) -> factory.enableCompression(false));
-				}
-
-				/**
-				 * Apache HttpClient as a proxy's client (a class of its own, loaded only when
-				 * that client is chosen).
-				 */
-				private static final class HttpComponentsForwarding {
-
-					static ClientHttpRequestFactoryBuilder<?> builder(Duration connectTimeout) {
-						return ClientHttpRequestFactoryBuilder.httpComponents()
-							// a forwarded request is sent once (the primary may have written before a
-							// failure, or answered 503 with Retry-After to the client, not to us), and
-							// the primary's bytes are passed on as they are, compressed or not
-							.withHttpClientCustomizer((client) -> client.disableAutomaticRetries()
-								.disableContentCompression())
-							// no cap of its own, as the JDK's client: the server's request threads bound
-							// how many requests are forwarded at once, and none waits for a connection
-							// longer than it may take to connect
-							.withConnectionManagerCustomizer(
-									(pool) -> pool.setMaxConnPerRoute(Integer.MAX_VALUE).setMaxConnTotal(Integer.MAX_VALUE))
-							.withDefaultRequestConfigCustomizer(
-									(request) -> request.setConnectionRequestTimeout(Timeout.of(connectTimeout)));
-					}
-
-				}
-
-				@Override
-				public synchronized void close() {
-					if (this.executor != null) {
-						this.executor.shutdownNow();
-					}
-				}
-
+						connectTimeout, responseTimeout, forward.getMaxBodySize(), maxHttpRequestHeaderSize(environment));
 			}
 
 		}

@@ -56,7 +56,7 @@ class EndpointSectionsAutoConfigurationTests {
 			.doesNotHaveBean(LiteFsEndpoint.class)
 			.doesNotHaveBean(LiteFsEndpointContributor.class)
 			.hasBean("primaryRouter")
-			.hasBean("positionWatcher"));
+			.hasBean("consistencyFilter"));
 	}
 
 	@Test

@@ -8,7 +8,6 @@ import dev.litefs.spring.routing.autoconfigure.LiteFsRoutingAutoConfiguration;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.testapp.ExceptionText;
 import dev.litefs.spring.consistency.ConsistencyFilter;
-import dev.litefs.spring.consistency.PositionWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Test;
@@ -41,8 +40,8 @@ class LiteFsConsistencyAutoConfigurationTests {
 	@Test
 	void waitsAndSetsTheCookieInAServletApplication() {
 		webContextRunner().run((context) -> {
-			assertThat(context).hasSingleBean(PositionWatcher.class)
-				.hasSingleBean(ConsistencyFilter.class);
+			assertThat(context).hasSingleBean(ConsistencyFilter.class);
+			assertThat(context.getBean(ConsistencyFilter.class).settings().readYourWrites()).isTrue();
 			DelegatingFilterProxyRegistrationBean registration = context.getBean("consistencyFilterRegistration",
 					DelegatingFilterProxyRegistrationBean.class);
 			assertThat(registration.isAsyncSupported()).isTrue();
@@ -54,45 +53,44 @@ class LiteFsConsistencyAutoConfigurationTests {
 		});
 	}
 
-	/** Read-your-writes off: no watcher, and a filter that only confirms writes (WriteConfirmationTests). */
+	/** Read-your-writes off: no wait, and a filter that only confirms writes (WriteConfirmationTests). */
 	@Test
 	void keepsOnlyTheWriteConfirmationWhenDisabled() {
-		webContextRunner().withPropertyValues("litefs.consistency.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class)
-				.hasSingleBean(ConsistencyFilter.class)
-				.hasSingleBean(PrimaryRouter.class));
+		webContextRunner().withPropertyValues("litefs.consistency.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(ConsistencyFilter.class).hasSingleBean(PrimaryRouter.class);
+			assertThat(context.getBean(ConsistencyFilter.class).settings().readYourWrites()).isFalse();
+		});
 	}
 
 	@Test
 	void backsOffWhenLiteFsIsDisabled() {
 		webContextRunner().withPropertyValues("litefs.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class)
-				.doesNotHaveBean(ConsistencyFilter.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(ConsistencyFilter.class));
 	}
 
 	@Test
 	void backsOffWithoutSpringMvc() {
 		webContextRunner().withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(ConsistencyFilter.class));
 	}
 
 	@Test
 	void backsOffOutsideAWebApplication() {
 		new ApplicationContextRunner().withConfiguration(configurations)
 			.withPropertyValues("litefs.mount-dir=" + this.dir, "litefs.api-url=http://localhost:1")
-			.run((context) -> assertThat(context).doesNotHaveBean(PositionWatcher.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(ConsistencyFilter.class));
 	}
 
 	@Test
 	void waitsWithoutActuator() {
 		webContextRunner().withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
-			.run((context) -> assertThat(context).hasSingleBean(PositionWatcher.class));
+			.run((context) -> assertThat(context.getBean(ConsistencyFilter.class).settings().readYourWrites()).isTrue());
 	}
 
 	@Test
 	void waitsWithoutMicrometerMetrics() {
 		webContextRunner().withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> assertThat(context).hasSingleBean(PositionWatcher.class));
+			.run((context) -> assertThat(context.getBean(ConsistencyFilter.class).settings().readYourWrites()).isTrue());
 	}
 
 	@ParameterizedTest

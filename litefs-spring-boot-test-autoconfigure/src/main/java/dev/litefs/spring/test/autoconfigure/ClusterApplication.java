@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.litefs.spring.consistency.PositionWatcher;
+import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 
@@ -163,7 +163,7 @@ public final class ClusterApplication implements AutoCloseable {
 	 * @throws AssertionError when fewer are held within 5 s
 	 */
 	public void awaitHeldRequests(int count) {
-		LiteFsTestMount.awaitHeld(bean(PositionWatcher.class), count);
+		LiteFsTestMount.awaitHeld(bean(LiteFsNode.class), count);
 	}
 
 	/**

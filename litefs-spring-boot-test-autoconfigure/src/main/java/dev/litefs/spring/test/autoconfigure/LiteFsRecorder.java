@@ -8,8 +8,11 @@ import java.util.function.Predicate;
 
 import dev.litefs.spring.consistency.ConsistencyListener;
 import dev.litefs.spring.consistency.WaitOutcome;
-import dev.litefs.spring.routing.RoutingListener;
+import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.RoutingOutcome;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -19,13 +22,14 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Records what a node of an {@link AutoConfigureLiteFs} test did with requests: each one
- * it routed to the primary ({@link RoutingListener}) and each wait for a client's
+ * it routed to the primary (an {@link ObservationHandler} of the
+ * {@value PrimaryRouter#OBSERVATION} observation) and each wait for a client's
  * {@code __txid} ({@link ConsistencyListener}). It is emptied before each test method.
  * The assertions of {@link LiteFsAssertions} read it; a test may too.
  *
  * @since 0.2.0
  */
-public final class LiteFsRecorder implements RoutingListener, ConsistencyListener {
+public final class LiteFsRecorder implements ObservationHandler<Observation.Context>, ConsistencyListener {
 
 	private static final Duration AWAIT = Duration.ofSeconds(5);
 
@@ -34,10 +38,34 @@ public final class LiteFsRecorder implements RoutingListener, ConsistencyListene
 	private final List<Waited> waited = new CopyOnWriteArrayList<>();
 
 	@Override
-	public void routed(String strategy, RoutingOutcome outcome) {
+	public boolean supportsContext(Observation.Context context) {
+		return PrimaryRouter.OBSERVATION.equals(context.getName());
+	}
+
+	/**
+	 * Records a routed request, once the router has written its answer (on the request's
+	 * thread).
+	 * @param context the observation of the routed request
+	 */
+	@Override
+	public void onStop(Observation.Context context) {
+		KeyValue strategy = context.getLowCardinalityKeyValue("strategy");
+		KeyValue outcome = context.getLowCardinalityKeyValue("outcome");
+		if (strategy == null || outcome == null) {
+			return;
+		}
 		HttpServletRequest request = currentRequest();
 		this.routed.add(new Routed((request != null) ? request.getMethod() : null,
-				(request != null) ? request.getRequestURI() : null, strategy, outcome));
+				(request != null) ? request.getRequestURI() : null, strategy.getValue(), outcome(outcome.getValue())));
+	}
+
+	private static RoutingOutcome outcome(String id) {
+		for (RoutingOutcome outcome : RoutingOutcome.values()) {
+			if (outcome.id().equals(id)) {
+				return outcome;
+			}
+		}
+		throw new IllegalArgumentException("No routing outcome is '" + id + "'");
 	}
 
 	@Override

@@ -6,7 +6,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
-import dev.litefs.spring.consistency.PositionWatcher;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -127,13 +126,13 @@ public final class LiteFsTestMount {
 	 * @throws AssertionError when fewer are held within 5 s
 	 */
 	public LiteFsTestMount awaitHeldRequests(int count) {
-		awaitHeld(this.beans.getBean(PositionWatcher.class), count);
+		awaitHeld(this.beans.getBean(LiteFsNode.class), count);
 		return this;
 	}
 
-	static void awaitHeld(PositionWatcher watcher, int count) {
-		awaitUntil(HELD_WAIT, () -> watcher.waiting() >= count, () -> "Expected " + count
-				+ " request(s) held for their __txid within " + HELD_WAIT + ", but " + watcher.waiting() + " are");
+	static void awaitHeld(LiteFsNode node, int count) {
+		awaitUntil(HELD_WAIT, () -> node.waiting() >= count, () -> "Expected " + count
+				+ " request(s) held for their __txid within " + HELD_WAIT + ", but " + node.waiting() + " are");
 	}
 
 	private static void awaitUntil(Duration timeout, BooleanSupplier done, Supplier<String> failure) {

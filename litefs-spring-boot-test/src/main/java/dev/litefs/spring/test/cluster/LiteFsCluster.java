@@ -2,27 +2,17 @@ package dev.litefs.spring.test.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A real LiteFS cluster on loopback, for tests: N {@code litefs mount} processes with a
@@ -52,10 +42,6 @@ public final class LiteFsCluster implements AutoCloseable {
 	public static final Path ROOT = Path.of(System.getProperty("java.io.tmpdir"), "litefs-spring-boot-clusters");
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-
-	private static final Pattern CLUSTER_FOLDER = Pattern.compile("cluster-(\\d+)-\\d+");
-
-	private static final AtomicInteger sequence = new AtomicInteger();
 
 	private static final Set<LiteFsCluster> open = ConcurrentHashMap.newKeySet();
 
@@ -183,95 +169,12 @@ public final class LiteFsCluster implements AutoCloseable {
 			node.stop();
 		}
 		FuseMounts.unmountAll(this.root);
-		deleteQuietly(this.root);
+		ClusterFolders.delete(this.root);
 	}
 
 	@Override
 	public String toString() {
 		return "LiteFS cluster " + this.nodes + " under " + this.root;
-	}
-
-	/**
-	 * Removes what clusters of JVMs that are no longer running left under {@link #ROOT}:
-	 * their LiteFS processes, mounts and folders.
-	 */
-	static void sweepStale() {
-		if (!Files.isDirectory(ROOT)) {
-			return;
-		}
-		try (Stream<Path> folders = Files.list(ROOT)) {
-			for (Path folder : folders.toList()) {
-				Matcher matcher = CLUSTER_FOLDER.matcher(folder.getFileName().toString());
-				if (matcher.matches() && !isAlive(Long.parseLong(matcher.group(1)))) {
-					killProcessesUsing(folder);
-					FuseMounts.unmountAll(folder);
-					deleteQuietly(folder);
-				}
-			}
-		}
-		catch (IOException ex) {
-			// an unreadable root leaves nothing to sweep
-		}
-	}
-
-	private static boolean isAlive(long pid) {
-		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-	}
-
-	private static void killProcessesUsing(Path folder) {
-		String path = folder.toString();
-		ProcessHandle.allProcesses()
-			.filter((process) -> process.info().arguments().map((args) -> String.join(" ", args).contains(path)).orElse(false))
-			.forEach((process) -> {
-				process.destroyForcibly();
-				process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally((ex) -> null).join();
-			});
-	}
-
-	private static void deleteQuietly(Path folder) {
-		if (!Files.exists(folder)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(folder)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
-				try {
-					Files.deleteIfExists(path);
-				}
-				catch (IOException ex) {
-					// left for the next sweep
-				}
-			});
-		}
-		catch (IOException | UncheckedIOException ex) {
-			// left for the next sweep
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No free port on loopback", ex);
-		}
-	}
-
-	private static void await(String what, Duration timeout, Node node, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Gave up after " + timeout.toMillis() + " ms waiting for " + node + " "
-						+ what + "; the end of its log:\n" + node.logTail());
-			}
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while waiting for " + node + " " + what, ex);
-			}
-		}
 	}
 
 	/** Builds and starts a cluster. */
@@ -281,7 +184,7 @@ public final class LiteFsCluster implements AutoCloseable {
 
 		private int primary;
 
-		private final Map<String, Proxy> proxies = new LinkedHashMap<>();
+		private final Map<String, NodeLayout.Proxy> proxies = new LinkedHashMap<>();
 
 		private Builder() {
 		}
@@ -346,7 +249,7 @@ public final class LiteFsCluster implements AutoCloseable {
 			if (!this.hostnames.contains(hostname)) {
 				throw new IllegalArgumentException("No node " + hostname + " among " + this.hostnames);
 			}
-			this.proxies.put(hostname, new Proxy(freePort(), database, targetPort));
+			this.proxies.put(hostname, new NodeLayout.Proxy(NodeLayout.freePort(), database, targetPort));
 			return this;
 		}
 
@@ -360,11 +263,10 @@ public final class LiteFsCluster implements AutoCloseable {
 		public LiteFsCluster start() {
 			LiteFsBinary binary = LiteFsBinary.find()
 				.orElseThrow(() -> new IllegalStateException(RealLiteFsCondition.missingBinaryMessage()));
-			sweepStale();
-			Path root = ROOT.resolve("cluster-" + ProcessHandle.current().pid() + "-" + sequence.incrementAndGet());
+			Path root = ClusterFolders.next();
 			LiteFsCluster cluster = new LiteFsCluster(binary, root);
 			for (String hostname : this.hostnames) {
-				cluster.nodes.add(cluster.new Node(hostname, root.resolve(hostname), freePort(), this.proxies.get(hostname)));
+				cluster.nodes.add(cluster.new Node(NodeLayout.of(hostname, root, this.proxies.get(hostname))));
 			}
 			cluster.primary = cluster.nodes.get(this.primary);
 			open.add(cluster);
@@ -389,22 +291,13 @@ public final class LiteFsCluster implements AutoCloseable {
 	/** One LiteFS node of the cluster: a {@code litefs mount} process. */
 	public final class Node {
 
-		private final String hostname;
+		private final NodeLayout layout;
 
-		private final Path folder;
+		private final LiteFsProcess process;
 
-		private final int httpPort;
-
-		/** LiteFS's proxy on the node, or null. */
-		private final Proxy proxy;
-
-		private volatile Process process;
-
-		private Node(String hostname, Path folder, int httpPort, Proxy proxy) {
-			this.hostname = hostname;
-			this.folder = folder;
-			this.httpPort = httpPort;
-			this.proxy = proxy;
+		private Node(NodeLayout layout) {
+			this.layout = layout;
+			this.process = new LiteFsProcess(LiteFsCluster.this.binary, layout, this);
 		}
 
 		/**
@@ -412,7 +305,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return the hostname
 		 */
 		public String hostname() {
-			return this.hostname;
+			return this.layout.hostname();
 		}
 
 		/**
@@ -420,7 +313,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return the mount folder
 		 */
 		public Path mountDir() {
-			return this.folder.resolve("mount");
+			return this.layout.mountDir();
 		}
 
 		/**
@@ -428,7 +321,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return the data folder
 		 */
 		public Path dataDir() {
-			return this.folder.resolve("data");
+			return this.layout.dataDir();
 		}
 
 		/**
@@ -436,7 +329,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return the port
 		 */
 		public int httpPort() {
-			return this.httpPort;
+			return this.layout.httpPort();
 		}
 
 		/**
@@ -444,7 +337,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return the URL, without a trailing slash
 		 */
 		public URI apiUrl() {
-			return URI.create("http://127.0.0.1:" + this.httpPort);
+			return this.layout.apiUrl();
 		}
 
 		/**
@@ -453,10 +346,11 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @throws IllegalStateException when the node has no proxy
 		 */
 		public URI proxyUrl() {
-			if (this.proxy == null) {
-				throw new IllegalStateException(this.hostname + " has no LiteFS proxy; see LiteFsCluster.Builder.proxy");
+			NodeLayout.Proxy proxy = this.layout.proxy();
+			if (proxy == null) {
+				throw new IllegalStateException(hostname() + " has no LiteFS proxy; see LiteFsCluster.Builder.proxy");
 			}
-			return URI.create("http://127.0.0.1:" + this.proxy.port());
+			return URI.create("http://127.0.0.1:" + proxy.port());
 		}
 
 		/**
@@ -472,8 +366,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return whether it runs
 		 */
 		public boolean isRunning() {
-			Process process = this.process;
-			return process != null && process.isAlive();
+			return this.process.isRunning();
 		}
 
 		/**
@@ -481,8 +374,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return the PID, or -1 when it is not running
 		 */
 		public long pid() {
-			Process process = this.process;
-			return (process != null && process.isAlive()) ? process.pid() : -1;
+			return this.process.pid();
 		}
 
 		/**
@@ -491,72 +383,24 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * {@code fusermount3 -uz} does), as a supervisor restarting LiteFS must: LiteFS's own
 		 * unmount fails while an application holds files open on it.
 		 */
-		public synchronized void start() {
-			if (isRunning()) {
-				return;
-			}
-			try {
-				// a mount left broken by kill(): LiteFS's own unmount of it fails with "device or
-				// resource busy" while an application still holds files open there, so lift it lazily
-				if (FuseMounts.isMounted(mountDir())) {
-					FuseMounts.unmount(mountDir());
-				}
-				Files.createDirectories(mountDir());
-				Files.createDirectories(dataDir());
-				this.process = new ProcessBuilder(LiteFsCluster.this.binary.path().toString(), "mount", "-config",
-						config().toString())
-					.redirectErrorStream(true)
-					.redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-					.start();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot start LiteFS for " + this, ex);
-			}
-			await("to answer on " + apiUrl() + "/info", START_TIMEOUT, this, () -> {
-				if (!isRunning()) {
-					throw new IllegalStateException(this + "'s LiteFS exited with " + this.process.exitValue()
-							+ " as it started; the end of its log:\n" + logTail());
-				}
-				return apiAnswers() && FuseMounts.isMounted(mountDir());
-			});
+		public void start() {
+			this.process.start(START_TIMEOUT);
 		}
 
 		/**
 		 * Stops its LiteFS process as an operator would (SIGTERM; SIGKILL after 10 s):
 		 * LiteFS unmounts as it exits. Any mount left is lifted.
 		 */
-		public synchronized void stop() {
-			Process process = this.process;
-			if (process != null && process.isAlive()) {
-				process.destroy();
-				try {
-					if (!process.waitFor(10, TimeUnit.SECONDS)) {
-						process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-					}
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					process.destroyForcibly();
-				}
-			}
-			FuseMounts.unmountAll(mountDir());
+		public void stop() {
+			this.process.stop();
 		}
 
 		/**
 		 * Kills its LiteFS process with SIGKILL, as a crash would: the mount stays,
 		 * broken ("Transport endpoint is not connected"), under whatever has it open.
 		 */
-		public synchronized void kill() {
-			Process process = this.process;
-			if (process != null && process.isAlive()) {
-				process.destroyForcibly();
-				try {
-					process.waitFor(10, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
+		public void kill() {
+			this.process.kill();
 		}
 
 		/** Stops and starts it again. */
@@ -589,7 +433,7 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @param timeout the longest wait
 		 */
 		public void awaitTxid(String database, long txid, Duration timeout) {
-			await("to reach TXID " + txid + " of " + database, timeout, this, () -> txid(database) >= txid);
+			this.process.await("to reach TXID " + txid + " of " + database, timeout, () -> txid(database) >= txid);
 		}
 
 		/**
@@ -597,10 +441,10 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @param timeout the longest wait
 		 */
 		public void awaitPrimaryFile(Duration timeout) {
-			String expected = LiteFsCluster.this.primary.hostname + "\n";
-			await("to name " + LiteFsCluster.this.primary.hostname + " in .primary", timeout, this, () -> {
+			String primary = LiteFsCluster.this.primary.hostname();
+			this.process.await("to name " + primary + " in .primary", timeout, () -> {
 				try {
-					return Files.readString(mountDir().resolve(".primary")).equals(expected);
+					return Files.readString(mountDir().resolve(".primary")).equals(primary + "\n");
 				}
 				catch (IOException ex) {
 					return false;
@@ -613,83 +457,17 @@ public final class LiteFsCluster implements AutoCloseable {
 		 * @return the log file
 		 */
 		public Path log() {
-			return this.folder.resolve("litefs.log");
-		}
-
-		String logTail() {
-			try {
-				List<String> lines = Files.readAllLines(log());
-				return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-			}
-			catch (IOException ex) {
-				return "(no log: " + ex.getMessage() + ")";
-			}
-		}
-
-		Path config() {
-			return this.folder.resolve("litefs.yml");
+			return this.layout.log();
 		}
 
 		void writeConfig() {
-			Node primary = LiteFsCluster.this.primary;
-			String yaml = """
-					# %s of %s; the static lease names the primary, %s
-					fuse:
-					  dir: "%s"
-					data:
-					  dir: "%s"
-					http:
-					  addr: "127.0.0.1:%d"
-					lease:
-					  type: "static"
-					  hostname: "%s"
-					  advertise-url: "%s"
-					  candidate: %b
-					""".formatted(this.hostname, LiteFsCluster.this.root, primary.hostname, mountDir(), dataDir(),
-					this.httpPort, primary.hostname, primary.apiUrl(), isPrimary());
-			if (this.proxy != null) {
-				yaml += """
-						proxy:
-						  addr: "127.0.0.1:%d"
-						  target: "127.0.0.1:%d"
-						  db: "%s"
-						""".formatted(this.proxy.port(), this.proxy.targetPort(), this.proxy.database());
-			}
-			try {
-				Files.createDirectories(this.folder);
-				Files.writeString(config(), yaml);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot write " + config(), ex);
-			}
-		}
-
-		private boolean apiAnswers() {
-			try {
-				HttpURLConnection connection = (HttpURLConnection) apiUrl().resolve("/info").toURL().openConnection();
-				connection.setConnectTimeout(500);
-				connection.setReadTimeout(1000);
-				try {
-					return connection.getResponseCode() == 200;
-				}
-				finally {
-					connection.disconnect();
-				}
-			}
-			catch (IOException ex) {
-				return false;
-			}
+			LiteFsYaml.write(this.layout, LiteFsCluster.this.primary.layout, LiteFsCluster.this.root);
 		}
 
 		@Override
 		public String toString() {
-			return this.hostname + (isPrimary() ? " (primary)" : " (replica)");
+			return hostname() + (isPrimary() ? " (primary)" : " (replica)");
 		}
-
-	}
-
-	/** LiteFS's proxy on a node: where it listens, what it tracks, what it forwards to. */
-	private record Proxy(int port, String database, int targetPort) {
 
 	}
 

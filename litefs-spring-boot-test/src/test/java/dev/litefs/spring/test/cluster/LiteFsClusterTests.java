@@ -120,7 +120,7 @@ class LiteFsClusterTests {
 		}
 		assertThat(FuseMounts.under(stale)).containsExactly(mount);
 
-		LiteFsCluster.sweepStale();
+		ClusterFolders.sweepStale();
 
 		assertThat(litefs.waitFor(10, TimeUnit.SECONDS)).as("the orphan LiteFS was stopped").isTrue();
 		assertThat(FuseMounts.under(stale)).isEmpty();

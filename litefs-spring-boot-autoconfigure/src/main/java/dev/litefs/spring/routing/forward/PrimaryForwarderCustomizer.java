@@ -1,4 +1,4 @@
-package dev.litefs.spring.routing;
+package dev.litefs.spring.routing.forward;
 
 import org.springframework.web.client.RestClient;
 

@@ -1,11 +1,11 @@
 package dev.litefs.spring.consistency;
 
-import dev.litefs.spring.internal.PrimaryRequests;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.litefs.spring.internal.PrimaryRequests;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,25 +14,25 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A response that runs an action at the moment it commits, when its request ensured the
- * primary: at the first byte written or flushed, a redirect, an error, or the end of the
- * request if nothing was written. Whatever the handler's style (a body, a view, a
- * redirect, a stream), the action runs after the handler's write committed and before
- * the client sees anything: it adds the {@code __txid} cookie, or answers instead of the
- * application when LiteFS cannot confirm that it recorded the write, and the
- * application's output is then dropped.
+ * The response of a request that may write: when its request ensured the primary, it
+ * runs a {@link Confirmation} of the write at the moment it commits, at the first byte
+ * written or flushed, a redirect, an error, or the end of the request if nothing was
+ * written. Whatever the handler's style (a body, a view, a redirect, a stream), the
+ * confirmation runs after the handler's write committed and before the client sees
+ * anything; when it answers instead of the application ({@link WriteConfirmation}: LiteFS
+ * cannot confirm that it recorded the write), the application's output is dropped.
  */
-final class TxidCookieResponse extends HttpServletResponseWrapper {
+final class WriteConfirmingResponse extends HttpServletResponseWrapper {
 
 	private final HttpServletRequest request;
 
-	private final CommitAction action;
+	private final Confirmation confirmation;
 
-	// held while the action runs, once: it reads LiteFS's position on the mount, which under a
+	// held while the confirmation runs, once: it reads LiteFS's position on the mount, which under a
 	// monitor would pin a virtual thread to its carrier on Java 21 to 23
 	private final ReentrantLock committing = new ReentrantLock();
 
-	private volatile boolean actionDone;
+	private volatile boolean confirmed;
 
 	private volatile boolean answeredInstead;
 
@@ -44,32 +44,32 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 	 * Wraps a response.
 	 * @param request the request, asked at commit whether it ensured the primary
 	 * @param response the response
-	 * @param action what to do at commit
+	 * @param confirmation what confirms the write at commit
 	 */
-	TxidCookieResponse(HttpServletRequest request, HttpServletResponse response, CommitAction action) {
+	WriteConfirmingResponse(HttpServletRequest request, HttpServletResponse response, Confirmation confirmation) {
 		super(response);
 		this.request = request;
-		this.action = action;
+		this.confirmation = confirmation;
 	}
 
 	/**
-	 * Runs the action if the request ensured the primary and the response is not
+	 * Confirms the write if the request ensured the primary and the response is not
 	 * committed yet; at most once.
 	 * @return whether the application's output goes on to the client: {@code false}
-	 * once the action answered instead
+	 * once the confirmation answered instead
 	 */
 	boolean beforeCommit() {
 		return beforeCommit(getStatus());
 	}
 
 	private boolean beforeCommit(int status) {
-		if (!this.actionDone && PrimaryRequests.isEnsured(this.request) && !isCommitted()) {
+		if (!this.confirmed && PrimaryRequests.isEnsured(this.request) && !isCommitted()) {
 			this.committing.lock();
 			try {
-				if (!this.actionDone) {
-					this.actionDone = true;
-					this.answeredInstead = !this.action.beforeCommit(this.request, (HttpServletResponse) getResponse(),
-							status);
+				if (!this.confirmed) {
+					this.confirmed = true;
+					this.answeredInstead = !this.confirmation.beforeCommit(this.request,
+							(HttpServletResponse) getResponse(), status);
 				}
 			}
 			finally {
@@ -242,18 +242,18 @@ final class TxidCookieResponse extends HttpServletResponseWrapper {
 
 	}
 
-	/** What a response does as it commits. */
+	/** What confirms a write as its response commits. */
 	@FunctionalInterface
-	interface CommitAction {
+	interface Confirmation {
 
 		/**
-		 * Acts on the response of a request that ensured the primary, just before it
-		 * commits.
+		 * Confirms the write of a request that ensured the primary, just before its
+		 * response commits.
 		 * @param request the request
 		 * @param response the response, not committed
 		 * @param status the status the application answers with
 		 * @return {@code true} to let the application's answer through, {@code false}
-		 * when the action answered instead
+		 * when the confirmation answered instead
 		 */
 		boolean beforeCommit(HttpServletRequest request, HttpServletResponse response, int status);
 

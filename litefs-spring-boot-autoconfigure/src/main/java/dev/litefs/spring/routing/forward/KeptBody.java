@@ -1,4 +1,4 @@
-package dev.litefs.spring.routing;
+package dev.litefs.spring.routing.forward;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +14,12 @@ import org.springframework.web.util.WebUtils;
 
 /**
  * What a node that is not the primary kept of a request's body, so that the request can
- * still be routed after the application read it (an {@link EnsurePrimary} service
+ * still be routed after the application read it (an {@code @EnsurePrimary} service
  * method, a write refused by SQLite).
  * <p>
  * Bodies are kept by Spring's {@link ContentCachingRequestWrapper}: the application reads
  * the container's stream as usual and the wrapper keeps what it read, up to the
- * strategy's {@link RoutingStrategy#bodyLimit() limit}; when the request is routed, what
+ * limit the routing strategy asks for; when the request is routed, what
  * the application left unread is read through the same wrapper. A form {@code POST}
  * whose parameters the container parsed (it reads the body past any wrapper) is kept as
  * the wrapper re-encodes those parameters, which only stands for the body when the URL
@@ -88,7 +88,7 @@ public final class KeptBody {
 	 * @param limit the most bytes to keep, {@code -1} to keep none
 	 * @return the request to pass on
 	 */
-	static HttpServletRequest keep(HttpServletRequest request, long limit) {
+	public static HttpServletRequest keep(HttpServletRequest request, long limit) {
 		if (limit < 0 || !hasBody(request) || isMultipart(request)) {
 			return request;
 		}
@@ -113,7 +113,7 @@ public final class KeptBody {
 	 * @return what was kept
 	 * @throws IOException if the rest of the body cannot be read
 	 */
-	static KeptBody of(HttpServletRequest request) throws IOException {
+	public static KeptBody of(HttpServletRequest request) throws IOException {
 		ContentCachingRequestWrapper cached = WebUtils.getNativeRequest(request, ContentCachingRequestWrapper.class);
 		if (cached == null || isTooLarge(request)) {
 			return isTooLarge(request) ? TOO_LARGE : hasBody(request) ? UNKNOWN : NONE;
@@ -165,7 +165,7 @@ public final class KeptBody {
 	 * @param request the request
 	 * @return {@code true} when it has a body
 	 */
-	static boolean hasBody(HttpServletRequest request) {
+	private static boolean hasBody(HttpServletRequest request) {
 		return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
 	}
 

@@ -1,0 +1,78 @@
+package dev.litefs.spring.routing;
+
+import java.sql.SQLException;
+
+import dev.litefs.spring.internal.SqliteFaults;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Reads what a request failed of, for the exception resolvers: a cause of a type, the
+ * SQLite error behind a failure, and whether that error is SQLite refusing a write.
+ */
+final class FailureCauses {
+
+	private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.transaction.TransactionSystemException", FailureCauses.class.getClassLoader());
+
+	private FailureCauses() {
+	}
+
+	/**
+	 * The first cause of a type, the failure itself included.
+	 * @param <T> the type
+	 * @param ex the failure
+	 * @param type the type
+	 * @return the cause, or {@code null} when none is of that type
+	 */
+	static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The SQLite error behind a failure, also when rolling the transaction back failed
+	 * after it and Spring's {@code TransactionSystemException} replaced it.
+	 * @param ex the failure
+	 * @return the error, or {@code null} when SQLite reported none
+	 */
+	static @Nullable SQLException sqliteError(Throwable ex) {
+		SQLException sqlite = SqliteFaults.find(ex);
+		if (sqlite == null && TRANSACTIONS_PRESENT) {
+			Throwable original = RolledBack.applicationException(ex);
+			return (original != null) ? SqliteFaults.find(original) : null;
+		}
+		return sqlite;
+	}
+
+	/**
+	 * Whether a SQLite error is what SQLite answers a write on a replica:
+	 * {@code SQLITE_READONLY} or, in WAL mode, {@code SQLITE_IOERR}.
+	 * @param sqlite the error
+	 * @return whether it may be a replica's refusal
+	 */
+	static boolean isWriteRefusal(SQLException sqlite) {
+		int code = SqliteFaults.code(sqlite);
+		return code == SqliteFaults.READONLY || code == SqliteFaults.IOERR;
+	}
+
+	/** Spring's transactions, only touched when they are on the class path. */
+	private static final class RolledBack {
+
+		static @Nullable Throwable applicationException(Throwable ex) {
+			TransactionSystemException failed = find(ex, TransactionSystemException.class);
+			return (failed != null) ? failed.getApplicationException() : null;
+		}
+
+	}
+
+}
