@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -118,12 +119,16 @@ class PromotionMigratorTests {
 	@Test
 	void aFailedMigrationKeepsTheWritesHeldAndIsTriedAgainWhileTheNodeIsPrimary() {
 		AtomicInteger tries = new AtomicInteger();
-		MigrateProbe failingTwice = new MigrateProbe() {
+		AtomicBoolean restarting = new AtomicBoolean(true);
+		MigrateProbe failingWhileRestarting = new MigrateProbe() {
 
 			@Override
 			public void handle(Event event, Context context) {
-				if (event == Event.BEFORE_MIGRATE && tries.incrementAndGet() <= 2) {
-					throw new FlywayException("LiteFS restarts");
+				if (event == Event.BEFORE_MIGRATE) {
+					tries.incrementAndGet();
+					if (restarting.get()) {
+						throw new FlywayException("LiteFS restarts");
+					}
 				}
 				super.handle(event, context);
 			}
@@ -131,14 +136,17 @@ class PromotionMigratorTests {
 		};
 		mount();
 		PromotionMigrator migrator = start();
-		migrator.takeOver(flyway(this.mount, failingTwice));
+		migrator.takeOver(flyway(this.mount, failingWhileRestarting));
 
 		promote();
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> tries.get() >= 2);
-		assertThat(this.node.state().writeHold()).as("after a failed run").isEqualTo("migrating its schema");
+		assertThat(this.node.state().writeHold()).as("after failed runs").isEqualTo("migrating its schema");
+		assertThat(this.node.isPrimary()).isFalse();
+		int failed = tries.get();
+		restarting.set(false);
 		await().atMost(Duration.ofSeconds(10)).until(this.node::isPrimary);
-		assertThat(tries).hasValue(3);
+		assertThat(tries).as("tried again once LiteFS was back").hasValueGreaterThan(failed);
 		assertThat(installedVersions(database(this.mount))).containsExactly("1", "2", "3");
 	}
 
