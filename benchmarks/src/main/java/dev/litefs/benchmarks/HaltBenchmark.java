@@ -12,14 +12,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import dev.litefs.spring.halt.HaltObservations;
 import dev.litefs.spring.halt.LiteFsHalt;
 import dev.litefs.spring.halt.LiteFsHaltException;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
+import io.micrometer.observation.ObservationRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -44,6 +45,8 @@ public class HaltBenchmark {
 
 	private LiteFsCluster cluster;
 
+	private LiteFsScheduler scheduler;
+
 	private LiteFsNode node;
 
 	private LiteFsHalt halt;
@@ -61,11 +64,14 @@ public class HaltBenchmark {
 		}
 		this.cluster.awaitReplicated("app.db", Duration.ofSeconds(15));
 		LiteFsCluster.Node nodeB = this.cluster.node(1);
+		this.scheduler = new LiteFsScheduler();
 		this.node = new LiteFsNode(new LiteFsMount(nodeB.mountDir(), "app.db"), nodeB.hostname(),
-				new LiteFsApi(nodeB.apiUrl(), Duration.ofMillis(500)), Duration.ofSeconds(1), (event) -> {
-				});
+				new LiteFsApi(nodeB.apiUrl(), Duration.ofMillis(500)), Duration.ofSeconds(1), Duration.ofMillis(1),
+				(event) -> {
+				}, this.scheduler);
 		this.node.start();
-		this.halt = new LiteFsHalt(this.node, Duration.ofSeconds(5), Duration.ofSeconds(10), HaltObservations.NONE);
+		this.halt = new LiteFsHalt(this.node, Duration.ofSeconds(5), Duration.ofSeconds(10), ObservationRegistry.NOOP,
+				this.scheduler);
 		this.replica = open(nodeB);
 		if (this.node.state().role() != NodeRole.REPLICA) {
 			throw new IllegalStateException("node-b is not a replica: " + this.node.state());
@@ -76,8 +82,8 @@ public class HaltBenchmark {
 	public void tearDown() throws SQLException {
 		this.replica.close();
 		this.primary.close();
-		this.halt.destroy();
 		this.node.stop();
+		this.scheduler.close();
 		this.cluster.close();
 	}
 

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every LiteFS auto-configuration together, on classpaths that lack one optional
  * integration: the node is still there and the context starts.
  */
-class ClasspathBackOffTests {
+public class ClasspathBackOffTests {
 
 	@TempDir
 	Path dir;
@@ -37,7 +37,7 @@ class ClasspathBackOffTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(LiteFsNode.class));
 	}
 
-	static AutoConfigurations allLiteFsAutoConfigurations() {
+	public static AutoConfigurations allLiteFsAutoConfigurations() {
 		ClassLoader classLoader = ClasspathBackOffTests.class.getClassLoader();
 		return AutoConfigurations.of(ImportCandidates.load(AutoConfiguration.class, classLoader)
 			.getCandidates()

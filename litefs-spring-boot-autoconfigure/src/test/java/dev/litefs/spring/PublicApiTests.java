@@ -35,7 +35,7 @@ class PublicApiTests {
 	static final Map<String, Set<String>> PUBLIC_TYPES = new TreeMap<>(Map.ofEntries(
 			types("actuate", "ConsistencyEndpointContributor", "FlywayEndpointContributor", "LiteFsEndpoint",
 					"LiteFsEndpointContributor", "LiteFsHealthIndicator", "LiteFsInfoContributor", "LiteFsMetrics",
-					"LiteFsReadinessGroupPostProcessor", "PrimaryOnlyMetrics", "RoutingEndpointContributor"),
+					"LiteFsReadinessGroupPostProcessor", "RoutingEndpointContributor"),
 			types("actuate.autoconfigure", "LiteFsActuatorAutoConfiguration", "LiteFsHealthProperties"),
 			types("consistency", "ConsistencyFilter", "ConsistencyFilter.Settings", "ConsistencyListener",
 					"TimeoutAction", "TxidCookie", "WaitOutcome"),
@@ -44,8 +44,7 @@ class PublicApiTests {
 			types("flyway", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
 					"MigrationRun.Trigger", "ReplicaMode", "ReplicaSchemaTimeoutException"),
 			types("flyway.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties"),
-			types("halt", "HaltObservations", "HaltObservations.Timing", "HaltedBlock", "LiteFsHalt",
-					"LiteFsHaltException", "LiteFsHaltException.Reason", "MicrometerHaltObservations"),
+			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "PrimaryRequests", "ProblemResponses",
@@ -55,12 +54,12 @@ class PublicApiTests {
 			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),
 			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException", "LiteFsInfo",
-					"LiteFsMount", "LiteFsNode", "LiteFsRoleChangedEvent", "MountDirException", "NodeRole", "NodeState",
-					"Position"),
+					"LiteFsMount", "LiteFsNode", "LiteFsRoleChangedEvent", "LiteFsScheduler", "MountDirException",
+					"NodeRole", "NodeState", "Position", "WriteHold"),
 			types("node.autoconfigure", "ConditionalOnLiteFsEnabled", "LiteFsNodeAutoConfiguration",
 					"LiteFsProperties"),
 			types("primary", "PrimaryBound", "PrimaryBoundLifecycles", "PrimaryBoundLifecycles.StartGate",
-					"PrimaryOnly", "PrimaryOnlyListener", "PrimaryOnlyMethodInterceptor"),
+					"PrimaryOnly", "PrimaryOnlyMethodInterceptor"),
 			types("primary.autoconfigure", "LiteFsPrimaryAutoConfiguration"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
 			// the body, build a URL from a template and forward with the starter's forwarder

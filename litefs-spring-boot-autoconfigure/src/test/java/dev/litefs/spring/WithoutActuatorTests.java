@@ -18,13 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The starter in an application whose class path holds no Actuator, no Spring Boot
- * health support and no Micrometer at all: nothing of theirs is registered, and the
- * application starts.
+ * health support and no Micrometer metrics: nothing of theirs is registered, and the
+ * application starts. Micrometer's observation API (and its commons) stays: it is a
+ * compile dependency of spring-context, which every Spring application has, and the
+ * starter observes through it directly.
  */
 class WithoutActuatorTests {
 
 	private static final Pattern ACTUATOR_OR_MICROMETER = Pattern
-		.compile("(spring-boot-actuator|spring-boot-health|spring-boot-micrometer|micrometer-|prometheus-)[^"
+		.compile("(spring-boot-actuator|spring-boot-health|spring-boot-micrometer|micrometer-(?!observation|commons)"
+				+ "|prometheus-)[^"
 				+ Pattern.quote(File.separator) + "]*\\.jar$");
 
 	@TempDir

@@ -6,19 +6,18 @@ import java.nio.channels.FileLockInterruptionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.halt.LiteFsHaltException.Reason;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Runs a block while this node holds LiteFS's HALT lock on its database, so that a
@@ -39,14 +38,15 @@ import org.springframework.beans.factory.DisposableBean;
  * {@link LiteFsHaltException} ({@link Reason#HOLD_EXCEEDED}): writes the block makes
  * after that instant fail in SQLite as any write on a replica.</li>
  * </ul>
- * Each acquire is the {@value #ACQUIRE_OBSERVATION} observation (with Micrometer) (key {@code outcome}:
+ * Each acquire is the {@value #ACQUIRE_OBSERVATION} observation (key {@code outcome}:
  * {@code acquired}, {@code busy}, {@code refused}, {@code failed}), each hold the
  * {@value #HOLD_OBSERVATION} observation (key {@code outcome}: {@code released},
- * {@code threw}, {@code hold-exceeded}).
+ * {@code threw}, {@code hold-exceeded}). The bound of a hold is kept on the starter's
+ * {@link LiteFsScheduler}.
  *
  * @since 0.2.0
  */
-public class LiteFsHalt implements DisposableBean {
+public class LiteFsHalt {
 
 	/** The name of the observation of taking the HALT lock (and of the timer made of it). */
 	public static final String ACQUIRE_OBSERVATION = "litefs.halt.acquire";
@@ -62,28 +62,26 @@ public class LiteFsHalt implements DisposableBean {
 
 	private final Duration waitTimeout;
 
-	private final HaltObservations observations;
+	private final ObservationRegistry observations;
 
-	private final ScheduledThreadPoolExecutor watchdog;
+	private final LiteFsScheduler watchdog;
 
 	/**
 	 * Creates the halter of a node's database.
 	 * @param node this node
 	 * @param maxHold the longest the lock is held
 	 * @param waitTimeout the longest a caller waits for another holder of this JVM
-	 * @param observations where acquires and holds are reported
+	 * @param observations where acquires and holds are observed
+	 * ({@link ObservationRegistry#NOOP} for nowhere)
+	 * @param scheduler where a hold's bound ({@code maxHold}) is kept
 	 */
-	public LiteFsHalt(LiteFsNode node, Duration maxHold, Duration waitTimeout, HaltObservations observations) {
+	public LiteFsHalt(LiteFsNode node, Duration maxHold, Duration waitTimeout, ObservationRegistry observations,
+			LiteFsScheduler scheduler) {
 		this.node = node;
 		this.maxHold = maxHold;
 		this.waitTimeout = waitTimeout;
 		this.observations = observations;
-		this.watchdog = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "litefs-halt-watchdog");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.watchdog.setRemoveOnCancelPolicy(true);
+		this.watchdog = scheduler;
 	}
 
 	/**
@@ -149,7 +147,7 @@ public class LiteFsHalt implements DisposableBean {
 
 	/** Makes this thread the JVM's one holder, then takes LiteFS's lock. */
 	private void take(HaltLockFile file, String primary) {
-		HaltObservations.Timing observation = this.observations.start(ACQUIRE_OBSERVATION);
+		Observation observation = Observation.start(ACQUIRE_OBSERVATION, this.observations);
 		boolean entered;
 		try {
 			entered = file.enter(this.waitTimeout);
@@ -191,19 +189,19 @@ public class LiteFsHalt implements DisposableBean {
 							+ "or could not be reached",
 					ex));
 		}
-		observation.stop("acquired", null);
+		stop(observation, "acquired", null);
 	}
 
 	private <T extends @Nullable Object, E extends Throwable> T hold(HaltLockFile file, HaltedBlock<T, E> block)
 			throws E {
-		HaltObservations.Timing observation = this.observations.start(HOLD_OBSERVATION);
+		Observation observation = Observation.start(HOLD_OBSERVATION, this.observations);
 		AtomicBoolean exceeded = new AtomicBoolean();
 		ScheduledFuture<?> bound = this.watchdog.schedule(() -> {
 			exceeded.set(true);
 			file.release();
 			logger.warn("Released the HALT lock of {} after litefs.halt.max-hold ({}): the block still runs, its "
 					+ "writes from now on are refused", database(), this.maxHold);
-		}, this.maxHold.toNanos(), TimeUnit.NANOSECONDS);
+		}, this.maxHold);
 		T result;
 		try {
 			result = block.run();
@@ -222,11 +220,19 @@ public class LiteFsHalt implements DisposableBean {
 		return result;
 	}
 
-	private void release(HaltLockFile file, ScheduledFuture<?> bound, HaltObservations.Timing observation,
-			String outcome, @Nullable Throwable error) {
+	private void release(HaltLockFile file, ScheduledFuture<?> bound, Observation observation, String outcome,
+			@Nullable Throwable error) {
 		bound.cancel(false);
 		file.release();
-		observation.stop(outcome, error);
+		stop(observation, outcome, error);
+	}
+
+	/** Ends an observation with its low-cardinality key {@code outcome}. */
+	private static void stop(Observation observation, String outcome, @Nullable Throwable error) {
+		if (error != null) {
+			observation.error(error);
+		}
+		observation.lowCardinalityKeyValue("outcome", outcome).stop();
 	}
 
 	private LiteFsHaltException holdExceeded(@Nullable Throwable cause) {
@@ -235,19 +241,13 @@ public class LiteFsHalt implements DisposableBean {
 				+ "after that instant were refused", cause);
 	}
 
-	private static LiteFsHaltException failed(HaltObservations.Timing observation, String outcome,
-			LiteFsHaltException ex) {
-		observation.stop(outcome, ex);
+	private static LiteFsHaltException failed(Observation observation, String outcome, LiteFsHaltException ex) {
+		stop(observation, outcome, ex);
 		return ex;
 	}
 
 	private String database() {
 		return this.node.mount().database();
-	}
-
-	@Override
-	public void destroy() {
-		this.watchdog.shutdownNow();
 	}
 
 }

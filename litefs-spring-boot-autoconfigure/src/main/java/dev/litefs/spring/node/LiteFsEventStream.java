@@ -22,7 +22,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A subscriber of LiteFS's {@code GET /events}, on a daemon thread of its own: reads the
+ * A subscriber of LiteFS's {@code GET /events}, on a thread of its own
+ * ({@code litefs-events}, from the {@link LiteFsScheduler}'s factory: its read blocks
+ * for as long as the connection holds, which would take one of the scheduled tasks'
+ * threads for good): reads the
  * newline-delimited JSON events as they come and hands each to the node; when the
  * stream ends (LiteFS ends a subscriber whose buffer overflowed, or LiteFS went away)
  * or cannot be opened, it connects again after a jittered backoff doubling from
@@ -63,6 +66,8 @@ final class LiteFsEventStream {
 
 	private final Clock clock;
 
+	private final LiteFsScheduler scheduler;
+
 	private final AtomicLong eventsSeen = new AtomicLong();
 
 	private final AtomicLong reconnects = new AtomicLong();
@@ -94,17 +99,16 @@ final class LiteFsEventStream {
 	/** Whether the log last said the stream is up (the thread's own). */
 	private boolean announcedUp;
 
-	LiteFsEventStream(LiteFsApi api, Handler handler, Clock clock) {
+	LiteFsEventStream(LiteFsApi api, Handler handler, Clock clock, LiteFsScheduler scheduler) {
 		this.api = api;
 		this.handler = handler;
 		this.clock = clock;
+		this.scheduler = scheduler;
 	}
 
 	synchronized void start() {
 		if (this.thread == null) {
-			Thread thread = DaemonThreads.newThread("litefs-events", this::run);
-			thread.start();
-			this.thread = thread;
+			this.thread = this.scheduler.startLoop("litefs-events", this::run);
 		}
 	}
 

@@ -3,13 +3,11 @@ package dev.litefs.spring.node;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -34,19 +32,18 @@ import org.springframework.context.SmartLifecycle;
  * TXID that no event announced within a poll interval, or the files show a change of
  * role no event announced, the stream is dropped and opened again.
  * <p>
+ * Its background work (the poll, the stream's thread) runs on the
+ * {@link LiteFsScheduler} it is given, or on one of its own, closed when it stops.
+ * <p>
  * {@link #state()} costs a volatile read; {@link #currentPosition()} reads the position
  * file on the spot. A change of role or primary is published as a
  * {@link LiteFsRoleChangedEvent}.
  * <p>
- * How the role is told from the files: {@code .primary} present means replica. Absent,
- * it means primary <em>or</em> a replica connected to no primary, so the node takes
- * LiteFS's word (the stream's last {@code isPrimary}, or {@code GET /info} while the
- * stream is down), and without the API trusts only a {@code .lag} of zero (LiteFS reports
- * zero on the primary alone). Anything else is {@link NodeRole#UNKNOWN}. A directory
- * without any LiteFS file that the kernel does not list as a LiteFS mount is a plain
- * directory: {@link NodeRole#STANDALONE}, unless this node saw a LiteFS mount there
- * before: then LiteFS went away, the database is not available and the role is unknown
- * until LiteFS is back.
+ * The role, from the files: {@code .primary} present means replica; absent, the node is
+ * primary when LiteFS says so (the stream, or {@code GET /info}), or, without the API,
+ * when {@code .lag} is zero; a plain directory is {@link NodeRole#STANDALONE} (until it
+ * was once a LiteFS mount); anything else is {@link NodeRole#UNKNOWN}. A primary's
+ * writes may be held by the {@link WriteHold}s of the features that need it.
  *
  * @since 0.2.0
  */
@@ -71,7 +68,16 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private final PositionWaiters waiters;
 
+	private final MountReader reader;
+
 	private final @Nullable LiteFsEventStream stream;
+
+	private final LiteFsScheduler scheduler;
+
+	/** Whether the scheduler is this node's own, closed when it stops. */
+	private final boolean ownScheduler;
+
+	private final List<WriteHold> writeHolds = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Held while the state changes, so that changes apply and are published in order. A
@@ -84,23 +90,12 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private volatile @Nullable LiteFsRoleChangedEvent lastRoleChange;
 
-	/** Set once the directory was seen as a LiteFS mount: it never turns standalone after. */
-	private volatile boolean seenLiteFsMount;
-
 	/** The last {@code isPrimary} the stream said. */
 	private volatile boolean streamSaysPrimary;
 
-	/** The last position an event (or the read on (re)connect) gave: the stall check's. */
-	private volatile Position streamPosition = Position.ZERO;
+	private final StallCheck stallCheck;
 
-	/** A position of the files no event had announced at the last check. */
-	private @Nullable Position unannounced;
-
-	private @Nullable String holdOnPromotion;
-
-	private int holds;
-
-	private @Nullable ScheduledExecutorService poller;
+	private @Nullable ScheduledFuture<?> poller;
 
 	/**
 	 * Creates a node and takes its first reading.
@@ -127,28 +122,51 @@ public class LiteFsNode implements SmartLifecycle {
 	 */
 	public LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
 			Duration waitPollInterval, ApplicationEventPublisher events) {
-		this(mount, hostname, api, pollInterval, waitPollInterval, events, Clock.systemUTC());
+		this(mount, hostname, api, pollInterval, waitPollInterval, events, null, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates a node, whose background work runs on the starter's scheduler, and takes
+	 * its first reading.
+	 * @param mount the LiteFS mount and database
+	 * @param hostname this node's LiteFS hostname ({@code lease.hostname})
+	 * @param api LiteFS's HTTP API, or {@code null} to do without it
+	 * @param pollInterval how often the files are read again once started
+	 * @param waitPollInterval how often {@code <db>-pos} is read while someone waits and
+	 * the event stream is down
+	 * @param events where role changes are published
+	 * @param scheduler where the poll, the event stream and the waiters' fallback run
+	 */
+	public LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
+			Duration waitPollInterval, ApplicationEventPublisher events, LiteFsScheduler scheduler) {
+		this(mount, hostname, api, pollInterval, waitPollInterval, events, scheduler, Clock.systemUTC());
 	}
 
 	LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
 			ApplicationEventPublisher events, Clock clock) {
-		this(mount, hostname, api, pollInterval, DEFAULT_WAIT_POLL_INTERVAL, events, clock);
+		this(mount, hostname, api, pollInterval, DEFAULT_WAIT_POLL_INTERVAL, events, null, clock);
 	}
 
 	private LiteFsNode(LiteFsMount mount, String hostname, @Nullable LiteFsApi api, Duration pollInterval,
-			Duration waitPollInterval, ApplicationEventPublisher events, Clock clock) {
+			Duration waitPollInterval, ApplicationEventPublisher events, @Nullable LiteFsScheduler scheduler,
+			Clock clock) {
 		this.mount = mount;
 		this.hostname = hostname;
 		this.api = api;
 		this.pollInterval = pollInterval;
 		this.events = events;
 		this.clock = clock;
-		this.stream = (api != null) ? new LiteFsEventStream(api, new StreamHandler(), clock) : null;
-		this.waiters = new PositionWaiters(this::currentPosition, this::isStreaming, waitPollInterval);
+		this.ownScheduler = (scheduler == null);
+		this.scheduler = (scheduler != null) ? scheduler : new LiteFsScheduler();
+		this.stream = (api != null) ? new LiteFsEventStream(api, new StreamHandler(), clock, this.scheduler) : null;
+		this.waiters = new PositionWaiters(this::currentPosition, this::isStreaming, waitPollInterval,
+				this.scheduler);
 		// asked only if the files leave the role open: a replica's or a plain directory's
 		// first reading makes no call
+		this.reader = new MountReader(mount, hostname, clock);
+		this.stallCheck = new StallCheck(mount.database());
 		this.state = read(this::apiSaysPrimary);
-		logFirstReading(this.state);
+		NodeLog.firstReading(this.state, mount);
 	}
 
 	/**
@@ -226,6 +244,11 @@ public class LiteFsNode implements SmartLifecycle {
 		return this.waiters.size();
 	}
 
+	/** Whether the waiters' fallback poll of {@code <db>-pos} is scheduled (for tests). */
+	boolean fallbackPolling() {
+		return this.waiters.isPolling();
+	}
+
 	/**
 	 * The state of the subscription to LiteFS's event stream.
 	 * @return the status, or empty when the node has no API
@@ -235,37 +258,28 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
-	 * From now on, every promotion of this node holds its writes ({@link #isPrimary()} is
-	 * {@code false}, {@link NodeState#writeHold()} says why) from the very reading that
-	 * shows it, until {@link #releaseWrites()}: for work a new primary must finish before
-	 * it writes, such as migrating its schema.
-	 * @param reason why writes are held, shown to the clients they are refused to
+	 * Adds a hold on this node's writes, asked at every reading from now on (and at once):
+	 * for work a primary must finish before it writes, such as migrating its schema after
+	 * a promotion. While any hold gives a reason, {@link #isPrimary()} is {@code false}
+	 * and {@link NodeState#writeHold()} says why.
+	 * @param hold the hold
 	 */
-	public void holdWritesOnPromotion(String reason) {
-		this.changes.lock();
-		try {
-			this.holdOnPromotion = reason;
-		}
-		finally {
-			this.changes.unlock();
-		}
+	public void addWriteHold(WriteHold hold) {
+		this.writeHolds.add(hold);
+		checkWriteHolds();
 	}
 
 	/**
-	 * Ends the hold of one promotion; writes are taken again once every promotion's hold
-	 * ended.
+	 * Asks the write holds again about the latest reading: for a hold that ended (or
+	 * began) other than at a reading.
+	 * @return the latest reading, held or not as the holds say now
 	 */
-	public void releaseWrites() {
+	public NodeState checkWriteHolds() {
 		this.changes.lock();
 		try {
-			if (this.holds == 0) {
-				return;
-			}
-			this.holds--;
-			if (this.holds == 0) {
-				this.state = this.state.withWriteHold(null);
-				logger.info("LiteFS node {}: taking writes", this.hostname);
-			}
+			NodeState current = this.state;
+			this.state = current.withWriteHold(writeHold(current, current));
+			return this.state;
 		}
 		finally {
 			this.changes.unlock();
@@ -360,10 +374,8 @@ public class LiteFsNode implements SmartLifecycle {
 		if (this.poller != null) {
 			return;
 		}
-		this.poller = Executors
-			.newSingleThreadScheduledExecutor((task) -> DaemonThreads.newThread("litefs-node", task));
-		long millis = this.pollInterval.toMillis();
-		this.poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
+		Duration interval = Duration.ofMillis(this.pollInterval.toMillis());
+		this.poller = this.scheduler.scheduleWithFixedDelay(this::pollQuietly, interval, interval);
 		if (this.stream != null) {
 			this.stream.start();
 		}
@@ -372,13 +384,16 @@ public class LiteFsNode implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		if (this.poller != null) {
-			this.poller.shutdownNow();
+			this.poller.cancel(true);
 			this.poller = null;
 		}
 		if (this.stream != null) {
 			this.stream.stop();
 		}
 		this.waiters.stop();
+		if (this.ownScheduler) {
+			this.scheduler.close();
+		}
 	}
 
 	@Override
@@ -423,21 +438,7 @@ public class LiteFsNode implements SmartLifecycle {
 		try {
 			NodeState previous = this.state;
 			current = apply(read(() -> Optional.of(this.streamSaysPrimary)));
-			Position files = current.position();
-			if (this.unannounced != null && !this.streamPosition.hasReached(this.unannounced.txid())) {
-				stalled = "no tx event announced TXID " + this.unannounced.txidHex() + ", which " + this.mount.database()
-						+ "-pos shows";
-				this.unannounced = null;
-				// until the stream is open again (its init reads the files again), the files are its position
-				this.streamPosition = files;
-			}
-			else {
-				this.unannounced = (files.txid() != this.streamPosition.txid()
-						&& files.hasReached(this.streamPosition.txid())) ? files : null;
-			}
-			if (current.isRoleChangeFrom(previous)) {
-				stalled = "the files show a change of role no event announced";
-			}
+			stalled = this.stallCheck.check(previous, current);
 		}
 		finally {
 			this.changes.unlock();
@@ -456,15 +457,9 @@ public class LiteFsNode implements SmartLifecycle {
 	 */
 	private NodeState apply(NodeState current) {
 		NodeState previous = this.state;
-		if (!previous.role().acceptsWrites() && current.role().acceptsWrites() && this.holdOnPromotion != null) {
-			this.holds++;
-			logger.info("LiteFS node {}: promoted; holding writes until {} ends", this.hostname, this.holdOnPromotion);
-		}
-		if (this.holds > 0) {
-			current = current.withWriteHold(this.holdOnPromotion);
-		}
+		current = current.withWriteHold(writeHold(previous, current));
 		this.state = current;
-		logProblems(previous, current);
+		NodeLog.problems(previous, current);
 		if (current.isRoleChangeFrom(previous)) {
 			LiteFsRoleChangedEvent event = new LiteFsRoleChangedEvent(this, previous, current);
 			this.lastRoleChange = event;
@@ -479,7 +474,7 @@ public class LiteFsNode implements SmartLifecycle {
 	private void advance(Position position) {
 		this.changes.lock();
 		try {
-			this.streamPosition = position;
+			this.stallCheck.announced(position);
 			NodeState current = this.state;
 			if (!current.position().hasReached(position.txid())) {
 				this.state = current.withPosition(position, this.clock.instant());
@@ -498,8 +493,7 @@ public class LiteFsNode implements SmartLifecycle {
 		this.changes.lock();
 		try {
 			current = apply(read(() -> Optional.of(isPrimary)));
-			this.streamPosition = current.position();
-			this.unannounced = null;
+			this.stallCheck.agreed(current.position());
 		}
 		finally {
 			this.changes.unlock();
@@ -507,80 +501,18 @@ public class LiteFsNode implements SmartLifecycle {
 		this.waiters.release(current.position());
 	}
 
+	/** The first hold's reason; every hold is asked, as one may count what it sees. */
+	private @Nullable String writeHold(NodeState previous, NodeState current) {
+		String reason = null;
+		for (WriteHold hold : this.writeHolds) {
+			String held = hold.reason(previous, current);
+			reason = (reason != null) ? reason : held;
+		}
+		return reason;
+	}
+
 	private NodeState read(Supplier<Optional<Boolean>> primaryByApi) {
-		List<String> problems = new ArrayList<>();
-		if (!this.mount.isReadable()) {
-			problems.add("mount directory " + this.mount.dir() + " does not exist or cannot be read");
-			return state(NodeRole.UNKNOWN, null, Position.ZERO, Duration.ZERO, false, false, problems);
-		}
-		Position position = readOrProblem(this.mount::readPosition, problems).orElse(Position.ZERO);
-		if (!this.mount.isLiteFsMount()) {
-			if (this.seenLiteFsMount) {
-				problems.add("mount directory " + this.mount.dir() + " is no longer a LiteFS mount: LiteFS stopped "
-						+ "or is restarting");
-				return state(NodeRole.UNKNOWN, null, position, Duration.ZERO, false, true, problems);
-			}
-			return state(NodeRole.STANDALONE, this.hostname, position, Duration.ZERO, false, true, problems);
-		}
-		this.seenLiteFsMount = true;
-		Optional<Duration> lag = readOrProblem(this.mount::readLag, problems);
-		int problemsBeforePrimary = problems.size();
-		Optional<String> primary = readOrProblem(this.mount::readPrimary, problems);
-		if (problems.size() > problemsBeforePrimary) {
-			return state(NodeRole.UNKNOWN, null, position, lag.orElse(Duration.ZERO), true, true, problems);
-		}
-		if (primary.isPresent()) {
-			return state(NodeRole.REPLICA, primary.get(), position, lag.orElse(Duration.ZERO), true, true, problems);
-		}
-		Optional<Boolean> apiAnswer = primaryByApi.get();
-		boolean primaryByLag = apiAnswer.isEmpty() && lag.filter(Duration::isZero).isPresent();
-		if (apiAnswer.orElse(false) || primaryByLag) {
-			return state(NodeRole.PRIMARY, this.hostname, position, Duration.ZERO, true, true, problems);
-		}
-		problems.add(apiAnswer.isPresent() ? "LiteFS reports this node is not primary, and no primary is connected"
-				: "no .primary, the LiteFS API does not answer and .lag is not zero: primary or disconnected replica");
-		return state(NodeRole.UNKNOWN, null, position, lag.orElse(Duration.ZERO), true, true, problems);
-	}
-
-	private NodeState state(NodeRole role, @Nullable String primary, Position position, Duration lag, boolean mounted,
-			boolean readable, List<String> problems) {
-		return new NodeState(role, this.hostname, primary, position, lag, mounted, readable, problems,
-				this.clock.instant(), null);
-	}
-
-	private static <T> Optional<T> readOrProblem(FileRead<T> read, List<String> problems) {
-		try {
-			return read.read();
-		}
-		catch (LiteFsFileException ex) {
-			problems.add(ex.getMessage());
-			return Optional.empty();
-		}
-	}
-
-	private void logFirstReading(NodeState state) {
-		switch (state.role()) {
-			case STANDALONE -> logger.warn("LiteFS: {} is a plain directory, not a LiteFS mount: node {} runs as a "
-					+ "standalone primary (fine for local development, wrong in a cluster)", this.mount.dir().toAbsolutePath(),
-					this.hostname);
-			case REPLICA -> logger.info("LiteFS node {}: replica of {}, database {} at TXID {}", this.hostname,
-					state.primary(), this.mount.databaseFile(), state.position().txidHex());
-			case PRIMARY -> logger.info("LiteFS node {}: primary, database {} at TXID {}", this.hostname,
-					this.mount.databaseFile(), state.position().txidHex());
-			case UNKNOWN -> logger.warn("LiteFS node {}: role unknown, no writes will be taken until it is known {}",
-					this.hostname, state.problems());
-		}
-		state.problems().forEach((problem) -> logger.warn("LiteFS: {}", problem));
-	}
-
-	private static void logProblems(NodeState previous, NodeState current) {
-		current.problems()
-			.stream()
-			.filter((problem) -> !previous.problems().contains(problem))
-			.forEach((problem) -> logger.warn("LiteFS: {}", problem));
-		if (!previous.problems().isEmpty() && current.problems().isEmpty()) {
-			logger.info("LiteFS: the mount reads well again");
-		}
+		return this.reader.read(primaryByApi);
 	}
 
 	/** The node's side of the event stream. */
@@ -602,13 +534,6 @@ public class LiteFsNode implements SmartLifecycle {
 		public void disconnected() {
 			LiteFsNode.this.waiters.wakePoller();
 		}
-
-	}
-
-	@FunctionalInterface
-	private interface FileRead<T> {
-
-		Optional<T> read();
 
 	}
 

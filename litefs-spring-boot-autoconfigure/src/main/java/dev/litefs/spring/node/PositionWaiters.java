@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * waiter: each is a future, completed {@code true} when released and {@code false} at
  * its deadline.
  * <p>
- * While the event stream is down and someone waits, one daemon thread reads
- * {@code <db>-pos} every fallback interval; while it is up, nothing polls.
+ * While the event stream is down and someone waits, a task of the
+ * {@link LiteFsScheduler} reads {@code <db>-pos} every fallback interval; while it is up,
+ * or nobody waits, nothing polls.
  */
 final class PositionWaiters {
 
@@ -38,9 +39,15 @@ final class PositionWaiters {
 
 	private final BooleanSupplier streaming;
 
-	private final long fallbackNanos;
+	private final Duration fallbackInterval;
 
-	private @Nullable Thread poller;
+	private final LiteFsScheduler scheduler;
+
+	/** Held while the fallback poll is scheduled or cancelled: briefly, on requests' threads too. */
+	private final ReentrantLock polling = new ReentrantLock();
+
+	/** The fallback poll while it is scheduled; guarded by {@link #polling}. */
+	private @Nullable ScheduledFuture<?> poller;
 
 	private volatile boolean stopped;
 
@@ -49,11 +56,14 @@ final class PositionWaiters {
 	 * @param streaming whether the event stream is up
 	 * @param fallbackInterval how often the files are read while someone waits and the
 	 * stream is down
+	 * @param scheduler where the fallback poll runs
 	 */
-	PositionWaiters(Supplier<Position> files, BooleanSupplier streaming, Duration fallbackInterval) {
+	PositionWaiters(Supplier<Position> files, BooleanSupplier streaming, Duration fallbackInterval,
+			LiteFsScheduler scheduler) {
 		this.files = files;
 		this.streaming = streaming;
-		this.fallbackNanos = fallbackInterval.toNanos();
+		this.fallbackInterval = fallbackInterval;
+		this.scheduler = scheduler;
 	}
 
 	/**
@@ -72,9 +82,27 @@ final class PositionWaiters {
 			waiter.complete(true);
 			return waiter;
 		}
-		waiter.completeOnTimeout(false, Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+		deadline(waiter, timeout.isNegative() ? Duration.ZERO : timeout);
 		wakePoller();
 		return waiter;
+	}
+
+	/**
+	 * Completes the waiter with {@code false} at its deadline, on the scheduler (not on the
+	 * JDK's own delay thread, as {@code completeOnTimeout} would); the deadline is
+	 * cancelled when the waiter completes first.
+	 */
+	private void deadline(Waiter waiter, Duration timeout) {
+		ScheduledFuture<?> deadline;
+		try {
+			deadline = this.scheduler.schedule(() -> waiter.complete(false), timeout);
+		}
+		catch (RejectedExecutionException ex) {
+			// the scheduler closed: the node stops
+			waiter.complete(false);
+			return;
+		}
+		waiter.whenComplete((reached, failure) -> deadline.cancel(false));
 	}
 
 	int size() {
@@ -107,46 +135,71 @@ final class PositionWaiters {
 		}
 	}
 
-	/** The stream went down: the fallback poller takes over if someone waits. */
+	/** The stream went down, or someone waits: the fallback poll takes over if needed. */
 	void wakePoller() {
 		if (this.waiters.isEmpty() || this.streaming.getAsBoolean()) {
 			return;
 		}
-		LockSupport.unpark(poller());
+		this.polling.lock();
+		try {
+			if (this.poller == null && !this.stopped) {
+				this.poller = this.scheduler.scheduleWithFixedDelay(this::poll, Duration.ZERO, this.fallbackInterval);
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			// the scheduler closed: the waiters end at their deadlines
+		}
+		finally {
+			this.polling.unlock();
+		}
+	}
+
+	boolean isPolling() {
+		this.polling.lock();
+		try {
+			return this.poller != null;
+		}
+		finally {
+			this.polling.unlock();
+		}
 	}
 
 	void stop() {
 		this.stopped = true;
-		synchronized (this) {
-			if (this.poller != null) {
-				LockSupport.unpark(this.poller);
-			}
-		}
+		cancelPoller();
 		this.waiters.forEach((waiter) -> waiter.complete(false));
 	}
 
-	private synchronized Thread poller() {
-		if (this.poller == null) {
-			Thread thread = DaemonThreads.newThread("litefs-position-fallback", this::poll);
-			thread.start();
-			this.poller = thread;
+	private void cancelPoller() {
+		this.polling.lock();
+		try {
+			if (this.poller != null) {
+				this.poller.cancel(false);
+				this.poller = null;
+			}
 		}
-		return this.poller;
+		finally {
+			this.polling.unlock();
+		}
 	}
 
 	private void poll() {
-		while (!this.stopped) {
-			if (this.waiters.isEmpty() || this.streaming.getAsBoolean()) {
-				LockSupport.park(this);
-				continue;
+		this.polling.lock();
+		try {
+			// decided under the lock that wakePoller() takes: a waiter added meanwhile wakes it again
+			if (this.stopped || this.waiters.isEmpty() || this.streaming.getAsBoolean()) {
+				cancelPoller();
+				return;
 			}
-			try {
-				release(this.files.get());
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Checking waiters against the database position failed", ex);
-			}
-			LockSupport.parkNanos(this, this.fallbackNanos);
+		}
+		finally {
+			this.polling.unlock();
+		}
+		try {
+			release(this.files.get());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Checking waiters against the database position failed", ex);
 		}
 	}
 

@@ -7,14 +7,17 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
+import dev.litefs.spring.node.LiteFsScheduler;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +45,10 @@ import org.springframework.context.event.ContextRefreshedEvent;
  * Keeps the {@link PrimaryBound} beans running exactly while this node is the primary:
  * after the context has started, on every change of role and every poll interval (a
  * promoted node's writes may be held a while after the change, until it has migrated),
- * it starts those that should run and stops those that should not, on one thread of its
- * own ({@code litefs-primary-bound}), so that a slow start or stop never delays the node.
- * It stops at context close, before the context stops the beans.
+ * it starts those that should run and stops those that should not, on the starter's
+ * {@link LiteFsScheduler}, one check at a time, so that a slow start or stop never delays
+ * the node. It stops at context close, before the context stops the beans, waiting (at
+ * most 10 s) for a check under way.
  */
 public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEvent>, ApplicationContextAware {
 
@@ -54,11 +58,21 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 
 	private final Duration interval;
 
+	private final LiteFsScheduler scheduler;
+
 	private final Set<String> failing = new HashSet<>();
+
+	/** Held by the one check under way. */
+	private final ReentrantLock checking = new ReentrantLock();
+
+	/** A check was asked for since the last one began. */
+	private final AtomicBoolean checkAgain = new AtomicBoolean();
 
 	private @Nullable ApplicationContext context;
 
-	private volatile @Nullable ScheduledExecutorService executor;
+	private volatile @Nullable ScheduledFuture<?> checks;
+
+	private volatile boolean running;
 
 	private volatile List<String> names = List.of();
 
@@ -66,10 +80,12 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 	 * Creates the keeper of a node's primary-bound beans.
 	 * @param node this node
 	 * @param interval how often the beans are checked besides on role changes
+	 * @param scheduler where the checks run
 	 */
-	public PrimaryBoundLifecycles(LiteFsNode node, Duration interval) {
+	public PrimaryBoundLifecycles(LiteFsNode node, Duration interval, LiteFsScheduler scheduler) {
 		this.node = node;
 		this.interval = interval;
+		this.scheduler = scheduler;
 	}
 
 	@Override
@@ -101,23 +117,17 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 
 	private synchronized void begin() {
 		this.names = beanNames();
-		if (this.executor != null || this.names.isEmpty()) {
+		if (this.running || this.names.isEmpty()) {
 			return;
 		}
-		ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "litefs-primary-bound");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.executor = checks;
-		checks.scheduleWithFixedDelay(this::reconcile, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.running = true;
+		this.checks = this.scheduler.scheduleWithFixedDelay(this::check, Duration.ZERO, this.interval);
 	}
 
-	private synchronized void submit() {
-		ScheduledExecutorService checks = this.executor;
-		if (checks != null) {
+	private void submit() {
+		if (this.running) {
 			try {
-				checks.execute(this::reconcile);
+				this.scheduler.execute(this::check);
 			}
 			catch (RejectedExecutionException ex) {
 				// closing
@@ -126,19 +136,42 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 	}
 
 	private void end() {
-		ScheduledExecutorService running;
+		ScheduledFuture<?> checks;
 		synchronized (this) {
-			running = this.executor;
-			this.executor = null;
+			this.running = false;
+			checks = this.checks;
+			this.checks = null;
 		}
-		if (running != null) {
-			running.shutdown();
-			try {
-				// a check under way must not start a bean the context is about to stop
-				running.awaitTermination(10, TimeUnit.SECONDS);
+		if (checks == null) {
+			return;
+		}
+		checks.cancel(false);
+		try {
+			// a check under way must not start a bean the context is about to stop
+			if (this.checking.tryLock(10, TimeUnit.SECONDS)) {
+				this.checking.unlock();
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * One check at a time: a check asked for while one runs is run by that one's thread
+	 * once it ends, rather than holding a thread of the scheduler waiting.
+	 */
+	private void check() {
+		this.checkAgain.set(true);
+		while (this.checkAgain.get() && this.checking.tryLock()) {
+			try {
+				this.checkAgain.set(false);
+				if (this.running) {
+					reconcile();
+				}
+			}
+			finally {
+				this.checking.unlock();
 			}
 		}
 	}
@@ -154,7 +187,7 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 		Comparator<String> byPhase = Comparator.comparingInt((name) -> phase(context.getBean(name)));
 		names.sort(primary ? byPhase : byPhase.reversed());
 		for (String name : names) {
-			if (this.executor == null) {
+			if (!this.running) {
 				return;
 			}
 			Lifecycle bean = context.getBean(name, Lifecycle.class);
@@ -199,13 +232,12 @@ public class PrimaryBoundLifecycles implements ApplicationListener<ApplicationEv
 		/**
 		 * Creates the gate.
 		 * @param node this node, asked for on the first start
-		 * @param listeners told of every start skipped
+		 * @param observations where every start skipped is observed
 		 */
-		public StartGate(Supplier<LiteFsNode> node, Supplier<List<PrimaryOnlyListener>> listeners) {
+		public StartGate(Supplier<LiteFsNode> node, Supplier<ObservationRegistry> observations) {
 			NameMatchMethodPointcut start = new NameMatchMethodPointcut();
 			start.addMethodName("start");
-			this.advisor = new DefaultPointcutAdvisor(start,
-					new PrimaryOnlyMethodInterceptor(node, listeners));
+			this.advisor = new DefaultPointcutAdvisor(start, new PrimaryOnlyMethodInterceptor(node, observations));
 		}
 
 		@Override

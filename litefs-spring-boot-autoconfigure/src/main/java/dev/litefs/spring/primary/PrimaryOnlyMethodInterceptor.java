@@ -3,13 +3,14 @@ package dev.litefs.spring.primary;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.litefs.spring.internal.AnnotatedClassFilter;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -36,17 +37,17 @@ public class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
 
 	private final Supplier<LiteFsNode> node;
 
-	private final Supplier<List<PrimaryOnlyListener>> listeners;
+	private final Supplier<ObservationRegistry> observations;
 
 	/**
 	 * Creates the advice.
 	 * @param node this node, asked for on the first call (advice is created before most
 	 * beans)
-	 * @param listeners told of every skipped call, asked for on the first skip
+	 * @param observations where skipped calls are observed, asked for on the first skip
 	 */
-	public PrimaryOnlyMethodInterceptor(Supplier<LiteFsNode> node, Supplier<List<PrimaryOnlyListener>> listeners) {
+	public PrimaryOnlyMethodInterceptor(Supplier<LiteFsNode> node, Supplier<ObservationRegistry> observations) {
 		this.node = SingletonSupplier.of(node);
-		this.listeners = SingletonSupplier.of(listeners);
+		this.observations = SingletonSupplier.of(observations);
 	}
 
 	/**
@@ -86,10 +87,19 @@ public class PrimaryOnlyMethodInterceptor implements MethodInterceptor {
 					state.role().id(), (state.writeHold() != null) ? "writes held: " + state.writeHold()
 							: "primary " + state.primary());
 		}
-		for (PrimaryOnlyListener listener : this.listeners.get()) {
-			listener.skipped(method, state);
-		}
+		observeSkip(method, state);
 		return skippedResult(method.getReturnType());
+	}
+
+	/** A skip is an observation of its own, with one event: Micrometer counts the event. */
+	private void observeSkip(Method method, NodeState state) {
+		Observation observation = Observation.createNotStarted(PrimaryOnly.OBSERVATION, this.observations.get())
+			.lowCardinalityKeyValue("method", method.getDeclaringClass().getSimpleName() + "." + method.getName())
+			.lowCardinalityKeyValue("role", state.role().id())
+			.start();
+		observation.event(Observation.Event.of(PrimaryOnly.SKIPPED_EVENT,
+				"Calls of @PrimaryOnly methods skipped because this node was not the primary"));
+		observation.stop();
 	}
 
 	private static @Nullable Object skippedResult(Class<?> type) {

@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.litefs.spring.halt.LiteFsHaltException.Reason;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,12 +56,33 @@ class LiteFsHaltTests {
 
 	private final ExecutorService others = Executors.newCachedThreadPool();
 
-	private final List<LiteFsHalt> halts = new CopyOnWriteArrayList<>();
+	private final LiteFsScheduler scheduler = new LiteFsScheduler();
+
+	/** Records each observation as {@code <name> <outcome>} when it stops. */
+	private final ObservationRegistry observations = ObservationRegistry.create();
+
+	LiteFsHaltTests() {
+		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				KeyValue outcome = context.getLowCardinalityKeyValue("outcome");
+				LiteFsHaltTests.this.outcomes
+					.add(context.getName() + " " + ((outcome != null) ? outcome.getValue() : null));
+			}
+
+		});
+	}
 
 	@AfterEach
 	void stop() {
 		this.others.shutdownNow();
-		this.halts.forEach(LiteFsHalt::destroy);
+		this.scheduler.close();
 	}
 
 	/** The one place a halter is made: on a node of the mount, reporting to {@link #outcomes}. */
@@ -64,10 +90,7 @@ class LiteFsHaltTests {
 		LiteFsNode node = new LiteFsNode(new LiteFsMount(mount.dir(), mount.database()), "node-b", null,
 				Duration.ofHours(1), (event) -> {
 				});
-		LiteFsHalt halt = new LiteFsHalt(node, maxHold, waitTimeout,
-				(name) -> (outcome, error) -> this.outcomes.add(name + " " + outcome));
-		this.halts.add(halt);
-		return halt;
+		return new LiteFsHalt(node, maxHold, waitTimeout, this.observations, this.scheduler);
 	}
 
 	private LiteFsHalt replicaHalt(Duration maxHold, Duration waitTimeout) {

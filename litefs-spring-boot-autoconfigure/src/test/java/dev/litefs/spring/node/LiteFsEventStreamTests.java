@@ -42,11 +42,14 @@ class LiteFsEventStreamTests {
 
 	private LiteFsEventStream stream;
 
+	private final LiteFsScheduler scheduler = new LiteFsScheduler();
+
 	@AfterEach
 	void stop() {
 		if (this.stream != null) {
 			this.stream.stop();
 		}
+		this.scheduler.close();
 		this.api.close();
 	}
 
@@ -64,7 +67,7 @@ class LiteFsEventStreamTests {
 				LiteFsEventStreamTests.this.disconnects.incrementAndGet();
 			}
 
-		}, this.clock);
+		}, this.clock, this.scheduler);
 		this.stream.start();
 		return this.stream;
 	}

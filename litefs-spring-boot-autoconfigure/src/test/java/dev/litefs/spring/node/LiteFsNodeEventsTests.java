@@ -4,11 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -113,32 +112,24 @@ class LiteFsNodeEventsTests {
 	}
 
 	@Test
-	void noThreadReadsThePositionFileForWaitersWhileTheStreamIsUp() throws Exception {
+	void nothingReadsThePositionFileForWaitersWhileTheStreamIsUp() throws Exception {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(5);
 		start(false, NEVER);
-		Set<Thread> pollersBefore = fallbackPollers();
+		assertThat(this.node.fallbackPolling()).isFalse();
 		List<CompletableFuture<Boolean>> waits = new ArrayList<>();
 		for (int i = 0; i < 100; i++) {
 			waits.add(this.node.await(7, Duration.ofSeconds(30)));
 		}
 
 		Thread.sleep(500);
-		assertThat(fallbackPollers()).as("threads reading <db>-pos for waiters").isEqualTo(pollersBefore);
+		assertThat(this.node.fallbackPolling()).as("a task reading <db>-pos for waiters").isFalse();
 
 		this.api.stop();
-		await().atMost(Duration.ofSeconds(10)).until(() -> !pollersBefore.containsAll(fallbackPollers()));
+		await().atMost(Duration.ofSeconds(10)).until(this.node::fallbackPolling);
 		mount.txid(7);
 		for (CompletableFuture<Boolean> wait : waits) {
 			assertThat(wait.get(10, TimeUnit.SECONDS)).as("released by the fallback poll").isTrue();
 		}
-	}
-
-	private static Set<Thread> fallbackPollers() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.getName().equals("litefs-position-fallback") && thread.isAlive())
-			.collect(Collectors.toSet());
 	}
 
 	@Test
@@ -287,10 +278,17 @@ class LiteFsNodeEventsTests {
 	}
 
 	@Test
-	void aPromotionHoldsWritesUntilReleasedWhenAsked() {
+	void aWriteHoldHoldsWritesFromTheVeryReadingThatShowsThePromotionUntilItEnds() {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(5);
 		start(false, NEVER);
-		this.node.holdWritesOnPromotion("migrating its schema");
+		AtomicBoolean migrating = new AtomicBoolean();
+		this.node.addWriteHold((previous, current) -> {
+			if (!previous.role().acceptsWrites() && current.role().acceptsWrites()) {
+				migrating.set(true);
+			}
+			return migrating.get() ? "migrating its schema" : null;
+		});
+		assertThat(this.node.state().writeHold()).isNull();
 
 		mount.becomePrimary();
 		this.api.primaryChange(true, "node-b");
@@ -302,7 +300,9 @@ class LiteFsNodeEventsTests {
 			.isEqualTo("migrating its schema");
 		assertThat(this.node.isPrimary()).isFalse();
 
-		this.node.releaseWrites();
+		migrating.set(false);
+		assertThat(this.node.isPrimary()).as("until the node checks its holds again").isFalse();
+		this.node.checkWriteHolds();
 
 		assertThat(this.node.isPrimary()).isTrue();
 		assertThat(this.node.state().writeHold()).isNull();

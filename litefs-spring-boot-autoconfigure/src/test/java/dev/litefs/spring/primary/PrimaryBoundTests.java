@@ -3,6 +3,7 @@ package dev.litefs.spring.primary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -82,14 +83,17 @@ class PrimaryBoundTests {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(1);
 		this.node = start(mount);
 		Consumer consumer = this.node.bean(Consumer.class);
-		this.node.node().holdWritesOnPromotion("migrating");
+		AtomicBoolean migrating = new AtomicBoolean(true);
+		this.node.node()
+			.addWriteHold((previous, current) -> (migrating.get() && current.role().acceptsWrites()) ? "migrating" : null);
 
 		mount.becomePrimary();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.node.node().state().writeHold() != null);
 		sleep(300);
 		assertThat(consumer.isRunning()).as("not while writes are held").isFalse();
 
-		this.node.node().releaseWrites();
+		migrating.set(false);
+		this.node.node().checkWriteHolds();
 		await().atMost(Duration.ofSeconds(5)).until(consumer::isRunning);
 	}
 

@@ -12,7 +12,6 @@ import dev.litefs.spring.actuate.LiteFsHealthIndicator;
 import dev.litefs.spring.actuate.LiteFsInfoContributor;
 import dev.litefs.spring.actuate.LiteFsMetrics;
 import dev.litefs.spring.actuate.LiteFsReadinessGroupPostProcessor;
-import dev.litefs.spring.actuate.PrimaryOnlyMetrics;
 import dev.litefs.spring.actuate.RoutingEndpointContributor;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyAutoConfiguration;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyProperties;
@@ -192,12 +191,6 @@ public final class LiteFsActuatorAutoConfiguration {
 		@ConditionalOnMissingBean
 		LiteFsMetrics liteFsMetrics(LiteFsNode node) {
 			return new LiteFsMetrics(node);
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		PrimaryOnlyMetrics primaryOnlyMetrics() {
-			return new PrimaryOnlyMetrics();
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.litefs.spring.flyway.autoconfigure;
 
 import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import org.flywaydb.core.Flyway;
@@ -42,9 +43,10 @@ public final class LiteFsFlywayAutoConfiguration {
 	static class MigrationStrategyConfiguration {
 
 		@Bean
-		LiteFsFlywayMigrationStrategy liteFsFlywayMigrationStrategy(LiteFsNode node, LiteFsFlywayProperties flyway) {
+		LiteFsFlywayMigrationStrategy liteFsFlywayMigrationStrategy(LiteFsNode node, LiteFsFlywayProperties flyway,
+				LiteFsScheduler scheduler) {
 			return new LiteFsFlywayMigrationStrategy(node, flyway.getReplicaMode(), flyway.getReplicaTimeout(),
-					flyway.isReplicaFailOnTimeout());
+					flyway.isReplicaFailOnTimeout(), scheduler);
 		}
 
 	}

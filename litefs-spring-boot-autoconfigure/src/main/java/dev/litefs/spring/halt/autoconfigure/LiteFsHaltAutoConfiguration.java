@@ -1,24 +1,21 @@
 package dev.litefs.spring.halt.autoconfigure;
 
-import dev.litefs.spring.halt.HaltObservations;
 import dev.litefs.spring.halt.LiteFsHalt;
-import dev.litefs.spring.halt.MicrometerHaltObservations;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of {@link LiteFsHalt}: writes made on a replica under LiteFS's HALT
- * lock, observed through Micrometer when the application has it.
+ * lock, observed through the application's {@link ObservationRegistry} when it has one.
  *
  * @since 0.2.0
  */
@@ -29,21 +26,10 @@ public final class LiteFsHaltAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LiteFsHalt liteFsHalt(LiteFsNode node, LiteFsHaltProperties halt, ObjectProvider<HaltObservations> observations) {
+	LiteFsHalt liteFsHalt(LiteFsNode node, LiteFsHaltProperties halt, ObjectProvider<ObservationRegistry> observations,
+			LiteFsScheduler scheduler) {
 		return new LiteFsHalt(node, halt.getMaxHold(), halt.getWaitTimeout(),
-				observations.getIfAvailable(() -> HaltObservations.NONE));
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(ObservationRegistry.class)
-	static class ObservationConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		HaltObservations liteFsHaltObservations(ObjectProvider<ObservationRegistry> registry) {
-			return new MicrometerHaltObservations(registry.getIfAvailable(() -> ObservationRegistry.NOOP));
-		}
-
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), scheduler);
 	}
 
 }

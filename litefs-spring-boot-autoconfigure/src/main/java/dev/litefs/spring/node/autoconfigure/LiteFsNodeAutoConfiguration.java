@@ -9,6 +9,7 @@ import dev.litefs.spring.node.Hostnames;
 import dev.litefs.spring.node.LiteFsApi;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.MountDirException;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,7 +33,14 @@ public final class LiteFsNodeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LiteFsNode liteFsNode(LiteFsProperties properties, Environment environment, ApplicationEventPublisher events) {
+	LiteFsScheduler liteFsScheduler() {
+		return new LiteFsScheduler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LiteFsNode liteFsNode(LiteFsProperties properties, Environment environment, ApplicationEventPublisher events,
+			LiteFsScheduler scheduler) {
 		Path mountDir = properties.getMountDir();
 		if (mountDir == null) {
 			throw MountDirException.notSet();
@@ -40,7 +48,8 @@ public final class LiteFsNodeAutoConfiguration {
 		assertCanBeAFolder(mountDir);
 		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
 		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
-				api, properties.getPollInterval(), properties.getWaitPollInterval(), events);
+				api, properties.getPollInterval(), properties.getWaitPollInterval(), events,
+				scheduler);
 	}
 
 	/**

@@ -1,12 +1,15 @@
 package dev.litefs.spring.primary.autoconfigure;
 
+import java.util.function.Supplier;
+
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.primary.PrimaryBound;
 import dev.litefs.spring.primary.PrimaryBoundLifecycles;
 import dev.litefs.spring.primary.PrimaryOnly;
-import dev.litefs.spring.primary.PrimaryOnlyListener;
 import dev.litefs.spring.primary.PrimaryOnlyMethodInterceptor;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
@@ -39,9 +42,9 @@ public final class LiteFsPrimaryAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean(name = "primaryOnlyAdvisor")
-	static Advisor primaryOnlyAdvisor(ObjectProvider<LiteFsNode> node, ObjectProvider<PrimaryOnlyListener> listeners) {
+	static Advisor primaryOnlyAdvisor(ObjectProvider<LiteFsNode> node, ObjectProvider<ObservationRegistry> observations) {
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(PrimaryOnlyMethodInterceptor.pointcut(),
-				new PrimaryOnlyMethodInterceptor(node::getObject, () -> listeners.orderedStream().toList()));
+				new PrimaryOnlyMethodInterceptor(node::getObject, observationRegistry(observations)));
 		advisor.setOrder(PRIMARY_ONLY_ORDER);
 		return advisor;
 	}
@@ -50,14 +53,18 @@ public final class LiteFsPrimaryAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static PrimaryBoundLifecycles.StartGate primaryBoundStartGate(ObjectProvider<LiteFsNode> node,
-			ObjectProvider<PrimaryOnlyListener> listeners) {
-		return new PrimaryBoundLifecycles.StartGate(node::getObject, () -> listeners.orderedStream().toList());
+			ObjectProvider<ObservationRegistry> observations) {
+		return new PrimaryBoundLifecycles.StartGate(node::getObject, observationRegistry(observations));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	PrimaryBoundLifecycles primaryBoundLifecycles(LiteFsNode node) {
-		return new PrimaryBoundLifecycles(node, node.pollInterval());
+	PrimaryBoundLifecycles primaryBoundLifecycles(LiteFsNode node, LiteFsScheduler scheduler) {
+		return new PrimaryBoundLifecycles(node, node.pollInterval(), scheduler);
+	}
+
+	private static Supplier<ObservationRegistry> observationRegistry(ObjectProvider<ObservationRegistry> observations) {
+		return () -> observations.getIfAvailable(() -> ObservationRegistry.NOOP);
 	}
 
 }

@@ -13,7 +13,6 @@ import dev.litefs.spring.actuate.LiteFsHealthIndicator;
 import dev.litefs.spring.actuate.LiteFsInfoContributor;
 import dev.litefs.spring.actuate.LiteFsMetrics;
 import dev.litefs.spring.actuate.LiteFsReadinessGroupPostProcessor;
-import dev.litefs.spring.actuate.PrimaryOnlyMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,7 +59,6 @@ class LiteFsActuatorAutoConfigurationTests {
 			assertThat(context).hasSingleBean(LiteFsEndpoint.class)
 				.hasSingleBean(LiteFsInfoContributor.class)
 				.hasSingleBean(LiteFsMetrics.class)
-				.hasSingleBean(PrimaryOnlyMetrics.class)
 				.hasSingleBean(LiteFsReadinessGroupPostProcessor.class);
 			assertThat(context).getBean("litefsHealthIndicator").isInstanceOf(LiteFsHealthIndicator.class);
 		});
@@ -116,7 +114,6 @@ class LiteFsActuatorAutoConfigurationTests {
 		void withoutMicrometerEverythingButTheMetricsIsRegistered() {
 			contextRunner().withClassLoader(new FilteredClassLoader(MeterBinder.class))
 				.run((context) -> assertThat(context).doesNotHaveBean(LiteFsMetrics.class)
-					.doesNotHaveBean(PrimaryOnlyMetrics.class)
 					.hasSingleBean(LiteFsEndpoint.class)
 					.hasSingleBean(LiteFsHealthIndicator.class)
 					.hasSingleBean(LiteFsInfoContributor.class));

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -37,6 +36,7 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.ExceptionText;
+import dev.litefs.spring.flyway.FlywayFixtures.MigrateProbe;
 import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.flyway.MigrationRun;
 import dev.litefs.spring.flyway.ReplicaMode;
@@ -44,8 +44,6 @@ import dev.litefs.spring.flyway.ReplicaSchemaTimeoutException;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.callback.Callback;
-import org.flywaydb.core.api.callback.Context;
-import org.flywaydb.core.api.callback.Event;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,6 +67,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
+import static dev.litefs.spring.flyway.FlywayFixtures.installedVersions;
+import static dev.litefs.spring.flyway.FlywayFixtures.migrate;
+import static dev.litefs.spring.flyway.FlywayFixtures.pause;
+import static dev.litefs.spring.flyway.FlywayFixtures.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -592,76 +594,8 @@ class LiteFsFlywayAutoConfigurationTests {
 
 	}
 
-	/**
-	 * Counts how often Flyway migrates and reads the schema (info), and how many
-	 * migrations ever overlapped; each migration lingers a while so that overlapping
-	 * ones would be seen.
-	 */
-	static class MigrateProbe implements Callback {
-
-		final AtomicInteger migrations = new AtomicInteger();
-
-		final AtomicInteger infos = new AtomicInteger();
-
-		final AtomicInteger mostAtOnce = new AtomicInteger();
-
-		private final AtomicInteger running = new AtomicInteger();
-
-		private final Duration linger;
-
-		MigrateProbe() {
-			this(Duration.ZERO);
-		}
-
-		MigrateProbe(Duration linger) {
-			this.linger = linger;
-		}
-
-		@Override
-		public boolean supports(Event event, Context context) {
-			return event == Event.BEFORE_MIGRATE || event == Event.AFTER_MIGRATE || event == Event.AFTER_MIGRATE_ERROR
-					|| event == Event.BEFORE_INFO;
-		}
-
-		@Override
-		public boolean canHandleInTransaction(Event event, Context context) {
-			return true;
-		}
-
-		@Override
-		public void handle(Event event, Context context) {
-			if (event == Event.BEFORE_INFO) {
-				this.infos.incrementAndGet();
-			}
-			else if (event == Event.BEFORE_MIGRATE) {
-				this.migrations.incrementAndGet();
-				this.mostAtOnce.accumulateAndGet(this.running.incrementAndGet(), Math::max);
-				pause(this.linger);
-			}
-			else {
-				this.running.decrementAndGet();
-			}
-		}
-
-		@Override
-		public String getCallbackName() {
-			return "migrate-probe";
-		}
-
-	}
-
 	private static MigrationRun lastRun(AssertableApplicationContext context) {
 		return context.getBean(LiteFsFlywayMigrationStrategy.class).lastRun().orElseThrow();
-	}
-
-	private static Path migrate(Path database, String target) {
-		Flyway.configure()
-			.dataSource("jdbc:sqlite:" + database, null, null)
-			.locations("classpath:db/migration")
-			.target(target)
-			.load()
-			.migrate();
-		return database;
 	}
 
 	/** Every file of a directory with its size and modification time. */
@@ -676,29 +610,6 @@ class LiteFsFlywayAutoConfigurationTests {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static List<String> tables(Path database) {
-		return query(database, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-	}
-
-	private static List<String> installedVersions(Path database) {
-		return query(database, "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank");
-	}
-
-	private static List<String> query(Path database, String sql) {
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery(sql)) {
-			List<String> values = new ArrayList<>();
-			while (rows.next()) {
-				values.add(rows.getString(1));
-			}
-			return values;
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -752,15 +663,6 @@ class LiteFsFlywayAutoConfigurationTests {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (probe.infos.get() == 0 && System.nanoTime() < deadline) {
 			pause(Duration.ofMillis(10));
-		}
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
