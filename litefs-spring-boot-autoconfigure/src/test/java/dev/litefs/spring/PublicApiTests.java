@@ -63,7 +63,7 @@ class PublicApiTests {
 			types("primary.autoconfigure", "LiteFsPrimaryAutoConfiguration"),
 			// a RoutingStrategy of the application's own is given a RoutedRequest, may keep
 			// the body, build a URL from a template and forward with the starter's forwarder
-			types("routing", "DatabaseFaultExceptionResolver", "EnsurePrimary", "EnsurePrimaryMethodInterceptor",
+			types("routing", "DatabaseFaultExceptionResolver", "DatabaseLossMark", "EnsurePrimary", "EnsurePrimaryMethodInterceptor",
 					"FlyReplayFallback", "FlyReplayStrategy", "ForwardStrategy", "HaltFailureExceptionResolver",
 					"NotPrimaryException", "NotPrimaryExceptionResolver", "PrimaryRouter", "PrimaryRoutingFilter",
 					"PrimaryUrlTemplate", "RedirectStrategy", "RejectStrategy", "RoutedRequest", "RoutingOutcome",

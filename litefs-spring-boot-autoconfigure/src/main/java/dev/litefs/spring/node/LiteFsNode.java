@@ -90,6 +90,9 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private volatile @Nullable LiteFsRoleChangedEvent lastRoleChange;
 
+	/** How many times the database became unavailable (written under {@link #changes}). */
+	private volatile long databaseLosses;
+
 	/** The last {@code isPrimary} the stream said. */
 	private volatile boolean streamSaysPrimary;
 
@@ -234,6 +237,16 @@ public class LiteFsNode implements SmartLifecycle {
 	 */
 	public CompletableFuture<Boolean> await(long txid, Duration timeout) {
 		return this.waiters.await(txid, timeout, () -> this.state.position());
+	}
+
+	/**
+	 * How many times the database became unavailable (LiteFS down, restarting, or its
+	 * mount gone) since this node was created: a caller that sees the count change
+	 * between two moments knows LiteFS went away in between, even if it is back.
+	 * @return the count
+	 */
+	public long databaseLosses() {
+		return this.databaseLosses;
 	}
 
 	/**
@@ -459,6 +472,9 @@ public class LiteFsNode implements SmartLifecycle {
 		NodeState previous = this.state;
 		current = current.withWriteHold(writeHold(previous, current));
 		this.state = current;
+		if (previous.isDatabaseAvailable() && !current.isDatabaseAvailable()) {
+			this.databaseLosses++;
+		}
 		NodeLog.problems(previous, current);
 		if (current.isRoleChangeFrom(previous)) {
 			LiteFsRoleChangedEvent event = new LiteFsRoleChangedEvent(this, previous, current);

@@ -33,6 +33,10 @@ import org.springframework.web.servlet.ModelAndView;
  * seconds later, once LiteFS is back): {@code 503 Database fault} with
  * {@code Retry-After} and {@code "stored": false}, since SQLite rolled the change back
  * and it is safe to retry. It is logged at WARN in one line.</li>
+ * <li>any other SQLite error of a request during which LiteFS went away, even if it is
+ * back by then ({@link DatabaseLossMark}): a statement stuck on the mount that went away
+ * fails seconds later, in WAL mode sometimes with {@code no such table}: the same
+ * {@code 503 Database fault}.</li>
  * </ul>
  * Any other SQL error (a constraint violated, a syntax error, {@code SQLITE_READONLY} on
  * the primary) is left to the application's error handling, and a write refused on a
@@ -75,8 +79,12 @@ public class DatabaseFaultExceptionResolver implements HandlerExceptionResolver,
 			}
 		}
 		SQLException sqlite = FailureCauses.sqliteError(ex);
-		if (sqlite == null || !SqliteFaults.isMountFault(sqlite)) {
+		if (sqlite == null) {
 			return null;
+		}
+		if (!SqliteFaults.isMountFault(sqlite)) {
+			// whatever SQLite said, LiteFS went away under the statement: the change did not commit
+			return DatabaseLossMark.lostDuring(request, this.node) ? mountFault(request, response, sqlite) : null;
 		}
 		if (FailureCauses.isWriteRefusal(sqlite) && !this.node.refresh().isPrimary()) {
 			// a replica's refusal: the routing's to answer

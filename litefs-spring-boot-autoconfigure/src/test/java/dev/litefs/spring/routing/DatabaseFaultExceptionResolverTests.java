@@ -1,8 +1,10 @@
 package dev.litefs.spring.routing;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 
+import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +110,32 @@ class DatabaseFaultExceptionResolverTests {
 		this.mount.stopLiteFs();
 		assertThat(resolve(sqlite("SQLITE_IOERR_LOCK", 10))).isNull();
 		assertThat(this.response.getContentAsString()).isEqualTo("partial");
+	}
+
+	@Test
+	void anyErrorOfARequestDuringWhichLiteFsWentAwayIsAFaultEvenOnceItIsBack() throws Exception {
+		// a WAL write stuck on the mount that went away fails seconds later, LiteFS back by then
+		LiteFsNode node = NotPrimaryExceptionResolverTests.node(this.dir, "node-a");
+		DatabaseFaultExceptionResolver resolver = new DatabaseFaultExceptionResolver(node, Duration.ofSeconds(2));
+		new DatabaseLossMark(node).preHandle(this.request, this.response, new Object());
+		SQLException stuck = sqlite("SQLITE_ERROR", 1);
+		assertThat(resolver.resolveException(this.request, this.response, null, stuck))
+			.as("no loss yet: the application's own error")
+			.isNull();
+		this.mount.stopLiteFs();
+		node.refresh();
+		this.mount.becomePrimary().txid(3);
+		node.refresh();
+		assertThat(node.state().isDatabaseAvailable()).isTrue();
+		assertThat(resolver.resolveException(this.request, this.response, null, stuck)).isNotNull();
+		assertThat(this.response.getStatus()).isEqualTo(503);
+		assertThat(this.response.getContentAsString()).contains("\"title\":\"Database fault\"")
+			.contains("\"sqliteError\":\"SQLITE_ERROR\"")
+			.contains("\"stored\":false");
+		// a request that began once LiteFS was back is the application's again
+		MockHttpServletRequest later = new MockHttpServletRequest("POST", "/posts");
+		new DatabaseLossMark(node).preHandle(later, new MockHttpServletResponse(), new Object());
+		assertThat(resolver.resolveException(later, new MockHttpServletResponse(), null, stuck)).isNull();
 	}
 
 	private ModelAndView resolve(Exception ex) {

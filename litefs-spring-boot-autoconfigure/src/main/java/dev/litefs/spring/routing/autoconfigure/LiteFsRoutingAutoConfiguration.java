@@ -15,6 +15,7 @@ import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.routing.DatabaseFaultExceptionResolver;
+import dev.litefs.spring.routing.DatabaseLossMark;
 import dev.litefs.spring.routing.EnsurePrimary;
 import dev.litefs.spring.routing.EnsurePrimaryMethodInterceptor;
 import dev.litefs.spring.routing.FlyReplayStrategy;
@@ -57,6 +58,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 
 /**
@@ -191,6 +194,26 @@ public final class LiteFsRoutingAutoConfiguration {
 		@ConditionalOnMissingBean
 		DatabaseFaultExceptionResolver databaseFaultExceptionResolver(LiteFsNode node, PrimaryRouter router) {
 			return new DatabaseFaultExceptionResolver(node, router.retryAfter());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DatabaseLossMark databaseLossMark(LiteFsNode node) {
+			return new DatabaseLossMark(node);
+		}
+
+		/** Replaceable by name, as a configurer of Spring MVC has no type of its own. */
+		@Bean
+		@ConditionalOnMissingBean(name = "databaseLossMarkWebMvcConfigurer")
+		WebMvcConfigurer databaseLossMarkWebMvcConfigurer(DatabaseLossMark mark) {
+			return new WebMvcConfigurer() {
+
+				@Override
+				public void addInterceptors(InterceptorRegistry registry) {
+					registry.addInterceptor(mark).order(Ordered.HIGHEST_PRECEDENCE);
+				}
+
+			};
 		}
 
 		/** The forward strategy's client, with Spring Boot's HTTP client support. */
