@@ -37,7 +37,7 @@ class PublicApiTests {
 					"LiteFsEndpointContributor", "LiteFsHealthIndicator", "LiteFsInfoContributor", "LiteFsMetrics",
 					"LiteFsReadinessGroupPostProcessor", "RoutingEndpointContributor"),
 			types("actuate.autoconfigure", "LiteFsActuatorAutoConfiguration", "LiteFsHealthProperties"),
-			types("consistency", "ConsistencyFilter", "ConsistencyFilter.Settings", "ConsistencyListener",
+			types("consistency", "ConsistencyFilter", "ConsistencyFilter.Settings",
 					"TimeoutAction", "TxidCookie", "WaitOutcome"),
 			types("consistency.autoconfigure", "LiteFsConsistencyAutoConfiguration",
 					"LiteFsConsistencyProperties"),

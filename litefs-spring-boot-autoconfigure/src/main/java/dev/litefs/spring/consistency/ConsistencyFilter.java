@@ -2,7 +2,6 @@ package dev.litefs.spring.consistency;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,7 +54,8 @@ import org.springframework.web.util.WebUtils;
  * does, so the filter is registered for {@code REQUEST} and {@code ASYNC} dispatches
  * and is best placed after the application's other filters. Each wait is one
  * {@value #OBSERVATION} observation, as long as the wait, with the low-cardinality key
- * {@code outcome}.
+ * {@code outcome} ({@link WaitOutcome#id()}) and the high-cardinality key {@code txid},
+ * the TXID waited for: an {@code ObservationHandler} of it is told of every wait.
  */
 public class ConsistencyFilter implements Filter {
 
@@ -75,8 +75,6 @@ public class ConsistencyFilter implements Filter {
 
 	private final Settings settings;
 
-	private final List<ConsistencyListener> listeners;
-
 	private final ObservationRegistry observations;
 
 	private final WriteConfirmation confirmation;
@@ -87,15 +85,13 @@ public class ConsistencyFilter implements Filter {
 	 * @param router the router replaying timed-out requests, or {@code null} to answer
 	 * {@code 504} instead
 	 * @param settings the cookie and wait settings
-	 * @param listeners told of every wait
 	 * @param observations where waits are observed
 	 */
 	public ConsistencyFilter(LiteFsNode node, @Nullable PrimaryRouter router, Settings settings,
-			List<ConsistencyListener> listeners, ObservationRegistry observations) {
+			ObservationRegistry observations) {
 		this.node = node;
 		this.router = router;
 		this.settings = settings;
-		this.listeners = List.copyOf(listeners);
 		this.observations = observations;
 		this.confirmation = new WriteConfirmation(node, settings, (router != null) ? router.retryAfter() : null);
 	}
@@ -151,15 +147,15 @@ public class ConsistencyFilter implements Filter {
 
 	private void waitFor(long txid, HttpServletRequest request,
 			WriteConfirmingResponse response, FilterChain chain) throws IOException, ServletException {
-		long start = System.nanoTime();
 		Observation observation = Observation.createNotStarted(OBSERVATION, this.observations)
 			.contextualName("litefs wait for txid")
+			.highCardinalityKeyValue("txid", Long.toString(txid))
 			.start();
 		CompletableFuture<Boolean> reached = this.node.await(txid, this.settings.timeout());
 		if (!request.isAsyncSupported()) {
 			// a filter or servlet in the chain does not support async: a bounded blocking wait
 			WaitOutcome outcome = reached.join() ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
-			notifyListeners(txid, outcome, start, observation);
+			ended(outcome, observation);
 			continueAfter(outcome, txid, request, response, chain);
 			return;
 		}
@@ -168,11 +164,11 @@ public class ConsistencyFilter implements Filter {
 		async.addListener(new AbandonedWait(reached));
 		reached.whenComplete((caughtUp, failure) -> {
 			if (failure instanceof CancellationException) {
-				notifyListeners(txid, WaitOutcome.ABANDONED, start, observation);
+				ended(WaitOutcome.ABANDONED, observation);
 				return;
 			}
 			WaitOutcome outcome = Boolean.TRUE.equals(caughtUp) ? WaitOutcome.CAUGHT_UP : WaitOutcome.TIMED_OUT;
-			notifyListeners(txid, outcome, start, observation);
+			ended(outcome, observation);
 			request.setAttribute(OUTCOME_ATTRIBUTE, new Resumption(outcome, txid));
 			try {
 				async.dispatch();
@@ -248,12 +244,8 @@ public class ConsistencyFilter implements Filter {
 		response.addHeader(HttpHeaders.SET_COOKIE, TxidCookie.delete(this.settings.secure(request)));
 	}
 
-	private void notifyListeners(long txid, WaitOutcome outcome, long start, Observation observation) {
-		Duration waited = Duration.ofNanos(System.nanoTime() - start);
+	private static void ended(WaitOutcome outcome, Observation observation) {
 		observation.lowCardinalityKeyValue("outcome", outcome.id()).stop();
-		for (ConsistencyListener listener : this.listeners) {
-			listener.waited(txid, outcome, waited);
-		}
 	}
 
 	/**

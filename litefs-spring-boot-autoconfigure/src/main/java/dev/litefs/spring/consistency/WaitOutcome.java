@@ -27,4 +27,19 @@ public enum WaitOutcome {
 		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
+	/**
+	 * The outcome of an {@link #id()}, as an observation of a wait carries it.
+	 * @param id the id, e.g. {@code caught-up}
+	 * @return the outcome
+	 * @throws IllegalArgumentException if no outcome has that id
+	 */
+	public static WaitOutcome ofId(String id) {
+		for (WaitOutcome outcome : values()) {
+			if (outcome.id().equals(id)) {
+				return outcome;
+			}
+		}
+		throw new IllegalArgumentException("No wait outcome is '" + id + "'");
+	}
+
 }

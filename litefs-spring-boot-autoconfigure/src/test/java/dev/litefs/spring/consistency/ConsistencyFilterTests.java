@@ -13,6 +13,8 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.TestRouters;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -20,6 +22,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +50,25 @@ class ConsistencyFilterTests {
 	private final List<WaitOutcome> waits = new CopyOnWriteArrayList<>();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
+
+	/** Each wait's outcome, as an ObservationHandler of the waits is told it. */
+	@BeforeEach
+	void recordWaits() {
+		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return ConsistencyFilter.OBSERVATION.equals(context.getName());
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				ConsistencyFilterTests.this.waits
+					.add(WaitOutcome.ofId(context.getLowCardinalityKeyValue("outcome").getValue()));
+			}
+
+		});
+	}
 
 	private @Nullable LiteFsNode node;
 
@@ -184,8 +206,7 @@ class ConsistencyFilterTests {
 
 	private ConsistencyFilter filter(LiteFsNode node, ConsistencyFilter.Settings settings,
 			@Nullable PrimaryRouter router) {
-		return new ConsistencyFilter(node, router, settings,
-				List.of((outcome, waited) -> this.waits.add(outcome)), this.observations);
+		return new ConsistencyFilter(node, router, settings, this.observations);
 	}
 
 	private static ConsistencyFilter.Settings settings(boolean readYourWrites, TimeoutAction onTimeout,

@@ -3,7 +3,6 @@ package dev.litefs.spring.consistency.autoconfigure;
 import java.util.EnumSet;
 
 import dev.litefs.spring.consistency.ConsistencyFilter;
-import dev.litefs.spring.consistency.ConsistencyListener;
 import dev.litefs.spring.internal.RequestPathPatterns;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
@@ -48,13 +47,12 @@ public final class LiteFsConsistencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConsistencyFilter consistencyFilter(LiteFsNode node, ObjectProvider<PrimaryRouter> router,
-			LiteFsConsistencyProperties consistency, ObjectProvider<ConsistencyListener> listeners,
-			ObjectProvider<ObservationRegistry> observations) {
+			LiteFsConsistencyProperties consistency, ObjectProvider<ObservationRegistry> observations) {
 		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.isEnabled(),
 				consistency.getTimeout(), consistency.getOnTimeout(), consistency.getCookieMaxAge(),
 				consistency.isCookieSecure(), new RequestPathPatterns(consistency.getExclude()));
 		return new ConsistencyFilter(node, router.getIfAvailable(), settings,
-				listeners.orderedStream().toList(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	/**

@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
-import dev.litefs.spring.consistency.ConsistencyListener;
+import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.consistency.WaitOutcome;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.RoutingOutcome;
@@ -22,33 +23,61 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Records what a node of an {@link AutoConfigureLiteFs} test did with requests: each one
- * it routed to the primary (an {@link ObservationHandler} of the
- * {@value PrimaryRouter#OBSERVATION} observation) and each wait for a client's
- * {@code __txid} ({@link ConsistencyListener}). It is emptied before each test method.
+ * it routed to the primary and each wait for a client's {@code __txid}: an
+ * {@link ObservationHandler} of the {@value PrimaryRouter#OBSERVATION} and
+ * {@value ConsistencyFilter#OBSERVATION} observations. It is emptied before each test
+ * method.
  * The assertions of {@link LiteFsAssertions} read it; a test may too.
  *
  * @since 0.2.0
  */
-public final class LiteFsRecorder implements ObservationHandler<Observation.Context>, ConsistencyListener {
+public final class LiteFsRecorder implements ObservationHandler<Observation.Context> {
 
 	private static final Duration AWAIT = Duration.ofSeconds(5);
+
+	/** Where a wait's observation keeps when it began. */
+	private static final String WAIT_START = LiteFsRecorder.class.getName() + ".start";
 
 	private final List<Routed> routed = new CopyOnWriteArrayList<>();
 
 	private final List<Waited> waited = new CopyOnWriteArrayList<>();
 
+	private final LongSupplier nanoTime;
+
+	/** Creates a recorder. */
+	public LiteFsRecorder() {
+		this(System::nanoTime);
+	}
+
+	/** Creates a recorder that times waits by a clock of the test's. */
+	LiteFsRecorder(LongSupplier nanoTime) {
+		this.nanoTime = nanoTime;
+	}
+
 	@Override
 	public boolean supportsContext(Observation.Context context) {
-		return PrimaryRouter.OBSERVATION.equals(context.getName());
+		return PrimaryRouter.OBSERVATION.equals(context.getName())
+				|| ConsistencyFilter.OBSERVATION.equals(context.getName());
+	}
+
+	@Override
+	public void onStart(Observation.Context context) {
+		if (ConsistencyFilter.OBSERVATION.equals(context.getName())) {
+			context.put(WAIT_START, this.nanoTime.getAsLong());
+		}
 	}
 
 	/**
 	 * Records a routed request, once the router has written its answer (on the request's
-	 * thread).
-	 * @param context the observation of the routed request
+	 * thread), or a wait, once it ended.
+	 * @param context the observation of the routed request or of the wait
 	 */
 	@Override
 	public void onStop(Observation.Context context) {
+		if (ConsistencyFilter.OBSERVATION.equals(context.getName())) {
+			waited(context);
+			return;
+		}
 		KeyValue strategy = context.getLowCardinalityKeyValue("strategy");
 		KeyValue outcome = context.getLowCardinalityKeyValue("outcome");
 		if (strategy == null || outcome == null) {
@@ -68,14 +97,15 @@ public final class LiteFsRecorder implements ObservationHandler<Observation.Cont
 		throw new IllegalArgumentException("No routing outcome is '" + id + "'");
 	}
 
-	@Override
-	public void waited(WaitOutcome outcome, Duration waited) {
-		// the listener is called with the TXID: waited(long, WaitOutcome, Duration)
-	}
-
-	@Override
-	public void waited(long txid, WaitOutcome outcome, Duration waited) {
-		this.waited.add(new Waited(txid, outcome, waited));
+	private void waited(Observation.Context context) {
+		KeyValue txid = context.getHighCardinalityKeyValue("txid");
+		KeyValue outcome = context.getLowCardinalityKeyValue("outcome");
+		Long start = context.get(WAIT_START);
+		if (txid == null || outcome == null || start == null) {
+			return;
+		}
+		this.waited.add(new Waited(Long.parseLong(txid.getValue()), WaitOutcome.ofId(outcome.getValue()),
+				Duration.ofNanos(this.nanoTime.getAsLong() - start)));
 	}
 
 	private static @Nullable HttpServletRequest currentRequest() {

@@ -1,8 +1,12 @@
 package dev.litefs.spring.test.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
+import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.consistency.WaitOutcome;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.HttpHeaders;
@@ -43,9 +47,12 @@ class ResponseEntityAssertionsTests {
 
 	@Test
 	void aWaitComesFromTheRecorder() {
-		LiteFsRecorder recorder = new LiteFsRecorder();
-		recorder.waited(9, WaitOutcome.CAUGHT_UP, Duration.ofMillis(40));
-		recorder.waited(10, WaitOutcome.TIMED_OUT, Duration.ofSeconds(5));
+		AtomicLong nanoTime = new AtomicLong();
+		LiteFsRecorder recorder = new LiteFsRecorder(nanoTime::get);
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(recorder);
+		wait(observations, nanoTime, 9, WaitOutcome.CAUGHT_UP, Duration.ofMillis(40));
+		wait(observations, nanoTime, 10, WaitOutcome.TIMED_OUT, Duration.ofSeconds(5));
 		ResponseEntity<String> answer = ResponseEntity.ok("read");
 
 		assertThat(answer, recorder).waitedForTxid(9);
@@ -53,6 +60,15 @@ class ResponseEntityAssertionsTests {
 			.withMessageContaining("the wait timed-out after PT5S");
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> assertThat(answer).wasForwarded())
 			.withMessageContaining("only the node's LiteFsRecorder knows");
+	}
+
+	/** A wait as the consistency filter observes it, lasting as long as said. */
+	private static void wait(ObservationRegistry observations, AtomicLong nanoTime, long txid, WaitOutcome outcome,
+			Duration waited) {
+		Observation observation = Observation.start(ConsistencyFilter.OBSERVATION, observations)
+			.highCardinalityKeyValue("txid", Long.toString(txid));
+		nanoTime.addAndGet(waited.toNanos());
+		observation.lowCardinalityKeyValue("outcome", outcome.id()).stop();
 	}
 
 }
