@@ -23,7 +23,7 @@ import dev.litefs.spring.internal.SqliteFaults;
  * the node sees LiteFS back ({@link PoolEvictionOnRecovery}).
  * <p>
  * Set as {@code spring.datasource.hikari.exception-override-class-name} by
- * {@link LiteFsDataSourceEnvironmentPostProcessor}.
+ * the starter's defaults for a DataSource on the mount.
  *
  * @since 0.2.0
  */
