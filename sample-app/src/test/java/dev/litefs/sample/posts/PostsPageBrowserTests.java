@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -120,7 +122,29 @@ class PostsPageBrowserTests {
 		bodyField.sendKeys(body);
 		WebElement publish = this.browser.findElement(By.cssSelector("form button[type=submit]"));
 		publish.click();
-		this.wait.until(ExpectedConditions.stalenessOf(publish));
+		this.wait.until((driver) -> isGone(publish));
+	}
+
+	/**
+	 * Whether the page the element was on has been replaced. Selenium's
+	 * {@code stalenessOf} takes only a StaleElementReferenceException for it: Chromium
+	 * 156 may instead answer that the node "does not belong to the document" (seen once
+	 * in CI), which is the same news.
+	 */
+	private static boolean isGone(WebElement element) {
+		try {
+			element.isEnabled();
+			return false;
+		}
+		catch (StaleElementReferenceException ex) {
+			return true;
+		}
+		catch (WebDriverException ex) {
+			if (String.valueOf(ex.getMessage()).contains("does not belong to the document")) {
+				return true;
+			}
+			throw ex;
+		}
 	}
 
 	private String text(String css) {
