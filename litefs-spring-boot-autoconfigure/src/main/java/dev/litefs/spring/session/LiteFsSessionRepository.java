@@ -2,6 +2,7 @@ package dev.litefs.spring.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -159,8 +160,8 @@ public class LiteFsSessionRepository
 		if (this.closed) {
 			return;
 		}
-		Instant now = Instant.now();
-		Instant next = cron.next(now);
+		ZonedDateTime now = ZonedDateTime.now();
+		ZonedDateTime next = cron.next(now);
 		if (next == null) {
 			return;
 		}
