@@ -199,6 +199,24 @@ class RealSessionsTests {
 			.doesNotContain("Removing expired sessions on the primary failed");
 	}
 
+	@Test
+	void withoutSpringSessionANodeOfTheClusterWarnsOnceAndAStandaloneNodeIsSilent(CapturedOutput output,
+			@org.junit.jupiter.api.io.TempDir java.nio.file.Path standalone) {
+		String withoutSpringSession = "spring.autoconfigure.exclude="
+				+ "org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionAutoConfiguration,"
+				+ "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration";
+		String warning = "keeps HTTP sessions in this server's memory";
+		try (TestNode plain = TestNode.start(standalone, "app.db", "solo", withoutSpringSession)) {
+			assertThat(plain.node().state().role().id()).isEqualTo("standalone");
+			assertThat(output).doesNotContain(warning);
+		}
+		posts.app(cluster.node(1), ROLLBACK, withoutSpringSession);
+
+		assertThat(output).containsOnlyOnce(warning)
+			.contains("Node " + cluster.node(1).hostname() + " is part of a LiteFS cluster")
+			.contains("spring-boot-starter-session-jdbc");
+	}
+
 	static HttpResponse<String> get(TestNode app, String path, String session) {
 		return app.send(app.request(path).header("Cookie", "SESSION=" + session));
 	}
