@@ -63,24 +63,29 @@ class RealSessionsTests {
 	static void start() throws Exception {
 		posts = PostsCluster.start(ROLLBACK, WAL);
 		cluster = posts.cluster();
-		String schema = StreamUtils.copyToString(
-				new ClassPathResource("org/springframework/session/jdbc/schema-sqlite.sql").getInputStream(),
-				StandardCharsets.UTF_8);
 		for (String database : List.of(ROLLBACK, WAL)) {
-			try (Connection connection = posts.connectToPrimary(database);
-					Statement statement = connection.createStatement()) {
-				for (String sql : schema.split(";")) {
-					if (!sql.isBlank()) {
-						statement.execute(sql);
-					}
-				}
-			}
-			cluster.awaitReplicated(database, Duration.ofSeconds(15));
+			createSessionTables(posts, database);
 		}
 		for (String database : List.of(ROLLBACK, WAL)) {
 			primaries.put(database, app(cluster.primary(), database));
 			replicas.put(database, app(cluster.node(1), database));
 		}
+	}
+
+	/** Spring Session's SQLite schema in a database of the primary, replicated. */
+	static void createSessionTables(PostsCluster posts, String database) throws Exception {
+		String schema = StreamUtils.copyToString(
+				new ClassPathResource("org/springframework/session/jdbc/schema-sqlite.sql").getInputStream(),
+				StandardCharsets.UTF_8);
+		try (Connection connection = posts.connectToPrimary(database);
+				Statement statement = connection.createStatement()) {
+			for (String sql : schema.split(";")) {
+				if (!sql.isBlank()) {
+					statement.execute(sql);
+				}
+			}
+		}
+		posts.cluster().awaitReplicated(database, Duration.ofSeconds(15));
 	}
 
 	private static TestNode app(LiteFsCluster.Node node, String database) {
