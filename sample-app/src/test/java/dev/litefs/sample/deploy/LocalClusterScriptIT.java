@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.cluster.LiteFsBinary;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,7 @@ class LocalClusterScriptIT {
 
 			HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8082/api/posts"))
 				.header("Content-Type", "application/json")
+				.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 				.POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"From node-b\", \"body\": \"local cluster\"}")));
 			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 			assertThat(created.body()).contains("\"hostname\":\"127.0.0.1\"");
