@@ -120,10 +120,14 @@ final class App implements AutoCloseable {
 		return send(HttpRequest.newBuilder(uri(path)).build()).body();
 	}
 
+	/** The sample app's demo user (demo/demo) on its API's writes: HTTP Basic. */
+	static final String DEMO_USER = "Basic ZGVtbzpkZW1v";
+
 	/** A {@code POST /api/posts} that must answer {@code 201}. */
 	HttpResponse<String> write() throws IOException, InterruptedException {
 		HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/api/posts"))
 			.header("Content-Type", "application/json")
+			.header("Authorization", DEMO_USER)
 			.POST(HttpRequest.BodyPublishers.ofString(POST_JSON))
 			.build());
 		if (answer.statusCode() != 201) {

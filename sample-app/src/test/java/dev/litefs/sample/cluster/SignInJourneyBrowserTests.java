@@ -62,7 +62,14 @@ class SignInJourneyBrowserTests {
 		try (Chromium chromium = Chromium.start(profile)) {
 			WebDriver browser = chromium.browser();
 
+			browser.get(nodeBUrl + "/login");
+			String beforeSignIn = browser.manage().getCookieNamed("SESSION").getValue();
 			chromium.signIn(nodeBUrl);
+			String signedIn = browser.manage().getCookieNamed("SESSION").getValue();
+			assertThat(signedIn).as("a new session id at sign-in (fixation protection)").isNotEqualTo(beforeSignIn);
+			assertThat(replay(nodeA, beforeSignIn)).as("the id from before the sign-in, on node-a")
+				.doesNotContain("Signed in as");
+			assertThat(replay(nodeA, signedIn)).as("the new id, on node-a at once").contains("Signed in as");
 			assertThat(browser.getCurrentUrl()).isEqualTo(nodeBUrl + "/");
 			assertThat(chromium.text(".user")).as("signed in on node-b").isEqualTo("demo");
 			assertThat(chromium.text("footer .hostname")).isEqualTo("node-b");
