@@ -237,6 +237,7 @@ class NginxRoundRobinTests {
 		assertThat(figures.lost()).as("writes answered 201 but not stored").isEmpty();
 		assertThat(figures.duplicates()).as("writes stored twice").isEmpty();
 		assertThat(figures.missedReads()).as("reads of the client's own write that missed it").isEmpty();
+		assertThat(figures.readProblems()).as("reads answered with an error: nginx asks the other node").isEmpty();
 		assertThat(figures.retried()).as("requests nginx sent to the other node after node-b failed them")
 			.isPositive();
 		assertThat(output.getOut()).doesNotContain(" ERROR ");
