@@ -119,16 +119,34 @@ class LocalClusterScriptIT {
 		try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			Map<String, Integer> ports = freePorts();
 			ports.put("NODE_B_LITEFS_PORT", held.getLocalPort());
-			Process script = script(ports, "bash", SCRIPT.toString()).start();
-			assertThat(script.waitFor(30, TimeUnit.SECONDS)).as("the script finished").isTrue();
-			String output = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			assertThat(script.exitValue()).as(output).isEqualTo(1);
-			assertThat(output).startsWith("run-local-cluster: port " + held.getLocalPort()
+			assertThat(failure(ports)).startsWith("run-local-cluster: port " + held.getLocalPort()
 					+ ", node-b's LiteFS API (NODE_B_LITEFS_PORT), is taken: something listens on 127.0.0.1:"
 					+ held.getLocalPort() + ".")
 				.contains("NODE_B_LITEFS_PORT=" + (held.getLocalPort() + 10) + " ");
 		}
-		assertThat(this.clusterDir).isEmptyDirectory();
+	}
+
+	@Test
+	void aPortOutsideTheRangeIsNamedAndNothingStarts() throws Exception {
+		Map<String, Integer> ports = freePorts();
+		ports.put("NODE_A_PORT", 80801);
+		assertThat(failure(ports))
+			.isEqualTo("run-local-cluster: NODE_A_PORT=80801 is not a port: give it a number from 1 to 65535.\n");
+	}
+
+	/** Runs the script to its end, a failure before it made anything, and returns what it printed. */
+	private String failure(Map<String, Integer> ports) throws Exception {
+		Process script = script(ports, "bash", SCRIPT.toString()).start();
+		if (!script.waitFor(30, TimeUnit.SECONDS)) {
+			// SIGTERM: its trap stops the nodes it started and lifts their mounts
+			script.destroy();
+			script.waitFor(60, TimeUnit.SECONDS);
+		}
+		assertThat(script.isAlive()).as("the script still running").isFalse();
+		String output = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(script.exitValue()).as(output).isEqualTo(1);
+		assertThat(this.clusterDir).as("what the script made").isEmptyDirectory();
+		return output;
 	}
 
 	/** The script, with this machine's LiteFS and Java, its cluster in the test's folder, on these ports. */
