@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import org.junit.jupiter.api.AfterAll;
@@ -57,10 +57,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NginxRoundRobinTests {
-
-	/** The sample app's API user, for when the API asks for HTTP Basic; unused before. */
-	private static final String API_USER = "Basic "
-			+ Base64.getEncoder().encodeToString("demo:demo".getBytes(StandardCharsets.US_ASCII));
 
 	static LiteFsCluster cluster;
 
@@ -282,7 +278,7 @@ class NginxRoundRobinTests {
 		}
 
 		HttpResponse<String> postJson(String path, String json) {
-			return send(request(path).header("Authorization", API_USER)
+			return send(request(path).header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(json)));
 		}
