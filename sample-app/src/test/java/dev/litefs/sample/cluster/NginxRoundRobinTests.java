@@ -136,10 +136,12 @@ class NginxRoundRobinTests {
 	@Order(2)
 	void aFormPostIsRedirectedToThePageThatShowsIt() {
 		Client client = new Client();
+		String csrf = client.signIn();
 		Set<String> postedTo = new HashSet<>();
 		for (int round = 0; round < 2; round++) {
 			String title = "Form post " + round;
-			HttpResponse<String> posted = client.postForm("/posts", Map.of("title", title, "body", "through nginx"));
+			HttpResponse<String> posted = client.postForm("/posts",
+					Map.of("title", title, "body", "through nginx", "_csrf", csrf));
 
 			assertThat(posted.statusCode()).as(posted.body()).isEqualTo(303);
 			HttpResponse<String> page = client.get(URI.create(posted.headers().firstValue("Location").orElseThrow()).getPath());
@@ -281,6 +283,18 @@ class NginxRoundRobinTests {
 			return send(request(path).header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(json)));
+		}
+
+		/**
+		 * Signs the demo user in through the login form, as a browser does: the session
+		 * cookie stays with this client, whichever node nginx picks next.
+		 * @return the CSRF token of the page's forms
+		 */
+		String signIn() {
+			HttpResponse<String> signedIn = postForm("/login", Map.of("username", DemoUser.NAME, "password",
+					DemoUser.PASSWORD, "_csrf", DemoUser.csrfToken(get("/login").body())));
+			assertThat(signedIn.statusCode()).as("signed in: " + signedIn.body()).isEqualTo(302);
+			return DemoUser.csrfToken(get("/").body());
 		}
 
 		/** The page's form, posted as a browser posts it. */

@@ -1,8 +1,6 @@
 package dev.litefs.sample.posts;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.litefs.sample.DemoUser;
 
@@ -22,8 +20,6 @@ import org.springframework.util.MultiValueMap;
  */
 record SignedIn(String cookie, String csrf) {
 
-	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
-
 	/**
 	 * Signs the demo user in.
 	 * @param client a client of the node that signs in
@@ -35,7 +31,7 @@ record SignedIn(String cookie, String csrf) {
 		MultiValueMap<String, String> login = new LinkedMultiValueMap<>();
 		login.add("username", DemoUser.NAME);
 		login.add("password", DemoUser.PASSWORD);
-		login.add("_csrf", csrf(loginPage.getResponseBody()));
+		login.add("_csrf", DemoUser.csrfToken(loginPage.getResponseBody()));
 		EntityExchangeResult<String> signedIn = client.post()
 			.uri("/login")
 			.header(HttpHeaders.COOKIE, anonymous)
@@ -54,7 +50,7 @@ record SignedIn(String cookie, String csrf) {
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
-		return new SignedIn(cookie, csrf(page));
+		return new SignedIn(cookie, DemoUser.csrfToken(page));
 	}
 
 	/**
@@ -81,14 +77,6 @@ record SignedIn(String cookie, String csrf) {
 			.map((cookie) -> cookie.substring(0, cookie.indexOf(';')))
 			.reduce((first, last) -> last)
 			.orElseThrow(() -> new AssertionError("no session cookie in " + cookies));
-	}
-
-	private static String csrf(String html) {
-		Matcher matcher = CSRF.matcher(html);
-		if (!matcher.find()) {
-			throw new AssertionError("no CSRF token in the page:\n" + html);
-		}
-		return matcher.group(1);
 	}
 
 }
