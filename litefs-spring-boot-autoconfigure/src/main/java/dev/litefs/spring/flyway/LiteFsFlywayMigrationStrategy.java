@@ -15,12 +15,18 @@ import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.node.Position;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.EventListener;
 
 import static dev.litefs.spring.flyway.SchemaVersions.format;
 import static dev.litefs.spring.flyway.SchemaVersions.shown;
@@ -43,6 +49,9 @@ import static dev.litefs.spring.flyway.SchemaVersions.since;
  * at the time-out with a warning (or an {@link IllegalStateException}); if the node is
  * promoted meanwhile, it migrates. In {@link ReplicaMode#SKIP} it returns at once.</li>
  * </ul>
+ * A replica that started without its schema refuses traffic (readiness
+ * {@code OUT_OF_SERVICE}, liveness untouched) until the missing migrations have
+ * replicated, then accepts it by itself.
  * After startup, every {@link LiteFsRoleChangedEvent#isPromotion() promotion} holds the
  * node's writes until its pending migrations are applied, on the starter's
  * {@link LiteFsScheduler}, tried again with a backoff while it fails
@@ -53,7 +62,8 @@ import static dev.litefs.spring.flyway.SchemaVersions.since;
  * @since 0.2.0
  */
 public class LiteFsFlywayMigrationStrategy
-		implements FlywayMigrationStrategy, ApplicationListener<LiteFsRoleChangedEvent>, DisposableBean {
+		implements FlywayMigrationStrategy, ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware,
+		DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsFlywayMigrationStrategy.class);
 
@@ -68,6 +78,10 @@ public class LiteFsFlywayMigrationStrategy
 	private final PrimaryMigrator migrator;
 
 	private final PromotionMigrator promotions;
+
+	private final LiteFsScheduler scheduler;
+
+	private @Nullable MissingSchemaReadiness readiness;
 
 	/**
 	 * Creates a strategy.
@@ -87,6 +101,24 @@ public class LiteFsFlywayMigrationStrategy
 		this.failOnReplicaTimeout = failOnReplicaTimeout;
 		this.migrator = new PrimaryMigrator(node);
 		this.promotions = new PromotionMigrator(node, this.migrator, scheduler);
+		this.scheduler = scheduler;
+	}
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.readiness = new MissingSchemaReadiness(this.node, this.scheduler, publisher);
+	}
+
+	/**
+	 * Answers Spring Boot's readiness at the end of startup with {@code REFUSING_TRAFFIC}
+	 * while this replica's schema is missing.
+	 * @param event a change of readiness
+	 */
+	@EventListener
+	public void onReadinessChange(AvailabilityChangeEvent<ReadinessState> event) {
+		if (this.readiness != null) {
+			this.readiness.onReadinessChange(event.getState());
+		}
 	}
 
 	/**
@@ -129,6 +161,9 @@ public class LiteFsFlywayMigrationStrategy
 	@Override
 	public void destroy() {
 		this.promotions.stop();
+		if (this.readiness != null) {
+			this.readiness.stop();
+		}
 	}
 
 	private void awaitReplicatedSchema(Flyway flyway, NodeState initial) {
@@ -148,7 +183,7 @@ public class LiteFsFlywayMigrationStrategy
 			Duration remaining = this.replicaTimeout.minus(since(start));
 			if (remaining.isNegative() || remaining.isZero()
 					|| !awaitMove(checked, min(remaining, this.node.pollInterval()))) {
-				timedOut(state, check, startedAt, since(start));
+				timedOut(flyway, state, checked, check, startedAt, start);
 				return;
 			}
 			state = this.node.state();
@@ -168,8 +203,9 @@ public class LiteFsFlywayMigrationStrategy
 				check.version(), null));
 	}
 
-	private void timedOut(NodeState state, ReplicaSchemaCheck.Result check, Instant startedAt, Duration waited) {
-		this.migrator.record(new MigrationRun(Trigger.STARTUP, Outcome.TIMED_OUT, startedAt, waited, 0,
+	private void timedOut(Flyway flyway, NodeState state, Position checked, ReplicaSchemaCheck.Result check,
+			Instant startedAt, long start) {
+		this.migrator.record(new MigrationRun(Trigger.STARTUP, Outcome.TIMED_OUT, startedAt, since(start), 0,
 				check.missing(), check.version(), check.error()));
 		String message = "%s: the schema has not replicated from the primary (%s) within %s (litefs.flyway.replica-timeout): %s"
 			.formatted(describe(state), primary(state), format(this.replicaTimeout), check.describe());
@@ -178,7 +214,12 @@ public class LiteFsFlywayMigrationStrategy
 					message + "; failing startup as litefs.flyway.replica-fail-on-timeout=true", primary(state),
 					this.replicaTimeout);
 		}
-		logger.warn("{}; starting anyway", message);
+		logger.warn("{}; starting anyway, not ready until it has", message);
+		if (this.readiness != null) {
+			this.readiness.refuseUntilComplete(checked, () -> ReplicaSchemaCheck.check(flyway),
+					(replicated) -> this.migrator.record(new MigrationRun(Trigger.STARTUP, Outcome.REPLICATED,
+							startedAt, since(start), 0, List.of(), replicated.version(), null)));
+		}
 	}
 
 	private static String describe(NodeState state) {
