@@ -41,9 +41,9 @@ class PublicApiTests {
 					"TimeoutAction", "TxidCookie", "WaitOutcome"),
 			types("consistency.autoconfigure", "LiteFsConsistencyAutoConfiguration",
 					"LiteFsConsistencyProperties"),
-			types("flyway", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
+			types("schema", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
 					"MigrationRun.Trigger", "ReplicaMode", "ReplicaSchemaTimeoutException"),
-			types("flyway.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties"),
+			types("schema.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties"),
 			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature

@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
-import dev.litefs.spring.flyway.MigrationRun;
+import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.schema.MigrationRun;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import tools.jackson.databind.JsonNode;

@@ -25,7 +25,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 import dev.litefs.spring.actuate.autoconfigure.LiteFsHealthProperties;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyProperties;
-import dev.litefs.spring.flyway.autoconfigure.LiteFsFlywayProperties;
+import dev.litefs.spring.schema.autoconfigure.LiteFsFlywayProperties;
 import dev.litefs.spring.halt.autoconfigure.LiteFsHaltProperties;
 import dev.litefs.spring.routing.autoconfigure.LiteFsRoutingProperties;
 

@@ -1,6 +1,6 @@
-package dev.litefs.spring.flyway.autoconfigure;
+package dev.litefs.spring.schema.autoconfigure;
 
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.autoconfigure.ConditionalOnLiteFsEnabled;

@@ -1,4 +1,4 @@
-package dev.litefs.spring.flyway.autoconfigure;
+package dev.litefs.spring.schema.autoconfigure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,17 +30,17 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.litefs.spring.actuate.autoconfigure.LiteFsActuatorAutoConfiguration;
 import dev.litefs.spring.actuate.LiteFsEndpoint;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
-import dev.litefs.spring.flyway.MigrationRun.Outcome;
-import dev.litefs.spring.flyway.MigrationRun.Trigger;
+import dev.litefs.spring.schema.MigrationRun.Outcome;
+import dev.litefs.spring.schema.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.ExceptionText;
-import dev.litefs.spring.flyway.FlywayFixtures.MigrateProbe;
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
-import dev.litefs.spring.flyway.MigrationRun;
-import dev.litefs.spring.flyway.ReplicaMode;
-import dev.litefs.spring.flyway.ReplicaSchemaTimeoutException;
+import dev.litefs.spring.schema.FlywayFixtures.MigrateProbe;
+import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.schema.MigrationRun;
+import dev.litefs.spring.schema.ReplicaMode;
+import dev.litefs.spring.schema.ReplicaSchemaTimeoutException;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.callback.Callback;
@@ -67,10 +67,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
-import static dev.litefs.spring.flyway.FlywayFixtures.installedVersions;
-import static dev.litefs.spring.flyway.FlywayFixtures.migrate;
-import static dev.litefs.spring.flyway.FlywayFixtures.pause;
-import static dev.litefs.spring.flyway.FlywayFixtures.tables;
+import static dev.litefs.spring.schema.FlywayFixtures.installedVersions;
+import static dev.litefs.spring.schema.FlywayFixtures.migrate;
+import static dev.litefs.spring.schema.FlywayFixtures.pause;
+import static dev.litefs.spring.schema.FlywayFixtures.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -229,7 +229,7 @@ class LiteFsFlywayAutoConfigurationTests {
 					assertThat(run.missing()).isEqualTo(ALL_VERSIONS);
 					assertThat(run.applied()).isZero();
 				});
-				assertThat(output).contains("LiteFS replica node-b: the schema has not replicated from the primary "
+				assertThat(output).contains("LiteFS replica node-b: the schema of Flyway has not replicated from the primary "
 						+ "(node-a) within 300ms (litefs.flyway.replica-timeout): missing migrations 1, 2, 3; "
 						+ "starting anyway");
 			});
@@ -574,7 +574,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				.isInstanceOf(ReplicaSchemaTimeoutException.class);
 			// Spring Boot's failure report, from the starter's analyzer: no stack trace to read
 			assertThat(output).contains("APPLICATION FAILED TO START")
-				.contains("the schema has not replicated from the primary (node-a) within 300ms")
+				.contains("the schema of Flyway has not replicated from the primary (node-a) within 300ms")
 				.contains("LiteFS on this node is connected to the primary (node-a")
 				.contains("raise litefs.flyway.replica-timeout (now PT0.3S)")
 				.contains("set litefs.flyway.replica-fail-on-timeout=false");

@@ -1,8 +1,8 @@
-package dev.litefs.spring.flyway.autoconfigure;
+package dev.litefs.spring.schema.autoconfigure;
 
 import java.time.Duration;
 
-import dev.litefs.spring.flyway.ReplicaMode;
+import dev.litefs.spring.schema.ReplicaMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;

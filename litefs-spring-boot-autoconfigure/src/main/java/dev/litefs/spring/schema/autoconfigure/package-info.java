@@ -3,6 +3,6 @@
  * {@code litefs.flyway.*}.
  */
 @NullMarked
-package dev.litefs.spring.flyway.autoconfigure;
+package dev.litefs.spring.schema.autoconfigure;
 
 import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,6 @@
  * the schema.
  */
 @NullMarked
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 import org.jspecify.annotations.NullMarked;

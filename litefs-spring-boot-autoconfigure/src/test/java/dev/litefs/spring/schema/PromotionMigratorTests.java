@@ -1,4 +1,4 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.litefs.spring.flyway.FlywayFixtures.MigrateProbe;
-import dev.litefs.spring.flyway.MigrationRun.Outcome;
-import dev.litefs.spring.flyway.MigrationRun.Trigger;
+import dev.litefs.spring.schema.FlywayFixtures.MigrateProbe;
+import dev.litefs.spring.schema.MigrationRun.Outcome;
+import dev.litefs.spring.schema.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
@@ -22,9 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.litefs.spring.flyway.FlywayFixtures.database;
-import static dev.litefs.spring.flyway.FlywayFixtures.flyway;
-import static dev.litefs.spring.flyway.FlywayFixtures.installedVersions;
+import static dev.litefs.spring.schema.FlywayFixtures.database;
+import static dev.litefs.spring.schema.FlywayFixtures.flyway;
+import static dev.litefs.spring.schema.FlywayFixtures.installedVersions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

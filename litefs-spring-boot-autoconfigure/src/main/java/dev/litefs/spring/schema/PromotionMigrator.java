@@ -1,11 +1,11 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.litefs.spring.flyway.MigrationRun.Trigger;
+import dev.litefs.spring.schema.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;

@@ -1,4 +1,4 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,10 +7,10 @@ import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.litefs.spring.flyway.FlywayFixtures.database;
-import static dev.litefs.spring.flyway.FlywayFixtures.flyway;
-import static dev.litefs.spring.flyway.FlywayFixtures.installedVersions;
-import static dev.litefs.spring.flyway.FlywayFixtures.migrate;
+import static dev.litefs.spring.schema.FlywayFixtures.database;
+import static dev.litefs.spring.schema.FlywayFixtures.flyway;
+import static dev.litefs.spring.schema.FlywayFixtures.installedVersions;
+import static dev.litefs.spring.schema.FlywayFixtures.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 /**
  * What a replica does with Flyway at startup. A replica never migrates: LiteFS lets

@@ -1,12 +1,12 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.litefs.spring.flyway.MigrationRun.Outcome;
-import dev.litefs.spring.flyway.MigrationRun.Trigger;
+import dev.litefs.spring.schema.MigrationRun.Outcome;
+import dev.litefs.spring.schema.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfoService;

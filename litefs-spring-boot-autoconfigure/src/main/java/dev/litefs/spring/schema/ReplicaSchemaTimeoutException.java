@@ -1,4 +1,4 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 import java.time.Duration;
 

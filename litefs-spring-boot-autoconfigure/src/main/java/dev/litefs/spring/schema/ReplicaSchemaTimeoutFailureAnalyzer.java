@@ -1,4 +1,4 @@
-package dev.litefs.spring.flyway;
+package dev.litefs.spring.schema;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
