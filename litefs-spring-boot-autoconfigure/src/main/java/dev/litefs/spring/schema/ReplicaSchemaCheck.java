@@ -57,29 +57,30 @@ final class ReplicaSchemaCheck {
 				.load()
 				.info();
 			List<String> missing = Arrays.stream(info.pending()).map(SchemaVersions::name).toList();
-			return new Result(missing, SchemaVersions.current(info), null);
+			return new Result("migrations ", missing, SchemaVersions.current(info), null);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Reading the replicated schema of {} failed", read, ex);
-			return new Result(List.of(), null, "cannot read " + read + ": " + ex.getMessage());
+			return new Result("migrations ", List.of(), null, "cannot read " + read + ": " + ex.getMessage());
 		}
 	}
 
 	/**
-	 * The replicated database compared with this application's migrations.
+	 * The replicated database compared with what this application would create.
 	 *
-	 * @param missing the migrations it lacks
+	 * @param what how the missing items are introduced in logs, e.g. {@code "migrations "}
+	 * @param missing the migrations (or tables, indexes...) it lacks
 	 * @param version its schema version, or {@code null}
 	 * @param error why it could not be read, or {@code null}
 	 */
-	record Result(List<String> missing, @Nullable String version, @Nullable String error) {
+	record Result(String what, List<String> missing, @Nullable String version, @Nullable String error) {
 
 		boolean complete() {
 			return this.missing.isEmpty() && this.error == null;
 		}
 
 		String describe() {
-			return (this.error != null) ? this.error : "missing migrations " + String.join(", ", this.missing);
+			return (this.error != null) ? this.error : "missing " + this.what + String.join(", ", this.missing);
 		}
 
 	}
