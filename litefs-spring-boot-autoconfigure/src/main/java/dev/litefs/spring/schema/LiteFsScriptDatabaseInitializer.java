@@ -52,7 +52,7 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * on an empty in-memory SQLite database; the replicated file is read over a read-only
  * connection of its own, never through the application's pool.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScriptDatabaseInitializer
 		implements ApplicationEventPublisherAware, DisposableBean {
@@ -137,11 +137,13 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 		this.startup.stop();
 	}
 
-	/** Whether Spring Boot would run the scripts at all ({@code spring.sql.init.mode}). */
+	/**
+	 * Whether Spring Boot runs the scripts whatever the database
+	 * ({@code spring.sql.init.mode=always}): a SQLite file is never an embedded database
+	 * to it, and asking would open a connection, creating the file on a replica.
+	 */
 	private boolean runsScripts() {
-		DatabaseInitializationMode mode = this.settings.getMode();
-		return mode == DatabaseInitializationMode.ALWAYS
-				|| (mode == DatabaseInitializationMode.EMBEDDED && isEmbeddedDatabase());
+		return this.settings.getMode() == DatabaseInitializationMode.ALWAYS;
 	}
 
 	/** The objects of the schema scripts, as {@code type name}, found once. */

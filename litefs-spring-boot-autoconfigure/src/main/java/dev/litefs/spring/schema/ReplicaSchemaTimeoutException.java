@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * A replica's start-up failed because the schema had not replicated from the primary
- * within {@code litefs.flyway.replica-timeout}, and
- * {@code litefs.flyway.replica-fail-on-timeout} asks for a failure then. Start-up reports
+ * within {@code litefs.schema.replica-timeout}, and
+ * {@code litefs.schema.replica-fail-on-timeout} asks for a failure then. Start-up reports
  * it with what to change (a {@code FailureAnalyzer} of the starter).
  *
  * @since 0.2.0
@@ -31,7 +31,7 @@ public class ReplicaSchemaTimeoutException extends IllegalStateException {
 	}
 
 	/**
-	 * How long the replica waited ({@code litefs.flyway.replica-timeout}).
+	 * How long the replica waited ({@code litefs.schema.replica-timeout}).
 	 * @return the timeout
 	 */
 	public Duration getTimeout() {

@@ -20,8 +20,8 @@ class ReplicaSchemaTimeoutFailureAnalyzer extends AbstractFailureAnalyzer<Replic
 				connected to the primary (%s; see LiteFS's log, its lease and the primary's advertise-url, \
 				or GET /info on its API), and that the primary's application has started and migrated. \
 				Then, as needed:
-				- raise litefs.flyway.replica-timeout (now %s) if the primary takes longer to migrate;
-				- or set litefs.flyway.replica-fail-on-timeout=false to start without the schema \
+				- raise litefs.schema.replica-timeout (now %s) if the primary takes longer to migrate;
+				- or set litefs.schema.replica-fail-on-timeout=false to start without the schema \
 				(/actuator/litefs then shows the migration as timed out).""".formatted(cause.getPrimary(),
 				cause.getTimeout());
 		return new FailureAnalysis(cause.getMessage(), action, cause);

@@ -89,7 +89,7 @@ final class SchemaStartup {
 			means.apply(Trigger.STARTUP);
 		}
 		else if (this.replicaMode == ReplicaMode.SKIP) {
-			logger.info("{}: not waiting for the schema of {} (litefs.flyway.replica-mode=skip); the primary ({}) "
+			logger.info("{}: not waiting for the schema of {} (litefs.schema.replica-mode=skip); the primary ({}) "
 					+ "applies it", describe(state), means.name(), primary(state));
 			means.record(new MigrationRun(Trigger.STARTUP, Outcome.SKIPPED, Instant.now(), Duration.ZERO, 0,
 					List.of(), null, null));
@@ -140,11 +140,11 @@ final class SchemaStartup {
 			Instant startedAt, long start) {
 		means.record(new MigrationRun(Trigger.STARTUP, Outcome.TIMED_OUT, startedAt, since(start), 0,
 				check.missing(), check.version(), check.error()));
-		String message = "%s: the schema of %s has not replicated from the primary (%s) within %s (litefs.flyway.replica-timeout): %s"
+		String message = "%s: the schema of %s has not replicated from the primary (%s) within %s (litefs.schema.replica-timeout): %s"
 			.formatted(describe(state), means.name(), primary(state), format(this.replicaTimeout), check.describe());
 		if (this.failOnReplicaTimeout) {
 			throw new ReplicaSchemaTimeoutException(
-					message + "; failing startup as litefs.flyway.replica-fail-on-timeout=true", primary(state),
+					message + "; failing startup as litefs.schema.replica-fail-on-timeout=true", primary(state),
 					this.replicaTimeout);
 		}
 		logger.warn("{}; starting anyway, not ready until it has", message);

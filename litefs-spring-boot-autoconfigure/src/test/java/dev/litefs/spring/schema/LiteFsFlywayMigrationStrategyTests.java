@@ -123,7 +123,7 @@ class LiteFsFlywayMigrationStrategyTests {
 		LiteFsFlywayMigrationStrategy failing = strategy(mount, ReplicaMode.WAIT, Duration.ofMillis(200), true);
 		assertThatExceptionOfType(ReplicaSchemaTimeoutException.class)
 			.isThrownBy(() -> failing.migrate(flyway(mount)))
-			.withMessageContaining("litefs.flyway.replica-fail-on-timeout=true");
+			.withMessageContaining("litefs.schema.replica-fail-on-timeout=true");
 		assertThat(installedVersions(database(mount))).containsExactly("1", "2");
 	}
 

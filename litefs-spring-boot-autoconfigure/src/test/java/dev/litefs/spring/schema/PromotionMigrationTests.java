@@ -83,7 +83,7 @@ class PromotionMigrationTests {
 	private static TestNode startWithHeldMigration(FakeLiteFsMount mount) {
 		return TestNode.start(mount, "node-b", "spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/none",
 				"spring.flyway.baseline-on-migrate=true", "spring.flyway.baseline-version=0",
-				"litefs.flyway.replica-mode=skip", "testapp.held-migration=true", "litefs.routing.strategy=reject",
+				"litefs.schema.replica-mode=skip", "testapp.held-migration=true", "litefs.routing.strategy=reject",
 				"spring.datasource.hikari.read-only=false", "spring.datasource.hikari.data-source-properties.open_mode=6",
 				"management.endpoints.web.exposure.include=litefs");
 	}

@@ -32,7 +32,7 @@ class RealMissingSchemaReadinessTests {
 			LiteFsCluster.Node nodeB = cluster.node(1);
 			try (TestNode replica = TestNode.start(nodeB.mountDir(), "app.db", "node-b",
 					"litefs.api-url=" + nodeB.apiUrl(), "litefs.routing.strategy=reject",
-					"spring.flyway.enabled=true", "litefs.flyway.replica-timeout=500ms",
+					"spring.flyway.enabled=true", "litefs.schema.replica-timeout=500ms",
 					"testapp.plays-litefs=false", "management.endpoint.health.probes.enabled=true")) {
 				assertThat(replica.bean(LiteFsFlywayMigrationStrategy.class).lastRun().orElseThrow().outcome())
 					.isEqualTo(MigrationRun.Outcome.TIMED_OUT);

@@ -35,7 +35,7 @@ class RealPromotionTests {
 					"litefs.api-url=" + nodeB.apiUrl(), "litefs.routing.strategy=reject",
 					"spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/none",
 					"spring.flyway.baseline-on-migrate=true", "spring.flyway.baseline-version=0",
-					"litefs.flyway.replica-mode=skip", "testapp.held-migration=true", "testapp.plays-litefs=false")) {
+					"litefs.schema.replica-mode=skip", "testapp.held-migration=true", "testapp.plays-litefs=false")) {
 				HeldMigration migration = node.bean(HeldMigration.class);
 				await().atMost(Duration.ofSeconds(15))
 					.until(() -> node.node().eventStream().orElseThrow().connected());

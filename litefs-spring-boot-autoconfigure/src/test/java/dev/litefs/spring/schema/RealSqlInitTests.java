@@ -29,7 +29,7 @@ class RealSqlInitTests {
 		try (LiteFsCluster cluster = LiteFsCluster.builder().nodes(2).start()) {
 			LiteFsCluster.Node nodeB = cluster.node(1);
 			CompletableFuture<TestNode> replicaStarting = CompletableFuture
-				.supplyAsync(() -> node(nodeB, "litefs.flyway.replica-timeout=60s"));
+				.supplyAsync(() -> node(nodeB, "litefs.schema.replica-timeout=60s"));
 			try {
 				TimeUnit.SECONDS.sleep(1);
 				assertThat(replicaStarting).as("the replica waits for the schema").isNotDone();

@@ -51,7 +51,7 @@ class RealClusterTests {
 		int primaryPort = freePort();
 		// the replica first: there is no database yet, and it waits for the primary's schema
 		replicaStarting = CompletableFuture.supplyAsync(() -> SampleNode.start(nodeB,
-				"--litefs.flyway.replica-timeout=60s", "--litefs.routing.strategy=forward",
+				"--litefs.schema.replica-timeout=60s", "--litefs.routing.strategy=forward",
 				"--litefs.routing.forward.url-template=http://{primary}:" + primaryPort));
 		TimeUnit.SECONDS.sleep(1);
 		assertThat(replicaStarting).as("the replica's app waits for the schema").isNotDone();

@@ -26,16 +26,17 @@ import org.springframework.context.annotation.Configuration;
  * <p>
  * Registered only when Spring Boot configures Flyway (so never with
  * {@code spring.flyway.enabled=false}) and the application does not define its own
- * strategy; {@code litefs.flyway.enabled=false} restores Spring Boot's plain behaviour.
+ * strategy; {@code litefs.schema.enabled=false} restores Spring Boot's plain behaviour.
  *
  * @since 0.2.0
  */
 @AutoConfiguration(after = { LiteFsNodeAutoConfiguration.class, FlywayAutoConfiguration.class })
 @ConditionalOnClass({ Flyway.class, FlywayMigrationStrategy.class, SQLiteDataSource.class })
 @ConditionalOnLiteFsEnabled
-@ConditionalOnBooleanProperty(name = "litefs.flyway.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = { "litefs.schema.enabled", "litefs.flyway.enabled" }, matchIfMissing = true)
 @ConditionalOnBean({ LiteFsNode.class, Flyway.class })
-@EnableConfigurationProperties(LiteFsFlywayProperties.class)
+@EnableConfigurationProperties({ LiteFsSchemaProperties.class, LiteFsFlywayProperties.class })
+@SuppressWarnings("deprecation") // litefs.flyway.*, still read
 public final class LiteFsFlywayAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -43,10 +44,11 @@ public final class LiteFsFlywayAutoConfiguration {
 	static class MigrationStrategyConfiguration {
 
 		@Bean
-		LiteFsFlywayMigrationStrategy liteFsFlywayMigrationStrategy(LiteFsNode node, LiteFsFlywayProperties flyway,
-				LiteFsScheduler scheduler) {
-			return new LiteFsFlywayMigrationStrategy(node, flyway.getReplicaMode(), flyway.getReplicaTimeout(),
-					flyway.isReplicaFailOnTimeout(), scheduler);
+		LiteFsFlywayMigrationStrategy liteFsFlywayMigrationStrategy(LiteFsNode node, LiteFsSchemaProperties schema,
+				LiteFsFlywayProperties deprecated, LiteFsScheduler scheduler) {
+			LiteFsSchemaProperties settings = deprecated.over(schema);
+			return new LiteFsFlywayMigrationStrategy(node, settings.getReplicaMode(), settings.getReplicaTimeout(),
+					settings.isReplicaFailOnTimeout(), scheduler);
 		}
 
 	}

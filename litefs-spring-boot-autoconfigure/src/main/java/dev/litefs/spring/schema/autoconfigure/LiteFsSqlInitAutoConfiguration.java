@@ -36,27 +36,31 @@ import org.springframework.jdbc.datasource.init.DatabasePopulator;
  * initializer of its own; {@code litefs.schema.enabled=false} restores Spring Boot's
  * plain behaviour.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 @AutoConfiguration(before = DataSourceInitializationAutoConfiguration.class,
 		after = { LiteFsNodeAutoConfiguration.class, DataSourceAutoConfiguration.class })
 @ConditionalOnClass({ DatabasePopulator.class, SQLiteDataSource.class })
 @ConditionalOnLiteFsEnabled
-@ConditionalOnBooleanProperty(name = "litefs.flyway.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = { "litefs.schema.enabled", "litefs.flyway.enabled" }, matchIfMissing = true)
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBean(LiteFsNode.class)
 @ConditionalOnMissingBean(ApplicationScriptDatabaseInitializer.class)
 @ConditionalOnSqlInitialization
 @Import(DatabaseInitializationDependencyConfigurer.class)
-@EnableConfigurationProperties({ SqlInitializationProperties.class, LiteFsFlywayProperties.class })
+@EnableConfigurationProperties({ SqlInitializationProperties.class, LiteFsSchemaProperties.class,
+		LiteFsFlywayProperties.class })
+@SuppressWarnings("deprecation") // litefs.flyway.*, still read
 public final class LiteFsSqlInitAutoConfiguration {
 
 	@Bean
 	LiteFsScriptDatabaseInitializer liteFsScriptDatabaseInitializer(DataSource dataSource,
-			SqlInitializationProperties sqlInit, LiteFsNode node, LiteFsFlywayProperties schema,
-			LiteFsScheduler scheduler) {
+			SqlInitializationProperties sqlInit, LiteFsNode node, LiteFsSchemaProperties schema,
+			LiteFsFlywayProperties deprecated, LiteFsScheduler scheduler) {
+		LiteFsSchemaProperties settings = deprecated.over(schema);
 		return new LiteFsScriptDatabaseInitializer(dataSource, ApplicationScriptDatabaseInitializer.getSettings(sqlInit),
-				node, schema.getReplicaMode(), schema.getReplicaTimeout(), schema.isReplicaFailOnTimeout(), scheduler);
+				node, settings.getReplicaMode(), settings.getReplicaTimeout(), settings.isReplicaFailOnTimeout(),
+				scheduler);
 	}
 
 }

@@ -1,6 +1,6 @@
 /**
- * Auto-configuration of primary-only Flyway migrations, configured by
- * {@code litefs.flyway.*}.
+ * Auto-configuration of the schema on the primary only (Flyway, {@code spring.sql.init}),
+ * configured by {@code litefs.schema.*}.
  */
 @NullMarked
 package dev.litefs.spring.schema.autoconfigure;

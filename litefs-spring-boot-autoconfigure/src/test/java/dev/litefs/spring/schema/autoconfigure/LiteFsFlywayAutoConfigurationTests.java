@@ -103,7 +103,7 @@ class LiteFsFlywayAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(LiteFsNodeAutoConfiguration.class, DataSourceAutoConfiguration.class,
 					FlywayAutoConfiguration.class, LiteFsFlywayAutoConfiguration.class))
 			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b", NO_API,
-					"litefs.poll-interval=50ms", "litefs.flyway.replica-timeout=300ms",
+					"litefs.poll-interval=50ms", "litefs.schema.replica-timeout=300ms",
 					"spring.datasource.url=jdbc:sqlite:" + database());
 	}
 
@@ -136,7 +136,17 @@ class LiteFsFlywayAutoConfigurationTests {
 		}
 
 		@Test
+		void liteFsSchemaDisabledRestoresSpringBootsMigrationEvenOnAReplica() {
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+			contextRunner().withPropertyValues("litefs.schema.enabled=false").run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(FlywayMigrationStrategy.class);
+				assertThat(tables(database())).contains("posts", "comments", "flyway_schema_history");
+			});
+		}
+
+		@Test
 		void liteFsFlywayDisabledRestoresSpringBootsMigrationEvenOnAReplica() {
+			// the deprecated name, still read
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
 			contextRunner().withPropertyValues("litefs.flyway.enabled=false").run((context) -> {
 				assertThat(context).hasNotFailed().doesNotHaveBean(FlywayMigrationStrategy.class);
@@ -230,7 +240,7 @@ class LiteFsFlywayAutoConfigurationTests {
 					assertThat(run.applied()).isZero();
 				});
 				assertThat(output).contains("LiteFS replica node-b: the schema of Flyway has not replicated from the primary "
-						+ "(node-a) within 300ms (litefs.flyway.replica-timeout): missing migrations 1, 2, 3; "
+						+ "(node-a) within 300ms (litefs.schema.replica-timeout): missing migrations 1, 2, 3; "
 						+ "starting anyway");
 			});
 			assertThat(snapshot(mountDir())).isEqualTo(before);
@@ -256,12 +266,12 @@ class LiteFsFlywayAutoConfigurationTests {
 		void replicaFailsStartupOnTimeoutWhenAskedTo() {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
 			Map<String, String> before = snapshot(mountDir());
-			contextRunner().withPropertyValues("litefs.flyway.replica-fail-on-timeout=true").run((context) -> {
+			contextRunner().withPropertyValues("litefs.schema.replica-fail-on-timeout=true").run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(ReplicaSchemaTimeoutException.class)
 					.hasMessageContaining("missing migrations 1, 2, 3")
-					.hasMessageContaining("litefs.flyway.replica-fail-on-timeout=true");
+					.hasMessageContaining("litefs.schema.replica-fail-on-timeout=true");
 			});
 			assertThat(snapshot(mountDir())).isEqualTo(before);
 		}
@@ -272,7 +282,7 @@ class LiteFsFlywayAutoConfigurationTests {
 			migrate(database(), "3");
 			Map<String, String> before = snapshot(mountDir());
 			// a wait would last at least one 10s poll interval
-			contextRunner().withPropertyValues("litefs.poll-interval=10s", "litefs.flyway.replica-timeout=60s")
+			contextRunner().withPropertyValues("litefs.poll-interval=10s", "litefs.schema.replica-timeout=60s")
 				.run((context) -> {
 					assertThat(lastRun(context).outcome()).isEqualTo(Outcome.REPLICATED);
 					assertThat(lastRun(context).schemaVersion()).isEqualTo("3");
@@ -304,7 +314,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				copy(replicated, database());
 				mount.txid(7);
 			});
-			contextRunner().withPropertyValues("litefs.flyway.replica-timeout=20s").run((context) -> {
+			contextRunner().withPropertyValues("litefs.schema.replica-timeout=20s").run((context) -> {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.REPLICATED);
 				assertThat(lastRun(context).schemaVersion()).isEqualTo("3");
 				assertThat(lastRun(context).duration()).isLessThan(Duration.ofSeconds(15));
@@ -323,7 +333,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				awaitFirstComparison(probe);
 				mount.txid(5);
 			});
-			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=2s").run((context) -> {
+			contextRunner(probe).withPropertyValues("litefs.schema.replica-timeout=2s").run((context) -> {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.TIMED_OUT);
 				assertThat(lastRun(context).missing()).containsExactly("2", "3");
 				assertThat(probe.infos).hasValue(2);
@@ -345,6 +355,7 @@ class LiteFsFlywayAutoConfigurationTests {
 
 		@Test
 		void replicaInSkipModeStartsAtOnce(CapturedOutput output) {
+			// the deprecated names, still read
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
 			Map<String, String> before = snapshot(mountDir());
 			contextRunner().withPropertyValues("litefs.flyway.replica-mode=skip", "litefs.flyway.replica-timeout=60s")
@@ -358,7 +369,7 @@ class LiteFsFlywayAutoConfigurationTests {
 		@Test
 		void replicaWithAZeroTimeoutLooksOnceAndStarts() {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
-			contextRunner().withPropertyValues("litefs.flyway.replica-timeout=0s", "litefs.poll-interval=10s")
+			contextRunner().withPropertyValues("litefs.schema.replica-timeout=0s", "litefs.poll-interval=10s")
 				.run((context) -> {
 					assertThat(lastRun(context).outcome()).isEqualTo(Outcome.TIMED_OUT);
 					assertThat(lastRun(context).missing()).isEqualTo(ALL_VERSIONS);
@@ -368,17 +379,18 @@ class LiteFsFlywayAutoConfigurationTests {
 
 		@Test
 		void propertiesHaveTheirDocumentedDefaults() {
-			LiteFsFlywayProperties flyway = new LiteFsFlywayProperties();
-			assertThat(flyway.isEnabled()).isTrue();
-			assertThat(flyway.getReplicaMode()).isEqualTo(ReplicaMode.WAIT);
-			assertThat(flyway.getReplicaTimeout()).isEqualTo(Duration.ofSeconds(60));
-			assertThat(flyway.isReplicaFailOnTimeout()).isFalse();
+			LiteFsSchemaProperties schema = new LiteFsSchemaProperties();
+			assertThat(schema.isEnabled()).isTrue();
+			assertThat(schema.getReplicaMode()).isEqualTo(ReplicaMode.WAIT);
+			assertThat(schema.getReplicaTimeout()).isEqualTo(Duration.ofSeconds(60));
+			assertThat(schema.isReplicaFailOnTimeout()).isFalse();
 		}
 
 		@ParameterizedTest
 		@CsvSource(delimiter = '|', textBlock = """
+				litefs.schema.replica-timeout=-1s      | Property litefs.schema.replica-timeout with value 'PT-1S' is invalid: must not be negative
+				litefs.schema.replica-mode=sometimes   | Failed to bind properties under 'litefs.schema.replica-mode'
 				litefs.flyway.replica-timeout=-1s      | Property litefs.flyway.replica-timeout with value 'PT-1S' is invalid: must not be negative
-				litefs.flyway.replica-mode=sometimes   | Failed to bind properties under 'litefs.flyway.replica-mode'
 				""")
 		void badValuesFailStartupNamingTheProperty(String property, String message) {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
@@ -429,7 +441,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				awaitFirstComparison(probe);
 				mount.becomePrimary();
 			});
-			contextRunner(probe).withPropertyValues("litefs.flyway.replica-timeout=20s")
+			contextRunner(probe).withPropertyValues("litefs.schema.replica-timeout=20s")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					assertThat(lastRun(context).trigger()).isEqualTo(Trigger.PROMOTION);
@@ -569,21 +581,21 @@ class LiteFsFlywayAutoConfigurationTests {
 		@Test
 		void aReplicaGivingUpOnTheSchemaFailsStartUpSayingWhatToCheckAndChange(CapturedOutput output) {
 			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
-			assertThatThrownBy(() -> application().properties("litefs.flyway.replica-fail-on-timeout=true").run())
+			assertThatThrownBy(() -> application().properties("litefs.schema.replica-fail-on-timeout=true").run())
 				.rootCause()
 				.isInstanceOf(ReplicaSchemaTimeoutException.class);
 			// Spring Boot's failure report, from the starter's analyzer: no stack trace to read
 			assertThat(output).contains("APPLICATION FAILED TO START")
 				.contains("the schema of Flyway has not replicated from the primary (node-a) within 300ms")
 				.contains("LiteFS on this node is connected to the primary (node-a")
-				.contains("raise litefs.flyway.replica-timeout (now PT0.3S)")
-				.contains("set litefs.flyway.replica-fail-on-timeout=false");
+				.contains("raise litefs.schema.replica-timeout (now PT0.3S)")
+				.contains("set litefs.schema.replica-fail-on-timeout=false");
 		}
 
 		private SpringApplicationBuilder application() {
 			return new SpringApplicationBuilder(AutoConfiguredApplication.class).web(WebApplicationType.NONE)
 				.properties("spring.main.banner-mode=off", "litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
-						"litefs.poll-interval=50ms", "litefs.flyway.replica-timeout=300ms");
+						"litefs.poll-interval=50ms", "litefs.schema.replica-timeout=300ms");
 		}
 
 	}
