@@ -7,8 +7,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the last Flyway run on this node did: applied migrations on the primary, waited
- * for the primary's schema on a replica, or failed. An immutable record, for display
+ * What the last run of a means of applying the schema (Flyway, {@code spring.sql.init})
+ * on this node did: applied it on the primary, waited for the primary's schema on a
+ * replica, or failed. An immutable record, for display
  * (e.g. in {@code /actuator/litefs}).
  *
  * @param trigger what started the run
@@ -38,7 +39,7 @@ public record MigrationRun(Trigger trigger, Outcome outcome, Instant startedAt, 
 	 */
 	public enum Trigger {
 
-		/** The application's startup (Spring Boot's Flyway initializer). */
+		/** The application's startup (Spring Boot's Flyway or script initializer). */
 		STARTUP,
 
 		/** This node's promotion to primary. */
