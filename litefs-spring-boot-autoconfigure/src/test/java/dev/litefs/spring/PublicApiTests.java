@@ -41,9 +41,11 @@ class PublicApiTests {
 					"TimeoutAction", "TxidCookie", "WaitOutcome"),
 			types("consistency.autoconfigure", "LiteFsConsistencyAutoConfiguration",
 					"LiteFsConsistencyProperties"),
-			types("flyway", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
+			types("schema", "LiteFsFlywayMigrationStrategy", "LiteFsScriptDatabaseInitializer", "MigrationRun",
+					"MigrationRun.Outcome",
 					"MigrationRun.Trigger", "ReplicaMode", "ReplicaSchemaTimeoutException"),
-			types("flyway.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties"),
+			types("schema.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties",
+					"LiteFsSchemaProperties", "LiteFsSqlInitAutoConfiguration"),
 			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
