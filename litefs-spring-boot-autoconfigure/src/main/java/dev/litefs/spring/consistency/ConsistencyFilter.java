@@ -221,7 +221,7 @@ public class ConsistencyFilter implements Filter {
 		problem.setProperty("node", state.hostname());
 		problem.setProperty("txid", Position.toHex(txid));
 		try {
-			ProblemResponses.write(response, problem, null);
+			ProblemResponses.write(request, response, problem, null);
 		}
 		catch (IOException ex) {
 			if (!DisconnectedClientHelper.isClientDisconnectedException(ex)) {
@@ -291,7 +291,7 @@ public class ConsistencyFilter implements Filter {
 			this.reached.cancel(false);
 			if (event.getSuppliedRequest() instanceof HttpServletRequest request
 					&& event.getSuppliedResponse() instanceof HttpServletResponse response && !response.isCommitted()) {
-				ProblemResponses.write(response, ProblemResponses.problem(request, HttpStatus.GATEWAY_TIMEOUT,
+				ProblemResponses.write(request, response, ProblemResponses.problem(request, HttpStatus.GATEWAY_TIMEOUT,
 						"Replica behind your last write", "The wait for this replica to catch up did not end."), null);
 			}
 			event.getAsyncContext().complete();
