@@ -1,11 +1,7 @@
 package dev.litefs.spring.cache;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -42,24 +38,15 @@ class TxidCacheTests {
 	private TestNode standalone;
 
 	@BeforeAll
-	void startNodes(@TempDir Path dir) throws Exception {
+	void startNodes(@TempDir Path dir) {
 		this.nodes = new FakeMountNodes(dir);
-		this.primary = this.nodes.primary(List.of(CachedCounts.class), "litefs.cache.enabled=true", "litefs.cache.names=counts");
-		this.replica = start(this.nodes, "node-b");
+		this.primary = this.nodes.primary(List.of(CachedCounts.class), "litefs.cache.enabled=true",
+				"litefs.cache.names=counts");
+		this.replica = this.nodes.replica(List.of(CachedCounts.class), "node-b", "litefs.cache.enabled=true",
+				"litefs.cache.names=counts", "litefs.poll-interval=1h");
 		this.replicaMount = this.nodes.mount("node-b");
-		Path plain = Files.createDirectories(dir.resolve("plain"));
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + plain.resolve("app.db"));
-				Statement statement = connection.createStatement()) {
-			statement.execute("create table posts (id integer primary key autoincrement, title text not null, "
-					+ "node text not null)");
-		}
-		this.standalone = TestNode.start(List.of(CachedCounts.class), plain, "app.db", "local",
-				"litefs.api-url=http://localhost:1", "litefs.cache.enabled=true");
-	}
-
-	private static TestNode start(FakeMountNodes nodes, String hostname) {
-		return nodes.replica(List.of(CachedCounts.class), hostname, "litefs.cache.enabled=true", "litefs.cache.names=counts",
-				"litefs.poll-interval=1h");
+		this.standalone = TestNode.standalone(List.of(CachedCounts.class), dir.resolve("plain"),
+				"litefs.cache.enabled=true");
 	}
 
 	@AfterAll

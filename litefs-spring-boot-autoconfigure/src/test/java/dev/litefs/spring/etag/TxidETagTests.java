@@ -1,11 +1,9 @@
 package dev.litefs.spring.etag;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,19 +37,13 @@ class TxidETagTests {
 	private TestNode standalone;
 
 	@BeforeAll
-	void startNodes(@TempDir Path dir) throws Exception {
+	void startNodes(@TempDir Path dir) {
 		this.nodes = new FakeMountNodes(dir);
 		// no poll of the files while a test runs: the node reads them when a test says so
 		this.replica = this.nodes.replica("node-b", "litefs.etag.paths=/untagged/**", "litefs.etag.vary=Accept",
 				"litefs.consistency.timeout=2s", "litefs.poll-interval=1h");
 		this.mount = this.nodes.mount("node-b");
-		Path plain = Files.createDirectories(dir.resolve("plain"));
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + plain.resolve("app.db"));
-				Statement statement = connection.createStatement()) {
-			statement.execute("create table posts (id integer primary key autoincrement, title text not null, "
-					+ "node text not null)");
-		}
-		this.standalone = TestNode.start(plain, "app.db", "local", "litefs.api-url=http://localhost:1");
+		this.standalone = TestNode.standalone(List.of(), dir.resolve("plain"));
 	}
 
 	@AfterAll
@@ -168,7 +160,7 @@ class TxidETagTests {
 		assertThat(this.replica.get("/posts/count").headers().firstValue("ETag")).isEmpty();
 		HttpResponse<String> post = this.replica.send(this.replica.request("/tagged/count")
 			.header("If-None-Match", "*")
-			.POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+			.POST(HttpRequest.BodyPublishers.noBody()));
 		assertThat(post.statusCode()).isEqualTo(200);
 		assertThat(post.headers().firstValue("ETag")).isEmpty();
 		// a standalone node's position never moves: it cannot date an answer
