@@ -2,7 +2,9 @@
 # A two-node LiteFS cluster on this machine: node-a (primary, app on :8081, LiteFS API
 # on :20202) and node-b (replica, app on :8082, LiteFS API on :20203), each running the
 # sample app under `litefs mount`. Waits until both apps answer, prints their URLs, and
-# stops both on Ctrl-C.
+# stops both on Ctrl-C. NODE_A_PORT, NODE_B_PORT (the apps), NODE_A_LITEFS_PORT and
+# NODE_B_LITEFS_PORT (the LiteFS APIs) choose other ports; a port something else
+# listens on stops the script, which names it.
 #
 # Needs: a litefs binary (0.5) on PATH or in LITEFS_BIN, FUSE (/dev/fuse and fuse3's
 # fusermount3), java 17+, and the sample app's jar, built with
@@ -49,6 +51,35 @@ done
 
 export SAMPLE_APP_JAR="$jar"
 export LOCAL_CLUSTER_DIR="${LOCAL_CLUSTER_DIR:-$repo/sample-app/target/local-cluster}"
+# the ports, which both nodes' litefs-*.yml take from here
+export NODE_A_PORT="${NODE_A_PORT:-8081}" NODE_B_PORT="${NODE_B_PORT:-8082}"
+export NODE_A_LITEFS_PORT="${NODE_A_LITEFS_PORT:-20202}" NODE_B_LITEFS_PORT="${NODE_B_LITEFS_PORT:-20203}"
+
+# true when something on this machine accepts connections on 127.0.0.1 at this port
+listening() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+taken=()
+example=""
+for name in NODE_A_PORT NODE_B_PORT NODE_A_LITEFS_PORT NODE_B_LITEFS_PORT; do
+	port="${!name}"
+	[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] ||
+		fail "$name=$port is not a port: give it a number from 1 to 65535."
+	if listening "$port"; then
+		case "$name" in
+			NODE_A_PORT) what="node-a's app" ;;
+			NODE_B_PORT) what="node-b's app" ;;
+			NODE_A_LITEFS_PORT) what="node-a's LiteFS API" ;;
+			NODE_B_LITEFS_PORT) what="node-b's LiteFS API" ;;
+		esac
+		taken+=("port $port, $what ($name), is taken: something listens on 127.0.0.1:$port.")
+		example="${example:-$name=$((port + 10))}"
+	fi
+done
+[ "${#taken[@]}" -eq 0 ] || fail "${taken[@]}" \
+	"Stop what holds it, or give the cluster other ports, e.g.: $example $0" \
+	"(NODE_A_PORT, NODE_B_PORT: the apps; NODE_A_LITEFS_PORT, NODE_B_LITEFS_PORT: the LiteFS APIs)"
 
 # Lifts a node's FUSE mount if one is still there. LiteFS unmounts as it stops, except
 # when its exec'd app exits non-zero: a JVM ended by SIGTERM exits with 143, and LiteFS
@@ -94,7 +125,7 @@ answers() {
 
 echo "Starting node-a (primary) and node-b (replica); logs in $LOCAL_CLUSTER_DIR/node-{a,b}.log"
 deadline=$((SECONDS + 120))
-for port in 8081 8082; do
+for port in "$NODE_A_PORT" "$NODE_B_PORT"; do
 	until answers "$port" 2>/dev/null; do
 		for i in 0 1; do
 			if ! kill -0 "${pids[$i]}" 2>/dev/null; then
@@ -111,8 +142,8 @@ done
 cat <<INFO
 
 Two-node LiteFS cluster up:
-  node-a  primary  http://127.0.0.1:8081  (LiteFS hostname 127.0.0.1)
-  node-b  replica  http://127.0.0.1:8082
+  node-a  primary  http://127.0.0.1:$NODE_A_PORT  (LiteFS hostname 127.0.0.1)
+  node-b  replica  http://127.0.0.1:$NODE_B_PORT
 Write on either page: node-b forwards writes to node-a, and LiteFS replicates them back.
 Ctrl-C stops both.
 INFO

@@ -1,6 +1,5 @@
 package dev.litefs.spring.routing.autoconfigure;
 
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,6 +43,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -127,11 +127,9 @@ public final class LiteFsRoutingAutoConfiguration {
 			return switch (name) {
 				case RoutingStrategy.FLY_REPLAY -> new FlyReplayStrategy(routing.getFlyReplay().getTimeout(),
 						routing.getFlyReplay().getFallback());
-				case RoutingStrategy.FORWARD -> new ForwardStrategy(forwarder.getIfAvailable(() -> {
-					throw new InvalidConfigurationPropertyValueException("litefs.routing.strategy", name,
-							"The forward strategy needs Spring Boot's HTTP client support (spring-boot-http-client, "
-									+ "which the starter brings) or a PrimaryForwarder bean");
-				}), new PrimaryUrlTemplate(routing.getForward().getUrlTemplate()));
+				// a forwarder is always there: on Spring Boot's HTTP client support, else on the JDK's client
+				case RoutingStrategy.FORWARD -> new ForwardStrategy(forwarder.getObject(),
+						new PrimaryUrlTemplate(routing.getForward().getUrlTemplate()));
 				case RoutingStrategy.REDIRECT -> new RedirectStrategy(new PrimaryUrlTemplate(routing.getRedirect().getUrlTemplate()));
 				case RoutingStrategy.REJECT -> new RejectStrategy();
 				default -> {
@@ -216,10 +214,20 @@ public final class LiteFsRoutingAutoConfiguration {
 			};
 		}
 
+		/**
+		 * The forwarder, with the {@code litefs.routing.forward} bounds, on the given client.
+		 */
+		static PrimaryForwarder forwarder(LiteFsNode node, LiteFsRoutingProperties routing, Environment environment,
+				ForwardingClient client) {
+			LiteFsRoutingProperties.Forward forward = routing.getForward();
+			return new PrimaryForwarder(node.hostname(), client, forward.getConnectTimeout(),
+					forward.getResponseTimeout(), forward.getMaxBodySize(), maxHttpRequestHeaderSize(environment));
+		}
+
 		/** The forward strategy's client, with Spring Boot's HTTP client support. */
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(ClientHttpRequestFactoryBuilder.class)
-		static class ForwarderConfiguration {
+		static class SpringBootClientForwarderConfiguration {
 
 			/**
 			 * The forwarder, on the request factory and the {@code spring.http.clients.*}
@@ -234,14 +242,35 @@ public final class LiteFsRoutingAutoConfiguration {
 					ObjectProvider<HttpClientSettings> settings, ObjectProvider<ObservationRegistry> observations,
 					ObjectProvider<PrimaryForwarderCustomizer> customizers) {
 				LiteFsRoutingProperties.Forward forward = routing.getForward();
-				Duration connectTimeout = forward.getConnectTimeout();
-				Duration responseTimeout = forward.getResponseTimeout();
-				return new PrimaryForwarder(node.hostname(),
+				return forwarder(node, routing, environment,
 						new ForwardingClient(requestFactory.getIfAvailable(ClientHttpRequestFactoryBuilder::detect),
-								settings.getIfAvailable(HttpClientSettings::defaults), connectTimeout, responseTimeout,
+								settings.getIfAvailable(HttpClientSettings::defaults), forward.getConnectTimeout(),
+								forward.getResponseTimeout(), observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+								customizers.orderedStream().toList()));
+			}
+
+		}
+
+		/**
+		 * The forward strategy's client without Spring Boot's HTTP client support (an
+		 * application that gave {@code spring-boot-starter-restclient} the test scope): the
+		 * JDK's {@code HttpClient}, which needs nothing but Spring's web module and the JDK.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingClass("org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder")
+		static class JdkClientForwarderConfiguration {
+
+			/** The forwarder, on the JDK's {@code HttpClient}, with the {@code litefs.routing.forward} timeouts. */
+			@Bean
+			@ConditionalOnMissingBean
+			PrimaryForwarder primaryForwarder(LiteFsNode node, LiteFsRoutingProperties routing, Environment environment,
+					ObjectProvider<ObservationRegistry> observations,
+					ObjectProvider<PrimaryForwarderCustomizer> customizers) {
+				LiteFsRoutingProperties.Forward forward = routing.getForward();
+				return forwarder(node, routing, environment,
+						new ForwardingClient(forward.getConnectTimeout(), forward.getResponseTimeout(),
 								observations.getIfAvailable(() -> ObservationRegistry.NOOP),
-								customizers.orderedStream().toList()),
-						connectTimeout, responseTimeout, forward.getMaxBodySize(), maxHttpRequestHeaderSize(environment));
+								customizers.orderedStream().toList()));
 			}
 
 		}

@@ -1,6 +1,13 @@
 package dev.litefs.spring.routing.autoconfigure;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpServer;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
@@ -16,6 +23,7 @@ import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.RedirectStrategy;
 import dev.litefs.spring.routing.RejectStrategy;
 import dev.litefs.spring.routing.RoutingStrategy;
+import dev.litefs.spring.routing.forward.ForwardResult;
 import dev.litefs.spring.routing.forward.PrimaryForwarder;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.ExceptionText;
@@ -25,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -38,6 +47,8 @@ import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBea
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.servlet.DispatcherServlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,15 +133,24 @@ class LiteFsRoutingAutoConfigurationTests {
 				.run((context) -> assertThat(context).hasSingleBean(PrimaryRouter.class));
 		}
 
-		@Test
-		void forwardsWithoutSpringBootsHttpClientSupportOnlyThroughAForwarderOfItsOwn() {
-			webContextRunner().withPropertyValues("litefs.routing.strategy=forward")
+		@ParameterizedTest
+		@ValueSource(strings = { "auto", "forward" })
+		void forwardsThroughTheJdksClientWithoutSpringBootsHttpClientSupport(String strategy) {
+			webContextRunner().withPropertyValues("litefs.routing.strategy=" + strategy)
 				.withClassLoader(new FilteredClassLoader("org.springframework.boot.http.client"))
 				.run((context) -> {
-					assertThat(context).hasFailed();
-					assertThat(ExceptionText.of(context.getStartupFailure())).contains("litefs.routing.strategy")
-						.contains("a PrimaryForwarder bean");
+					assertThat(context).hasNotFailed();
+					assertThat(context.getBean(PrimaryRouter.class).strategy()).isInstanceOf(ForwardStrategy.class);
+					assertThat(userAgentOfAForward(context.getBean(PrimaryForwarder.class)))
+						.startsWith("Java-http-client/");
 				});
+		}
+
+		/** Spring Boot's detection picks Apache HttpClient, which these tests have: not the JDK's client. */
+		@Test
+		void forwardsThroughTheClientSpringBootDetectsWithItsHttpClientSupport() {
+			webContextRunner().run((context) -> assertThat(userAgentOfAForward(context.getBean(PrimaryForwarder.class)))
+				.startsWith("Apache-HttpClient/"));
 		}
 
 		@Test
@@ -255,6 +275,34 @@ class LiteFsRoutingAutoConfigurationTests {
 			});
 		}
 
+	}
+
+	/**
+	 * Forwards a POST without a User-Agent of its own to a primary that answers 201: the
+	 * forwarded request carries the client's own User-Agent, which tells which client sent it.
+	 */
+	private static String userAgentOfAForward(PrimaryForwarder forwarder) throws IOException {
+		HttpServer primary = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		AtomicReference<String> userAgent = new AtomicReference<>();
+		primary.createContext("/", (exchange) -> {
+			userAgent.set(exchange.getRequestHeaders().getFirst("User-Agent"));
+			exchange.getRequestBody().readAllBytes();
+			exchange.sendResponseHeaders(201, -1);
+			exchange.close();
+		});
+		primary.start();
+		try {
+			MockHttpServletRequest request = new MockHttpServletRequest("POST", "/posts");
+			MockHttpServletResponse response = new MockHttpServletResponse();
+			ForwardResult result = forwarder.forward(request, "title=forwarded".getBytes(StandardCharsets.UTF_8),
+					response, "http://127.0.0.1:" + primary.getAddress().getPort());
+			assertThat(result).isEqualTo(ForwardResult.FORWARDED);
+			assertThat(response.getStatus()).isEqualTo(201);
+			return userAgent.get();
+		}
+		finally {
+			primary.stop(0);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -7,13 +7,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -23,16 +28,19 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.mock.http.client.MockClientHttpRequest;
 import org.springframework.mock.http.client.MockClientHttpResponse;
+import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Unit tests of {@link ForwardingClient}: the client is built by Spring Boot's request
  * factory builder, with Spring Boot's settings but the forwarder's own timeouts, no
- * redirects and no cookies.
+ * redirects and no cookies; without Spring Boot's HTTP client support, the JDK's client
+ * is set the same way.
  */
 class ForwardingClientTests {
 
@@ -96,8 +104,22 @@ class ForwardingClientTests {
 		assertThat(observed).hasPositiveValue();
 	}
 
-	@Test
-	void theJdkClientRunsOnThreadsOfItsOwnThatStopWithIt() throws Exception {
+	/**
+	 * The JDK's client, built by Spring Boot's builder or, without Spring Boot's HTTP client
+	 * support, on Spring's request factory alone.
+	 */
+	static List<Named<Supplier<ForwardingClient>>> jdkClients() {
+		return List.of(
+				Named.of("Spring Boot's jdk builder",
+						() -> new ForwardingClient(ClientHttpRequestFactoryBuilder.jdk(), HttpClientSettings.defaults(),
+								Duration.ofSeconds(1), Duration.ofSeconds(5), ObservationRegistry.NOOP, List.of())),
+				Named.of("without Spring Boot's HTTP client support", () -> new ForwardingClient(Duration.ofSeconds(1),
+						Duration.ofSeconds(5), ObservationRegistry.NOOP, List.of())));
+	}
+
+	@ParameterizedTest
+	@MethodSource("jdkClients")
+	void theJdkClientRunsOnThreadsOfItsOwnThatStopWithIt(Supplier<ForwardingClient> jdkClient) throws Exception {
 		HttpServer primary = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		primary.createContext("/", (exchange) -> {
 			exchange.getRequestBody().readAllBytes();
@@ -108,9 +130,7 @@ class ForwardingClientTests {
 		// threads of other tests' clients may be about: only this client's count
 		List<Thread> others = forwardThreads();
 		try {
-			ForwardingClient client = new ForwardingClient(ClientHttpRequestFactoryBuilder.jdk(),
-					HttpClientSettings.defaults(), Duration.ofSeconds(1), Duration.ofSeconds(5),
-					ObservationRegistry.NOOP, List.of());
+			ForwardingClient client = jdkClient.get();
 			client.get()
 				.post()
 				.uri("http://" + primary.getAddress().getHostString() + ":" + primary.getAddress().getPort() + "/")
@@ -125,6 +145,42 @@ class ForwardingClientTests {
 		finally {
 			primary.stop(0);
 		}
+	}
+
+	/**
+	 * As a proxy's client: HTTP/1.1, no compression asked for, the primary's redirect
+	 * passed back rather than followed, and no cookie of one answer sent with a later request.
+	 */
+	@ParameterizedTest
+	@MethodSource("jdkClients")
+	void theJdkClientPassesTheAnswerOnAsItIs(Supplier<ForwardingClient> jdkClient) throws Exception {
+		List<Headers> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+		HttpServer primary = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		primary.createContext("/", (exchange) -> {
+			received.add(exchange.getRequestHeaders());
+			exchange.getResponseHeaders().add("Location", "/elsewhere");
+			exchange.getResponseHeaders().add("Set-Cookie", "session=one-users");
+			exchange.sendResponseHeaders(302, -1);
+			exchange.close();
+		});
+		primary.start();
+		String url = "http://127.0.0.1:" + primary.getAddress().getPort() + "/posts";
+		try (ForwardingClient client = jdkClient.get()) {
+			RestClient rest = client.get();
+			for (int i = 0; i < 2; i++) {
+				ResponseEntity<Void> answer = rest.get().uri(url).retrieve().toBodilessEntity();
+				assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.FOUND);
+				assertThat(answer.getHeaders().getFirst("Set-Cookie")).isEqualTo("session=one-users");
+			}
+		}
+		finally {
+			primary.stop(0);
+		}
+		// HTTP/2 over plain HTTP would be asked for with an Upgrade header
+		assertThat(received).hasSize(2)
+			.noneMatch((headers) -> headers.containsKey("Upgrade"))
+			.noneMatch((headers) -> headers.containsKey("Accept-Encoding"));
+		assertThat(received.get(1).containsKey("Cookie")).as("a cookie sent back").isFalse();
 	}
 
 	private static List<Thread> forwardThreads() {
