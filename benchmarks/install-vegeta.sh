@@ -6,17 +6,4 @@
 # ${XDG_CACHE_HOME:-$HOME/.cache}/litefs-spring-boot/vegeta-v12.12.0/vegeta, then PATH.
 set -euo pipefail
 
-version="v12.12.0"
-dir="${XDG_CACHE_HOME:-$HOME/.cache}/litefs-spring-boot/vegeta-$version"
-bin="$dir/vegeta"
-
-if [ ! -x "$bin" ]; then
-	if ! command -v go >/dev/null 2>&1; then
-		echo "install-vegeta: Go is missing; install Go to build Vegeta $version" >&2
-		exit 1
-	fi
-	echo "install-vegeta: building Vegeta $version into $dir" >&2
-	mkdir -p "$dir"
-	GOBIN="$dir" GOFLAGS=-mod=mod go install "github.com/tsenart/vegeta/v12@$version"
-fi
-echo "$bin"
+"$(dirname "$0")/../scripts/go-install.sh" vegeta github.com/tsenart/vegeta/v12 v12.12.0

@@ -7,10 +7,6 @@
 # ${XDG_CACHE_HOME:-$HOME/.cache}/litefs-spring-boot/litefs-v0.5.14/litefs, then PATH.
 set -euo pipefail
 
-version="v0.5.14"
-dir="${XDG_CACHE_HOME:-$HOME/.cache}/litefs-spring-boot/litefs-$version"
-bin="$dir/litefs"
-
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -21,17 +17,7 @@ if ! command -v fusermount3 >/dev/null 2>&1; then
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fuse3 >/dev/null
 fi
 
-if [ ! -x "$bin" ]; then
-	if ! command -v go >/dev/null 2>&1; then
-		echo "install-litefs: Go is missing; install Go 1.21+ to build LiteFS $version" >&2
-		exit 1
-	fi
-	echo "install-litefs: building LiteFS $version into $dir" >&2
-	mkdir -p "$dir"
-	# -X main.Version makes `litefs version` say which LiteFS this is
-	GOBIN="$dir" GOFLAGS=-mod=mod go install -ldflags "-X main.Version=${version#v}" \
-		"github.com/superfly/litefs/cmd/litefs@$version"
-fi
-
+# `litefs version` says "LiteFS 0.5.14"
+bin="$("$(dirname "$0")/go-install.sh" litefs github.com/superfly/litefs/cmd/litefs v0.5.14 0.5.14)"
 "$bin" version >&2
 echo "$bin"

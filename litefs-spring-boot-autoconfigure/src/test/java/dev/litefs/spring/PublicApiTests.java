@@ -45,9 +45,11 @@ class PublicApiTests {
 					"LiteFsConsistencyProperties"),
 			types("etag", "TxidETag", "TxidETagInterceptor"),
 			types("etag.autoconfigure", "LiteFsETagAutoConfiguration", "LiteFsETagProperties"),
-			types("flyway", "LiteFsFlywayMigrationStrategy", "MigrationRun", "MigrationRun.Outcome",
+			types("schema", "LiteFsFlywayMigrationStrategy", "LiteFsScriptDatabaseInitializer", "MigrationRun",
+					"MigrationRun.Outcome",
 					"MigrationRun.Trigger", "ReplicaMode", "ReplicaSchemaTimeoutException"),
-			types("flyway.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties"),
+			types("schema.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties",
+					"LiteFsSchemaProperties", "LiteFsSqlInitAutoConfiguration"),
 			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
