@@ -141,8 +141,13 @@ public class ConsistencyFilter implements Filter {
 		proceed(request, wrapped, chain);
 	}
 
+	/**
+	 * Whether this node has reached a TXID; when the mount has but no event said so yet,
+	 * the node's reading catches up, so that what runs next (a TXID's ETag, a TXID-stamped
+	 * cache) sees the TXID in {@link LiteFsNode#state()}.
+	 */
 	private boolean hasReached(long txid) {
-		return this.node.state().position().hasReached(txid) || this.node.currentPosition().hasReached(txid);
+		return this.node.state().position().hasReached(txid) || this.node.catchUp().position().hasReached(txid);
 	}
 
 	private void waitFor(long txid, HttpServletRequest request,
@@ -198,6 +203,8 @@ public class ConsistencyFilter implements Filter {
 	private void continueAfter(WaitOutcome outcome, long txid, HttpServletRequest request,
 			WriteConfirmingResponse response, FilterChain chain) throws IOException, ServletException {
 		if (outcome == WaitOutcome.CAUGHT_UP) {
+			// released by a reading of <db>-pos while the event stream was down: the node catches up
+			hasReached(txid);
 			proceed(request, response, chain);
 			return;
 		}
