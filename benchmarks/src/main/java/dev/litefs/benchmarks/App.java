@@ -31,6 +31,9 @@ final class App implements AutoCloseable {
 
 	static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+	/** The sample app's API user ({@code demo}/{@code demo}), sent with every write. */
+	static final String BASIC_AUTH = "Basic ZGVtbzpkZW1v";
+
 	static final String POST_JSON = "{\"title\": \"A post to read again and again\", \"body\": \""
 			+ "Replicated by LiteFS to every node, read on each of them. ".repeat(4).strip() + "\"}";
 
@@ -120,14 +123,11 @@ final class App implements AutoCloseable {
 		return send(HttpRequest.newBuilder(uri(path)).build()).body();
 	}
 
-	/** The sample app's demo user (demo/demo) on its API's writes: HTTP Basic. */
-	static final String DEMO_USER = "Basic ZGVtbzpkZW1v";
-
 	/** A {@code POST /api/posts} that must answer {@code 201}. */
 	HttpResponse<String> write() throws IOException, InterruptedException {
 		HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/api/posts"))
 			.header("Content-Type", "application/json")
-			.header("Authorization", DEMO_USER)
+			.header("Authorization", BASIC_AUTH)
 			.POST(HttpRequest.BodyPublishers.ofString(POST_JSON))
 			.build());
 		if (answer.statusCode() != 201) {

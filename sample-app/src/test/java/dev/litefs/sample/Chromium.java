@@ -1,6 +1,7 @@
 package dev.litefs.sample;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -21,8 +21,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A real browser for the sample's page tests: Debian's headless Chromium, driven through
- * its own chromedriver. Both come from the system ({@code apt-get install chromium
+ * A real browser for the page tests: Debian's headless Chromium, driven through its own
+ * chromedriver. Both come from the system ({@code apt-get install chromium
  * chromium-driver}, which {@code .ci/run} does); nothing is downloaded. Where they are
  * missing the test is skipped, except in CI ({@code CI} set), where it fails.
  * Screenshots land in {@code target/screenshots/}.
@@ -35,23 +35,23 @@ public final class Chromium implements AutoCloseable {
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-	private final ChromeDriver browser;
+	private final ChromeDriver driver;
 
 	private final WebDriverWait wait;
 
-	private Chromium(ChromeDriver browser) {
-		this.browser = browser;
-		this.wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+	private Chromium(ChromeDriver driver) {
+		this.driver = driver;
+		this.wait = new WebDriverWait(driver, Duration.ofSeconds(10));
 	}
 
 	/**
-	 * Starts a browser with a fresh profile, or skips the test where there is none.
-	 * @param profile an empty directory for the profile
-	 * @return the browser
+	 * Starts Chromium, or skips the test where it is not installed (fails it in CI).
+	 * @param profile an empty folder for the browser's profile
+	 * @return the running browser
 	 */
 	public static Chromium start(Path profile) {
 		requireSystemBrowser();
-		ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.usingAnyFreePort()
 			.build();
 		ChromeOptions options = new ChromeOptions();
@@ -59,13 +59,15 @@ public final class Chromium implements AutoCloseable {
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
 				"--user-data-dir=" + profile, "--window-size=900,1000");
-		return new Chromium(new ChromeDriver(driver, options));
+		return new Chromium(new ChromeDriver(service, options));
 	}
 
-	public WebDriver browser() {
-		return this.browser;
+	/** @return the driver */
+	public ChromeDriver driver() {
+		return this.driver;
 	}
 
+	/** @return a wait of up to 10 s on the driver */
 	public WebDriverWait await() {
 		return this.wait;
 	}
@@ -76,55 +78,68 @@ public final class Chromium implements AutoCloseable {
 	 * @return its text
 	 */
 	public String text(String css) {
-		return this.browser.findElement(By.cssSelector(css)).getText();
+		return this.driver.findElement(By.cssSelector(css)).getText();
 	}
 
 	/**
-	 * Clears a field and types into it.
-	 * @param id the field's id
-	 * @param text what to type
+	 * Fills a form's fields by id and submits it, then waits for the next page. The form
+	 * is the one of the first field (a signed-in page has a sign-out form too).
+	 * @param fields the ids of the fields and their values, in pairs
 	 */
-	public void type(String id, String text) {
-		WebElement field = this.browser.findElement(By.id(id));
-		field.clear();
-		field.sendKeys(text);
+	public void submit(String... fields) {
+		WebElement form = null;
+		for (int i = 0; i < fields.length; i += 2) {
+			WebElement field = this.driver.findElement(By.id(fields[i]));
+			field.clear();
+			field.sendKeys(fields[i + 1]);
+			if (form == null) {
+				form = field.findElement(By.xpath("ancestor::form"));
+			}
+		}
+		click((form != null) ? form.findElement(By.cssSelector("button[type=submit]"))
+				: this.driver.findElement(By.cssSelector("form button[type=submit]")));
 	}
 
 	/**
-	 * Clicks a button that submits a form, and waits until the next page replaced this one.
+	 * Clicks a button that submits its form, then waits for the next page.
 	 * @param css the button's selector
 	 */
-	public void submit(String css) {
-		WebElement button = this.browser.findElement(By.cssSelector(css));
+	public void click(String css) {
+		click(this.driver.findElement(By.cssSelector(css)));
+	}
+
+	/**
+	 * Signs the demo user in on a node's login page; the next page is the posts page.
+	 * @param baseUrl the node's URL, e.g. {@code http://localhost:8080}
+	 */
+	public void signIn(String baseUrl) {
+		this.driver.get(baseUrl + "/login");
+		submit("username", DemoUser.NAME, "password", DemoUser.PASSWORD);
+	}
+
+	private void click(WebElement button) {
 		button.click();
 		this.wait.until((driver) -> isGone(button));
 	}
 
 	/**
-	 * Signs the demo user in on the login page of a node.
-	 * @param baseUrl the node's URL, e.g. {@code http://localhost:8080}
+	 * Saves a screenshot of the page in {@code target/screenshots/}.
+	 * @param name the file name
 	 */
-	public void signIn(String baseUrl) {
-		this.browser.get(baseUrl + "/login");
-		type("username", DemoUser.NAME);
-		type("password", DemoUser.PASSWORD);
-		submit("button[type=submit]");
-	}
-
-	/**
-	 * Saves a screenshot of the page.
-	 * @param name the file name in {@code target/screenshots/}
-	 * @throws IOException if it cannot be saved
-	 */
-	public void screenshot(String name) throws IOException {
-		Path shot = this.browser.getScreenshotAs(OutputType.FILE).toPath();
-		Files.createDirectories(SCREENSHOTS);
-		Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+	public void screenshot(String name) {
+		try {
+			Path shot = this.driver.getScreenshotAs(OutputType.FILE).toPath();
+			Files.createDirectories(SCREENSHOTS);
+			Files.copy(shot, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Override
 	public void close() {
-		this.browser.quit();
+		this.driver.quit();
 	}
 
 	/**
@@ -153,7 +168,7 @@ public final class Chromium implements AutoCloseable {
 		if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
 			return;
 		}
-		String missing = "The browser tests drive " + CHROMIUM + " through " + CHROMEDRIVER
+		String missing = "The browser test drives " + CHROMIUM + " through " + CHROMEDRIVER
 				+ "; install them with: apt-get install chromium chromium-driver";
 		if (System.getenv("CI") != null) {
 			fail(missing);

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
-import dev.litefs.spring.flyway.MigrationRun;
+import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.schema.MigrationRun;
 import org.jspecify.annotations.Nullable;
 
 /**

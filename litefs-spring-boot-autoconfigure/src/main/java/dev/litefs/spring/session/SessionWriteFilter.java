@@ -97,7 +97,7 @@ public class SessionWriteFilter extends OncePerRequestFilter {
 		problem.setProperty("node", this.hostname);
 		problem.setProperty("reason", failure.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 		response.reset();
-		ProblemResponses.write(response, problem, this.retryAfter);
+		ProblemResponses.write(request, response, problem, this.retryAfter);
 	}
 
 	private static @Nullable LiteFsHaltException haltFailure(Throwable ex) {

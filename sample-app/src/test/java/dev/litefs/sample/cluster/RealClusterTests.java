@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
-import dev.litefs.spring.flyway.MigrationRun;
+import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.schema.MigrationRun;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import tools.jackson.databind.JsonNode;
@@ -51,7 +51,7 @@ class RealClusterTests {
 		int primaryPort = freePort();
 		// the replica first: there is no database yet, and it waits for the primary's schema
 		replicaStarting = CompletableFuture.supplyAsync(() -> SampleNode.start(nodeB,
-				"--litefs.flyway.replica-timeout=60s", "--litefs.routing.strategy=forward",
+				"--litefs.schema.replica-timeout=60s", "--litefs.routing.strategy=forward",
 				"--litefs.routing.forward.url-template=http://{primary}:" + primaryPort));
 		TimeUnit.SECONDS.sleep(1);
 		assertThat(replicaStarting).as("the replica's app waits for the schema").isNotDone();

@@ -60,7 +60,7 @@ class SignInJourneyBrowserTests {
 			throws Exception {
 		String nodeBUrl = "http://localhost:" + nodeB.port();
 		try (Chromium chromium = Chromium.start(profile)) {
-			WebDriver browser = chromium.browser();
+			WebDriver browser = chromium.driver();
 
 			browser.get(nodeBUrl + "/login");
 			String beforeSignIn = browser.manage().getCookieNamed("SESSION").getValue();
@@ -75,9 +75,7 @@ class SignInJourneyBrowserTests {
 			assertThat(chromium.text("footer .hostname")).isEqualTo("node-b");
 			assertThat(chromium.text("footer .role")).isEqualTo("replica");
 
-			chromium.type("title", "Signed in on node-b");
-			chromium.type("body", "Written by demo through the replica.");
-			chromium.submit("form.card button[type=submit]");
+			chromium.submit("title", "Signed in on node-b", "body", "Written by demo through the replica.");
 			assertThat(browser.getCurrentUrl()).isEqualTo(nodeBUrl + "/");
 			assertThat(chromium.text(".flash")).isEqualTo("Published “Signed in on node-b”.");
 			assertThat(chromium.text("article.post h2")).isEqualTo("Signed in on node-b");
@@ -99,7 +97,7 @@ class SignInJourneyBrowserTests {
 			assertThat(replay(nodeA, oldSession)).as("the session, replayed on node-a before signing out")
 				.contains("Signed in as");
 
-			chromium.submit(".sign-out");
+			chromium.click(".sign-out");
 			assertThat(chromium.text(".sign-in")).isEqualTo("Sign in to write a post");
 			assertThat(browser.findElements(By.cssSelector(".user"))).isEmpty();
 			chromium.screenshot("journey-signed-out.png");

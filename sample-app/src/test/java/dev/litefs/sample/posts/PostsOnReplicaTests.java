@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * appears before each test, as LiteFS would ship it.
  */
 @AutoConfigureLiteFs(role = Role.REPLICA, hostname = "node-b", primary = "node-a", txid = 42)
-@TestPropertySource(properties = { "litefs.routing.strategy=fly-replay", "litefs.flyway.replica-mode=skip" })
+@TestPropertySource(properties = { "litefs.routing.strategy=fly-replay", "litefs.schema.replica-mode=skip" })
 class PostsOnReplicaTests extends PostsAppTests {
 
 	@Autowired

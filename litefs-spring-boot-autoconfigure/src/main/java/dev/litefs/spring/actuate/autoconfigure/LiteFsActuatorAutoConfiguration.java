@@ -15,8 +15,8 @@ import dev.litefs.spring.actuate.LiteFsReadinessGroupPostProcessor;
 import dev.litefs.spring.actuate.RoutingEndpointContributor;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyAutoConfiguration;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyProperties;
-import dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy;
-import dev.litefs.spring.flyway.autoconfigure.LiteFsFlywayAutoConfiguration;
+import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
+import dev.litefs.spring.schema.autoconfigure.LiteFsFlywayAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.ConditionalOnLiteFsEnabled;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
@@ -125,7 +125,7 @@ public final class LiteFsActuatorAutoConfiguration {
 		/** Only for the starter's strategy: an application's own strategy has no section. */
 		@Configuration(proxyBeanMethods = false)
 		@ConditionalOnClass(name = "org.flywaydb.core.Flyway")
-		@ConditionalOnBean(type = "dev.litefs.spring.flyway.LiteFsFlywayMigrationStrategy")
+		@ConditionalOnBean(type = "dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy")
 		static class FlywaySectionConfiguration {
 
 			@Bean

@@ -25,7 +25,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 import dev.litefs.spring.actuate.autoconfigure.LiteFsHealthProperties;
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyProperties;
-import dev.litefs.spring.flyway.autoconfigure.LiteFsFlywayProperties;
+import dev.litefs.spring.schema.autoconfigure.LiteFsSchemaProperties;
 import dev.litefs.spring.halt.autoconfigure.LiteFsHaltProperties;
 import dev.litefs.spring.routing.autoconfigure.LiteFsRoutingProperties;
 
@@ -74,7 +74,7 @@ class LiteFsPropertiesTests {
 		assertBindsToDefaults(binder, "litefs", LiteFsProperties::new);
 		assertBindsToDefaults(binder, "litefs.routing", LiteFsRoutingProperties::new);
 		assertBindsToDefaults(binder, "litefs.consistency", LiteFsConsistencyProperties::new);
-		assertBindsToDefaults(binder, "litefs.flyway", LiteFsFlywayProperties::new);
+		assertBindsToDefaults(binder, "litefs.schema", LiteFsSchemaProperties::new);
 		assertBindsToDefaults(binder, "litefs.halt", LiteFsHaltProperties::new);
 		assertBindsToDefaults(binder, "litefs.health", LiteFsHealthProperties::new);
 	}

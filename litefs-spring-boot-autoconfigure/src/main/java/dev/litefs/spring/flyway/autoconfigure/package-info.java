@@ -1,8 +1,0 @@
-/**
- * Auto-configuration of primary-only Flyway migrations, configured by
- * {@code litefs.flyway.*}.
- */
-@NullMarked
-package dev.litefs.spring.flyway.autoconfigure;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,157 @@
+package dev.litefs.spring.schema;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsScheduler;
+import dev.litefs.spring.node.Position;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Keeps a replica that started without its schema out of rotation: its readiness is
+ * {@link ReadinessState#REFUSING_TRAFFIC} ({@code /actuator/health/readiness} answers
+ * {@code OUT_OF_SERVICE}) from the moment Spring Boot declares the application ready
+ * until the missing migrations have replicated (or a promotion applied them), then
+ * {@link ReadinessState#ACCEPTING_TRAFFIC} by itself. Liveness is left alone: the node
+ * is healthy, only not ready to serve. The schema is compared again on the
+ * {@link LiteFsScheduler} whenever the node's position has moved, checked every poll
+ * interval.
+ */
+final class MissingSchemaReadiness {
+
+	private static final Logger logger = LoggerFactory.getLogger(MissingSchemaReadiness.class);
+
+	private final LiteFsNode node;
+
+	private final LiteFsScheduler scheduler;
+
+	private final ApplicationEventPublisher publisher;
+
+	/** Whether the schema is still missing; guarded by {@code this}. */
+	private boolean missing;
+
+	/** Whether Spring Boot declared the application ready; guarded by {@code this}. */
+	private boolean ready;
+
+	private volatile @Nullable ScheduledFuture<?> watch;
+
+	MissingSchemaReadiness(LiteFsNode node, LiteFsScheduler scheduler, ApplicationEventPublisher publisher) {
+		this.node = node;
+		this.scheduler = scheduler;
+		this.publisher = publisher;
+	}
+
+	/**
+	 * Refuses traffic until {@code check} finds the schema complete, then calls
+	 * {@code replicated} and accepts traffic again.
+	 * @param checked the position the schema was last compared at
+	 * @param check compares the schema
+	 * @param replicated told the complete result, once
+	 */
+	synchronized void refuseUntilComplete(Position checked, Supplier<ReplicaSchemaCheck.Result> check,
+			Consumer<ReplicaSchemaCheck.Result> replicated) {
+		this.missing = true;
+		Watch watch = new Watch(checked, check, replicated);
+		try {
+			this.watch = this.scheduler.scheduleWithFixedDelay(watch, this.node.pollInterval(),
+					this.node.pollInterval());
+		}
+		catch (RejectedExecutionException ex) {
+			// the context closes
+		}
+	}
+
+	/**
+	 * Told each readiness change: Spring Boot's own {@code ACCEPTING_TRAFFIC} at the
+	 * end of startup is answered with {@code REFUSING_TRAFFIC} while the schema is
+	 * missing. Published from the scheduler, after Spring Boot's availability has
+	 * recorded the change being told, whatever the order of the listeners.
+	 * @param state the new readiness
+	 */
+	void onReadinessChange(ReadinessState state) {
+		if (state != ReadinessState.ACCEPTING_TRAFFIC) {
+			return;
+		}
+		synchronized (this) {
+			this.ready = true;
+			if (!this.missing) {
+				return;
+			}
+		}
+		try {
+			this.scheduler.execute(this::refuseIfMissing);
+		}
+		catch (RejectedExecutionException ex) {
+			// the context closes
+		}
+	}
+
+	void stop() {
+		ScheduledFuture<?> watch = this.watch;
+		if (watch != null) {
+			watch.cancel(false);
+		}
+	}
+
+	private synchronized void refuseIfMissing() {
+		if (this.missing) {
+			logger.info("LiteFS node {}: readiness OUT_OF_SERVICE until the missing migrations have replicated",
+					this.node.hostname());
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+		}
+	}
+
+	private synchronized void complete() {
+		this.missing = false;
+		stop();
+		if (this.ready) {
+			logger.info("LiteFS node {}: the schema is complete; readiness UP", this.node.hostname());
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
+	}
+
+	/** One look at the schema, when the position has moved since the last. */
+	private final class Watch implements Runnable {
+
+		private final Supplier<ReplicaSchemaCheck.Result> check;
+
+		private final Consumer<ReplicaSchemaCheck.Result> replicated;
+
+		private Position checked;
+
+		private boolean done;
+
+		Watch(Position checked, Supplier<ReplicaSchemaCheck.Result> check,
+				Consumer<ReplicaSchemaCheck.Result> replicated) {
+			this.checked = checked;
+			this.check = check;
+			this.replicated = replicated;
+		}
+
+		@Override
+		public void run() {
+			Position position = MissingSchemaReadiness.this.node.state().position();
+			if (this.done || position.equals(this.checked)) {
+				return;
+			}
+			this.checked = position;
+			ReplicaSchemaCheck.Result result = this.check.get();
+			if (result.complete()) {
+				this.done = true;
+				this.replicated.accept(result);
+				complete();
+			}
+		}
+
+	}
+
+}

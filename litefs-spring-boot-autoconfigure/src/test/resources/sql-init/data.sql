@@ -1,0 +1,1 @@
+insert into posts (title, node) values ('from data.sql', 'primary');
