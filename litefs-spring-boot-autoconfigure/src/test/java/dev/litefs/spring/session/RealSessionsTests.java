@@ -139,7 +139,6 @@ class RealSessionsTests {
 		for (int i = 0; i < 20; i++) {
 			assertThat(get(replica, "/session/get", session).body()).isEqualTo("reader");
 		}
-		assertThat(cluster.primary().txid(database)).as("the reads themselves wait on nothing").isEqualTo(txid);
 		await().atMost(Duration.ofSeconds(5)).until(() -> lastAccessOnPrimary(database, session) > stored);
 		Thread.sleep(1500);
 		assertThat(cluster.primary().txid(database)).as("one background write for 20 reads").isEqualTo(txid + 1);
