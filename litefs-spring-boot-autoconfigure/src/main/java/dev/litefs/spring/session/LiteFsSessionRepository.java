@@ -22,6 +22,7 @@ import org.springframework.scheduling.support.CronExpression;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.Session;
 import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Spring Session JDBC made to work on every node of a LiteFS cluster, around Boot's
@@ -121,8 +122,14 @@ public class LiteFsSessionRepository
 		try {
 			found = this.sessions.findById(id);
 		}
-		catch (DataAccessException ex) {
-			if (!isWriteRefusedOnReplica(ex)) {
+		catch (DataAccessException | TransactionException ex) {
+			if (!this.node.refresh().isDatabaseAvailable()) {
+				// LiteFS is away: the request goes on without its session, and meets the same
+				// fault, answered as such, where it uses the database
+				logger.debug("Session {} not read, the LiteFS database is unavailable: {}", id, ex.getMessage());
+				return null;
+			}
+			if (!(ex instanceof DataAccessException refused) || !isWriteRefusedOnReplica(refused)) {
 				throw ex;
 			}
 			// expired: Spring Session tried to delete it here; the primary's cleanup will
