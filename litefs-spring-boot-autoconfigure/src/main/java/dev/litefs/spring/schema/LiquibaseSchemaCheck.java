@@ -14,6 +14,7 @@ import liquibase.changelog.RanChangeSet;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.ChangeLogParseException;
 import liquibase.integration.spring.SpringLiquibase;
 import liquibase.integration.spring.SpringResourceAccessor;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ import org.sqlite.SQLiteConfig;
  * {@code DATABASECHANGELOG} does not list are missing. Change sets that run always or on
  * change count once they ran once. The SQLite file is read over a read-only connection
  * of this check's own, opened only once it exists (before, the changelog is compared
- * with an empty in-memory database).
+ * with an empty in-memory database). A changelog that cannot be read fails at once, as
+ * it does on the primary.
  */
 final class LiquibaseSchemaCheck {
 
@@ -59,6 +61,10 @@ final class LiquibaseSchemaCheck {
 				String version = ran.isEmpty() ? null : ran.get(ran.size() - 1).getId();
 				return new ReplicaSchemaCheck.Result("change sets ", missing, version, null);
 			}
+		}
+		catch (ChangeLogParseException ex) {
+			// as on the primary: no changelog, or a broken one, fails startup, not a wait
+			throw new IllegalStateException("Liquibase cannot read its changelog: " + ex.getMessage(), ex);
 		}
 		catch (Exception ex) {
 			logger.debug("Reading the replicated schema of {} failed", read, ex);

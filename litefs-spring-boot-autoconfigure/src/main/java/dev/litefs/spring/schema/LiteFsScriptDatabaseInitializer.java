@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 import dev.litefs.spring.internal.SqliteFiles;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.schema.MigrationRun.Outcome;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
@@ -36,6 +37,7 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -50,12 +52,13 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * until every table, index, view and trigger of the schema scripts has replicated, as it
  * does for Flyway's migrations. What the schema scripts create is found by running them
  * on an empty in-memory SQLite database; the replicated file is read over a read-only
- * connection of its own, never through the application's pool.
+ * connection of its own, never through the application's pool. A node promoted during
+ * the wait, or after startup (its writes held meanwhile), runs the scripts.
  *
  * @since 0.3.0
  */
 public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScriptDatabaseInitializer
-		implements ApplicationEventPublisherAware, DisposableBean {
+		implements ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsScriptDatabaseInitializer.class);
 
@@ -66,6 +69,8 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 	private final SchemaStartup startup;
 
 	private final LiteFsNode node;
+
+	private final PromotionMigrator promotions;
 
 	private volatile @Nullable ResourceLoader resourceLoader;
 
@@ -91,6 +96,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 		this.settings = settings;
 		this.node = node;
 		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
+		this.promotions = new PromotionMigrator(node, scheduler);
 	}
 
 	@Override
@@ -128,12 +134,33 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 			return super.initializeDatabase();
 		}
 		Scripts means = new Scripts();
-		this.startup.run(means);
+		try {
+			this.startup.run(means);
+		}
+		finally {
+			// from now on promotions are the promotion migrator's; during the wait, the wait's
+			this.promotions.takeOver(() -> {
+				if (this.node.state().role().acceptsWrites()) {
+					means.apply(Trigger.PROMOTION);
+				}
+			});
+		}
 		return means.applied;
+	}
+
+	/**
+	 * On a promotion after startup, the scripts run again on this node, its writes held
+	 * meanwhile.
+	 * @param event a change of role
+	 */
+	@Override
+	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
+		this.promotions.onRoleChange(event);
 	}
 
 	@Override
 	public void destroy() {
+		this.promotions.stop();
 		this.startup.stop();
 	}
 

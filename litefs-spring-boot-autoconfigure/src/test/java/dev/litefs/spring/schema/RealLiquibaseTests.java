@@ -1,10 +1,5 @@
 package dev.litefs.spring.schema;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +8,6 @@ import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.Test;
-import org.sqlite.SQLiteConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,7 +58,7 @@ class RealLiquibaseTests {
 			try (TestNode node = node(nodeB, "liquibase/posts-and-tags.yaml", "litefs.schema.replica-mode=skip")) {
 				await().atMost(Duration.ofSeconds(15))
 					.until(() -> node.node().eventStream().orElseThrow().connected());
-				assertThat(tables(nodeB.mountDir())).as("a replica runs no change set").doesNotContain("tags");
+				assertThat(FlywayFixtures.tables(nodeB.mountDir().resolve("app.db"))).as("a replica runs no change set").doesNotContain("tags");
 
 				cluster.promote(nodeB);
 
@@ -73,21 +67,10 @@ class RealLiquibaseTests {
 					assertThat(run.trigger()).isEqualTo(MigrationRun.Trigger.PROMOTION);
 					assertThat(run.outcome()).isEqualTo(MigrationRun.Outcome.MIGRATED);
 				});
-				assertThat(tables(nodeB.mountDir())).contains("tags");
+				assertThat(FlywayFixtures.tables(nodeB.mountDir().resolve("app.db"))).contains("tags");
 				assertThat(node.get("/posts/count").body()).as("the posts change sets did not run again")
 					.isEqualTo("1");
 			}
-		}
-	}
-
-	private static String tables(Path mountDir) throws SQLException {
-		SQLiteConfig config = new SQLiteConfig();
-		config.setReadOnly(true);
-		try (Connection connection = config.createConnection("jdbc:sqlite:" + mountDir.resolve("app.db"));
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("select group_concat(name) from sqlite_master")) {
-			rows.next();
-			return rows.getString(1);
 		}
 	}
 
