@@ -1,16 +1,12 @@
 package dev.litefs.spring.schema;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
-import dev.litefs.spring.schema.MigrationRun.Outcome;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
-import liquibase.exception.LiquibaseException;
 import liquibase.integration.spring.SpringLiquibase;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -141,24 +137,18 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 			if (!LiteFsLiquibase.this.node.state().role().acceptsWrites()) {
 				return;
 			}
-			Instant startedAt = Instant.now();
-			long start = System.nanoTime();
-			try {
-				this.liquibase.setShouldRun(true);
-				this.liquibase.afterPropertiesSet();
+			SchemaStartup.applyKept(this, trigger, () -> {
+				try {
+					this.liquibase.setShouldRun(true);
+					this.liquibase.afterPropertiesSet();
+				}
+				finally {
+					this.liquibase.setShouldRun(false);
+				}
 				logger.info("LiteFS primary {}: ran the Liquibase changelog {}", LiteFsLiquibase.this.node.hostname(),
 						this.liquibase.getChangeLog());
-				record(new MigrationRun(trigger, Outcome.MIGRATED, startedAt, SchemaVersions.since(start), 0,
-						List.of(), null, null));
-			}
-			catch (LiquibaseException | RuntimeException ex) {
-				record(new MigrationRun(trigger, Outcome.FAILED, startedAt, SchemaVersions.since(start), 0,
-						List.of(), null, String.valueOf(ex.getMessage())));
-				throw new IllegalStateException("Liquibase failed: " + ex.getMessage(), ex);
-			}
-			finally {
-				this.liquibase.setShouldRun(false);
-			}
+				return 0;
+			});
 		}
 
 		@Override

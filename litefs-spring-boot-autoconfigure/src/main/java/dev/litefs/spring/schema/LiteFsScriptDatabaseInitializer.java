@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +21,6 @@ import dev.litefs.spring.internal.SqliteFiles;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
-import dev.litefs.spring.schema.MigrationRun.Outcome;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -233,20 +231,12 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 
 		@Override
 		public void apply(Trigger trigger) {
-			Instant startedAt = Instant.now();
-			long start = System.nanoTime();
-			try {
+			SchemaStartup.applyKept(this, trigger, () -> {
 				this.applied = LiteFsScriptDatabaseInitializer.super.initializeDatabase();
-				logger.info("LiteFS primary {}: {} the spring.sql.init scripts", LiteFsScriptDatabaseInitializer.this.node.hostname(),
-						this.applied ? "ran" : "found none of");
-				record(new MigrationRun(trigger, Outcome.MIGRATED, startedAt, SchemaVersions.since(start),
-						this.applied ? 1 : 0, List.of(), null, null));
-			}
-			catch (RuntimeException ex) {
-				record(new MigrationRun(trigger, Outcome.FAILED, startedAt, SchemaVersions.since(start), 0,
-						List.of(), null, String.valueOf(ex.getMessage())));
-				throw ex;
-			}
+				logger.info("LiteFS primary {}: {} the spring.sql.init scripts",
+						LiteFsScriptDatabaseInitializer.this.node.hostname(), this.applied ? "ran" : "found none of");
+				return this.applied ? 1 : 0;
+			});
 		}
 
 		@Override
