@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -186,7 +184,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 			}
 			try (Connection memory = DriverManager.getConnection("jdbc:sqlite::memory:")) {
 				populator.populate(memory);
-				expected = objects(memory);
+				expected = SchemaObjects.of(memory);
 			}
 			this.expected = expected;
 		}
@@ -205,18 +203,6 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 			}
 		}
 		return scripts;
-	}
-
-	private static Set<String> objects(Connection connection) throws SQLException {
-		Set<String> objects = new LinkedHashSet<>();
-		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement
-					.executeQuery("select type, name from sqlite_master where name not like 'sqlite_%' order by rowid")) {
-			while (rows.next()) {
-				objects.add(rows.getString(1) + " " + rows.getString(2));
-			}
-		}
-		return objects;
 	}
 
 	/** The scripts as the start-up policy sees them. */
@@ -248,7 +234,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 					SQLiteConfig config = new SQLiteConfig();
 					config.setReadOnly(true);
 					try (Connection replicated = config.createConnection("jdbc:sqlite:" + file)) {
-						missing.removeAll(objects(replicated));
+						missing.removeAll(SchemaObjects.of(replicated));
 					}
 				}
 				return new ReplicaSchemaCheck.Result("", List.copyOf(missing), null, null);
