@@ -31,6 +31,9 @@ final class App implements AutoCloseable {
 
 	static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+	/** The sample app's API user ({@code demo}/{@code demo}), sent with every write. */
+	static final String BASIC_AUTH = "Basic ZGVtbzpkZW1v";
+
 	static final String POST_JSON = "{\"title\": \"A post to read again and again\", \"body\": \""
 			+ "Replicated by LiteFS to every node, read on each of them. ".repeat(4).strip() + "\"}";
 
@@ -124,6 +127,7 @@ final class App implements AutoCloseable {
 	HttpResponse<String> write() throws IOException, InterruptedException {
 		HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/api/posts"))
 			.header("Content-Type", "application/json")
+			.header("Authorization", BASIC_AUTH)
 			.POST(HttpRequest.BodyPublishers.ofString(POST_JSON))
 			.build());
 		if (answer.statusCode() != 201) {

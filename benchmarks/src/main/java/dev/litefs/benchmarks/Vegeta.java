@@ -70,7 +70,7 @@ final class Vegeta {
 	/** A {@code POST /api/posts} target with the sample app's post as its body. */
 	String post(String url) throws IOException {
 		Path body = Files.writeString(this.work.resolve("post.json"), App.POST_JSON);
-		return "POST " + url + "\nContent-Type: application/json\n@" + body;
+		return "POST " + url + "\nContent-Type: application/json\nAuthorization: " + App.BASIC_AUTH + "\n@" + body;
 	}
 
 	private static void run(List<String> command) throws IOException, InterruptedException {

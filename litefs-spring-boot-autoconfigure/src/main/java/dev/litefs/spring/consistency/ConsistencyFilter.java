@@ -141,8 +141,13 @@ public class ConsistencyFilter implements Filter {
 		proceed(request, wrapped, chain);
 	}
 
+	/**
+	 * Whether this node has reached a TXID; when the mount has but no event said so yet,
+	 * the node's reading catches up, so that what runs next (a TXID's ETag, a TXID-stamped
+	 * cache) sees the TXID in {@link LiteFsNode#state()}.
+	 */
 	private boolean hasReached(long txid) {
-		return this.node.state().position().hasReached(txid) || this.node.currentPosition().hasReached(txid);
+		return this.node.state().position().hasReached(txid) || this.node.catchUp().position().hasReached(txid);
 	}
 
 	private void waitFor(long txid, HttpServletRequest request,
@@ -198,6 +203,8 @@ public class ConsistencyFilter implements Filter {
 	private void continueAfter(WaitOutcome outcome, long txid, HttpServletRequest request,
 			WriteConfirmingResponse response, FilterChain chain) throws IOException, ServletException {
 		if (outcome == WaitOutcome.CAUGHT_UP) {
+			// released by a reading of <db>-pos while the event stream was down: the node catches up
+			hasReached(txid);
 			proceed(request, response, chain);
 			return;
 		}
@@ -221,7 +228,7 @@ public class ConsistencyFilter implements Filter {
 		problem.setProperty("node", state.hostname());
 		problem.setProperty("txid", Position.toHex(txid));
 		try {
-			ProblemResponses.write(response, problem, null);
+			ProblemResponses.write(request, response, problem, null);
 		}
 		catch (IOException ex) {
 			if (!DisconnectedClientHelper.isClientDisconnectedException(ex)) {
@@ -291,7 +298,7 @@ public class ConsistencyFilter implements Filter {
 			this.reached.cancel(false);
 			if (event.getSuppliedRequest() instanceof HttpServletRequest request
 					&& event.getSuppliedResponse() instanceof HttpServletResponse response && !response.isCommitted()) {
-				ProblemResponses.write(response, ProblemResponses.problem(request, HttpStatus.GATEWAY_TIMEOUT,
+				ProblemResponses.write(request, response, ProblemResponses.problem(request, HttpStatus.GATEWAY_TIMEOUT,
 						"Replica behind your last write", "The wait for this replica to catch up did not end."), null);
 			}
 			event.getAsyncContext().complete();

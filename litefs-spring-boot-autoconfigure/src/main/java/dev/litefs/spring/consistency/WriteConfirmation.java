@@ -81,7 +81,7 @@ final class WriteConfirmation implements WriteConfirmingResponse.Confirmation {
 		problem.setProperty("node", node);
 		try {
 			response.reset();
-			ProblemResponses.write(response, problem, this.retryAfter);
+			ProblemResponses.write(request, response, problem, this.retryAfter);
 		}
 		catch (IOException | IllegalStateException ex) {
 			logger.debug("Answering {} {} failed: {}", request.getMethod(), request.getRequestURI(), ex.toString());

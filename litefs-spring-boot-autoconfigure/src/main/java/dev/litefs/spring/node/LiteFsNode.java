@@ -316,6 +316,30 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
+	 * Reads {@code <db>-pos} now and, when it is ahead of the latest reading, moves the
+	 * reading's position to it, as the {@code tx} event that will announce it would: for a
+	 * caller that must see a TXID the events have not announced yet (a request whose
+	 * {@code __txid} the mount has already reached) in {@link #state()} from now on.
+	 * @return the latest reading
+	 */
+	public NodeState catchUp() {
+		Position position = currentPosition();
+		if (!this.state.position().hasReached(position.txid())) {
+			this.changes.lock();
+			try {
+				NodeState current = this.state;
+				if (!current.position().hasReached(position.txid())) {
+					this.state = current.withPosition(position, this.clock.instant());
+				}
+			}
+			finally {
+				this.changes.unlock();
+			}
+		}
+		return this.state;
+	}
+
+	/**
 	 * Reads the position LiteFS has recorded, to confirm a write: unlike
 	 * {@link #currentPosition()}, a position that cannot be read is an error, not zero.
 	 * A plain directory (a standalone primary), or a LiteFS mount where the database does

@@ -75,6 +75,18 @@ public record NodeState(NodeRole role, String hostname, @Nullable String primary
 	}
 
 	/**
+	 * Whether {@link #position()} moves with every change of the database, so that what
+	 * was read from it at one position still holds while the position stays: on a LiteFS
+	 * primary or replica serving a database LiteFS has written to. A standalone node's
+	 * position never moves, and an unknown node's says nothing.
+	 * @return {@code true} when the position dates what is read from the database
+	 */
+	public boolean positionTracksChanges() {
+		return (this.role == NodeRole.PRIMARY || this.role == NodeRole.REPLICA) && isDatabaseAvailable()
+				&& !this.position.equals(Position.ZERO);
+	}
+
+	/**
 	 * Whether this reading differs from another in role or primary: the change a
 	 * {@link LiteFsRoleChangedEvent} announces.
 	 * @param other the other reading

@@ -37,7 +37,7 @@ final class ProblemAnswers {
 			@Nullable Duration retryAfter) {
 		try {
 			response.reset();
-			ProblemResponses.write(response, problem, retryAfter);
+			ProblemResponses.write(request, response, problem, retryAfter);
 		}
 		catch (IOException writeFailure) {
 			logger.debug("Answering {} {} failed: {}", request.getMethod(), request.getRequestURI(),

@@ -181,7 +181,7 @@ public final class RoutedRequest {
 			problem.setProperty("primary", primary);
 		}
 		properties.forEach(problem::setProperty);
-		ProblemResponses.write(this.response, problem, retry ? this.retryAfter : null);
+		ProblemResponses.write(this.request, this.response, problem, retry ? this.retryAfter : null);
 		logger.debug("{} {} answered {}: {}", this.request.getMethod(), this.request.getRequestURI(), status.value(),
 				detail);
 		return outcome;

@@ -15,7 +15,7 @@ public class Calls {
 
 	private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
-	void ran(String name) {
+	public void ran(String name) {
 		this.counts.computeIfAbsent(name, (key) -> new AtomicInteger()).incrementAndGet();
 	}
 

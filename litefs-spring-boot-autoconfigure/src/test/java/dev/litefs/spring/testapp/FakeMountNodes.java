@@ -37,7 +37,17 @@ public final class FakeMountNodes implements AutoCloseable {
 	 * @return the running node
 	 */
 	public TestNode primary(String... properties) {
-		return start(PRIMARY, FakeLiteFsMount.primary(this.dir.resolve(PRIMARY)), properties);
+		return primary(List.of(), properties);
+	}
+
+	/**
+	 * Starts the primary, {@value #PRIMARY}, with more configuration classes.
+	 * @param sources the configuration classes of the application's own beans
+	 * @param properties more properties, {@code name=value}
+	 * @return the running node
+	 */
+	public TestNode primary(List<Class<?>> sources, String... properties) {
+		return start(sources, PRIMARY, FakeLiteFsMount.primary(this.dir.resolve(PRIMARY)), properties);
 	}
 
 	/**
@@ -47,7 +57,18 @@ public final class FakeMountNodes implements AutoCloseable {
 	 * @return the running node
 	 */
 	public TestNode replica(String hostname, String... properties) {
-		return start(hostname, FakeLiteFsMount.replicaOf(this.dir.resolve(hostname), PRIMARY), properties);
+		return replica(List.of(), hostname, properties);
+	}
+
+	/**
+	 * Starts a synced replica of {@value #PRIMARY}, with more configuration classes.
+	 * @param sources the configuration classes of the application's own beans
+	 * @param hostname the replica's hostname
+	 * @param properties more properties, {@code name=value}
+	 * @return the running node
+	 */
+	public TestNode replica(List<Class<?>> sources, String hostname, String... properties) {
+		return start(sources, hostname, FakeLiteFsMount.replicaOf(this.dir.resolve(hostname), PRIMARY), properties);
 	}
 
 	/**
@@ -71,8 +92,8 @@ public final class FakeMountNodes implements AutoCloseable {
 		}
 	}
 
-	private TestNode start(String hostname, FakeLiteFsMount mount, String... properties) {
-		TestNode node = TestNode.start(mount, hostname, properties);
+	private TestNode start(List<Class<?>> sources, String hostname, FakeLiteFsMount mount, String... properties) {
+		TestNode node = TestNode.start(sources, mount, hostname, properties);
 		this.mounts.put(hostname, mount);
 		this.nodes.add(node);
 		return node;

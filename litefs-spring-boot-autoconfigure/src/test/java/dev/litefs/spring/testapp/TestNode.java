@@ -127,8 +127,32 @@ public final class TestNode implements AutoCloseable {
 		return new TestNode(context);
 	}
 
+	/**
+	 * Starts a standalone node: a plain directory, not a LiteFS mount, with a
+	 * {@code posts} table in its {@code app.db}.
+	 * @param sources configuration classes of the application's own beans
+	 * @param dir the directory, created if missing
+	 * @param properties more properties, {@code name=value}
+	 * @return the running node
+	 */
+	public static TestNode standalone(List<Class<?>> sources, Path dir, String... properties) {
+		try {
+			createSchema(Files.createDirectories(dir).resolve("app.db"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		List<String> all = new ArrayList<>(List.of("litefs.api-url=http://localhost:1"));
+		all.addAll(List.of(properties));
+		return start(sources, dir, "app.db", "local", all.toArray(String[]::new));
+	}
+
 	private static void createSchema(FakeLiteFsMount mount) {
-		String url = "jdbc:sqlite:" + mount.dir().resolve(mount.database());
+		createSchema(mount.dir().resolve(mount.database()));
+	}
+
+	private static void createSchema(Path database) {
+		String url = "jdbc:sqlite:" + database;
 		try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
 			statement.execute("create table if not exists posts (id integer primary key autoincrement, "
 					+ "title text not null, node text not null)");

@@ -24,6 +24,7 @@ import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
 import dev.litefs.spring.routing.PrimaryUrlTemplate;
+import dev.litefs.spring.routing.ProblemErrorAttributes;
 import dev.litefs.spring.routing.RedirectStrategy;
 import dev.litefs.spring.routing.RejectStrategy;
 import dev.litefs.spring.routing.RoutingStrategy;
@@ -45,12 +46,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
+import org.springframework.boot.webmvc.error.ErrorAttributes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -68,7 +71,8 @@ import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
  *
  * @since 0.2.0
  */
-@AutoConfiguration(after = LiteFsNodeAutoConfiguration.class)
+@AutoConfiguration(after = LiteFsNodeAutoConfiguration.class,
+		beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @EnableConfigurationProperties({ LiteFsRoutingProperties.class, LiteFsHaltProperties.class })
 @ConditionalOnBean(LiteFsNode.class)
 public final class LiteFsRoutingAutoConfiguration {
@@ -90,6 +94,24 @@ public final class LiteFsRoutingAutoConfiguration {
 								? Optional.ofNullable(halt.getIfAvailable()) : Optional.empty()));
 		advisor.setOrder(ENSURE_PRIMARY_ORDER);
 		return advisor;
+	}
+
+	/**
+	 * The title and detail of the starter's answers to a browser in the application's
+	 * error view; backs off, like Boot's own, when the application has its own
+	 * {@link ErrorAttributes} (its error view then gets the detail as {@code message}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ DispatcherServlet.class, ErrorAttributes.class })
+	static class ErrorPageConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(value = ErrorAttributes.class, search = SearchStrategy.CURRENT)
+		ProblemErrorAttributes errorAttributes() {
+			return new ProblemErrorAttributes();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -20,6 +20,7 @@ import dev.litefs.spring.routing.NotPrimaryException;
 import dev.litefs.spring.routing.NotPrimaryExceptionResolver;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.PrimaryRoutingFilter;
+import dev.litefs.spring.routing.ProblemErrorAttributes;
 import dev.litefs.spring.routing.RedirectStrategy;
 import dev.litefs.spring.routing.RejectStrategy;
 import dev.litefs.spring.routing.RoutingStrategy;
@@ -44,6 +45,10 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
+import org.springframework.boot.webmvc.error.DefaultErrorAttributes;
+import org.springframework.boot.webmvc.error.ErrorAttributes;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
@@ -89,6 +94,23 @@ class LiteFsRoutingAutoConfigurationTests {
 				assertThat(context.getBean("primaryRoutingFilterRegistration", DelegatingFilterProxyRegistrationBean.class)
 					.determineDispatcherTypes()).containsExactly(jakarta.servlet.DispatcherType.REQUEST);
 			});
+		}
+
+		@Test
+		void theErrorViewGetsTheTitleAndDetailOfTheStartersAnswers() {
+			webContextRunner().withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class, ErrorMvcAutoConfiguration.class))
+				.run((context) -> assertThat(context).hasSingleBean(ErrorAttributes.class)
+					.getBean(ErrorAttributes.class)
+					.isInstanceOf(ProblemErrorAttributes.class));
+		}
+
+		@Test
+		void theApplicationsOwnErrorAttributesAreKept() {
+			webContextRunner().withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class, ErrorMvcAutoConfiguration.class))
+				.withBean("ownErrorAttributes", ErrorAttributes.class, DefaultErrorAttributes::new)
+				.run((context) -> assertThat(context).hasSingleBean(ErrorAttributes.class)
+					.doesNotHaveBean(ProblemErrorAttributes.class)
+					.hasBean("ownErrorAttributes"));
 		}
 
 		@Test
