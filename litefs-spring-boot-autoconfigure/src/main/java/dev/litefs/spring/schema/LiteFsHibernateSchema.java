@@ -23,6 +23,7 @@ import org.hibernate.boot.Metadata;
 import org.hibernate.boot.model.relational.Namespace;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.JdbcSettings;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.integrator.spi.Integrator;
 import org.hibernate.jpa.boot.spi.IntegratorProvider;
@@ -48,7 +49,9 @@ import org.springframework.context.event.EventListener;
  * Hibernate's {@code ddl-auto} ({@code create}, {@code create-drop}, {@code update}) the
  * LiteFS way: Hibernate changes the schema on the primary only. On a replica, or a node
  * whose role is not known yet, the customizer turns Hibernate's schema action to
- * {@code none}, and, with {@code litefs.schema.replica-mode=wait}, the replica waits
+ * {@code none} (and, before the database has replicated, Hibernate's look at it, which
+ * would create the file: the dialect is then the community {@code SQLiteDialect} unless
+ * the application names one), and, with {@code litefs.schema.replica-mode=wait}, the replica waits
  * while its {@code EntityManagerFactory} is built until every table of the entities has
  * replicated, then starts, or times out as it does for Flyway. A node promoted during
  * the wait, or after startup (its writes held meanwhile), runs Hibernate's
@@ -63,6 +66,8 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsHibernateSchema.class);
 
 	private static final String JAKARTA_ACTION = "jakarta.persistence.schema-generation.database.action";
+
+	private static final String SQLITE_DIALECT = "org.hibernate.community.dialect.SQLiteDialect";
 
 	private static final Set<String> CHANGING = Set.of("create", "create-drop", "create-only", "update",
 			"drop-and-create");
@@ -133,6 +138,12 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 		if (waits) {
 			properties.put(AvailableSettings.HBM2DDL_AUTO, "none");
 			properties.put(JAKARTA_ACTION, "none");
+			Path file = SqliteFiles.file(this.dataSource);
+			if (file != null && !Files.exists(file)) {
+				// Hibernate's look at the database would create the file LiteFS is to replicate
+				properties.put(JdbcSettings.ALLOW_METADATA_ON_BOOT, false);
+				properties.putIfAbsent(JdbcSettings.DIALECT, SQLITE_DIALECT);
+			}
 		}
 		Integrator entities = new EntityTablesIntegrator(waits);
 		Object theirs = properties.get(JpaSettings.INTEGRATOR_PROVIDER);
