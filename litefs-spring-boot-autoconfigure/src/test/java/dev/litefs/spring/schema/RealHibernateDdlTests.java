@@ -41,7 +41,9 @@ class RealHibernateDdlTests {
 			CompletableFuture<TestNode> replicaStarting = CompletableFuture
 				.supplyAsync(() -> node(nodeB, Post.Entities.class, "litefs.schema.replica-timeout=60s"));
 			try {
-				TimeUnit.SECONDS.sleep(1);
+				// Hibernate has built its mapping (and looked at the database, if it does) when the wait starts
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> output.toString().contains("LiteFS replica node-b: waiting up to 60s"));
 				assertThat(replicaStarting).as("the replica waits for the entity tables").isNotDone();
 				assertThat(nodeB.mountDir().resolve("app.db")).as("the replica created no database").doesNotExist();
 				try (TestNode primary = node(cluster.primary(), Post.Entities.class);
