@@ -79,7 +79,10 @@ class PublicApiTests {
 					"LiteFsRoutingProperties.FlyReplay", "LiteFsRoutingProperties.Forward",
 					"LiteFsRoutingProperties.Redirect"),
 			types("routing.forward", "ForwardResult", "ForwardingClient", "KeptBody", "KeptBody.Kind",
-					"PrimaryForwarder", "PrimaryForwarder.AnswerCutShortException", "PrimaryForwarderCustomizer")));
+					"PrimaryForwarder", "PrimaryForwarder.AnswerCutShortException", "PrimaryForwarderCustomizer"),
+			types("session", "ContainerSessionsWarning", "LastAccessWrites", "LiteFsSessionRepository",
+					"LiteFsSessionRepository.LiteFsSession", "SessionWriteFilter"),
+			types("session.autoconfigure", "LiteFsSessionAutoConfiguration", "LiteFsSessionProperties")));
 
 	@Test
 	void eachPackageHasExactlyItsPublicTypes() {
