@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class RealHibernateDdlTests {
 
-	private static final String[] JPA = { "spring.autoconfigure.exclude=", "spring.jpa.hibernate.ddl-auto=update",
+	private static final String[] JPA = { "spring.autoconfigure.exclude=org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionAutoConfiguration",
+			"spring.jpa.hibernate.ddl-auto=update",
 			"spring.jpa.open-in-view=false", "testapp.plays-litefs=false", "litefs.routing.strategy=reject" };
 
 	@Test

@@ -37,7 +37,7 @@ class RealSessionsPrimaryGoneTests {
 		cluster = posts.cluster();
 		RealSessionsTests.createSessionTables(posts, "app.db");
 		replica = posts.app(List.of(RealSessionsTests.SessionPages.class), cluster.node(1), "app.db",
-				"litefs.routing.strategy=reject", "spring.session.jdbc.initialize-schema=never",
+				"litefs.routing.strategy=reject", TestNode.WITH_SPRING_SESSION, "spring.session.jdbc.initialize-schema=never",
 				"litefs.halt.wait-timeout=2s");
 	}
 

@@ -37,6 +37,11 @@ import org.springframework.web.context.WebApplicationContext;
  */
 public final class TestNode implements AutoCloseable {
 
+	private static final String HIBERNATE_JPA = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration";
+
+	/** The property that gives a test's application Spring Session JDBC, which test nodes leave out otherwise. */
+	public static final String WITH_SPRING_SESSION = "spring.autoconfigure.exclude=" + HIBERNATE_JPA;
+
 	private static final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
@@ -114,7 +119,10 @@ public final class TestNode implements AutoCloseable {
 				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
 				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false",
 				"spring.liquibase.enabled=false",
-				"spring.autoconfigure.exclude=org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration"));
+				// Spring Session JDBC only where a test asks for it (WITH_SPRING_SESSION): building its repository
+				// opens a connection, which on a replica before the database has replicated creates an empty file
+				"spring.autoconfigure.exclude=" + HIBERNATE_JPA + ","
+						+ "org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionAutoConfiguration"));
 		if (Boolean.getBoolean("litefs.test.virtual-threads")) {
 			// as the test kit's applications do (ClusterApplication.VIRTUAL_THREADS); the node's own properties win
 			all.add("spring.threads.virtual.enabled=true");
