@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.SimpleValueWrapper;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.ClassUtils;
 
 /**
  * A {@link Cache} whose entries carry the position ({@link Position TXID and checksum})
@@ -28,7 +30,9 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * the {@link DatabaseCommits commits} to its database instead: its own writes, and any
  * other connection's or process's. Where nothing dates an entry (an unknown role, LiteFS
  * down, a database LiteFS has not written or that cannot be opened), every lookup misses
- * and nothing is stored.
+ * and nothing is stored; so too, on a node that takes writes, inside a Spring transaction
+ * that may write (not {@code readOnly}): what it reads may hold its own changes, not yet
+ * committed, which no position dates.
  * {@code @Cacheable(sync = true)} dates its entry before it loads it (without the
  * delegate's per-key lock: two threads may both load a missing entry). Asynchronous
  * retrieval ({@code CompletableFuture} results) is not supported.
@@ -36,6 +40,9 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * @since 0.2.0
  */
 public class TxidCache implements Cache {
+
+	private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.transaction.support.TransactionSynchronizationManager", TxidCache.class.getClassLoader());
 
 	private final Cache delegate;
 
@@ -168,6 +175,9 @@ public class TxidCache implements Cache {
 	 */
 	private @Nullable Position now() {
 		NodeState state = this.node.state();
+		if (state.isPrimary() && inReadWriteTransaction()) {
+			return null;
+		}
 		if (state.positionTracksChanges()) {
 			return state.position();
 		}
@@ -176,6 +186,16 @@ public class TxidCache implements Cache {
 		}
 		OptionalLong version = this.commits.version();
 		return version.isPresent() ? new Position(version.getAsLong(), 0) : null;
+	}
+
+	/**
+	 * Whether a Spring transaction that may write is active on this thread: what it reads
+	 * may hold its own changes, not committed (and perhaps rolled back), which no position
+	 * dates.
+	 */
+	private static boolean inReadWriteTransaction() {
+		return TRANSACTIONS_PRESENT && TransactionSynchronizationManager.isActualTransactionActive()
+				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly();
 	}
 
 	private static <T> T load(Object key, Callable<T> valueLoader) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.litefs.spring.testapp.Posts;
 import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,13 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.cache.CacheManager;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * TXID-stamped caches on a standalone node (a plain directory, no LiteFS), in both
  * journal modes, through the application's own {@code @Cacheable} beans: an entry is
  * served until a change is committed to the database, whether the application wrote it,
- * another connection of the process, or another process.
+ * another connection of the process, or another process; and not kept from a transaction
+ * that wrote and rolled back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneCacheTests {
@@ -44,7 +51,7 @@ class StandaloneCacheTests {
 	 * the journal mode, a change that would drop the entries of a first lookup before it.
 	 */
 	private TestNode standalone(String journalMode) {
-		TestNode node = TestNode.standalone(List.of(CachedCounts.class), this.dir.resolve(journalMode),
+		TestNode node = TestNode.standalone(List.of(CachedCounts.class, RollingBack.class), this.dir.resolve(journalMode),
 				"litefs.cache.enabled=true", "spring.datasource.hikari.data-source-properties.journal_mode=" + journalMode);
 		node.rows();
 		return node;
@@ -95,6 +102,17 @@ class StandaloneCacheTests {
 		assertThat(count(node)).isEqualTo(before + 1);
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "delete", "wal" })
+	void anEntryComputedInATransactionThatRollsBackIsNotKept(String journalMode) {
+		TestNode node = this.nodes.get(journalMode);
+		long before = cachedCount(node);
+		node.bean(CacheManager.class).getCache("counts").clear();
+		assertThatIllegalStateException().isThrownBy(() -> node.bean(RollingBack.class).insertCountAndRollBack())
+			.withMessage("rolled back at " + (before + 1));
+		assertThat(count(node)).isEqualTo(before);
+	}
+
 	private long count(TestNode node) {
 		return Long.parseLong(node.get("/cached/count").body());
 	}
@@ -110,6 +128,27 @@ class StandaloneCacheTests {
 
 	private Path database(String journalMode) {
 		return this.dir.resolve(journalMode).resolve("app.db");
+	}
+
+	/** A transaction that writes, reads the cached count (its own write in it), and rolls back. */
+	@Component
+	static class RollingBack {
+
+		private final Posts posts;
+
+		private final CachedCounts.CountController counts;
+
+		RollingBack(Posts posts, CachedCounts.CountController counts) {
+			this.posts = posts;
+			this.counts = counts;
+		}
+
+		@Transactional
+		public void insertCountAndRollBack() {
+			this.posts.create("rolled back");
+			throw new IllegalStateException("rolled back at " + this.counts.count());
+		}
+
 	}
 
 	/** Another process writing a row to the database named by its argument. */
