@@ -68,6 +68,11 @@ final class ForwardedRequest {
 				}
 			}
 		}
+		if (!headers.containsHeader(HttpHeaders.ACCEPT)) {
+			// no Accept means any type: said outright, so that no client's default (HttpURLConnection
+			// sends text/html first) makes the primary answer a page to a client that asked for none
+			headers.set(HttpHeaders.ACCEPT, "*/*");
+		}
 		if (body != null && body.length > 0) {
 			headers.setContentLength(body.length);
 		}

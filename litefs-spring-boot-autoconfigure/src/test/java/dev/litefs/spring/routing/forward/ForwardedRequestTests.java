@@ -56,6 +56,14 @@ class ForwardedRequestTests {
 	}
 
 	@Test
+	void aRequestWithoutAcceptAsksForAnyTypeOutright() {
+		// else the client's own default goes (HttpURLConnection's puts text/html first), and the
+		// primary answers an API client that asked for nothing with an HTML error page
+		HttpHeaders headers = ForwardedRequest.headers(this.request, null, "node-b");
+		assertThat(headers.get("Accept")).containsExactly("*/*");
+	}
+
+	@Test
 	void aValueWithAControlCharacterIsNotSent() {
 		this.request.addHeader("X-Bad", "a\u0001b");
 		this.request.addHeader("X-Tab", "a\tb");
