@@ -170,8 +170,8 @@ public class TxidCache implements Cache {
 
 	/**
 	 * Where the database is now, to date entries by: the node's position on a LiteFS
-	 * primary or replica; on a standalone node, its commits' version in the TXID's place
-	 * (with a checksum no LiteFS position has on a standalone node: none).
+	 * primary or replica; on a standalone node, its commits' version in the TXID's place,
+	 * with checksum 0. {@code null} when nothing dates what is read now.
 	 */
 	private @Nullable Position now() {
 		NodeState state = this.node.state();
