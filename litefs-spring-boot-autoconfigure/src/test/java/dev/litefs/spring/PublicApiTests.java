@@ -45,11 +45,12 @@ class PublicApiTests {
 					"LiteFsConsistencyProperties"),
 			types("etag", "TxidETag", "TxidETagInterceptor"),
 			types("etag.autoconfigure", "LiteFsETagAutoConfiguration", "LiteFsETagProperties"),
-			types("schema", "LiteFsFlywayMigrationStrategy", "LiteFsScriptDatabaseInitializer", "MigrationRun",
+			types("schema", "LiteFsFlywayMigrationStrategy", "LiteFsHibernateSchema", "LiteFsLiquibase",
+					"LiteFsScriptDatabaseInitializer", "MigrationRun",
 					"MigrationRun.Outcome",
 					"MigrationRun.Trigger", "ReplicaMode", "ReplicaSchemaTimeoutException"),
 			types("schema.autoconfigure", "LiteFsFlywayAutoConfiguration", "LiteFsFlywayProperties",
-					"LiteFsSchemaProperties", "LiteFsSqlInitAutoConfiguration"),
+					"LiteFsHibernateSchemaAutoConfiguration", "LiteFsLiquibaseAutoConfiguration", "LiteFsSchemaProperties", "LiteFsSqlInitAutoConfiguration"),
 			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
@@ -78,7 +79,10 @@ class PublicApiTests {
 					"LiteFsRoutingProperties.FlyReplay", "LiteFsRoutingProperties.Forward",
 					"LiteFsRoutingProperties.Redirect"),
 			types("routing.forward", "ForwardResult", "ForwardingClient", "KeptBody", "KeptBody.Kind",
-					"PrimaryForwarder", "PrimaryForwarder.AnswerCutShortException", "PrimaryForwarderCustomizer")));
+					"PrimaryForwarder", "PrimaryForwarder.AnswerCutShortException", "PrimaryForwarderCustomizer"),
+			types("session", "ContainerSessionsWarning", "LastAccessWrites", "LiteFsSessionRepository",
+					"LiteFsSessionRepository.LiteFsSession", "SessionWriteFilter"),
+			types("session.autoconfigure", "LiteFsSessionAutoConfiguration", "LiteFsSessionProperties")));
 
 	@Test
 	void eachPackageHasExactlyItsPublicTypes() {

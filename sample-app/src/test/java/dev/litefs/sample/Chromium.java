@@ -82,18 +82,44 @@ public final class Chromium implements AutoCloseable {
 	}
 
 	/**
-	 * Fills a form's fields by id and submits it, then waits for the next page.
+	 * Fills a form's fields by id and submits it, then waits for the next page. The form
+	 * is the one of the first field (a signed-in page has a sign-out form too).
 	 * @param fields the ids of the fields and their values, in pairs
 	 */
 	public void submit(String... fields) {
+		WebElement form = null;
 		for (int i = 0; i < fields.length; i += 2) {
 			WebElement field = this.driver.findElement(By.id(fields[i]));
 			field.clear();
 			field.sendKeys(fields[i + 1]);
+			if (form == null) {
+				form = field.findElement(By.xpath("ancestor::form"));
+			}
 		}
-		WebElement submit = this.driver.findElement(By.cssSelector("form button[type=submit]"));
-		submit.click();
-		this.wait.until((driver) -> isGone(submit));
+		click((form != null) ? form.findElement(By.cssSelector("button[type=submit]"))
+				: this.driver.findElement(By.cssSelector("form button[type=submit]")));
+	}
+
+	/**
+	 * Clicks a button that submits its form, then waits for the next page.
+	 * @param css the button's selector
+	 */
+	public void click(String css) {
+		click(this.driver.findElement(By.cssSelector(css)));
+	}
+
+	/**
+	 * Signs the demo user in on a node's login page; the next page is the posts page.
+	 * @param baseUrl the node's URL, e.g. {@code http://localhost:8080}
+	 */
+	public void signIn(String baseUrl) {
+		this.driver.get(baseUrl + "/login");
+		submit("username", DemoUser.NAME, "password", DemoUser.PASSWORD);
+	}
+
+	private void click(WebElement button) {
+		button.click();
+		this.wait.until((driver) -> isGone(button));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.RequestPathPatterns;
+import dev.litefs.spring.node.LiteFsFileException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.node.Position;
@@ -102,6 +103,27 @@ public class ConsistencyFilter implements Filter {
 	 */
 	public Settings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Adds the {@code __txid} cookie naming the position LiteFS recorded, for a write the
+	 * request made outside {@code @EnsurePrimary} (a change to its HTTP session written at
+	 * commit). Does nothing with read-your-writes off, or when LiteFS cannot tell its
+	 * position.
+	 * @param request the request
+	 * @param response its response, not yet committed
+	 */
+	public void addTxidCookie(HttpServletRequest request, HttpServletResponse response) {
+		if (!this.settings.readYourWrites() || this.settings.exclude().matches(request)) {
+			return;
+		}
+		try {
+			response.addHeader(HttpHeaders.SET_COOKIE, TxidCookie.set(this.node.recordedPosition(),
+					this.settings.cookieMaxAge(), this.settings.secure(request)));
+		}
+		catch (LiteFsFileException ex) {
+			logger.debug("No __txid cookie after a session write: {}", ex.getMessage());
+		}
 	}
 
 	@Override

@@ -71,7 +71,7 @@ public class LiteFsFlywayMigrationStrategy
 			boolean failOnReplicaTimeout, LiteFsScheduler scheduler) {
 		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
 		this.migrator = new PrimaryMigrator(node);
-		this.promotions = new PromotionMigrator(node, this.migrator, scheduler);
+		this.promotions = new PromotionMigrator(node, scheduler);
 	}
 
 	@Override
@@ -104,7 +104,7 @@ public class LiteFsFlywayMigrationStrategy
 		}
 		finally {
 			// from now on promotions are the promotion migrator's; during the wait, the wait's
-			this.promotions.takeOver(flyway);
+			this.promotions.takeOver(() -> this.migrator.migrate(flyway, Trigger.PROMOTION));
 		}
 	}
 

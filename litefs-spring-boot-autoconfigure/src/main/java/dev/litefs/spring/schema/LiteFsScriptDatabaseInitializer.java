@@ -5,11 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +17,8 @@ import javax.sql.DataSource;
 
 import dev.litefs.spring.internal.SqliteFiles;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
-import dev.litefs.spring.schema.MigrationRun.Outcome;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,6 +33,7 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
@@ -50,12 +48,13 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * until every table, index, view and trigger of the schema scripts has replicated, as it
  * does for Flyway's migrations. What the schema scripts create is found by running them
  * on an empty in-memory SQLite database; the replicated file is read over a read-only
- * connection of its own, never through the application's pool.
+ * connection of its own, never through the application's pool. A node promoted during
+ * the wait, or after startup (its writes held meanwhile), runs the scripts.
  *
  * @since 0.3.0
  */
 public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScriptDatabaseInitializer
-		implements ApplicationEventPublisherAware, DisposableBean {
+		implements ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsScriptDatabaseInitializer.class);
 
@@ -66,6 +65,8 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 	private final SchemaStartup startup;
 
 	private final LiteFsNode node;
+
+	private final PromotionMigrator promotions;
 
 	private volatile @Nullable ResourceLoader resourceLoader;
 
@@ -91,6 +92,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 		this.settings = settings;
 		this.node = node;
 		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
+		this.promotions = new PromotionMigrator(node, scheduler);
 	}
 
 	@Override
@@ -128,12 +130,33 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 			return super.initializeDatabase();
 		}
 		Scripts means = new Scripts();
-		this.startup.run(means);
+		try {
+			this.startup.run(means);
+		}
+		finally {
+			// from now on promotions are the promotion migrator's; during the wait, the wait's
+			this.promotions.takeOver(() -> {
+				if (this.node.state().role().acceptsWrites()) {
+					means.apply(Trigger.PROMOTION);
+				}
+			});
+		}
 		return means.applied;
+	}
+
+	/**
+	 * On a promotion after startup, the scripts run again on this node, its writes held
+	 * meanwhile.
+	 * @param event a change of role
+	 */
+	@Override
+	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
+		this.promotions.onRoleChange(event);
 	}
 
 	@Override
 	public void destroy() {
+		this.promotions.stop();
 		this.startup.stop();
 	}
 
@@ -161,7 +184,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 			}
 			try (Connection memory = DriverManager.getConnection("jdbc:sqlite::memory:")) {
 				populator.populate(memory);
-				expected = objects(memory);
+				expected = SchemaObjects.of(memory);
 			}
 			this.expected = expected;
 		}
@@ -182,18 +205,6 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 		return scripts;
 	}
 
-	private static Set<String> objects(Connection connection) throws SQLException {
-		Set<String> objects = new LinkedHashSet<>();
-		try (Statement statement = connection.createStatement();
-				ResultSet rows = statement
-					.executeQuery("select type, name from sqlite_master where name not like 'sqlite_%' order by rowid")) {
-			while (rows.next()) {
-				objects.add(rows.getString(1) + " " + rows.getString(2));
-			}
-		}
-		return objects;
-	}
-
 	/** The scripts as the start-up policy sees them. */
 	private final class Scripts implements SchemaStartup.SchemaMeans {
 
@@ -206,20 +217,12 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 
 		@Override
 		public void apply(Trigger trigger) {
-			Instant startedAt = Instant.now();
-			long start = System.nanoTime();
-			try {
+			SchemaStartup.applyKept(this, trigger, () -> {
 				this.applied = LiteFsScriptDatabaseInitializer.super.initializeDatabase();
-				logger.info("LiteFS primary {}: {} the spring.sql.init scripts", LiteFsScriptDatabaseInitializer.this.node.hostname(),
-						this.applied ? "ran" : "found none of");
-				record(new MigrationRun(trigger, Outcome.MIGRATED, startedAt, SchemaVersions.since(start),
-						this.applied ? 1 : 0, List.of(), null, null));
-			}
-			catch (RuntimeException ex) {
-				record(new MigrationRun(trigger, Outcome.FAILED, startedAt, SchemaVersions.since(start), 0,
-						List.of(), null, String.valueOf(ex.getMessage())));
-				throw ex;
-			}
+				logger.info("LiteFS primary {}: {} the spring.sql.init scripts",
+						LiteFsScriptDatabaseInitializer.this.node.hostname(), this.applied ? "ran" : "found none of");
+				return this.applied ? 1 : 0;
+			});
 		}
 
 		@Override
@@ -231,7 +234,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 					SQLiteConfig config = new SQLiteConfig();
 					config.setReadOnly(true);
 					try (Connection replicated = config.createConnection("jdbc:sqlite:" + file)) {
-						missing.removeAll(objects(replicated));
+						missing.removeAll(SchemaObjects.of(replicated));
 					}
 				}
 				return new ReplicaSchemaCheck.Result("", List.copyOf(missing), null, null);

@@ -5,17 +5,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.litefs.spring.schema.MigrationRun.Trigger;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
-import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Migrates a node promoted after startup. From {@link #takeOver(Flyway)} on, every
+ * Migrates a node promoted after startup, whatever the means (Flyway, Liquibase,
+ * {@code spring.sql.init}): the means gives its migration as an action. From
+ * {@link #takeOver(Runnable)} on, every
  * promotion holds the node's writes ({@link PromotionWriteHold}: they are answered
  * {@code 503} with {@code Retry-After}) from the reading that shows it until its pending
  * migrations are applied, once, on the {@link LiteFsScheduler}: never on the thread that
@@ -36,13 +36,11 @@ final class PromotionMigrator {
 
 	private final LiteFsNode node;
 
-	private final PrimaryMigrator migrator;
-
 	private final LiteFsScheduler scheduler;
 
 	private final PromotionWriteHold hold = new PromotionWriteHold();
 
-	private volatile @Nullable Flyway flyway;
+	private volatile @Nullable Runnable migration;
 
 	private volatile @Nullable LiteFsRoleChangedEvent lastPromotion;
 
@@ -57,21 +55,21 @@ final class PromotionMigrator {
 	/** The next try of a failed run. */
 	private volatile @Nullable ScheduledFuture<?> retry;
 
-	PromotionMigrator(LiteFsNode node, PrimaryMigrator migrator, LiteFsScheduler scheduler) {
+	PromotionMigrator(LiteFsNode node, LiteFsScheduler scheduler) {
 		this.node = node;
-		this.migrator = migrator;
 		this.scheduler = scheduler;
 	}
 
 	/**
-	 * From now on, promotions are this migrator's: they hold the node's writes and migrate
-	 * with this Flyway. Called once startup ran Flyway (during a replica's wait for the
-	 * schema, a promotion is the wait's).
-	 * @param flyway the application's Flyway
+	 * From now on, promotions are this migrator's: they hold the node's writes and run
+	 * this migration. Called once startup applied or waited for the schema (during a
+	 * replica's wait for the schema, a promotion is the wait's).
+	 * @param migration applies what is pending on a node that takes writes, doing
+	 * nothing when it is no longer primary; throws when it fails
 	 */
-	void takeOver(Flyway flyway) {
-		if (this.flyway == null) {
-			this.flyway = flyway;
+	void takeOver(Runnable migration) {
+		if (this.migration == null) {
+			this.migration = migration;
 			this.node.addWriteHold(this.hold);
 		}
 	}
@@ -82,14 +80,14 @@ final class PromotionMigrator {
 	 * @param event a change of role
 	 */
 	void onRoleChange(LiteFsRoleChangedEvent event) {
-		Flyway flyway = this.flyway;
-		if (!event.isPromotion() || event.getSource() != this.node || flyway == null || event == this.lastPromotion
+		Runnable migration = this.migration;
+		if (!event.isPromotion() || event.getSource() != this.node || migration == null || event == this.lastPromotion
 				|| this.stopped) {
 			return;
 		}
 		this.lastPromotion = event;
 		try {
-			this.scheduler.execute(() -> migrate(flyway, this.node.pollInterval()));
+			this.scheduler.execute(() -> migrate(migration, this.node.pollInterval()));
 		}
 		catch (RejectedExecutionException ex) {
 			// the context closes
@@ -110,25 +108,25 @@ final class PromotionMigrator {
 	 * {@code retryDelay}, doubled for the next, while this node is still primary: its
 	 * writes stay held until a run migrates, never for good.
 	 */
-	private void migrate(Flyway flyway, Duration retryDelay) {
+	private void migrate(Runnable migration, Duration retryDelay) {
 		if (this.stopped) {
 			return;
 		}
 		if (!this.running.tryLock()) {
-			schedule(() -> migrate(flyway, retryDelay), this.node.pollInterval());
+			schedule(() -> migrate(migration, retryDelay), this.node.pollInterval());
 			return;
 		}
 		try {
-			migrateOnce(flyway, retryDelay);
+			migrateOnce(migration, retryDelay);
 		}
 		finally {
 			this.running.unlock();
 		}
 	}
 
-	private void migrateOnce(Flyway flyway, Duration retryDelay) {
+	private void migrateOnce(Runnable migration, Duration retryDelay) {
 		try {
-			this.migrator.migrate(flyway, Trigger.PROMOTION);
+			migration.run();
 		}
 		catch (RuntimeException ex) {
 			if (!this.node.refresh().role().acceptsWrites()) {
@@ -141,7 +139,7 @@ final class PromotionMigrator {
 					+ "in {} ms", this.node.hostname(), ex.toString(), retryDelay.toMillis());
 			Duration next = (retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0) ? MAX_RETRY_DELAY
 					: retryDelay.multipliedBy(2);
-			schedule(() -> migrate(flyway, next), retryDelay);
+			schedule(() -> migrate(migration, next), retryDelay);
 			return;
 		}
 		if (this.hold.release(this.failedHolds + 1)) {

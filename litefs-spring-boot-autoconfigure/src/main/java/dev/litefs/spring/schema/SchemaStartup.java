@@ -3,6 +3,7 @@ package dev.litefs.spring.schema;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
 import dev.litefs.spring.node.LiteFsNode;
@@ -185,6 +186,30 @@ final class SchemaStartup {
 
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	/**
+	 * Applies the schema with a means, keeping the run as {@code MIGRATED} or
+	 * {@code FAILED}.
+	 * @param means the means, which keeps the run
+	 * @param trigger what started it
+	 * @param applying applies the schema and answers how many items it applied
+	 * @throws RuntimeException what applying threw, checked ones wrapped
+	 */
+	static void applyKept(SchemaMeans means, Trigger trigger, Callable<Integer> applying) {
+		Instant startedAt = Instant.now();
+		long start = System.nanoTime();
+		try {
+			int applied = applying.call();
+			means.record(new MigrationRun(trigger, Outcome.MIGRATED, startedAt, since(start), applied, List.of(), null,
+					null));
+		}
+		catch (Exception ex) {
+			means.record(new MigrationRun(trigger, Outcome.FAILED, startedAt, since(start), 0, List.of(), null,
+					String.valueOf(ex.getMessage())));
+			throw (ex instanceof RuntimeException runtime) ? runtime
+					: new IllegalStateException(means.name() + " failed: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**

@@ -1,7 +1,8 @@
 /**
  * The schema on a LiteFS cluster, whichever means applies it (Flyway's migrations,
- * {@code spring.sql.init}'s scripts): applied on the primary only, waited for by
- * replicas, which are not ready while it is missing.
+ * Liquibase's changelog, {@code spring.sql.init}'s scripts, Hibernate's
+ * {@code ddl-auto}): applied on the primary only, waited for by replicas, which are not
+ * ready while it is missing, applied by a node promoted later.
  */
 @NullMarked
 package dev.litefs.spring.schema;

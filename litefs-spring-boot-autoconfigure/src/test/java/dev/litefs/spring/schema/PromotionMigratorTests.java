@@ -18,6 +18,7 @@ import dev.litefs.spring.test.FakeLiteFsMount;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +85,7 @@ class PromotionMigratorTests {
 		mount();
 		PromotionMigrator migrator = start();
 		PrimaryMigrator runs = this.runs;
-		migrator.takeOver(flyway(this.mount, probe));
+		takeOver(migrator, flyway(this.mount, probe));
 
 		promote();
 
@@ -106,7 +107,7 @@ class PromotionMigratorTests {
 		MigrateProbe probe = new MigrateProbe();
 		mount();
 		PromotionMigrator migrator = start();
-		migrator.takeOver(flyway(this.mount, probe));
+		takeOver(migrator, flyway(this.mount, probe));
 
 		promote();
 		await().atMost(Duration.ofSeconds(10)).until(this.node::isPrimary);
@@ -136,7 +137,7 @@ class PromotionMigratorTests {
 		};
 		mount();
 		PromotionMigrator migrator = start();
-		migrator.takeOver(flyway(this.mount, failingWhileRestarting));
+		takeOver(migrator, flyway(this.mount, failingWhileRestarting));
 
 		promote();
 
@@ -166,7 +167,7 @@ class PromotionMigratorTests {
 		};
 		mount();
 		PromotionMigrator migrator = start();
-		migrator.takeOver(flyway(this.mount, failing));
+		takeOver(migrator, flyway(this.mount, failing));
 		promote();
 		await().atMost(Duration.ofSeconds(10)).until(() -> tries.get() >= 1);
 
@@ -185,10 +186,16 @@ class PromotionMigratorTests {
 		this.mount = FakeLiteFsMount.replicaOf(this.dir, "node-a");
 	}
 
+	/** Promotions of the migrator migrate with this Flyway, as the Flyway strategy's do. */
+	private void takeOver(PromotionMigrator migrator, Flyway flyway) {
+		PrimaryMigrator runs = this.runs;
+		migrator.takeOver(() -> runs.migrate(flyway, MigrationRun.Trigger.PROMOTION));
+	}
+
 	/** A migrator of a replica's node on {@link #mount}. */
 	private PromotionMigrator start() {
 		this.runs = new PrimaryMigrator(node(this.mount));
-		PromotionMigrator migrator = new PromotionMigrator(this.node, this.runs, this.scheduler);
+		PromotionMigrator migrator = new PromotionMigrator(this.node, this.scheduler);
 		this.migrator.set(migrator);
 		return migrator;
 	}

@@ -10,11 +10,13 @@ import dev.litefs.spring.testapp.TestNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code spring.sql.init} on a real cluster: a replica started before the primary has a
  * database runs no script and waits for the schema scripts' tables and indexes to
- * replicate; the primary runs the schema and data scripts, once for the cluster.
+ * replicate; the primary runs the schema and data scripts, once for the cluster; a
+ * replica promoted after startup runs them.
  */
 @RealLiteFs
 class RealSqlInitTests {
@@ -25,7 +27,7 @@ class RealSqlInitTests {
 			"litefs.routing.strategy=reject" };
 
 	@Test
-	void theReplicaWaitsForTheSchemaScriptsWhichOnlyThePrimaryRuns() throws Exception {
+	void theReplicaWaitsForTheSchemaScriptsWhichOnlyThePrimaryRunsAndAPromotedReplicaRunsThem() throws Exception {
 		try (LiteFsCluster cluster = LiteFsCluster.builder().nodes(2).start()) {
 			LiteFsCluster.Node nodeB = cluster.node(1);
 			CompletableFuture<TestNode> replicaStarting = CompletableFuture
@@ -51,6 +53,25 @@ class RealSqlInitTests {
 			}
 			finally {
 				replicaStarting.cancel(true);
+			}
+
+			try (TestNode node = node(nodeB,
+					"spring.sql.init.schema-locations=classpath:sql-init/schema.sql,classpath:sql-init/tags.sql",
+					"spring.sql.init.data-locations=optional:classpath:sql-init/none.sql",
+					"litefs.schema.replica-mode=skip")) {
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> node.node().eventStream().orElseThrow().connected());
+				assertThat(FlywayFixtures.tables(nodeB.mountDir().resolve("app.db"))).as("a replica runs no script").doesNotContain("tags");
+
+				cluster.promote(nodeB);
+
+				await().atMost(Duration.ofSeconds(30)).until(() -> node.node().isPrimary());
+				assertThat(node.bean(LiteFsScriptDatabaseInitializer.class).lastRun()).hasValueSatisfying((run) -> {
+					assertThat(run.trigger()).isEqualTo(MigrationRun.Trigger.PROMOTION);
+					assertThat(run.outcome()).isEqualTo(MigrationRun.Outcome.MIGRATED);
+				});
+				assertThat(FlywayFixtures.tables(nodeB.mountDir().resolve("app.db"))).as("the promoted node ran the scripts")
+					.contains("tags");
 			}
 		}
 	}

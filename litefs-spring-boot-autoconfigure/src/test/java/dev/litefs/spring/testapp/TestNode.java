@@ -112,7 +112,9 @@ public final class TestNode implements AutoCloseable {
 				"server.port=0", "litefs.hostname=" + hostname, "litefs.poll-interval=50ms",
 				"spring.main.banner-mode=off", "spring.datasource.hikari.data-source-properties.synchronous=OFF",
 				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
-				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false"));
+				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false",
+				"spring.liquibase.enabled=false",
+				"spring.autoconfigure.exclude=org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration"));
 		if (Boolean.getBoolean("litefs.test.virtual-threads")) {
 			// as the test kit's applications do (ClusterApplication.VIRTUAL_THREADS); the node's own properties win
 			all.add("spring.threads.virtual.enabled=true");

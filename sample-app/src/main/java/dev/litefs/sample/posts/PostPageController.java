@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.servlet.view.RedirectView;
 
 /**
@@ -43,13 +44,16 @@ class PostPageController {
 
 	@EnsurePrimary
 	@PostMapping("/posts")
-	ModelAndView create(@Valid @ModelAttribute("post") NewPost post, BindingResult errors) {
+	ModelAndView create(@Valid @ModelAttribute("post") NewPost post, BindingResult errors,
+			RedirectAttributes redirect) {
 		if (errors.hasErrors()) {
 			ModelAndView page = new ModelAndView("index", HttpStatus.UNPROCESSABLE_CONTENT);
 			page.addObject("posts", this.posts.findNewestFirst());
 			return page;
 		}
 		this.posts.create(post, this.node.hostname());
+		// kept in the session until the next page shows it: on whichever node serves that page
+		redirect.addFlashAttribute("published", post.title());
 		RedirectView toPage = new RedirectView("/", true);
 		toPage.setStatusCode(HttpStatus.SEE_OTHER);
 		return new ModelAndView(toPage);

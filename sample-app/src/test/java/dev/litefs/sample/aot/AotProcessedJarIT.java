@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 
+import dev.litefs.sample.DemoUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -81,6 +82,7 @@ class AotProcessedJarIT {
 
 			HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(base + "/api/posts"))
 				.header("Content-Type", "application/json")
+				.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 				.POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"Ahead of time\", \"body\": \"written in AOT mode\"}")));
 			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 			String location = created.headers().firstValue("Location").orElseThrow();

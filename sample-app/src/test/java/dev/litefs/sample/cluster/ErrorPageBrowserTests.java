@@ -34,7 +34,7 @@ class ErrorPageBrowserTests {
 						"--litefs.routing.forward.url-template=http://{primary}:" + primary.port());
 				Chromium chromium = Chromium.start(profile)) {
 			WebDriver browser = chromium.driver();
-			browser.get(replica.uri("/").toString());
+			chromium.signIn(replica.uri("").toString());
 			chromium.submit("title", "Before the kill", "body", "Written through the replica.");
 			assertThat(chromium.text("article.post h2")).isEqualTo("Before the kill");
 
@@ -42,8 +42,9 @@ class ErrorPageBrowserTests {
 			try {
 				eventually(() -> primary.get("/api/posts"), (answer) -> answer.statusCode() == 503);
 
-				// a visitor without the __txid cookie of the write (cookies are per host, not per port)
-				browser.manage().deleteAllCookies();
+				// a visitor without the __txid cookie of the write (cookies are per host, not per port),
+				// still signed in: signing in again now would be a session change, refused with the primary away
+				browser.manage().deleteCookieNamed("__txid");
 				browser.get(primary.uri("/").toString());
 				chromium.screenshot("error-page-primary.png");
 				assertThat(browser.getTitle()).isEqualTo("503 · LiteFS sample");

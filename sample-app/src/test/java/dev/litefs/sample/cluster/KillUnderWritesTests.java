@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.autoconfigure.ClusterApplication;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
@@ -186,6 +187,7 @@ class KillUnderWritesTests {
 		HttpRequest request = node.request("/api/posts")
 			.timeout(Duration.ofSeconds(60))
 			.header("Content-Type", "application/json")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"" + title + "\"}"))
 			.build();
 		long sentAt = System.nanoTime();

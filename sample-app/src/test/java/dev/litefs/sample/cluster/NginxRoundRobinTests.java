@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import org.junit.jupiter.api.AfterAll;
@@ -57,10 +57,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NginxRoundRobinTests {
-
-	/** The sample app's API user, for when the API asks for HTTP Basic; unused before. */
-	private static final String API_USER = "Basic "
-			+ Base64.getEncoder().encodeToString("demo:demo".getBytes(StandardCharsets.US_ASCII));
 
 	static LiteFsCluster cluster;
 
@@ -140,10 +136,12 @@ class NginxRoundRobinTests {
 	@Order(2)
 	void aFormPostIsRedirectedToThePageThatShowsIt() {
 		Client client = new Client();
+		String csrf = client.signIn();
 		Set<String> postedTo = new HashSet<>();
 		for (int round = 0; round < 2; round++) {
 			String title = "Form post " + round;
-			HttpResponse<String> posted = client.postForm("/posts", Map.of("title", title, "body", "through nginx"));
+			HttpResponse<String> posted = client.postForm("/posts",
+					Map.of("title", title, "body", "through nginx", "_csrf", csrf));
 
 			assertThat(posted.statusCode()).as(posted.body()).isEqualTo(303);
 			HttpResponse<String> page = client.get(URI.create(posted.headers().firstValue("Location").orElseThrow()).getPath());
@@ -282,9 +280,21 @@ class NginxRoundRobinTests {
 		}
 
 		HttpResponse<String> postJson(String path, String json) {
-			return send(request(path).header("Authorization", API_USER)
+			return send(request(path).header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(json)));
+		}
+
+		/**
+		 * Signs the demo user in through the login form, as a browser does: the session
+		 * cookie stays with this client, whichever node nginx picks next.
+		 * @return the CSRF token of the page's forms
+		 */
+		String signIn() {
+			HttpResponse<String> signedIn = postForm("/login", Map.of("username", DemoUser.NAME, "password",
+					DemoUser.PASSWORD, "_csrf", DemoUser.csrfToken(get("/login").body())));
+			assertThat(signedIn.statusCode()).as("signed in: " + signedIn.body()).isEqualTo(302);
+			return DemoUser.csrfToken(get("/").body());
 		}
 
 		/** The page's form, posted as a browser posts it. */

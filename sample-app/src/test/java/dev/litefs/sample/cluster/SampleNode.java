@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.sample.SampleApplication;
 import dev.litefs.spring.test.autoconfigure.ClusterApplication;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
@@ -63,6 +64,7 @@ final class SampleNode implements AutoCloseable {
 
 	HttpResponse<String> postJson(String path, String body) {
 		return send(request(path).header("Content-Type", "application/json")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.POST(HttpRequest.BodyPublishers.ofString(body)));
 	}
 

@@ -1,5 +1,6 @@
 package dev.litefs.sample.cluster;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.sample.SampleApplication;
 import dev.litefs.spring.test.autoconfigure.ClusterApplication;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
@@ -28,6 +29,7 @@ class TwoNodeExampleTests {
 			ExchangeResult created = replica.client()
 				.post()
 				.uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 				.contentType(MediaType.APPLICATION_JSON)
 				.body("{\"title\": \"Hello from node-b\"}")
 				.exchange()

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.cluster.LiteFsBinary;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,7 @@ class LocalClusterScriptIT {
 
 			HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(nodeB + "/api/posts"))
 				.header("Content-Type", "application/json")
+				.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 				.POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"From node-b\", \"body\": \"local cluster\"}")));
 			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 			assertThat(created.body()).contains("\"hostname\":\"127.0.0.1\"");

@@ -2,6 +2,7 @@ package dev.litefs.sample.posts;
 
 import java.time.Instant;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs;
 import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs.Role;
 import dev.litefs.spring.test.autoconfigure.LiteFsTestMount;
@@ -39,7 +40,8 @@ class PostApiSliceTests {
 
 	@Test
 	void aPostOnTheReplicaIsReplayedToThePrimary() {
-		assertThat(this.mvc.post().uri("/api/posts").contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Hi\"}"))
+		assertThat(this.mvc.post().uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC).contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Hi\"}"))
 			.wasReplayedTo("node-a");
 		verifyNoInteractions(this.posts);
 	}
@@ -50,7 +52,8 @@ class PostApiSliceTests {
 
 		mount.becomePrimary();
 
-		assertThat(this.mvc.post().uri("/api/posts").contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Hi\"}"))
+		assertThat(this.mvc.post().uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC).contentType(MediaType.APPLICATION_JSON).content("{\"title\": \"Hi\"}"))
 			.hasTxidCookie(5);
 	}
 

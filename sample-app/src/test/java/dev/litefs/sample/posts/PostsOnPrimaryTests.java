@@ -2,6 +2,7 @@ package dev.litefs.sample.posts;
 
 import java.util.Map;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs;
 import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs.Role;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.util.MultiValueMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -58,7 +60,7 @@ class PostsOnPrimaryTests extends PostsAppTests {
 
 		assertThat(titles(page)).isEmpty();
 		assertThat(texts(page, "empty")).containsExactly("No posts yet. Write the first one.");
-		assertThat(page).contains("<form").contains("action=\"/posts\"");
+		assertThat(page).doesNotContain("action=\"/posts\"").contains("Sign in to write a post");
 	}
 
 	@ParameterizedTest
@@ -77,11 +79,7 @@ class PostsOnPrimaryTests extends PostsAppTests {
 	@ParameterizedTest
 	@EnumSource
 	void formWritesThePostAndRedirectsToThePage(Via via) {
-		client(via).post()
-			.uri("/posts")
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(form("  Hello from the form  ", "Line one\nLine two"))
-			.exchange()
+		SignedIn.demo(client(via)).postForm(client(via), form("  Hello from the form  ", "Line one\nLine two"))
 			.expectStatus()
 			.isSeeOther()
 			.expectHeader()
@@ -99,12 +97,26 @@ class PostsOnPrimaryTests extends PostsAppTests {
 
 	@ParameterizedTest
 	@EnumSource
-	void formAcceptsTheLongestTitleAndBody(Via via) {
+	void writesTakeTheDemoUserAndTheFormItsCsrfToken(Via via) {
 		client(via).post()
-			.uri("/posts")
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(form("t".repeat(200), "b".repeat(10_000)))
+			.uri("/api/posts")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"title\": \"anonymous\"}")
 			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		SignedIn demo = SignedIn.demo(client(via));
+		new SignedIn(demo.cookie(), "not-the-token").postForm(client(via), form("forged", ""))
+			.expectStatus()
+			.isForbidden();
+
+		assertThat(this.posts.findNewestFirst()).isEmpty();
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void formAcceptsTheLongestTitleAndBody(Via via) {
+		SignedIn.demo(client(via)).postForm(client(via), form("t".repeat(200), "b".repeat(10_000)))
 			.expectStatus()
 			.isSeeOther();
 
@@ -164,6 +176,7 @@ class PostsOnPrimaryTests extends PostsAppTests {
 	void apiCreatesAPostAndAnswersWithItsLocation(Via via) {
 		String location = client(via).post()
 			.uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("title", "From the API", "body", "JSON body"))
 			.exchange()
@@ -201,6 +214,7 @@ class PostsOnPrimaryTests extends PostsAppTests {
 	void apiWithoutBodyFieldStoresAnEmptyBody(Via via) {
 		client(via).post()
 			.uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.contentType(MediaType.APPLICATION_JSON)
 			.body("{\"title\": \"Only a title\"}")
 			.exchange()
@@ -289,17 +303,14 @@ class PostsOnPrimaryTests extends PostsAppTests {
 	void apiRefusesAnotherMediaType(Via via) {
 		expectProblem(client(via).post()
 			.uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.contentType(MediaType.TEXT_PLAIN)
 			.body("title=x")
 			.exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE);
 	}
 
-	private String postFormExpectingErrors(Via via, Object form) {
-		return client(via).post()
-			.uri("/posts")
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body(form)
-			.exchange()
+	private String postFormExpectingErrors(Via via, MultiValueMap<String, String> form) {
+		return SignedIn.demo(client(via)).postForm(client(via), form)
 			.expectStatus()
 			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
 			.expectHeader()
@@ -310,7 +321,8 @@ class PostsOnPrimaryTests extends PostsAppTests {
 	}
 
 	private RestTestClient.ResponseSpec postJson(Via via, String json) {
-		return client(via).post().uri("/api/posts").contentType(MediaType.APPLICATION_JSON).body(json).exchange();
+		return client(via).post().uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC).contentType(MediaType.APPLICATION_JSON).body(json).exchange();
 	}
 
 }

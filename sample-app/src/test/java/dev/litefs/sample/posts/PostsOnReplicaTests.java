@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs;
 import dev.litefs.spring.test.autoconfigure.AutoConfigureLiteFs.Role;
 import dev.litefs.spring.test.autoconfigure.LiteFsTestMount;
@@ -53,6 +54,7 @@ class PostsOnReplicaTests extends PostsAppTests {
 	void apiCreateIsReplayedOnThePrimary(Via via) {
 		ExchangeResult answer = client(via).post()
 			.uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.contentType(MediaType.APPLICATION_JSON)
 			.body("{\"title\": \"Written on a replica?\"}")
 			.exchange()

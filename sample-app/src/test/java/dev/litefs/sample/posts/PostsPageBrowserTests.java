@@ -21,8 +21,9 @@ import org.springframework.test.annotation.DirtiesContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The page in a real browser ({@link Chromium}): a post written through the form, then
- * one without a title, which comes back as the form with its message.
+ * The page in a real browser ({@link Chromium}): the demo user signs in, writes a post
+ * through the form (its flash message shown), then one without a title, which comes back
+ * as the form with its message.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
 		// the test drives pages only: no need for Chrome DevTools, nor the warning that none matches this Chromium
@@ -57,11 +58,16 @@ class PostsPageBrowserTests {
 		assertThat(this.chromium.text("footer .role")).isEqualTo("primary");
 		assertThat(this.chromium.text("footer .hostname")).isEqualTo("node-a");
 		assertThat(this.chromium.text("footer .txid")).isEqualTo("0000000000000003");
+		assertThat(this.chromium.text(".sign-in")).isEqualTo("Sign in to write a post");
+		assertThat(browser.findElements(By.id("title"))).as("no form before signing in").isEmpty();
 
+		this.chromium.signIn("http://localhost:" + this.port);
+		assertThat(this.chromium.text(".user")).isEqualTo("demo");
 		this.chromium.submit("title", "Hello from Chromium", "body", "Written through the form,\non two lines.");
 		WebElement post = this.chromium.await()
 			.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("article.post")));
 		assertThat(browser.getCurrentUrl()).isEqualTo("http://localhost:" + this.port + "/");
+		assertThat(this.chromium.text(".flash")).isEqualTo("Published “Hello from Chromium”.");
 		assertThat(post.findElement(By.tagName("h2")).getText()).isEqualTo("Hello from Chromium");
 		assertThat(post.findElement(By.className("body")).getText()).isEqualTo("Written through the form,\non two lines.");
 		assertThat(post.findElement(By.className("meta")).getText()).contains("written on node-a").endsWith("UTC");

@@ -3,6 +3,7 @@ package dev.litefs.sample.posts;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.spring.node.LiteFsNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,7 @@ class PostsWithoutLiteFsTests extends PostsAppTests {
 	void apiWritesAPostNamedAfterTheHost(Via via) {
 		client(via).post()
 			.uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("title", "Without LiteFS " + via, "body", "still a post"))
 			.exchange()

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.litefs.sample.DemoUser;
 import dev.litefs.sample.SampleApplication;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.test.autoconfigure.ClusterApplication;
@@ -72,6 +73,7 @@ class TwoNodeClusterTests {
 		EntityExchangeResult<String> created = replica.client()
 			.post()
 			.uri("/api/posts")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.contentType(MediaType.APPLICATION_JSON)
 			.body("{\"title\": \"Through the replica\", \"body\": \"forwarded\"}")
 			.exchange()
@@ -92,12 +94,8 @@ class TwoNodeClusterTests {
 	void theFormOnTheReplicaRedirectsBackWithTheWritesTxid() {
 		primaryMount.txid(8);
 
-		ExchangeResult posted = replica.client()
-			.post()
-			.uri("/posts")
-			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-			.body("title=From+the+form&body=")
-			.exchange()
+		ExchangeResult posted = SignedIn.demo(primary.client())
+			.postForm(replica.client(), PostsAppTests.form("From the form", ""))
 			.expectStatus()
 			.isSeeOther()
 			.returnResult();

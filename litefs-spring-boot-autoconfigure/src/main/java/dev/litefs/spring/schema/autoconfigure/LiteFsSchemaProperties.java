@@ -9,8 +9,8 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * The schema on a LiteFS cluster, whichever means applies it (Flyway,
- * {@code spring.sql.init}), under {@code litefs.schema}.
+ * The schema on a LiteFS cluster, whichever means applies it (Flyway, Liquibase,
+ * {@code spring.sql.init}, Hibernate's {@code ddl-auto}), under {@code litefs.schema}.
  *
  * @since 0.3.0
  */
@@ -18,16 +18,17 @@ import org.springframework.validation.Validator;
 public class LiteFsSchemaProperties implements Validator {
 
 	/**
-	 * Whether the schema (Flyway's migrations, spring.sql.init's scripts) is applied on
-	 * the primary only, replicas wait for it and a promoted node applies pending Flyway
-	 * migrations. When false, Spring Boot applies it on every node.
+	 * Whether the schema (Flyway's migrations, Liquibase's changelog, spring.sql.init's
+	 * scripts, Hibernate's ddl-auto) is applied on the primary only, replicas wait for
+	 * it and a promoted node applies what is pending. When false, Spring Boot applies it
+	 * on every node.
 	 */
 	private boolean enabled = true;
 
 	/**
 	 * What a replica does at startup: 'wait' until the schema of this application (its
-	 * migrations, its schema scripts' tables) has replicated from the primary, or 'skip'
-	 * the wait. A replica never applies it.
+	 * migrations, its change sets, its schema scripts' or entities' tables) has
+	 * replicated from the primary, or 'skip' the wait. A replica never applies it.
 	 */
 	private ReplicaMode replicaMode = ReplicaMode.WAIT;
 

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * there through the JDK's {@code HttpClient}, and read back on the replica.
  */
 @RealLiteFs
-class TestScopedRestClientIT {
+class RestClientInTestScopeIT {
 
 	private static final Path JAR = Path
 		.of(Objects.requireNonNull(System.getProperty("app.jar"), "the system property app.jar (failsafe's)"));

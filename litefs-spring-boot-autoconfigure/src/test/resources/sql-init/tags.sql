@@ -1,0 +1,1 @@
+create table if not exists tags (name text primary key);
