@@ -171,6 +171,32 @@ final class App implements AutoCloseable {
 		return ticks * 10_000_000L;
 	}
 
+	/**
+	 * Time the threads of processes spent runnable but waiting for a core, from each
+	 * thread's {@code /proc/<pid>/task/<tid>/schedstat} (its second field); a thread that
+	 * ended in between is not counted.
+	 * @return nanoseconds
+	 */
+	static long runQueueNanos(long... pids) {
+		long waited = 0;
+		for (long pid : pids) {
+			try (var threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+				for (Path thread : threads.toList()) {
+					try {
+						waited += Long.parseLong(Files.readString(thread.resolve("schedstat")).trim().split(" ")[1]);
+					}
+					catch (IOException ex) {
+						// the thread ended
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		return waited;
+	}
+
 	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();

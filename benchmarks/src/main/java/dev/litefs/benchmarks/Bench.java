@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.results.RunResult;
@@ -33,44 +34,72 @@ public final class Bench {
 
 	final boolean quick;
 
+	/** The parts to run (see {@link #PARTS}); all when empty. */
+	private final Set<String> parts;
+
 	private final List<String> rows = new ArrayList<>();
 
-	private Bench(Path jar, Path work, boolean quick) {
+	/** The parts, as {@code --parts} names them, in the order they run. */
+	static final List<String> PARTS = java.util.stream.Stream
+		.of(List.of("node"), ClusterPart.PARTS, List.of("halt", "startup"))
+		.flatMap(List::stream)
+		.toList();
+
+	private Bench(Path jar, Path work, boolean quick, Set<String> parts) {
 		this.jar = jar;
 		this.work = work;
 		this.quick = quick;
+		this.parts = parts;
 	}
 
 	public static void main(String[] args) throws Exception {
 		Path jar = null;
 		Path out = null;
 		boolean quick = false;
+		Set<String> parts = Set.of();
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--app" -> jar = Path.of(args[++i]).toAbsolutePath();
 				case "--out" -> out = Path.of(args[++i]);
 				case "--quick" -> quick = true;
-				default -> throw new IllegalArgumentException("Usage: Bench --app <jar> [--quick] [--out <file>]");
+				case "--parts" -> parts = Set.of(args[++i].split(","));
+				default -> throw new IllegalArgumentException(
+						"Usage: Bench --app <jar> [--quick] [--parts <name,...>] [--out <file>]");
 			}
 		}
+		if (!PARTS.containsAll(parts)) {
+			throw new IllegalArgumentException("--parts takes some of " + String.join(",", PARTS));
+		}
 		if (out == null) {
-			out = Path.of(quick ? "benchmarks/target/RESULTS-quick.md" : "benchmarks/RESULTS.md");
+			out = Path.of(quick ? "benchmarks/target/RESULTS-quick.md"
+					: parts.isEmpty() ? "benchmarks/RESULTS.md" : "benchmarks/target/RESULTS-parts.md");
 		}
 		Path work = Files.createDirectories(Path.of("benchmarks/target/work").toAbsolutePath());
-		Bench bench = new Bench(jar, work, quick);
+		Bench bench = new Bench(jar, work, quick, parts);
 		long started = System.nanoTime();
 		String start = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
 		String load = loadAverage();
 		String commit = commit();
-		NodeBenchmark.report(bench);
-		new ClusterPart(bench).run();
-		HaltBenchmark.report(bench);
-		StartupPart.run(bench);
+		if (bench.runs("node")) {
+			NodeBenchmark.report(bench);
+		}
+		// the start-up part starts the apps on a copy of the cluster's database
+		if (ClusterPart.PARTS.stream().anyMatch(bench::runs) || bench.runs("startup")) {
+			new ClusterPart(bench).run();
+		}
+		if (bench.runs("halt")) {
+			HaltBenchmark.report(bench);
+		}
+		if (bench.runs("startup")) {
+			StartupPart.run(bench);
+		}
 		String document = "# Benchmark results\n\n"
-				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "
+				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "
 						+ "load average at "
 						+ "the start %s, at the end %s. What each figure is: `benchmarks/README.md`.%n%n",
-						quick ? " --quick" : "", commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
+						quick ? " --quick" : "",
+						parts.isEmpty() ? "" : " --parts " + String.join(",", PARTS.stream().filter(parts::contains).toList()),
+						commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
 						Runtime.version(), Runtime.getRuntime().availableProcessors(), load, loadAverage())
 				+ busy(load)
 				+ "| part | figure | measured | ratio | target | met |\n| --- | --- | --- | ---: | --- | --- |\n"
@@ -94,6 +123,15 @@ public final class Bench {
 				Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.3g", ratio), target,
 				(met == null) ? "" : met ? "yes" : "**no**"));
 		System.out.println(this.rows.get(this.rows.size() - 1));
+	}
+
+	/**
+	 * Whether a part runs in this run.
+	 * @param part one of {@link #PARTS}
+	 * @return {@code true} when it was asked for, or no part was named
+	 */
+	boolean runs(String part) {
+		return this.parts.isEmpty() || this.parts.contains(part);
 	}
 
 	/** JMH's options for benchmarks (a regular expression of their names): 1 fork, short in the quick mode. */
@@ -176,8 +214,10 @@ public final class Bench {
 				: String.format(Locale.ROOT, "%.3g s", nanos / 1e9);
 	}
 
+	/** A run's length: {@code 16 min 50 s} from a minute on, else as {@link #nanos}. */
 	static String format(Duration duration) {
-		return nanos(duration.toNanos());
+		return (duration.toSeconds() < 60) ? nanos(duration.toNanos())
+				: String.format(Locale.ROOT, "%d min %d s", duration.toMinutes(), duration.toSecondsPart());
 	}
 
 	static void sleep(long millis) {

@@ -28,6 +28,10 @@ final class ClusterPart {
 
 	static final String PART = "2 cluster";
 
+	/** This part's parts, as {@code --parts} names them. */
+	static final List<String> PARTS = List.of("sqlite", "reads", "etag", "read-your-writes", "waiting", "forwarding",
+			"profile", "role-change");
+
 	private final Bench bench;
 
 	private final Vegeta vegeta;
@@ -58,7 +62,9 @@ final class ClusterPart {
 			long postId = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
 			long txid = cluster.awaitReplicated("app.db", Duration.ofSeconds(30));
 			LiteFsCluster.Node replica = cluster.node(1);
-			sqlite(replica.mountDir().resolve("app.db"));
+			if (this.bench.runs("sqlite")) {
+				sqlite(replica.mountDir().resolve("app.db"));
+			}
 			StartupPart.database = Files.copy(replica.mountDir().resolve("app.db"),
 					this.bench.folder("seed").resolve("app.db"), StandardCopyOption.REPLACE_EXISTING);
 			Map<String, String> starter = onNode(replica);
@@ -72,24 +78,41 @@ final class ClusterPart {
 			tagged.put("litefs.etag.paths", "/api/posts/*");
 			Map<String, String> virtual = new LinkedHashMap<>(starter);
 			virtual.put("spring.threads.virtual.enabled", "true");
+			boolean virtualServer = Runtime.version().feature() >= 21
+					&& (this.bench.runs("reads") || this.bench.runs("read-your-writes") || this.bench.runs("waiting"));
 			try (App on = App.start(this.bench.jar, logs, "on", App.freePort(), starter);
 					App off = App.start(this.bench.jar, logs, "off", proxied, plain);
-					App etag = App.start(this.bench.jar, logs, "etag", App.freePort(), tagged);
-					App onVirtual = (Runtime.version().feature() >= 21)
+					App etag = this.bench.runs("etag") ? App.start(this.bench.jar, logs, "etag", App.freePort(), tagged)
+							: null;
+					App onVirtual = virtualServer
 							? App.start(this.bench.jar, logs, "on-virtual", App.freePort(), virtual) : null) {
 				List<Server> servers = new ArrayList<>(List.of(new Server("A", off.uri("/"), off),
 						new Server("B", on.uri("/"), on), new Server("C", replica.proxyUrl(), off)));
 				if (onVirtual != null) {
 					servers.add(new Server("D", onVirtual.uri("/"), onVirtual));
 				}
-				reads(servers, postId, String.format("%016x", txid), replica.pid());
-				new TxidReads(this.bench, this.vegeta).run(primary,
-						List.of(servers.get(1), new Server("E", etag.uri("/"), etag), servers.get(2)), postId);
-				new ReadYourWrites(this.bench).run(primary, servers);
-				new WaitingReads(this.bench).run(cluster, primary, servers, postId);
-				forwarding(primary, on, postId);
-				profile(servers.get(1), postId, String.format("%016x", txid));
-				roleChanges(cluster, Map.of(replica, on, cluster.primary(), primary));
+				if (this.bench.runs("reads")) {
+					reads(servers, postId, String.format("%016x", txid), replica.pid());
+				}
+				if (etag != null) {
+					new TxidReads(this.bench, this.vegeta).run(primary,
+							List.of(servers.get(1), new Server("E", etag.uri("/"), etag), servers.get(2)), postId);
+				}
+				if (this.bench.runs("read-your-writes")) {
+					new ReadYourWrites(this.bench).run(primary, servers);
+				}
+				if (this.bench.runs("waiting")) {
+					new WaitingReads(this.bench).run(cluster, primary, servers, postId);
+				}
+				if (this.bench.runs("forwarding")) {
+					forwarding(primary, on, postId);
+				}
+				if (this.bench.runs("profile")) {
+					profile(servers.get(1), postId, String.format("%016x", txid));
+				}
+				if (this.bench.runs("role-change")) {
+					roleChanges(cluster, Map.of(replica, on, cluster.primary(), primary));
+				}
 				this.bench.row(PART, "requests of every Vegeta attack not answered 2xx or 3xx",
 						String.format(Locale.ROOT, "%,d of %,d", this.vegeta.failed, this.vegeta.sent), Double.NaN, "0",
 						this.vegeta.failed == 0);
@@ -215,8 +238,10 @@ final class ClusterPart {
 		long forwardedWrites = 0;
 		Path recording = this.bench.folder("jfr").resolve("b-forwarding.jfr");
 		int opened = 0;
+		double[] waitPerWrite = new double[2];
 		for (int i = 0; i < this.bench.count(3, 1); i++) {
 			long cpu = App.cpuNanos(on.pid(), primary.pid());
+			long waited = App.runQueueNanos(on.pid(), primary.pid());
 			Set<String> before = connectionsTo(primary.port);
 			Vegeta.Result result = this.vegeta.attack("forwarded", viaB, 0, 1, block);
 			Set<String> after = connectionsTo(primary.port);
@@ -225,10 +250,13 @@ final class ClusterPart {
 			forwardedWrites += result.requests();
 			forwardedP50.add((double) result.p50());
 			cpuPerWrite[0] += (App.cpuNanos(on.pid(), primary.pid()) - cpu) / (double) result.requests();
+			waitPerWrite[0] += (App.runQueueNanos(on.pid(), primary.pid()) - waited) / (double) result.requests();
 			cpu = App.cpuNanos(primary.pid());
+			waited = App.runQueueNanos(primary.pid());
 			result = this.vegeta.attack("straight", straight, 0, 1, block);
 			straightP50.add((double) result.p50());
 			cpuPerWrite[1] += (App.cpuNanos(primary.pid()) - cpu) / (double) result.requests();
+			waitPerWrite[1] += (App.runQueueNanos(primary.pid()) - waited) / (double) result.requests();
 		}
 		clientObservations = on.metric("http.client.requests") - clientObservations;
 		int threadsAfter = threads(on);
@@ -236,8 +264,10 @@ final class ClusterPart {
 		this.vegeta.attack("profiled-forwarded", viaB, 0, 1, block);
 		JdkTools.jcmd(on.pid(), "JFR.stop", "name=forwarding", "filename=" + recording);
 		long cpu = App.cpuNanos(on.pid());
+		long waited = App.runQueueNanos(on.pid());
 		Vegeta.Result exchange = this.vegeta.attack("exchange", "GET " + on.uri("/api/posts/" + postId), 0, 1, block);
 		double exchangeCpu = (App.cpuNanos(on.pid()) - cpu) / (double) exchange.requests();
+		double exchangeWait = (App.runQueueNanos(on.pid()) - waited) / (double) exchange.requests();
 		double forwarded = Bench.median(forwardedP50);
 		double direct = Bench.median(straightP50);
 		this.bench.row(PART, "a write (Vegeta, one client), p50: forwarded by B vs straight to the primary; one "
@@ -254,6 +284,14 @@ final class ClusterPart {
 						+ Bench.difference(cpuForwarded - cpuStraight) + "; " + Bench.nanos(exchangeCpu),
 				(cpuForwarded - cpuStraight) / exchangeCpu, "≤ 1.2 (floor + 20 %)",
 				cpuForwarded - cpuStraight <= 1.2 * exchangeCpu);
+		double waitForwarded = waitPerWrite[0] / forwardedP50.size();
+		double waitStraight = waitPerWrite[1] / straightP50.size();
+		this.bench.row(PART, "time the apps' threads were runnable but waited for a core (`/proc/<pid>/task/*/schedstat`)"
+				+ ", per write: both JVMs when forwarded vs the primary's when straight; B's per exchange (the `GET`); "
+				+ "ratio: the difference ÷ the p50 added",
+				Bench.nanos(waitForwarded) + " vs " + Bench.nanos(waitStraight) + " = "
+						+ Bench.difference(waitForwarded - waitStraight) + "; " + Bench.nanos(exchangeWait),
+				(waitForwarded - waitStraight) / (forwarded - direct), "", null);
 		this.bench.row(PART, "forwarding on B, per forwarded write: `http.client.requests` observations; connections "
 				+ "opened to the primary while B forwarded; B's threads before vs after",
 				String.format(Locale.ROOT, "%.2f; %d for %,d writes; %d vs %d", clientObservations / forwardedWrites,

@@ -1,9 +1,6 @@
 package dev.litefs.benchmarks;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +31,8 @@ final class TxidReads {
 	}
 
 	/** One server's figures of one round. */
-	record Round(double throughput, long p50, long p99, double cpuPerRead, double notModified) {
+	record Round(double throughput, long p50, long p99, double cpuPerRead, double notModified,
+			double clientCpuPerRead) {
 	}
 
 	void run(App primary, List<ClusterPart.Server> servers, long postId) throws Exception {
@@ -72,22 +70,26 @@ final class TxidReads {
 		Boolean met = (rate == 0) ? (Boolean) (ratio >= 5) : (rate == 10) ? (Boolean) (ratio >= 2) : null;
 		this.bench.row(ClusterPart.PART, String.format(Locale.ROOT,
 				"TXID ETags at %d writes/s on the primary (%.1f/s answered `201`, median of the rounds): replica reads/s "
-						+ "of clients that keep the ETag (8, closed loop), E (`litefs.etag.paths`) vs B (without) vs C "
+						+ "of clients that keep the ETag (8 keep-alive connections, closed loop), E (`litefs.etag.paths`) vs B (without) vs C "
 						+ "(LiteFS's proxy); E ÷ B, median of the rounds' ratios",
 				rate, written), String.format(Locale.ROOT, "%s vs %s vs %s", medianOf(rounds.get("E"), Round::throughput),
 						medianOf(rounds.get("B"), Round::throughput), medianOf(rounds.get("C"), Round::throughput)),
 				ratio, target, met);
 		this.bench.row(ClusterPart.PART, String.format(Locale.ROOT,
 				"TXID ETags at %d writes/s: p50 / p99 (medians of the rounds); the app's CPU per read; E's reads "
-						+ "answered `304` (no SQLite); ratio: E's CPU per read ÷ B's",
+						+ "answered `304` (no SQLite); the clients' CPU per read (the benchmark's JVM); ratio: E's CPU "
+						+ "per read ÷ B's",
 				rate),
-				String.format(Locale.ROOT, "E %s / %s, %s, %.1f %% · B %s / %s, %s · C %s / %s, %s",
+				String.format(Locale.ROOT, "E %s / %s, %s, %.1f %%, clients %s · B %s / %s, %s, clients %s "
+						+ "· C %s / %s, %s, clients %s",
 						nanos(rounds.get("E"), Round::p50), nanos(rounds.get("E"), Round::p99),
 						nanos(rounds.get("E"), Round::cpuPerRead),
-						100 * median(rounds.get("E"), Round::notModified), nanos(rounds.get("B"), Round::p50),
+						100 * median(rounds.get("E"), Round::notModified),
+						nanos(rounds.get("E"), Round::clientCpuPerRead), nanos(rounds.get("B"), Round::p50),
 						nanos(rounds.get("B"), Round::p99), nanos(rounds.get("B"), Round::cpuPerRead),
-						nanos(rounds.get("C"), Round::p50), nanos(rounds.get("C"), Round::p99),
-						nanos(rounds.get("C"), Round::cpuPerRead)),
+						nanos(rounds.get("B"), Round::clientCpuPerRead), nanos(rounds.get("C"), Round::p50),
+						nanos(rounds.get("C"), Round::p99), nanos(rounds.get("C"), Round::cpuPerRead),
+						nanos(rounds.get("C"), Round::clientCpuPerRead)),
 				Bench.median(cpu), "", null);
 	}
 
@@ -102,12 +104,14 @@ final class TxidReads {
 	}
 
 	/**
-	 * {@value #CLIENTS} clients in a closed loop for a while, each with its own connection,
-	 * each sending {@code If-None-Match} with the last {@code ETag} it got.
+	 * {@value #CLIENTS} clients in a closed loop for a while, each with its own connection
+	 * ({@link KeepAliveClient}: blocking I/O, a thread each), each sending
+	 * {@code If-None-Match} with the last {@code ETag} it got.
 	 */
 	private Round load(ClusterPart.Server server, long postId, Duration duration) throws Exception {
 		URI uri = server.url().resolve("/api/posts/" + postId);
 		long cpu = App.cpuNanos(server.app().pid());
+		long clientCpu = App.cpuNanos(ProcessHandle.current().pid());
 		long start = System.nanoTime();
 		long end = start + duration.toNanos();
 		AtomicLong notModified = new AtomicLong();
@@ -125,36 +129,33 @@ final class TxidReads {
 		long elapsed = System.nanoTime() - start;
 		long[] all = latencies.stream().mapToLong(Long::longValue).toArray();
 		long used = App.cpuNanos(server.app().pid()) - cpu;
+		long clientUsed = App.cpuNanos(ProcessHandle.current().pid()) - clientCpu;
 		return new Round(all.length / (elapsed / 1e9), Bench.percentile(all, 50), Bench.percentile(all, 99),
-				used / (double) all.length, notModified.get() / (double) all.length);
+				used / (double) all.length, notModified.get() / (double) all.length,
+				clientUsed / (double) all.length);
 	}
 
 	private long[] client(URI uri, long end, AtomicLong notModified) {
-		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		List<Long> latencies = new ArrayList<>();
 		String tag = null;
-		try {
+		try (KeepAliveClient http = new KeepAliveClient(uri)) {
 			while (System.nanoTime() < end) {
-				HttpRequest.Builder request = HttpRequest.newBuilder(uri);
-				if (tag != null) {
-					request.header("If-None-Match", tag);
-				}
 				long sent = System.nanoTime();
-				HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+				KeepAliveClient.Answer answer = http.get(tag);
 				latencies.add(System.nanoTime() - sent);
-				if (answer.statusCode() == 304) {
+				if (answer.status() == 304) {
 					notModified.incrementAndGet();
 				}
-				else if (answer.statusCode() == 200) {
-					tag = answer.headers().firstValue("ETag").orElse(null);
+				else if (answer.status() == 200) {
+					tag = answer.etag();
 				}
 				else {
-					throw new IllegalStateException(uri + " answered " + answer.statusCode());
+					throw new IllegalStateException(uri + " answered " + answer.status());
 				}
 			}
 		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
 		}
 		return latencies.stream().mapToLong(Long::longValue).toArray();
 	}

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The few calculations the harness makes itself: nearest-rank percentiles, medians, and a
- * process's CPU time from {@code /proc/<pid>/stat}.
+ * The few calculations the harness makes itself: nearest-rank percentiles, medians, a
+ * run's length, a process's CPU time from {@code /proc/<pid>/stat} and its threads' time
+ * waiting for a core from their {@code schedstat}.
  */
 class BenchTests {
 
@@ -32,6 +33,12 @@ class BenchTests {
 	}
 
 	@Test
+	void aRunsLengthIsInMinutesFromAMinuteOn() {
+		assertThat(Bench.format(java.time.Duration.ofSeconds(1010))).isEqualTo("16 min 50 s");
+		assertThat(Bench.format(java.time.Duration.ofMillis(42_500))).isEqualTo("42.5 s");
+	}
+
+	@Test
 	void medianOfAnOddCountIsTheMiddleValue() {
 		assertThat(Bench.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
 	}
@@ -48,6 +55,28 @@ class BenchTests {
 		assertThat(spent).isPositive();
 		// the kernel counts in ticks of 10 ms: at least 300 ms of this thread, less a tick
 		assertThat(App.cpuNanos(pid) - before).isGreaterThanOrEqualTo(290_000_000L);
+	}
+
+	@Test
+	void runQueueTimeCountsThreadsThatWaitedForACore() throws InterruptedException {
+		long pid = ProcessHandle.current().pid();
+		long before = App.runQueueNanos(pid);
+		// twice as many threads as cores, each wanting 200 ms of CPU: half of them wait at any time
+		List<Thread> threads = new java.util.ArrayList<>();
+		for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors(); i++) {
+			Thread thread = new Thread(() -> {
+				long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+				while (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - start < 200_000_000L) {
+					Thread.onSpinWait();
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		assertThat(App.runQueueNanos(pid) - before).isGreaterThanOrEqualTo(100_000_000L);
 	}
 
 }

@@ -37,7 +37,7 @@ class PublicApiTests {
 					"LiteFsEndpointContributor", "LiteFsHealthIndicator", "LiteFsInfoContributor", "LiteFsMetrics",
 					"LiteFsReadinessGroupPostProcessor", "RoutingEndpointContributor"),
 			types("actuate.autoconfigure", "LiteFsActuatorAutoConfiguration", "LiteFsHealthProperties"),
-			types("cache", "TxidCache", "TxidCacheManager"),
+			types("cache", "DatabaseCommits", "TxidCache", "TxidCacheManager"),
 			types("cache.autoconfigure", "LiteFsCacheAutoConfiguration", "LiteFsCacheProperties"),
 			types("consistency", "ConsistencyFilter", "ConsistencyFilter.Settings",
 					"TimeoutAction", "TxidCookie", "WaitOutcome"),

@@ -35,8 +35,6 @@ class TxidCacheTests {
 
 	private FakeLiteFsMount replicaMount;
 
-	private TestNode standalone;
-
 	@BeforeAll
 	void startNodes(@TempDir Path dir) {
 		this.nodes = new FakeMountNodes(dir);
@@ -45,13 +43,10 @@ class TxidCacheTests {
 		this.replica = this.nodes.replica(List.of(CachedCounts.class), "node-b", "litefs.cache.enabled=true",
 				"litefs.cache.names=counts", "litefs.poll-interval=1h");
 		this.replicaMount = this.nodes.mount("node-b");
-		this.standalone = TestNode.standalone(List.of(CachedCounts.class), dir.resolve("plain"),
-				"litefs.cache.enabled=true");
 	}
 
 	@AfterAll
 	void stopNodes() {
-		this.standalone.close();
 		this.nodes.close();
 	}
 
@@ -128,13 +123,6 @@ class TxidCacheTests {
 		this.replica.node().refresh();
 		this.replica.get("/plain/count");
 		assertThat(this.replica.calls().of("plain-count")).isEqualTo(1);
-	}
-
-	@Test
-	void aStandaloneNodeCachesNothing() {
-		this.standalone.get("/cached/count");
-		this.standalone.get("/cached/count");
-		assertThat(this.standalone.calls().of("cached-count")).isEqualTo(2);
 	}
 
 }

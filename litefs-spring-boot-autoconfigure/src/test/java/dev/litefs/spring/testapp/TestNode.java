@@ -150,7 +150,8 @@ public final class TestNode implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		List<String> all = new ArrayList<>(List.of("litefs.api-url=http://localhost:1"));
+		// no LiteFS to play: a write must not make the directory look like a mount
+		List<String> all = new ArrayList<>(List.of("litefs.api-url=http://localhost:1", "testapp.plays-litefs=false"));
 		all.addAll(List.of(properties));
 		return start(sources, dir, "app.db", "local", all.toArray(String[]::new));
 	}
