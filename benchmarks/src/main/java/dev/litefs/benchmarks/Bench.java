@@ -23,7 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs every benchmark in one run and writes one table of figures, each beside what it
  * is compared with, as a ratio. Started by {@code benchmarks/run.sh}:
- * {@code Bench --app <sample app jar> [--quick] [--out RESULTS.md]}.
+ * {@code Bench --app <sample app jar> [--quick] [--sessions] [--out RESULTS.md]};
+ * {@code --sessions} runs {@link SessionsPart} alone.
  */
 public final class Bench {
 
@@ -45,16 +46,19 @@ public final class Bench {
 		Path jar = null;
 		Path out = null;
 		boolean quick = false;
+		boolean sessionsOnly = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--app" -> jar = Path.of(args[++i]).toAbsolutePath();
 				case "--out" -> out = Path.of(args[++i]);
 				case "--quick" -> quick = true;
-				default -> throw new IllegalArgumentException("Usage: Bench --app <jar> [--quick] [--out <file>]");
+				case "--sessions" -> sessionsOnly = true;
+				default -> throw new IllegalArgumentException("Usage: Bench --app <jar> [--quick] [--sessions] [--out <file>]");
 			}
 		}
 		if (out == null) {
-			out = Path.of(quick ? "benchmarks/target/RESULTS-quick.md" : "benchmarks/RESULTS.md");
+			out = Path.of(sessionsOnly ? "benchmarks/target/RESULTS-sessions.md"
+					: quick ? "benchmarks/target/RESULTS-quick.md" : "benchmarks/RESULTS.md");
 		}
 		Path work = Files.createDirectories(Path.of("benchmarks/target/work").toAbsolutePath());
 		Bench bench = new Bench(jar, work, quick);
@@ -62,15 +66,18 @@ public final class Bench {
 		String start = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
 		String load = loadAverage();
 		String commit = commit();
-		NodeBenchmark.report(bench);
-		new ClusterPart(bench).run();
-		HaltBenchmark.report(bench);
-		StartupPart.run(bench);
+		if (!sessionsOnly) {
+			NodeBenchmark.report(bench);
+			new ClusterPart(bench).run();
+			HaltBenchmark.report(bench);
+			StartupPart.run(bench);
+		}
+		new SessionsPart(bench).run();
 		String document = "# Benchmark results\n\n"
-				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "
+				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "
 						+ "load average at "
 						+ "the start %s, at the end %s. What each figure is: `benchmarks/README.md`.%n%n",
-						quick ? " --quick" : "", commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
+						quick ? " --quick" : "", sessionsOnly ? " --sessions" : "", commit, start, format(Duration.ofNanos(System.nanoTime() - started)),
 						Runtime.version(), Runtime.getRuntime().availableProcessors(), load, loadAverage())
 				+ busy(load)
 				+ "| part | figure | measured | ratio | target | met |\n| --- | --- | --- | ---: | --- | --- |\n"
