@@ -27,7 +27,7 @@ import dev.litefs.spring.test.cluster.LiteFsCluster;
  */
 final class SessionsPart {
 
-	static final String PART = "3 sessions";
+	static final String PART = "5 sessions";
 
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
