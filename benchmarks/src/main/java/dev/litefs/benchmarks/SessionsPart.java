@@ -68,11 +68,7 @@ final class SessionsPart {
 
 	/** The starter on a node of the cluster; on a replica, forwarding to the primary's app. */
 	private static Map<String, String> onNode(LiteFsCluster.Node node, App primary) {
-		Map<String, String> properties = App.dataSource(node.mountDir());
-		properties.put("litefs.mount-dir", node.mountDir().toString());
-		properties.put("litefs.database", "app.db");
-		properties.put("litefs.hostname", node.hostname());
-		properties.put("litefs.api-url", node.apiUrl().toString());
+		Map<String, String> properties = ClusterPart.onNode(node);
 		if (primary != null) {
 			properties.put("litefs.routing.strategy", "forward");
 			properties.put("litefs.routing.forward.url-template", "http://{primary}:" + primary.port);
