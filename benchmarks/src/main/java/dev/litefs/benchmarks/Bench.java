@@ -41,7 +41,7 @@ public final class Bench {
 
 	/** The parts, as {@code --parts} names them, in the order they run. */
 	static final List<String> PARTS = java.util.stream.Stream
-		.of(List.of("node"), ClusterPart.PARTS, List.of("halt", "startup"))
+		.of(List.of("node"), ClusterPart.PARTS, List.of("halt", "startup", "sessions"))
 		.flatMap(List::stream)
 		.toList();
 
@@ -92,6 +92,9 @@ public final class Bench {
 		}
 		if (bench.runs("startup")) {
 			StartupPart.run(bench);
+		}
+		if (bench.runs("sessions")) {
+			new SessionsPart(bench).run();
 		}
 		String document = "# Benchmark results\n\n"
 				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "

@@ -121,7 +121,7 @@ final class ClusterPart {
 	}
 
 	/** The starter on a node of the cluster, asking that node's LiteFS API. */
-	private static Map<String, String> onNode(LiteFsCluster.Node node) {
+	static Map<String, String> onNode(LiteFsCluster.Node node) {
 		Map<String, String> properties = App.dataSource(node.mountDir());
 		properties.put("litefs.mount-dir", node.mountDir().toString());
 		properties.put("litefs.database", "app.db");
