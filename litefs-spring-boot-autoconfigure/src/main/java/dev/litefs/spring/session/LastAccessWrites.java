@@ -45,6 +45,12 @@ public class LastAccessWrites {
 	private final Map<String, Access> waiting = new ConcurrentHashMap<>();
 
 	/**
+	 * The times written lately, by session: a request that read its session just before
+	 * such a write committed still holds the older stored time, and must not ask again.
+	 */
+	private final Map<String, Instant> written = new ConcurrentHashMap<>();
+
+	/**
 	 * Creates the writes of a session table.
 	 * @param dataSource the database of the sessions
 	 * @param tableName the sessions' table ({@code spring.session.jdbc.table-name})
@@ -86,7 +92,9 @@ public class LastAccessWrites {
 		if (!timeout.isNegative() && timeout.dividedBy(4).compareTo(threshold) < 0) {
 			threshold = timeout.dividedBy(4);
 		}
-		if (Duration.between(stored, accessed).compareTo(threshold) < 0) {
+		Instant lastWritten = this.written.get(id);
+		Instant latest = (lastWritten != null && lastWritten.isAfter(stored)) ? lastWritten : stored;
+		if (Duration.between(latest, accessed).compareTo(threshold) < 0) {
 			return;
 		}
 		this.waiting.merge(id, new Access(accessed, timeout),
@@ -99,6 +107,7 @@ public class LastAccessWrites {
 	 */
 	void forget(String id) {
 		this.waiting.remove(id);
+		this.written.remove(id);
 	}
 
 	/**
@@ -120,6 +129,11 @@ public class LastAccessWrites {
 		});
 		try {
 			halt.run(() -> this.transactions.executeWithoutResult((status) -> this.jdbc.batchUpdate(this.update, rows)));
+			batch.forEach((id, access) -> this.written.merge(id, access.time(),
+					(older, newer) -> newer.isAfter(older) ? newer : older));
+			// older than two intervals, a written time is in what requests read from the database
+			Instant stale = Instant.now().minus(this.interval.multipliedBy(2));
+			this.written.values().removeIf((time) -> time.isBefore(stale));
 			return rows.size();
 		}
 		catch (LiteFsHaltException | DataAccessException ex) {

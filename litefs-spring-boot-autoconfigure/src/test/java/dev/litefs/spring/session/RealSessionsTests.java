@@ -47,6 +47,12 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class RealSessionsTests {
 
+	/**
+	 * The last-access interval of the test nodes: long beside a burst of 20 reads, even on a
+	 * loaded machine, so that a burst stays within one interval.
+	 */
+	private static final long INTERVAL_MILLIS = 3000;
+
 	static final String ROLLBACK = "app.db";
 
 	static final String WAL = "wal.db";
@@ -90,7 +96,7 @@ class RealSessionsTests {
 
 	private static TestNode app(LiteFsCluster.Node node, String database) {
 		return posts.app(List.of(SessionPages.class), node, database, "litefs.routing.strategy=reject",
-				"litefs.session.last-access-interval=1s", "spring.session.jdbc.cleanup-cron=* * * * * *",
+				"litefs.session.last-access-interval=" + INTERVAL_MILLIS + "ms", "spring.session.jdbc.cleanup-cron=* * * * * *",
 				TestNode.WITH_SPRING_SESSION, "spring.session.jdbc.initialize-schema=never", "spring.session.timeout=10m");
 	}
 
@@ -136,12 +142,12 @@ class RealSessionsTests {
 		}
 		assertThat(cluster.primary().txid(database)).as("no write for reads within the interval").isEqualTo(txid);
 
-		Thread.sleep(1100);
+		Thread.sleep(INTERVAL_MILLIS + 100);
 		for (int i = 0; i < 20; i++) {
 			assertThat(get(replica, "/session/get", session).body()).isEqualTo("reader");
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> lastAccessOnPrimary(database, session) > stored);
-		Thread.sleep(1500);
+		await().atMost(Duration.ofSeconds(10)).until(() -> lastAccessOnPrimary(database, session) > stored);
+		Thread.sleep(INTERVAL_MILLIS + 500);
 		assertThat(cluster.primary().txid(database)).as("one background write for 20 reads").isEqualTo(txid + 1);
 	}
 
@@ -152,7 +158,7 @@ class RealSessionsTests {
 	private static void awaitNoBackgroundWrites(String database) throws InterruptedException {
 		long txid = cluster.primary().txid(database);
 		while (true) {
-			Thread.sleep(1500);
+			Thread.sleep(INTERVAL_MILLIS + 500);
 			long now = cluster.primary().txid(database);
 			if (now == txid) {
 				return;
