@@ -123,6 +123,10 @@ public final class FlywayFixtures {
 		return query(database, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
 	}
 
+	public static String journalMode(Path database) {
+		return query(database, "PRAGMA journal_mode").get(0);
+	}
+
 	public static List<String> installedVersions(Path database) {
 		return query(database, "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank");
 	}

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.TestNode;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,17 +27,21 @@ class RealSqlInitTests {
 			"spring.sql.init.data-locations=classpath:sql-init/data.sql", "testapp.plays-litefs=false",
 			"litefs.routing.strategy=reject" };
 
-	@Test
-	void theReplicaWaitsForTheSchemaScriptsWhichOnlyThePrimaryRunsAndAPromotedReplicaRunsThem() throws Exception {
+	/** The replica's checks read the file over connections of their own: in both journal modes. */
+	@ParameterizedTest
+	@ValueSource(strings = { "DELETE", "WAL" })
+	void theReplicaWaitsForTheSchemaScriptsWhichOnlyThePrimaryRunsAndAPromotedReplicaRunsThem(String journalMode)
+			throws Exception {
 		try (LiteFsCluster cluster = LiteFsCluster.builder().nodes(2).start()) {
+			String mode = "spring.datasource.hikari.data-source-properties.journal_mode=" + journalMode;
 			LiteFsCluster.Node nodeB = cluster.node(1);
 			CompletableFuture<TestNode> replicaStarting = CompletableFuture
-				.supplyAsync(() -> node(nodeB, "litefs.schema.replica-timeout=60s"));
+				.supplyAsync(() -> node(nodeB, mode, "litefs.schema.replica-timeout=60s"));
 			try {
 				TimeUnit.SECONDS.sleep(1);
 				assertThat(replicaStarting).as("the replica waits for the schema").isNotDone();
 				assertThat(nodeB.mountDir().resolve("app.db")).as("the replica created no database").doesNotExist();
-				try (TestNode primary = node(cluster.primary());
+				try (TestNode primary = node(cluster.primary(), mode);
 						TestNode replica = replicaStarting.get(60, TimeUnit.SECONDS)) {
 					assertThat(primary.bean(LiteFsScriptDatabaseInitializer.class).lastRun()).hasValueSatisfying(
 							(run) -> assertThat(run.outcome()).isEqualTo(MigrationRun.Outcome.MIGRATED));
@@ -49,13 +54,14 @@ class RealSqlInitTests {
 					assertThat(primary.get("/posts/count").body()).isEqualTo("1");
 					assertThat(replica.get("/posts/count").body()).as("data.sql ran once, on the primary")
 						.isEqualTo("1");
+					assertThat(FlywayFixtures.journalMode(cluster.primary().mountDir().resolve("app.db"))).isEqualToIgnoringCase(journalMode);
 				}
 			}
 			finally {
 				replicaStarting.cancel(true);
 			}
 
-			try (TestNode node = node(nodeB,
+			try (TestNode node = node(nodeB, mode,
 					"spring.sql.init.schema-locations=classpath:sql-init/schema.sql,classpath:sql-init/tags.sql",
 					"spring.sql.init.data-locations=optional:classpath:sql-init/none.sql",
 					"litefs.schema.replica-mode=skip")) {
