@@ -113,7 +113,7 @@ public final class LiteFsMount {
 
 	/**
 	 * Why a name cannot be a database of the mount, as LiteFS names them: a file name
-	 * inside the mount directory (no {@code /}), not one of the files LiteFS or SQLite
+	 * inside the mount directory (no {@code /}, no control characters), not one of the files LiteFS or SQLite
 	 * keep beside a database ({@code -pos}, {@code -lock}, {@code -journal}, {@code -wal},
 	 * {@code -shm}).
 	 * @param db the name
@@ -124,8 +124,11 @@ public final class LiteFsMount {
 		if (db == null || db.isBlank()) {
 			return "a database name is a file name inside the mount, not empty";
 		}
-		if (db.indexOf('/') >= 0 || db.indexOf('\0') >= 0) {
+		if (db.indexOf('/') >= 0) {
 			return "database name '" + db + "' is a file name inside the mount: it has no '/'";
+		}
+		if (db.chars().anyMatch((c) -> c < 0x20 || c == 0x7f)) {
+			return "database name '" + db.replaceAll("\\p{Cntrl}", "?") + "' has control characters";
 		}
 		if (db.equals(".") || db.equals("..")) {
 			return "database name '" + db + "' is not a file name";
