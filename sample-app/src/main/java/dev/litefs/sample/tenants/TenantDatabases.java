@@ -94,7 +94,7 @@ public class TenantDatabases implements DisposableBean {
 	 */
 	public boolean exists(String tenant) {
 		String database = database(tenant);
-		return Files.exists(this.dir.resolve(database));
+		return (this.node != null) ? this.node.servesDatabase(database) : Files.exists(this.dir.resolve(database));
 	}
 
 	/**
@@ -112,7 +112,10 @@ public class TenantDatabases implements DisposableBean {
 	 * @return its pool
 	 */
 	DataSource pool(String tenant) {
-		return this.pools.computeIfAbsent(database(tenant), this::newPool);
+		return this.pools.computeIfAbsent(database(tenant), (database) -> {
+			known(database);
+			return newPool(database);
+		});
 	}
 
 	/**
@@ -133,20 +136,15 @@ public class TenantDatabases implements DisposableBean {
 			statement.execute("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY AUTOINCREMENT, "
 					+ "text TEXT NOT NULL, created_at TEXT NOT NULL, hostname TEXT NOT NULL)");
 		}
+		known(database);
 		return true;
 	}
 
-	/**
-	 * How many tenants' pools are open, and how many connections they hold.
-	 * @return {@code [pools, connections]}
-	 */
-	int[] openPools() {
-		int connections = this.pools.values()
-			.stream()
-			.filter((pool) -> pool.getHikariPoolMXBean() != null)
-			.mapToInt((pool) -> pool.getHikariPoolMXBean().getTotalConnections())
-			.sum();
-		return new int[] { this.pools.size(), connections };
+	/** Makes the node track a tenant's database: its position, for the {@code __txid} waits and the actuator. */
+	private void known(String database) {
+		if (this.node != null) {
+			this.node.addDatabase(database);
+		}
 	}
 
 	private HikariDataSource newPool(String database) {

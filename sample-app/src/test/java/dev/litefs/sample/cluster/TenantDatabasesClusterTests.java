@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.litefs.sample.DemoUser;
+import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import tools.jackson.databind.JsonNode;
@@ -57,7 +58,7 @@ class TenantDatabasesClusterTests {
 	}
 
 	@Test
-	void aTenantCreatedThroughTheReplicaIsWrittenThereAndReadBackOnTheReplicaAfterItsWait() {
+	void aTenantCreatedThroughTheReplicaIsWrittenThereAndReadBackOnTheReplicaAfterItsWait() throws Exception {
 		HttpResponse<String> created = replica.send(replica.request("/api/tenants/acme")
 			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
 			.PUT(HttpRequest.BodyPublishers.noBody()));
@@ -72,6 +73,14 @@ class TenantDatabasesClusterTests {
 		long txid = entry(cookie, "tenant-acme.db");
 		assertThat(txid).as("the cookie's entry for the tenant's database, in " + cookie)
 			.isEqualTo(cluster.primary().txid("tenant-acme.db"));
+
+		LiteFsNode replicaNode = replica.bean(LiteFsNode.class);
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (!replicaNode.databases().contains("tenant-acme.db") && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(replicaNode.databases()).as("the replica learnt of the tenant's database from LiteFS's events, "
+				+ "before any request used it there").contains("tenant-acme.db");
 
 		HttpResponse<String> read = replica.get("/api/tenants/acme/notes", "Cookie", "__txid=" + cookie);
 
