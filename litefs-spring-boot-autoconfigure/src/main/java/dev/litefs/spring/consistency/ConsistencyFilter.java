@@ -2,6 +2,7 @@ package dev.litefs.spring.consistency;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -118,8 +119,9 @@ public class ConsistencyFilter implements Filter {
 			return;
 		}
 		try {
-			response.addHeader(HttpHeaders.SET_COOKIE, TxidCookie.set(this.node.recordedPosition(),
-					this.settings.cookieMaxAge(), this.settings.secure(request)));
+			String main = this.node.mount().database();
+			response.addHeader(HttpHeaders.SET_COOKIE, TxidCookie.set(Map.of(main, this.node.recordedPosition().txid()),
+					main, this.settings.cookieMaxAge(), this.settings.secure(request)));
 		}
 		catch (LiteFsFileException ex) {
 			logger.debug("No __txid cookie after a session write: {}", ex.getMessage());
@@ -146,14 +148,15 @@ public class ConsistencyFilter implements Filter {
 			proceed(request, wrapped, chain);
 			return;
 		}
-		TxidCookie cookie = TxidCookie.of(request);
+		TxidCookie cookie = TxidCookie.of(request, this.node.mount().database());
+		long txid = cookie.txids().getOrDefault(this.node.mount().database(), 0L);
 		if (cookie.isMalformed()) {
 			deleteCookie(request, wrapped);
 		}
-		else if (cookie.isValid() && !hasReached(cookie.txid())) {
+		else if (cookie.isValid() && !hasReached(txid)) {
 			NodeState state = this.node.state();
 			if (!state.isPrimary()) {
-				waitFor(cookie.txid(), request, wrapped, chain);
+				waitFor(txid, request, wrapped, chain);
 				return;
 			}
 			// the primary holds every write: no node will ever reach this TXID

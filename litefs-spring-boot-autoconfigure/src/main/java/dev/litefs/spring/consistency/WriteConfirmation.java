@@ -2,6 +2,7 @@ package dev.litefs.spring.consistency;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.node.LiteFsFileException;
@@ -64,7 +65,8 @@ final class WriteConfirmation implements WriteConfirmingResponse.Confirmation {
 		}
 		if (this.settings.readYourWrites()) {
 			response.addHeader(HttpHeaders.SET_COOKIE,
-					TxidCookie.set(recorded, this.settings.cookieMaxAge(), this.settings.secure(request)));
+					TxidCookie.set(Map.of(this.node.mount().database(), recorded.txid()), this.node.mount().database(),
+							this.settings.cookieMaxAge(), this.settings.secure(request)));
 		}
 		return true;
 	}
