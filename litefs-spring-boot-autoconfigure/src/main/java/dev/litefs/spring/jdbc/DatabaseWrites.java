@@ -31,8 +31,8 @@ import org.springframework.util.ClassUtils;
  * in a map by the connection's URL), found by unwrapping the pool's connection, so that
  * a routing DataSource over several pools (a database per tenant) is watched per
  * connection. Only SQLite files directly inside the mount are watched; the database is
- * the file's name. A write that changed no row is recorded too, which costs a cookie
- * entry at most.
+ * the file's name, which the node then tracks ({@link LiteFsNode#addDatabase}). A write
+ * that changed no row is recorded too, which costs a cookie entry at most.
  * <p>
  * Writes on another thread than the one that opened the scope (an {@code @Async}
  * method, a {@code DeferredResult} completed elsewhere) are not seen.
@@ -134,6 +134,14 @@ public final class DatabaseWrites {
 			return NOT_ON_THE_MOUNT;
 		}
 		String database = file.getFileName().toString();
+		try {
+			// a tenant's pool made at run time: the node tracks its database from now on
+			this.node.addDatabase(database);
+		}
+		catch (IllegalArgumentException ex) {
+			logger.debug("Not watching {}: {}", file, ex.getMessage());
+			return NOT_ON_THE_MOUNT;
+		}
 		logger.debug("Watching the commits of database {} on the mount of node {}", database, this.node.hostname());
 		return Optional.of(database);
 	}

@@ -32,7 +32,8 @@ import org.springframework.util.ClassUtils;
  * <p>
  * Every {@link DataSource} bean that opens a SQLite file on the mount (its JDBC URL
  * tells; another database, or one whose URL is not readable, is left alone) is guarded,
- * and stays of its class for whoever casts it:
+ * its database made known to the node ({@link LiteFsNode#addDatabase}), and stays of its
+ * class for whoever casts it:
  * <ul>
  * <li>a plain {@code HikariDataSource} not yet started (Spring Boot's pool, or one of the
  * application's own) is replaced by a {@link GuardedHikariDataSource} holding the same
@@ -99,6 +100,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			// its connections may be SQLite files on the mount: each is watched, none checked
 			return proxy(bean, new ConnectionCheck(null, writes));
 		}
+		track((DataSource) bean, node);
 		if (HIKARI_PRESENT) {
 			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, writes);
 			if (copy != null) {
@@ -107,6 +109,20 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			}
 		}
 		return proxy(bean, new ConnectionCheck(node, writes));
+	}
+
+	/** Makes the database of a DataSource directly inside the mount known to the node. */
+	private static void track(DataSource dataSource, LiteFsNode node) {
+		Path file = SqliteFiles.file(dataSource);
+		Path mount = node.mount().dir().toAbsolutePath().normalize();
+		if (file != null && mount.equals(file.toAbsolutePath().normalize().getParent())) {
+			try {
+				node.addDatabase(file.getFileName().toString());
+			}
+			catch (IllegalArgumentException ex) {
+				// not a database LiteFS serves (a side file's name): nothing to track
+			}
+		}
 	}
 
 	private static Object proxy(Object bean, ConnectionCheck check) {
