@@ -90,6 +90,22 @@ class TenantDatabasesClusterTests {
 		assertThat(notes.get("notes").valueStream().map((note) -> note.get("text").asString()))
 			.containsExactly("first of acme");
 		assertThat(cluster.node(1).txid("tenant-acme.db")).isGreaterThanOrEqualTo(txid);
+
+		// the next write, read back at once: the replica serves the database, perhaps a transaction behind
+		HttpResponse<String> second = replica.send(replica.request("/api/tenants/acme/notes")
+			.header("Content-Type", "application/json")
+			.header(DemoUser.AUTHORIZATION, DemoUser.BASIC)
+			.header("Cookie", "__txid=" + cookie)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"second of acme\"}")));
+		assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+		String next = txidCookie(second);
+		HttpResponse<String> again = replica.get("/api/tenants/acme/notes", "Cookie", "__txid=" + next);
+		assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+		JsonNode both = SampleNode.json(again.body());
+		assertThat(both.get("node").asString()).isEqualTo("node-b");
+		assertThat(both.get("notes").valueStream().map((note) -> note.get("text").asString()))
+			.containsExactly("second of acme", "first of acme");
+		assertThat(replicaNode.position("tenant-acme.db").txid()).isGreaterThanOrEqualTo(entry(next, "tenant-acme.db"));
 	}
 
 	@Test
