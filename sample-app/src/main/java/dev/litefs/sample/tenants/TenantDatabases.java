@@ -42,7 +42,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-public class TenantDatabases implements DisposableBean {
+class TenantDatabases implements DisposableBean {
 
 	/** A tenant's ID: lower-case letters, digits and dashes, up to 40. */
 	private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
