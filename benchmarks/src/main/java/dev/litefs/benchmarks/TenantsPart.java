@@ -82,7 +82,7 @@ final class TenantsPart {
 				}
 				List<Rest> rests = new ArrayList<>();
 				rests.add(rest("1 database (`app.db`)", apps, liteFs));
-				int[] counts = this.bench.quick ? new int[] { 10, 30 } : new int[] { 10, 100 };
+				int[] counts = this.bench.quick ? new int[] { 10, 30 } : new int[] { 10, 100, 500 };
 				long creating = 0;
 				for (int count : counts) {
 					long started = System.nanoTime();
