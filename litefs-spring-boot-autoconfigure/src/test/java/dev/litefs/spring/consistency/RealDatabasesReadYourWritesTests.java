@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -20,8 +20,6 @@ import dev.litefs.spring.routing.EnsurePrimary;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.PostsCluster;
 import dev.litefs.spring.testapp.TestNode;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,11 +102,12 @@ class RealDatabasesReadYourWritesTests {
 			}
 		}
 		assertThat(stale).as("stale answers of %d", RUNS).isEmpty();
-		List<Waited> waits = replica.bean(WaitLog.class).waits;
+		List<WaitRecorder.Waited> waits = replica.bean(WaitRecorder.class).waits();
 		System.out.printf("%s + %s: %d waits of %d reads, %d for both databases, %d for %s alone%n", database, notes,
-				waits.size(), RUNS, waits.stream().filter((wait) -> wait.db().equals(database + "," + notes)).count(),
+				waits.size(), RUNS,
+				waits.stream().filter((wait) -> wait.db().equals(String.join(",", new TreeSet<>(List.of(database, notes))))).count(),
 				waits.stream().filter((wait) -> wait.db().equals(notes)).count(), notes);
-		assertThat(waits).isNotEmpty().allMatch((wait) -> wait.outcome().equals("caught-up"));
+		assertThat(waits).isNotEmpty().allMatch((wait) -> wait.outcome() == WaitOutcome.CAUGHT_UP);
 		assertThat(waits).as("the notes database was waited for")
 			.anyMatch((wait) -> wait.db().contains(notes));
 	}
@@ -124,7 +123,7 @@ class RealDatabasesReadYourWritesTests {
 		List<String> entries = new ArrayList<>();
 		next.forEach((db, txid) -> entries.add(db + ":" + txid));
 		String cookie = "__txid=" + String.join("|", entries);
-		WaitLog log = replica.bean(WaitLog.class);
+		WaitRecorder log = replica.bean(WaitRecorder.class);
 		CompletableFuture<HttpResponse<String>> read = replica
 			.sendAsync(replica.request("/two").header("Cookie", cookie).GET());
 		await().atMost(Duration.ofSeconds(5)).until(() -> replica.node().waiting() > 0);
@@ -134,8 +133,9 @@ class RealDatabasesReadYourWritesTests {
 		HttpResponse<String> answer = read.orTimeout(10, TimeUnit.SECONDS).join();
 		assertThat(answer.statusCode()).isEqualTo(200);
 		assertThat(answer.body()).isNotEqualTo(before).isEqualTo(replica.get("/two").body());
-		assertThat(log.waits).last().isEqualTo(new Waited(String.join(",", next.keySet()), "caught-up"));
-		log.waits.clear();
+		assertThat(log.waits()).last()
+			.isEqualTo(new WaitRecorder.Waited(String.join(",", next.keySet()), WaitOutcome.CAUGHT_UP));
+		log.clear();
 	}
 
 	private static String next(TestNode node, String database) {
@@ -189,8 +189,8 @@ class RealDatabasesReadYourWritesTests {
 		}
 
 		@Bean
-		WaitLog waitLog() {
-			return new WaitLog();
+		WaitRecorder waitRecorder() {
+			return new WaitRecorder();
 		}
 
 	}
@@ -224,25 +224,5 @@ class RealDatabasesReadYourWritesTests {
 
 	}
 
-	/** The replica's waits for a cookie: the databases waited for and the outcome. */
-	static final class WaitLog implements ObservationHandler<Observation.Context> {
-
-		final List<Waited> waits = new CopyOnWriteArrayList<>();
-
-		@Override
-		public boolean supportsContext(Observation.Context context) {
-			return ConsistencyFilter.OBSERVATION.equals(context.getName());
-		}
-
-		@Override
-		public void onStop(Observation.Context context) {
-			this.waits.add(new Waited(context.getHighCardinalityKeyValue("db").getValue(),
-					context.getLowCardinalityKeyValue("outcome").getValue()));
-		}
-
-	}
-
-	record Waited(String db, String outcome) {
-	}
 
 }
