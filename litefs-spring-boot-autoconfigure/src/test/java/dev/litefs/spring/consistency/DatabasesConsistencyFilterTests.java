@@ -98,6 +98,28 @@ class DatabasesConsistencyFilterTests {
 	}
 
 	@Test
+	void aWriteOnTheAsyncDispatchOfARequestIsSeenThere() throws Exception {
+		FakeLiteFsMount mount = FakeLiteFsMount.primary(this.dir).txid(3).txid(OTHER, 5);
+		ConsistencyFilter filter = filter(start(mount), TimeoutAction.ERROR, null);
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/deferred");
+		request.setAsyncSupported(true);
+		// the handler returns a DeferredResult: the request goes async with nothing written
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(request, response, (req, res) -> req.startAsync(req, res));
+		MockAsyncContext async = (MockAsyncContext) request.getAsyncContext();
+		// the result is written on the ASYNC dispatch that follows
+		request.setDispatcherType(DispatcherType.ASYNC);
+		request.setAsyncStarted(false);
+		filter.doFilter(request, async.getResponse(), (req, res) -> {
+			write(OTHER);
+			mount.txid(OTHER, 6);
+		});
+		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement()
+			.asString()
+			.startsWith("__txid=other.db:6; Path=/;");
+	}
+
+	@Test
 	void aWriteOfTheMainDatabaseAloneKeepsTheSixteenHexForm() throws Exception {
 		FakeLiteFsMount mount = FakeLiteFsMount.primary(this.dir).txid(3);
 		ConsistencyFilter filter = filter(start(mount), TimeoutAction.ERROR, null);
