@@ -36,7 +36,7 @@ import org.springframework.util.ClassUtils;
  * Writes on another thread than the one that opened the scope (an {@code @Async}
  * method, a {@code DeferredResult} completed elsewhere) are not seen.
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public final class DatabaseWrites {
 
