@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
+import dev.litefs.spring.testapp.ClusterNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class RealDatabasesEventsTests {
 
 	static LiteFsCluster cluster;
 
-	static LiteFsScheduler scheduler;
+	static ClusterNode replicaNode;
 
 	static LiteFsNode replica;
 
@@ -38,23 +39,14 @@ class RealDatabasesEventsTests {
 		cluster = LiteFsCluster.builder().nodes(2).start();
 		write("app.db", "create table posts (id integer primary key autoincrement, title text not null)");
 		cluster.awaitReplicated("app.db", Duration.ofSeconds(15));
-		LiteFsCluster.Node nodeB = cluster.node(1);
-		scheduler = new LiteFsScheduler();
-		replica = new LiteFsNode(new LiteFsMount(nodeB.mountDir(), "app.db"), nodeB.hostname(),
-				new LiteFsApi(nodeB.apiUrl(), Duration.ofSeconds(2)), Duration.ofHours(1), Duration.ofMillis(1),
-				(event) -> {
-				}, scheduler);
-		replica.start();
-		await().atMost(Duration.ofSeconds(15)).until(() -> stream().connected());
+		replicaNode = ClusterNode.start(cluster.node(1), "app.db", Duration.ofHours(1));
+		replica = replicaNode.node();
 	}
 
 	@AfterAll
 	static void stop() {
-		if (replica != null) {
-			replica.stop();
-		}
-		if (scheduler != null) {
-			scheduler.close();
+		if (replicaNode != null) {
+			replicaNode.close();
 		}
 		if (cluster != null) {
 			cluster.close();
