@@ -9,14 +9,7 @@ import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
 import org.flywaydb.core.Flyway;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.EventListener;
 
 /**
  * Runs Flyway the LiteFS way: migrations are applied on the primary only, a replica
@@ -47,15 +40,11 @@ import org.springframework.context.event.EventListener;
  *
  * @since 0.2.0
  */
-public class LiteFsFlywayMigrationStrategy
-		implements FlywayMigrationStrategy, ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware,
-		DisposableBean {
+public class LiteFsFlywayMigrationStrategy implements FlywayMigrationStrategy, FollowsSchemaRules {
 
-	private final SchemaStartup startup;
+	private final SchemaRules rules;
 
 	private final PrimaryMigrator migrator;
-
-	private final PromotionMigrator promotions;
 
 	/**
 	 * Creates a strategy.
@@ -69,24 +58,13 @@ public class LiteFsFlywayMigrationStrategy
 	 */
 	public LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
 			boolean failOnReplicaTimeout, LiteFsScheduler scheduler) {
-		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
+		this.rules = new SchemaRules(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
 		this.migrator = new PrimaryMigrator(node);
-		this.promotions = new PromotionMigrator(node, scheduler);
 	}
 
 	@Override
-	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
-		this.startup.publishReadinessWith(publisher);
-	}
-
-	/**
-	 * Answers Spring Boot's readiness at the end of startup with {@code REFUSING_TRAFFIC}
-	 * while this replica's schema is missing.
-	 * @param event a change of readiness
-	 */
-	@EventListener
-	public void onReadinessChange(AvailabilityChangeEvent<ReadinessState> event) {
-		this.startup.onReadinessChange(event.getState());
+	public SchemaRules schemaRules() {
+		return this.rules;
 	}
 
 	/**
@@ -99,25 +77,7 @@ public class LiteFsFlywayMigrationStrategy
 
 	@Override
 	public void migrate(Flyway flyway) {
-		try {
-			this.startup.run(new FlywayMeans(flyway));
-		}
-		finally {
-			// from now on promotions are the promotion migrator's; during the wait, the wait's
-			this.promotions.takeOver(() -> this.migrator.migrate(flyway, Trigger.PROMOTION));
-		}
-	}
-
-	/** On a promotion after startup, the promotion migrator migrates. */
-	@Override
-	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		this.promotions.onRoleChange(event);
-	}
-
-	@Override
-	public void destroy() {
-		this.promotions.stop();
-		this.startup.stop();
+		this.rules.start(new FlywayMeans(flyway), () -> this.migrator.migrate(flyway, Trigger.PROMOTION));
 	}
 
 	/** Flyway as the start-up policy sees it. */

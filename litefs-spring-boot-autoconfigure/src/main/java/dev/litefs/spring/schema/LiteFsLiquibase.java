@@ -4,21 +4,12 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
 import liquibase.integration.spring.SpringLiquibase;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.EventListener;
 
 /**
  * Runs Spring Boot's Liquibase ({@link SpringLiquibase}) the LiteFS way, as
@@ -35,18 +26,13 @@ import org.springframework.context.event.EventListener;
  *
  * @since 0.3.0
  */
-public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware,
-		DisposableBean {
+public class LiteFsLiquibase implements FollowsSchemaRules {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsLiquibase.class);
 
 	private final LiteFsNode node;
 
-	private final SchemaStartup startup;
-
-	private final PromotionMigrator promotions;
-
-	private volatile @Nullable MigrationRun lastRun;
+	private final SchemaRules rules;
 
 	/**
 	 * Creates the Liquibase runner.
@@ -61,23 +47,12 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 	public LiteFsLiquibase(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
 			boolean failOnReplicaTimeout, LiteFsScheduler scheduler) {
 		this.node = node;
-		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
-		this.promotions = new PromotionMigrator(node, scheduler);
+		this.rules = new SchemaRules(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
 	}
 
 	@Override
-	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
-		this.startup.publishReadinessWith(publisher);
-	}
-
-	/**
-	 * Answers Spring Boot's readiness at the end of startup with {@code REFUSING_TRAFFIC}
-	 * while this replica's schema is missing.
-	 * @param event a change of readiness
-	 */
-	@EventListener
-	public void onReadinessChange(AvailabilityChangeEvent<ReadinessState> event) {
-		this.startup.onReadinessChange(event.getState());
+	public SchemaRules schemaRules() {
+		return this.rules;
 	}
 
 	/**
@@ -85,7 +60,7 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 	 * @return the run, or empty before Liquibase was initialized
 	 */
 	public Optional<MigrationRun> lastRun() {
-		return Optional.ofNullable(this.lastRun);
+		return this.rules.lastRun();
 	}
 
 	/**
@@ -96,25 +71,11 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 	public void migrate(SpringLiquibase liquibase) {
 		Changelog changelog = new Changelog(liquibase);
 		try {
-			this.startup.run(changelog);
+			this.rules.start(changelog, () -> changelog.apply(Trigger.PROMOTION));
 		}
 		finally {
 			liquibase.setShouldRun(false);
-			// from now on promotions are the promotion migrator's; during the wait, the wait's
-			this.promotions.takeOver(() -> changelog.apply(Trigger.PROMOTION));
 		}
-	}
-
-	/** On a promotion after startup, the promotion migrator runs the changelog. */
-	@Override
-	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		this.promotions.onRoleChange(event);
-	}
-
-	@Override
-	public void destroy() {
-		this.promotions.stop();
-		this.startup.stop();
 	}
 
 	/** The changelog as the start-up policy sees it. */
@@ -158,7 +119,7 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsLiquibase.this.lastRun = run;
+			LiteFsLiquibase.this.rules.record(run);
 		}
 
 	}

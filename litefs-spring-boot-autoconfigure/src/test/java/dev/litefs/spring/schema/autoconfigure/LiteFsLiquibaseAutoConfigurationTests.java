@@ -2,7 +2,6 @@ package dev.litefs.spring.schema.autoconfigure;
 
 import java.nio.file.Path;
 
-import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.schema.LiteFsLiquibase;
 import dev.litefs.spring.schema.MigrationRun.Outcome;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -11,8 +10,6 @@ import liquibase.integration.spring.SpringLiquibase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,17 +31,12 @@ class LiteFsLiquibaseAutoConfigurationTests {
 	}
 
 	private Path database() {
-		return mountDir().resolve(FakeLiteFsMount.DEFAULT_DATABASE);
+		return FakeMountContexts.database(mountDir());
 	}
 
 	private ApplicationContextRunner contextRunner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsNodeAutoConfiguration.class, DataSourceAutoConfiguration.class,
-					LiquibaseAutoConfiguration.class, LiteFsLiquibaseAutoConfiguration.class))
-			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
-					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=50ms",
-					"litefs.schema.replica-timeout=300ms", "spring.datasource.url=jdbc:sqlite:" + database(),
-					"spring.liquibase.change-log=classpath:liquibase/posts.sql");
+		return FakeMountContexts.on(mountDir(), LiquibaseAutoConfiguration.class, LiteFsLiquibaseAutoConfiguration.class)
+			.withPropertyValues("spring.liquibase.change-log=classpath:liquibase/posts.sql");
 	}
 
 	@Test
