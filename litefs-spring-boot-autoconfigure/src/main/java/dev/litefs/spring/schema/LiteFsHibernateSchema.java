@@ -153,11 +153,11 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer, Fol
 			Entities entities = new Entities(metadata, bootstrapContext.getServiceRegistry());
 			Runnable promotion = () -> entities.apply(Trigger.PROMOTION);
 			if (this.waits) {
-				LiteFsHibernateSchema.this.rules.start(entities, promotion);
+				LiteFsHibernateSchema.this.rules.start(LiteFsHibernateSchema.this, entities, promotion);
 			}
 			else {
 				// on the primary Hibernate's own action applies the schema
-				LiteFsHibernateSchema.this.rules.promoteWith(promotion);
+				LiteFsHibernateSchema.this.rules.promoteWith(LiteFsHibernateSchema.this, promotion);
 			}
 		}
 
@@ -178,6 +178,11 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer, Fol
 		@Override
 		public String name() {
 			return "Hibernate";
+		}
+
+		@Override
+		public String database() {
+			return SchemaDatabases.of(LiteFsHibernateSchema.this.node, LiteFsHibernateSchema.this.dataSource);
 		}
 
 		/** Runs Hibernate's update, unless this node is no longer primary. */
@@ -225,7 +230,7 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer, Fol
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsHibernateSchema.this.rules.record(run);
+			LiteFsHibernateSchema.this.rules.record(database(), run);
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.litefs.spring.schema;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.litefs.spring.node.LiteFsNode;
@@ -64,14 +65,27 @@ public class LiteFsLiquibase implements FollowsSchemaRules {
 	}
 
 	/**
-	 * Applies the start-up policy to Spring Boot's Liquibase before it initializes, and
-	 * turns its own run off.
-	 * @param liquibase Spring Boot's Liquibase, not initialized yet
+	 * The last run of each database a Liquibase changelog is applied to.
+	 * @return the runs by database name, sorted by name
+	 */
+	public Map<String, MigrationRun> lastRuns() {
+		return this.rules.lastRuns();
+	}
+
+	/**
+	 * Applies the start-up policy to a Liquibase before it initializes, and turns its own
+	 * run off: Spring Boot's, and each {@code SpringLiquibase} bean of the application, on
+	 * the database its DataSource opens. One whose DataSource is a SQLite file outside the
+	 * mount (which LiteFS does not replicate) is left alone.
+	 * @param liquibase a Liquibase, not initialized yet
 	 */
 	public void migrate(SpringLiquibase liquibase) {
+		if (SchemaDatabases.offMount(this.node, liquibase.getDataSource())) {
+			return;
+		}
 		Changelog changelog = new Changelog(liquibase);
 		try {
-			this.rules.start(changelog, () -> changelog.apply(Trigger.PROMOTION));
+			this.rules.start(liquibase, changelog, () -> changelog.apply(Trigger.PROMOTION));
 		}
 		finally {
 			liquibase.setShouldRun(false);
@@ -83,13 +97,21 @@ public class LiteFsLiquibase implements FollowsSchemaRules {
 
 		private final SpringLiquibase liquibase;
 
+		private final String database;
+
 		Changelog(SpringLiquibase liquibase) {
 			this.liquibase = liquibase;
+			this.database = SchemaDatabases.of(LiteFsLiquibase.this.node, liquibase.getDataSource());
 		}
 
 		@Override
 		public String name() {
 			return "Liquibase";
+		}
+
+		@Override
+		public String database() {
+			return this.database;
 		}
 
 		/** Runs the changelog, unless this node is no longer primary. */
@@ -106,8 +128,8 @@ public class LiteFsLiquibase implements FollowsSchemaRules {
 				finally {
 					this.liquibase.setShouldRun(false);
 				}
-				logger.info("LiteFS primary {}: ran the Liquibase changelog {}", LiteFsLiquibase.this.node.hostname(),
-						this.liquibase.getChangeLog());
+				logger.info("LiteFS primary {}: ran the Liquibase changelog {} on {}",
+						LiteFsLiquibase.this.node.hostname(), this.liquibase.getChangeLog(), this.database);
 				return 0;
 			});
 		}
@@ -119,7 +141,7 @@ public class LiteFsLiquibase implements FollowsSchemaRules {
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsLiquibase.this.rules.record(run);
+			LiteFsLiquibase.this.rules.record(this.database, run);
 		}
 
 	}

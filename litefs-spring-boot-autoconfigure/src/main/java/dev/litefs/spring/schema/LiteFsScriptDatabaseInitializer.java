@@ -107,7 +107,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 			return super.initializeDatabase();
 		}
 		Scripts means = new Scripts();
-		this.rules.start(means, () -> {
+		this.rules.start(this, means, () -> {
 			if (this.node.state().role().acceptsWrites()) {
 				means.apply(Trigger.PROMOTION);
 			}
@@ -171,6 +171,11 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 		}
 
 		@Override
+		public String database() {
+			return SchemaDatabases.of(LiteFsScriptDatabaseInitializer.this.node, getDataSource());
+		}
+
+		@Override
 		public void apply(Trigger trigger) {
 			SchemaStartup.applyKept(this, trigger, () -> {
 				this.applied = LiteFsScriptDatabaseInitializer.super.initializeDatabase();
@@ -202,7 +207,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsScriptDatabaseInitializer.this.rules.record(run);
+			LiteFsScriptDatabaseInitializer.this.rules.record(database(), run);
 		}
 
 	}
