@@ -90,8 +90,8 @@ final class SchemaStartup {
 			means.apply(Trigger.STARTUP);
 		}
 		else if (this.replicaMode == ReplicaMode.SKIP) {
-			logger.info("{}: not waiting for the schema of {} (litefs.schema.replica-mode=skip); the primary ({}) "
-					+ "applies it", describe(state), means.name(), primary(state));
+			logger.info("{}: not waiting for the schema of {} in {} (litefs.schema.replica-mode=skip); the primary ({}) "
+					+ "applies it", describe(state), means.name(), means.database(), primary(state));
 			means.record(new MigrationRun(Trigger.STARTUP, Outcome.SKIPPED, Instant.now(), Duration.ZERO, 0,
 					List.of(), null, null));
 		}
