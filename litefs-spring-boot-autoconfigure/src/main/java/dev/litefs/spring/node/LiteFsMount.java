@@ -112,8 +112,29 @@ public final class LiteFsMount {
 	}
 
 	/**
+	 * The name of the database a file is, when it is one of this mount's: a file directly
+	 * in the mount directory (LiteFS serves no subdirectory) with a valid database name.
+	 * @param file a SQLite file, e.g. the one a DataSource opens
+	 * @return its name inside the mount, or empty when it is not a database of the mount
+	 * @since 0.3.0
+	 */
+	public Optional<String> databaseName(@Nullable Path file) {
+		if (file == null) {
+			return Optional.empty();
+		}
+		Path absolute = file.toAbsolutePath().normalize();
+		Path parent = absolute.getParent();
+		Path name = absolute.getFileName();
+		if (parent == null || name == null || !parent.equals(this.dir.toAbsolutePath().normalize())
+				|| databaseNameProblem(name.toString()) != null) {
+			return Optional.empty();
+		}
+		return Optional.of(name.toString());
+	}
+
+	/**
 	 * Why a name cannot be a database of the mount, as LiteFS names them: a file name
-	 * inside the mount directory (no {@code /}), not one of the files LiteFS or SQLite
+	 * inside the mount directory (no {@code /}, no control characters), not one of the files LiteFS or SQLite
 	 * keep beside a database ({@code -pos}, {@code -lock}, {@code -journal}, {@code -wal},
 	 * {@code -shm}).
 	 * @param db the name
@@ -124,8 +145,11 @@ public final class LiteFsMount {
 		if (db == null || db.isBlank()) {
 			return "a database name is a file name inside the mount, not empty";
 		}
-		if (db.indexOf('/') >= 0 || db.indexOf('\0') >= 0) {
+		if (db.indexOf('/') >= 0) {
 			return "database name '" + db + "' is a file name inside the mount: it has no '/'";
+		}
+		if (db.chars().anyMatch((c) -> c < 0x20 || c == 0x7f)) {
+			return "database name '" + db.replaceAll("\\p{Cntrl}", "?") + "' has control characters";
 		}
 		if (db.equals(".") || db.equals("..")) {
 			return "database name '" + db + "' is not a file name";
