@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ApplicationAvailabilityBean;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
@@ -115,6 +119,33 @@ class LiteFsFlywayBeansTests {
 		finally {
 			replica.cancel(true);
 		}
+	}
+
+	@Test
+	void aReplicaThatStartedWithoutBothSchemasIsReadyOnlyOnceBothHaveReplicated() {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+		contextRunner().withBean(ApplicationAvailabilityBean.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(LiteFsFlywayMigrationStrategy.class).lastRuns().values())
+				.allSatisfy((run) -> assertThat(run.outcome()).isEqualTo(Outcome.TIMED_OUT));
+			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
+			AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC);
+
+			migrate(database("app.db"), "3");
+			mount.txid(10);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> context.getBean(LiteFsFlywayMigrationStrategy.class).lastRuns().get("app.db").outcome() == Outcome.REPLICATED);
+			pause(Duration.ofMillis(300));
+			assertThat(availability.getReadinessState()).as("tags.db is still missing")
+				.isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+
+			migrateTags();
+			mount.txid("tags.db", 3);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC);
+		});
 	}
 
 	@Test
