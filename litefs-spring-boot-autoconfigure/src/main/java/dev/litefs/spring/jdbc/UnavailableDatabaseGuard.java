@@ -75,7 +75,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 	 * Creates the guard, which also has connections watched for writes.
 	 * @param node this node, looked up when a DataSource bean is guarded
 	 * @param writes the record of writes, looked up then too
-	 * @since 0.4.0
+	 * @since 0.3.0
 	 */
 	public UnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node, ObjectProvider<DatabaseWrites> writes) {
 		this.node = node;
@@ -100,7 +100,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			// its connections may be SQLite files on the mount: each is watched, none checked
 			return proxy(bean, new ConnectionCheck(null, writes));
 		}
-		track((DataSource) bean, node);
+		node.mount().databaseName(SqliteFiles.file((DataSource) bean)).ifPresent(node::addDatabase);
 		if (HIKARI_PRESENT) {
 			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, writes);
 			if (copy != null) {
@@ -109,20 +109,6 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			}
 		}
 		return proxy(bean, new ConnectionCheck(node, writes));
-	}
-
-	/** Makes the database of a DataSource directly inside the mount known to the node. */
-	private static void track(DataSource dataSource, LiteFsNode node) {
-		Path file = SqliteFiles.file(dataSource);
-		Path mount = node.mount().dir().toAbsolutePath().normalize();
-		if (file != null && mount.equals(file.toAbsolutePath().normalize().getParent())) {
-			try {
-				node.addDatabase(file.getFileName().toString());
-			}
-			catch (IllegalArgumentException ex) {
-				// not a database LiteFS serves (a side file's name): nothing to track
-			}
-		}
 	}
 
 	private static Object proxy(Object bean, ConnectionCheck check) {
