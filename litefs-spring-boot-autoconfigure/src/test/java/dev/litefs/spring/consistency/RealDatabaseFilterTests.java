@@ -14,8 +14,6 @@ import java.util.Map;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.TestNode;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -162,7 +160,7 @@ class RealDatabaseFilterTests {
 	private void aReadNamingTheExcludedDatabaseIsForwardedWithoutAWait() {
 		int onPrimary = primary.calls().of("notes-read");
 		int onReplica = replica.calls().of("notes-read");
-		long waits = waits(replica);
+		long waits = RealSeveralDatabasesTests.waits(replica);
 		long start = System.nanoTime();
 
 		HttpResponse<String> read = read(EXCLUDED, written);
@@ -176,7 +174,7 @@ class RealDatabaseFilterTests {
 		assertThat(replica.calls().of("notes-read")).isEqualTo(onReplica);
 		assertThat(took).as("answered in %s, the consistency timeout being %s", took, TIMEOUT).isLessThan(AT_ONCE);
 		assertThat(replica.node().waiting()).isZero();
-		assertThat(waits(replica)).as("waits on the replica").isEqualTo(waits);
+		assertThat(RealSeveralDatabasesTests.waits(replica)).as("waits on the replica").isEqualTo(waits);
 	}
 
 	private static HttpResponse<String> read(String database, Map<String, Long> cookie) {
@@ -199,15 +197,6 @@ class RealDatabaseFilterTests {
 				: databases.get(database);
 		assertThat(entry).as("%s in %s", database, response.body()).isNotNull();
 		return entry.get("served").asBoolean();
-	}
-
-	private static long waits(TestNode node) {
-		return node.bean(MeterRegistry.class)
-			.find(ConsistencyFilter.OBSERVATION)
-			.timers()
-			.stream()
-			.mapToLong(Timer::count)
-			.sum();
 	}
 
 	private static TestNode app(LiteFsCluster.Node node, String... properties) {

@@ -151,7 +151,8 @@ class RealSeveralDatabasesTests {
 		return read.get(database).valueStream().map(JsonNode::asString).toList();
 	}
 
-	private static long waits(TestNode node) {
+	/** How many read-your-writes waits a node observed. */
+	static long waits(TestNode node) {
 		return node.bean(MeterRegistry.class)
 			.find(ConsistencyFilter.OBSERVATION)
 			.timers()
