@@ -68,6 +68,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 		if (node == null || !onTheMount((DataSource) bean, node)) {
 			return bean;
 		}
+		node.mount().databaseName(SqliteFiles.file((DataSource) bean)).ifPresent(node::addDatabase);
 		if (HIKARI_PRESENT) {
 			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node);
 			if (copy != null) {

@@ -112,6 +112,27 @@ public final class LiteFsMount {
 	}
 
 	/**
+	 * The name of the database a file is, when it is one of this mount's: a file directly
+	 * in the mount directory (LiteFS serves no subdirectory) with a valid database name.
+	 * @param file a SQLite file, e.g. the one a DataSource opens
+	 * @return its name inside the mount, or empty when it is not a database of the mount
+	 * @since 0.3.0
+	 */
+	public Optional<String> databaseName(@Nullable Path file) {
+		if (file == null) {
+			return Optional.empty();
+		}
+		Path absolute = file.toAbsolutePath().normalize();
+		Path parent = absolute.getParent();
+		Path name = absolute.getFileName();
+		if (parent == null || name == null || !parent.equals(this.dir.toAbsolutePath().normalize())
+				|| databaseNameProblem(name.toString()) != null) {
+			return Optional.empty();
+		}
+		return Optional.of(name.toString());
+	}
+
+	/**
 	 * Why a name cannot be a database of the mount, as LiteFS names them: a file name
 	 * inside the mount directory (no {@code /}, no control characters), not one of the files LiteFS or SQLite
 	 * keep beside a database ({@code -pos}, {@code -lock}, {@code -journal}, {@code -wal},

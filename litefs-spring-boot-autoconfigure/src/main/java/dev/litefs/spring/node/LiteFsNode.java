@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -89,6 +90,8 @@ public class LiteFsNode implements SmartLifecycle {
 	private final boolean ownScheduler;
 
 	private final List<WriteHold> writeHolds = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<String>> databaseListeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Held while the state changes, so that changes apply and are published in order. A
@@ -522,6 +525,7 @@ public class LiteFsNode implements SmartLifecycle {
 		if (added.isNew()) {
 			logger.info("LiteFS node {}: tracking database {}", this.hostname, db);
 			added.database().advance(currentPosition(db));
+			learnt(db);
 		}
 		return added.database();
 	}
@@ -547,12 +551,38 @@ public class LiteFsNode implements SmartLifecycle {
 			}
 			KnownDatabases.Added added = this.databases.add(db);
 			tracked = added.database();
+			tracked.advance(position);
 			if (added.isNew()) {
 				logger.info("LiteFS node {}: database {} learnt from a tx event, at TXID {}", this.hostname, db,
 						position.txidHex());
+				learnt(db);
 			}
+			return;
 		}
 		tracked.advance(position);
+	}
+
+	/**
+	 * Calls a listener with the name of each database that becomes known from now on (not
+	 * those known already: see {@link #databases()}), on the thread that learnt it (the
+	 * event stream's, or the caller of {@link #addDatabase(String)}): for what follows
+	 * each database, such as its metrics. It must return quickly and not throw.
+	 * @param listener the listener
+	 * @since 0.3.0
+	 */
+	public void addDatabaseListener(Consumer<String> listener) {
+		this.databaseListeners.add(listener);
+	}
+
+	private void learnt(String db) {
+		for (Consumer<String> listener : this.databaseListeners) {
+			try {
+				listener.accept(db);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A listener of the databases of LiteFS node {} failed on {}", this.hostname, db, ex);
+			}
+		}
 	}
 
 	private static void checkName(String db) {
