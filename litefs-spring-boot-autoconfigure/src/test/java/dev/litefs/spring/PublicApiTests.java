@@ -56,7 +56,7 @@ class PublicApiTests {
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "PrimaryRequests", "ProblemResponses",
 					"RequestPathPatterns", "SqliteFaults", "SqliteFiles"),
-			types("jdbc", "BrokenMountEviction", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
+			types("jdbc", "BrokenMountEviction", "DatabaseWrites", "DatabaseWrites.Scope", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
 					"VirtualThreadCarriersCheck"),
 			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),

@@ -24,6 +24,8 @@ final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final LiteFsNode node;
 
+	private final @Nullable DatabaseWrites writes;
+
 	/**
 	 * The connections lent, some perhaps returned already (Hikari lends a new proxy each
 	 * time). Pruned of returned ones as it grows.
@@ -33,9 +35,10 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	/** The connections lent when the mount went away, and not returned then. */
 	private volatile List<Connection> lentOnLostMount = List.of();
 
-	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node) {
+	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, @Nullable DatabaseWrites writes) {
 		configured.copyStateTo(this);
 		this.node = node;
+		this.writes = writes;
 	}
 
 	/**
@@ -44,10 +47,13 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * second pool.
 	 * @param dataSource a DataSource bean, bound and initialised
 	 * @param node this node
+	 * @param writes the record of writes that watches each connection lent, or
+	 * {@code null} for none
 	 * @return the guarded pool, or {@code null} for any other DataSource: a subclass of
 	 * Hikari's, or a pool already started or closed
 	 */
-	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node) {
+	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node,
+			@Nullable DatabaseWrites writes) {
 		if (dataSource.getClass() != HikariDataSource.class) {
 			return null;
 		}
@@ -55,7 +61,7 @@ final class GuardedHikariDataSource extends HikariDataSource {
 		if (configured.isRunning() || configured.isClosed()) {
 			return null;
 		}
-		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node);
+		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, writes);
 		configured.close();
 		return copy;
 	}
@@ -64,6 +70,9 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	public Connection getConnection() throws SQLException {
 		UnavailableDatabaseGuard.check(this.node);
 		Connection connection = super.getConnection();
+		if (this.writes != null) {
+			this.writes.watch(connection);
+		}
 		this.lent.add(connection);
 		if (this.lent.size() > 2 * getMaximumPoolSize()) {
 			this.lent.removeIf(GuardedHikariDataSource::isReturned);

@@ -2,9 +2,11 @@ package dev.litefs.spring.jdbc;
 
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -30,7 +32,8 @@ import org.springframework.util.ClassUtils;
  * <p>
  * Every {@link DataSource} bean that opens a SQLite file on the mount (its JDBC URL
  * tells; another database, or one whose URL is not readable, is left alone) is guarded,
- * and stays of its class for whoever casts it:
+ * its database made known to the node ({@link LiteFsNode#addDatabase}), and stays of its
+ * class for whoever casts it:
  * <ul>
  * <li>a plain {@code HikariDataSource} not yet started (Spring Boot's pool, or one of the
  * application's own) is replaced by a {@link GuardedHikariDataSource} holding the same
@@ -40,6 +43,12 @@ import org.springframework.util.ClassUtils;
  * </ul>
  * Only {@code getConnection} is checked; while the database is available it costs one
  * volatile read more.
+ * <p>
+ * Given {@link DatabaseWrites}, the same wrapping has each connection handed out
+ * {@linkplain DatabaseWrites#watch watched} for the commits that write a database on the
+ * mount; so is each DataSource bean that does not tell its URL (a routing DataSource
+ * over per-tenant pools, whose connections are told apart one by one), proxied as above
+ * when its class is not final.
  */
 public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
 
@@ -47,6 +56,8 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			UnavailableDatabaseGuard.class.getClassLoader());
 
 	private final ObjectProvider<LiteFsNode> node;
+
+	private final Supplier<@Nullable DatabaseWrites> writes;
 
 	/** The guarded copies of Hikari pools, by the bean each replaced, to close with it. */
 	private final Map<Object, AutoCloseable> copies = new ConcurrentHashMap<>();
@@ -57,6 +68,18 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 	 */
 	public UnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node) {
 		this.node = node;
+		this.writes = () -> null;
+	}
+
+	/**
+	 * Creates the guard, which also has connections watched for writes.
+	 * @param node this node, looked up when a DataSource bean is guarded
+	 * @param writes the record of writes, looked up then too
+	 * @since 0.4.0
+	 */
+	public UnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node, ObjectProvider<DatabaseWrites> writes) {
+		this.node = node;
+		this.writes = writes::getIfAvailable;
 	}
 
 	@Override
@@ -65,20 +88,33 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			return bean;
 		}
 		LiteFsNode node = this.node.getIfAvailable();
-		if (node == null || !onTheMount((DataSource) bean, node)) {
+		if (node == null) {
 			return bean;
+		}
+		DatabaseWrites writes = this.writes.get();
+		if (!onTheMount((DataSource) bean, node)) {
+			boolean unknownUrl = SqliteFiles.url((DataSource) bean) == null;
+			if (writes == null || !unknownUrl || Modifier.isFinal(bean.getClass().getModifiers())) {
+				return bean;
+			}
+			// its connections may be SQLite files on the mount: each is watched, none checked
+			return proxy(bean, new ConnectionCheck(null, writes));
 		}
 		node.mount().databaseName(SqliteFiles.file((DataSource) bean)).ifPresent(node::addDatabase);
 		if (HIKARI_PRESENT) {
-			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node);
+			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, writes);
 			if (copy != null) {
 				this.copies.put(bean, copy);
 				return copy;
 			}
 		}
+		return proxy(bean, new ConnectionCheck(node, writes));
+	}
+
+	private static Object proxy(Object bean, ConnectionCheck check) {
 		ProxyFactory proxy = new ProxyFactory(bean);
 		proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
-		proxy.addAdvice(new ConnectionCheck(node));
+		proxy.addAdvice(check);
 		return proxy.getProxy(bean.getClass().getClassLoader());
 	}
 
@@ -124,15 +160,26 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 		return file != null && file.toAbsolutePath().normalize().startsWith(node.mount().dir().toAbsolutePath().normalize());
 	}
 
-	/** Asks the node before {@code getConnection} asks the pool. */
-	private record ConnectionCheck(LiteFsNode node) implements MethodInterceptor {
+	/**
+	 * Asks the node (when given) before {@code getConnection} asks the pool, and has the
+	 * connection watched for writes (when given).
+	 */
+	private record ConnectionCheck(@Nullable LiteFsNode node, @Nullable DatabaseWrites writes)
+			implements MethodInterceptor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-			if (invocation.getMethod().getName().equals("getConnection")) {
+			if (!invocation.getMethod().getName().equals("getConnection")) {
+				return invocation.proceed();
+			}
+			if (this.node != null) {
 				check(this.node);
 			}
-			return invocation.proceed();
+			Object connection = invocation.proceed();
+			if (this.writes != null && connection instanceof Connection borrowed) {
+				this.writes.watch(borrowed);
+			}
+			return connection;
 		}
 
 	}
