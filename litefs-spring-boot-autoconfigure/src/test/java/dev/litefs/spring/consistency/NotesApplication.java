@@ -23,8 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The test app's beans for several databases on the mount: besides the main database
  * (Boot's DataSource), two more DataSource beans, {@code second} and {@code third}, on
  * the databases named by {@code notes.second} and {@code notes.third}, each with a
- * {@code notes} table; a handler that writes both in one request, and handlers that read
- * them.
+ * {@code notes} table; a handler that writes both in one request, a handler that reads
+ * them, and the read-your-writes waits started ({@link StartedWaits}).
  */
 @Configuration(proxyBeanMethods = false)
 class NotesApplication {
@@ -43,6 +43,11 @@ class NotesApplication {
 	@Bean(defaultCandidate = false)
 	HikariDataSource third(@Value("${litefs.mount-dir}") Path mount, @Value("${" + THIRD + "}") String database) {
 		return pool(mount, database);
+	}
+
+	@Bean
+	StartedWaits startedWaits() {
+		return new StartedWaits();
 	}
 
 	@Bean

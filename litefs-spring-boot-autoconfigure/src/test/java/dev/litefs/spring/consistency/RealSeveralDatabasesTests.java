@@ -110,10 +110,14 @@ class RealSeveralDatabasesTests {
 		Map<String, Long> cookie = new TreeMap<>(Map.of(second, cluster.primary().txid(second), third,
 				cluster.primary().txid(third)));
 		cookie.merge(behind, 1L, Long::sum);
+		StartedWaits waits = replica.bean(StartedWaits.class);
+		int started = waits.databases().size();
 		long waitsBefore = waits(replica);
 
 		CompletableFuture<JsonNode> read = readOnReplica(replica, second, third, cookie);
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(replica.node().waiting()).isPositive());
+		await().atMost(TIMEOUT).until(() -> waits.databases().size() > started);
+		assertThat(waits.databases().subList(started, waits.databases().size())).as("the databases waited for")
+			.containsExactly(behind);
 		assertThat(read).as("held while %s is behind", behind).isNotDone();
 
 		String text = "after " + behind;
