@@ -8,12 +8,9 @@ import java.sql.Statement;
 import java.time.Duration;
 
 import dev.litefs.spring.halt.LiteFsHaltException.Reason;
-import dev.litefs.spring.node.LiteFsApi;
-import dev.litefs.spring.node.LiteFsMount;
-import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
+import dev.litefs.spring.testapp.ClusterNode;
 import dev.litefs.spring.testapp.PostsCluster;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -41,9 +38,7 @@ class RealHaltDatabasesTests {
 
 	static LiteFsCluster cluster;
 
-	static LiteFsScheduler scheduler;
-
-	static LiteFsNode node;
+	static ClusterNode replica;
 
 	static LiteFsHalt halt;
 
@@ -51,25 +46,17 @@ class RealHaltDatabasesTests {
 	static void start() throws SQLException {
 		posts = PostsCluster.start("journal.db", "wal.db");
 		cluster = posts.cluster();
-		LiteFsCluster.Node replica = cluster.node(1);
-		scheduler = new LiteFsScheduler();
 		// the main database (app.db) is neither of them
-		node = new LiteFsNode(new LiteFsMount(replica.mountDir(), "app.db"), replica.hostname(),
-				new LiteFsApi(replica.apiUrl(), Duration.ofSeconds(2)), Duration.ofMillis(200), Duration.ofMillis(1),
-				(event) -> {
-				}, scheduler);
-		node.start();
-		await().atMost(Duration.ofSeconds(10)).until(() -> node.state().role().id().equals("replica"));
-		halt = new LiteFsHalt(node, Duration.ofSeconds(5), Duration.ofSeconds(1), ObservationRegistry.NOOP, scheduler);
+		replica = ClusterNode.start(cluster.node(1), "app.db", Duration.ofMillis(200));
+		await().atMost(Duration.ofSeconds(10)).until(() -> replica.node().state().role().id().equals("replica"));
+		halt = new LiteFsHalt(replica.node(), Duration.ofSeconds(5), Duration.ofSeconds(1), ObservationRegistry.NOOP,
+				replica.scheduler());
 	}
 
 	@AfterAll
 	static void stop() {
-		if (node != null) {
-			node.stop();
-		}
-		if (scheduler != null) {
-			scheduler.close();
+		if (replica != null) {
+			replica.close();
 		}
 		if (posts != null) {
 			posts.close();

@@ -130,6 +130,31 @@ class LiteFsNodeDatabasesTests {
 	}
 
 	@Test
+	void eachReconnectReadsEveryKnownDatabase() throws Exception {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(5).txid("b.db", 1);
+		streaming(NEVER).addDatabase("b.db");
+		this.api.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.node.eventStream().orElseThrow().connected());
+		mount.txid("b.db", 8);
+
+		this.api.restart();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.node.position("b.db").txid() == 8);
+	}
+
+	@Test
+	void stopLiteFsRemovesEveryPositionFile() {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(5).txid("b.db", 1);
+		files(NEVER);
+
+		mount.stopLiteFs();
+
+		assertThat(this.dir.resolve("b.db-pos")).doesNotExist();
+		assertThat(this.node.currentPosition("b.db")).isEqualTo(Position.ZERO);
+		assertThat(this.node.servesDatabase("b.db")).as("the file stays, as the fake says").isTrue();
+	}
+
+	@Test
 	void whileTheStreamIsUpThePollReadsOnlyTheMainDatabase() throws Exception {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(5).txid("b.db", 1);
 		streaming(Duration.ofMillis(20)).addDatabase("b.db");
