@@ -419,10 +419,12 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
-	 * Whether LiteFS serves a database on this node now: its {@code <db>-pos} or its file
-	 * exists on the mount (on a plain directory: its file). Read from the mount on the
-	 * spot. A database a replica does not replicate (LiteFS's {@code lease.databases}
-	 * filter), or that has not reached it yet, is not served.
+	 * Whether LiteFS serves a database on this node now: its {@code <db>-pos} holds a
+	 * TXID above 0, or, with no {@code <db>-pos} (a plain directory), its file exists.
+	 * Read from the mount on the spot. A database a replica does not replicate (LiteFS's
+	 * {@code lease.databases} filter), or that has not reached it yet, is not served, even
+	 * once something opened it there: LiteFS then makes an empty local database whose
+	 * {@code <db>-pos} reads TXID 0 for good.
 	 * @param db the database file name inside the mount
 	 * @return whether it is served; {@code false} for a name that is not a database name
 	 * @since 0.3.0
@@ -431,7 +433,16 @@ public class LiteFsNode implements SmartLifecycle {
 		if (LiteFsMount.databaseNameProblem(db) != null) {
 			return false;
 		}
-		return Files.exists(this.mount.positionFile(db)) || Files.exists(this.mount.databaseFile(db));
+		try {
+			Optional<Position> position = this.mount.readPosition(db);
+			if (position.isPresent()) {
+				return position.get().txid() > 0;
+			}
+		}
+		catch (LiteFsFileException ex) {
+			// a broken mount or a torn read: the file tells
+		}
+		return Files.exists(this.mount.databaseFile(db));
 	}
 
 	/**

@@ -255,6 +255,11 @@ class LiteFsNodeDatabasesTests {
 
 		Files.createFile(this.dir.resolve("d.db"));
 		assertThat(this.node.servesDatabase("d.db")).as("its file, before LiteFS wrote its position").isTrue();
+
+		mount.txid("e.db", 0);
+		assertThat(this.node.servesDatabase("e.db"))
+			.as("an empty local database at TXID 0: LiteFS's, once an excluded database was opened")
+			.isFalse();
 	}
 
 	@Test
