@@ -30,7 +30,8 @@ import org.springframework.context.SmartLifecycle;
  * Its source, once started, is LiteFS's {@code GET /events} stream whenever the API
  * answers: {@code init} and {@code primaryChange} events publish a change of role at
  * once (confirmed against the files, read again on the spot), {@code tx} events of this
- * node's database move its position and release those who {@link #await wait} for it.
+ * node's main database ({@code litefs.database}) move its position and release those who
+ * {@link #await wait} for it.
  * The other known databases ({@link #databases()}) are tracked alike: a {@code tx} event of
  * any database moves its {@link #position(String) position} and releases its waiters,
  * and a {@code tx} event of a database the node did not know makes it known.

@@ -1,10 +1,15 @@
 package dev.litefs.spring.actuate;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
+import dev.litefs.spring.node.LiteFsApi;
+import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.Position;
+import dev.litefs.spring.test.FakeLiteFsApi;
 import dev.litefs.spring.test.FakeLiteFsMount;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +17,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Several databases on the mount, as {@code /actuator/litefs}, the {@code litefs} health
@@ -101,6 +107,34 @@ class LiteFsDatabasesActuatorTests {
 				.containsOnlyOnce("# TYPE litefs_lag_seconds gauge")
 				.contains("litefs_lag_seconds 0.0");
 		});
+	}
+
+	@Test
+	void aDatabaseLearntFromATxEventGetsItsGauge() {
+		FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(5);
+		try (FakeLiteFsApi api = FakeLiteFsApi.start(false)) {
+			LiteFsNode node = new LiteFsNode(new LiteFsMount(this.dir, "app.db"), "node-b",
+					new LiteFsApi(api.url(), Duration.ofSeconds(2)), Duration.ofHours(1), (event) -> {
+					});
+			node.start();
+			try {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				new LiteFsMetrics(node).bindTo(registry);
+				await().atMost(Duration.ofSeconds(10)).until(() -> api.openStreams() == 1);
+				assertThat(registry.find("litefs.txid").tag("db", "tenant-9.db").gauge()).isNull();
+
+				api.tx("tenant-9.db", 0x2b);
+
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.find("litefs.txid").tag("db", "tenant-9.db").gauge() != null);
+				assertThat(registry.get("litefs.txid").tag("db", "tenant-9.db").gauge().value()).isEqualTo(0x2b);
+				assertThat(registry.get("litefs.txid").tag("db", "app.db").gauge().value()).isEqualTo(5);
+				assertThat(registry.find("litefs.lag").meters()).as("one lag, the node's").hasSize(1);
+			}
+			finally {
+				node.stop();
+			}
+		}
 	}
 
 	private static void assertTxid(MockMvcTester mvc, String db, double value) {
