@@ -127,7 +127,7 @@ public class ConsistencyFilter implements Filter {
 	 * @param observations where waits are observed
 	 * @param writes what tells the databases a request wrote, or {@code null} to name the
 	 * main database after every write
-	 * @since 0.4.0
+	 * @since 0.3.0
 	 */
 	public ConsistencyFilter(LiteFsNode node, @Nullable PrimaryRouter router, Settings settings,
 			ObservationRegistry observations, @Nullable DatabaseWrites writes) {

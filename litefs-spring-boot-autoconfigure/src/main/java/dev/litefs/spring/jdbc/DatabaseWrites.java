@@ -1,6 +1,5 @@
 package dev.litefs.spring.jdbc;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collections;
@@ -37,7 +36,7 @@ import org.springframework.util.ClassUtils;
  * Writes on another thread than the one that opened the scope (an {@code @Async}
  * method, a {@code DeferredResult} completed elsewhere) are not seen.
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public final class DatabaseWrites {
 
@@ -49,11 +48,7 @@ public final class DatabaseWrites {
 	/** The most URLs whose database is remembered: beyond, each borrow works it out again. */
 	private static final int MAX_URLS = 10_000;
 
-	private static final Optional<String> NOT_ON_THE_MOUNT = Optional.empty();
-
 	private final LiteFsNode node;
-
-	private final Path mountDir;
 
 	private final ThreadLocal<@Nullable Scope> current = new ThreadLocal<>();
 
@@ -66,7 +61,6 @@ public final class DatabaseWrites {
 	 */
 	public DatabaseWrites(LiteFsNode node) {
 		this.node = node;
-		this.mountDir = node.mount().dir().toAbsolutePath().normalize();
 	}
 
 	/**
@@ -125,25 +119,13 @@ public final class DatabaseWrites {
 	}
 
 	private Optional<String> databaseOf(String url) {
-		Path file = SqliteFiles.file(url);
-		if (file == null) {
-			return NOT_ON_THE_MOUNT;
-		}
-		file = file.toAbsolutePath().normalize();
-		if (!this.mountDir.equals(file.getParent()) || file.getFileName() == null) {
-			return NOT_ON_THE_MOUNT;
-		}
-		String database = file.getFileName().toString();
-		try {
+		Optional<String> database = this.node.mount().databaseName(SqliteFiles.file(url));
+		database.ifPresent((name) -> {
 			// a tenant's pool made at run time: the node tracks its database from now on
-			this.node.addDatabase(database);
-		}
-		catch (IllegalArgumentException ex) {
-			logger.debug("Not watching {}: {}", file, ex.getMessage());
-			return NOT_ON_THE_MOUNT;
-		}
-		logger.debug("Watching the commits of database {} on the mount of node {}", database, this.node.hostname());
-		return Optional.of(database);
+			this.node.addDatabase(name);
+			logger.debug("Watching the commits of database {} on the mount of node {}", name, this.node.hostname());
+		});
+		return database;
 	}
 
 	/** Records a commit that wrote a database, in the scope open on this thread. */

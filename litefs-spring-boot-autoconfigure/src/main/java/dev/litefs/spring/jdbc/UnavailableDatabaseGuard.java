@@ -75,7 +75,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 	 * Creates the guard, which also has connections watched for writes.
 	 * @param node this node, looked up when a DataSource bean is guarded
 	 * @param writes the record of writes, looked up then too
-	 * @since 0.4.0
+	 * @since 0.3.0
 	 */
 	public UnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node, ObjectProvider<DatabaseWrites> writes) {
 		this.node = node;

@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.internal.RequestPathPatterns;
@@ -20,8 +19,6 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.TestRouters;
 import dev.litefs.spring.test.FakeLiteFsMount;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -58,7 +55,7 @@ class DatabasesConsistencyFilterTests {
 	@TempDir
 	Path dir;
 
-	private final List<WaitOutcome> waits = new CopyOnWriteArrayList<>();
+	private final WaitRecorder waits = new WaitRecorder();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
@@ -70,20 +67,7 @@ class DatabasesConsistencyFilterTests {
 
 	@BeforeEach
 	void recordWaits() {
-		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
-
-			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return ConsistencyFilter.OBSERVATION.equals(context.getName());
-			}
-
-			@Override
-			public void onStop(Observation.Context context) {
-				DatabasesConsistencyFilterTests.this.waits
-					.add(WaitOutcome.ofId(context.getLowCardinalityKeyValue("outcome").getValue()));
-			}
-
-		});
+		this.observations.observationConfig().observationHandler(this.waits);
 	}
 
 	@AfterEach
@@ -111,6 +95,28 @@ class DatabasesConsistencyFilterTests {
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement()
 			.asString()
 			.startsWith("__txid=app.db:4|other.db:1f; Path=/;");
+	}
+
+	@Test
+	void aWriteOnTheAsyncDispatchOfARequestIsSeenThere() throws Exception {
+		FakeLiteFsMount mount = FakeLiteFsMount.primary(this.dir).txid(3).txid(OTHER, 5);
+		ConsistencyFilter filter = filter(start(mount), TimeoutAction.ERROR, null);
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/deferred");
+		request.setAsyncSupported(true);
+		// the handler returns a DeferredResult: the request goes async with nothing written
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(request, response, (req, res) -> req.startAsync(req, res));
+		MockAsyncContext async = (MockAsyncContext) request.getAsyncContext();
+		// the result is written on the ASYNC dispatch that follows
+		request.setDispatcherType(DispatcherType.ASYNC);
+		request.setAsyncStarted(false);
+		filter.doFilter(request, async.getResponse(), (req, res) -> {
+			write(OTHER);
+			mount.txid(OTHER, 6);
+		});
+		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement()
+			.asString()
+			.startsWith("__txid=other.db:6; Path=/;");
 	}
 
 	@Test
@@ -168,7 +174,7 @@ class DatabasesConsistencyFilterTests {
 		request.setDispatcherType(DispatcherType.ASYNC);
 		filter.doFilter(request, async.getResponse(), chain);
 		assertThat(chain.calls).isEqualTo(1);
-		assertThat(this.waits).containsExactly(WaitOutcome.CAUGHT_UP);
+		assertThat(this.waits.outcomes()).containsExactly(WaitOutcome.CAUGHT_UP);
 		assertThat(this.observations).hasObservationWithNameEqualTo(ConsistencyFilter.OBSERVATION)
 			.that()
 			.hasLowCardinalityKeyValue("outcome", "caught-up")
@@ -190,7 +196,7 @@ class DatabasesConsistencyFilterTests {
 			.doesNotContain("app.db")
 			.contains("\"behind\":{\"other.db\":\"0000000000000009\"}");
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement().asString().startsWith(DELETED);
-		assertThat(this.waits).containsExactly(WaitOutcome.TIMED_OUT);
+		assertThat(this.waits.outcomes()).containsExactly(WaitOutcome.TIMED_OUT);
 	}
 
 	@Test
@@ -209,7 +215,7 @@ class DatabasesConsistencyFilterTests {
 		assertThat(chain.calls).isZero();
 		assertThat(response.getStatus()).isEqualTo(503);
 		assertThat(response.getContentAsString()).contains("Not the primary").contains("node-a");
-		assertThat(this.waits).isEmpty();
+		assertThat(this.waits.outcomes()).isEmpty();
 	}
 
 	@Test
@@ -224,7 +230,7 @@ class DatabasesConsistencyFilterTests {
 		assertThat(response.getContentAsString()).contains("does not serve database other.db")
 			.contains("\"unserved\":{\"other.db\":\"0000000000000006\"}");
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement().asString().startsWith(DELETED);
-		assertThat(this.waits).isEmpty();
+		assertThat(this.waits.outcomes()).isEmpty();
 	}
 
 	@Test
