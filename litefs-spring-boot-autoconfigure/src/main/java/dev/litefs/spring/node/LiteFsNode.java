@@ -420,12 +420,11 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
-	 * Whether LiteFS serves a database on this node now: its {@code <db>-pos} holds a
-	 * TXID above 0, or, with no {@code <db>-pos} (a plain directory), its file exists.
-	 * Read from the mount on the spot. A database a replica does not replicate (LiteFS's
-	 * {@code lease.databases} filter), or that has not reached it yet, is not served, even
-	 * once something opened it there: LiteFS then makes an empty local database whose
-	 * {@code <db>-pos} reads TXID 0 for good.
+	 * Whether LiteFS serves a database on this node now: its {@code <db>-pos} reads a TXID
+	 * above zero (on a plain directory: its file exists). Read from the mount on the spot.
+	 * A database a replica does not replicate (LiteFS's {@code lease.databases} filter), or
+	 * that has not reached it yet, is not served, even where something opened it there:
+	 * LiteFS then keeps an empty local file whose position stays zero.
 	 * @param db the database file name inside the mount
 	 * @return whether it is served; {@code false} for a name that is not a database name
 	 * @since 0.3.0
@@ -434,16 +433,16 @@ public class LiteFsNode implements SmartLifecycle {
 		if (LiteFsMount.databaseNameProblem(db) != null) {
 			return false;
 		}
+		if (!this.state.mounted()) {
+			return Files.exists(this.mount.databaseFile(db));
+		}
 		try {
-			Optional<Position> position = this.mount.readPosition(db);
-			if (position.isPresent()) {
-				return position.get().txid() > 0;
-			}
+			return this.mount.readPosition(db).map((position) -> position.txid() > 0).orElse(false);
 		}
 		catch (LiteFsFileException ex) {
-			// a broken mount or a torn read: the file tells
+			logger.debug("Position of {} unavailable: {}", db, ex.getMessage());
+			return false;
 		}
-		return Files.exists(this.mount.databaseFile(db));
 	}
 
 	/**

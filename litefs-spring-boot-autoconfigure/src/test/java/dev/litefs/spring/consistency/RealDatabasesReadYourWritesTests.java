@@ -13,10 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
-import dev.litefs.spring.routing.EnsurePrimary;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.PostsCluster;
 import dev.litefs.spring.testapp.TestNode;
@@ -24,22 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
-import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -77,9 +57,9 @@ class RealDatabasesReadYourWritesTests {
 	@ParameterizedTest
 	@CsvSource({ "rollback.db, rollback-notes.db", "wal.db, wal-notes.db" })
 	void aReadOnTheReplicaWaitsForBothDatabasesTheWriteChangedAndSeesBoth(String database, String notes) {
-		TestNode primary = posts.app(List.of(TwoDatabases.class), posts.cluster().primary(), database,
+		TestNode primary = posts.app(List.of(TwoDatabasesApp.class), posts.cluster().primary(), database,
 				"testapp.plays-litefs=false", "testapp.notes-database=" + notes);
-		TestNode replica = posts.app(List.of(TwoDatabases.class), posts.cluster().node(1), database,
+		TestNode replica = posts.app(List.of(TwoDatabasesApp.class), posts.cluster().node(1), database,
 				"testapp.notes-database=" + notes, "litefs.consistency.timeout=5s");
 		readWaitsForBothWhenItComesFirst(primary, replica, database, notes);
 		String before = replica.get("/two").body();
@@ -162,67 +142,5 @@ class RealDatabasesReadYourWritesTests {
 			statement.execute("create table notes (id integer primary key autoincrement, text text not null)");
 		}
 	}
-
-	/**
-	 * The application's two databases: the main one ({@code litefs.database}, Spring
-	 * Boot's settings) and a notes database beside it; a handler that writes both.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@Import(TwoController.class)
-	static class TwoDatabases {
-
-		@Bean
-		@Primary
-		@ConfigurationProperties("spring.datasource.hikari")
-		HikariDataSource dataSource(DataSourceProperties properties) {
-			return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
-		}
-
-		@Bean
-		HikariDataSource notesDataSource(Environment environment) {
-			HikariDataSource notes = new HikariDataSource();
-			notes.setJdbcUrl("jdbc:sqlite:" + environment.getRequiredProperty("litefs.mount-dir") + "/"
-					+ environment.getRequiredProperty("testapp.notes-database"));
-			notes.setMaximumPoolSize(2);
-			notes.addDataSourceProperty("busy_timeout", "10000");
-			return notes;
-		}
-
-		@Bean
-		WaitRecorder waitRecorder() {
-			return new WaitRecorder();
-		}
-
-	}
-
-	@RestController
-	static class TwoController {
-
-		private final JdbcTemplate posts;
-
-		private final JdbcTemplate notes;
-
-		TwoController(DataSource dataSource, @Qualifier("notesDataSource") DataSource notes) {
-			this.posts = new JdbcTemplate(dataSource);
-			this.notes = new JdbcTemplate(notes);
-		}
-
-		@PostMapping("/two")
-		@EnsurePrimary
-		@ResponseStatus(HttpStatus.CREATED)
-		String write(@RequestBody Map<String, String> body) {
-			this.posts.update("insert into posts (title, node) values (?, 'primary')", body.get("title"));
-			this.notes.update("insert into notes (text) values (?)", body.get("title"));
-			return "written";
-		}
-
-		@GetMapping("/two")
-		String read() {
-			return "posts=" + this.posts.queryForObject("select count(*) from posts", Long.class) + " notes="
-					+ this.notes.queryForObject("select count(*) from notes", Long.class);
-		}
-
-	}
-
 
 }

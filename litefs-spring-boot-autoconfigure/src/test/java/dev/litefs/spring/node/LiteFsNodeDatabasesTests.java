@@ -151,7 +151,7 @@ class LiteFsNodeDatabasesTests {
 
 		assertThat(this.dir.resolve("b.db-pos")).doesNotExist();
 		assertThat(this.node.currentPosition("b.db")).isEqualTo(Position.ZERO);
-		assertThat(this.node.servesDatabase("b.db")).as("the file stays, as the fake says").isTrue();
+		assertThat(this.node.servesDatabase("b.db")).as("the file stays, but LiteFS serves no position").isFalse();
 	}
 
 	@Test
@@ -253,13 +253,10 @@ class LiteFsNodeDatabasesTests {
 		mount.removeDatabase("b.db");
 		assertThat(this.node.servesDatabase("b.db")).as("filtered out by lease.databases").isFalse();
 
+		// what LiteFS leaves where an application opened a database it does not replicate
 		Files.createFile(this.dir.resolve("d.db"));
-		assertThat(this.node.servesDatabase("d.db")).as("its file, before LiteFS wrote its position").isTrue();
-
-		mount.txid("e.db", 0);
-		assertThat(this.node.servesDatabase("e.db"))
-			.as("an empty local database at TXID 0: LiteFS's, once an excluded database was opened")
-			.isFalse();
+		mount.write("d.db-pos", "0000000000000000/0000000000000000\n");
+		assertThat(this.node.servesDatabase("d.db")).as("an empty local file at position zero").isFalse();
 	}
 
 	@Test
