@@ -24,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * (Boot's DataSource), two more DataSource beans, {@code second} and {@code third}, on
  * the databases named by {@code notes.second} and {@code notes.third}, each with a
  * {@code notes} table; a handler that writes both in one request, a handler that reads
- * them, and the read-your-writes waits started ({@link StartedWaits}).
+ * them, and the read-your-writes waits started ({@link WaitRecorder}).
  */
 @Configuration(proxyBeanMethods = false)
 class NotesApplication {
@@ -46,8 +46,8 @@ class NotesApplication {
 	}
 
 	@Bean
-	StartedWaits startedWaits() {
-		return new StartedWaits();
+	WaitRecorder waitRecorder() {
+		return new WaitRecorder();
 	}
 
 	@Bean

@@ -110,13 +110,13 @@ class RealSeveralDatabasesTests {
 		Map<String, Long> cookie = new TreeMap<>(Map.of(second, cluster.primary().txid(second), third,
 				cluster.primary().txid(third)));
 		cookie.merge(behind, 1L, Long::sum);
-		StartedWaits waits = replica.bean(StartedWaits.class);
-		int started = waits.databases().size();
+		WaitRecorder waits = replica.bean(WaitRecorder.class);
+		int started = waits.started().size();
 		long waitsBefore = waits(replica);
 
 		CompletableFuture<JsonNode> read = readOnReplica(replica, second, third, cookie);
-		await().atMost(TIMEOUT).until(() -> waits.databases().size() > started);
-		assertThat(waits.databases().subList(started, waits.databases().size())).as("the databases waited for")
+		await().atMost(TIMEOUT).until(() -> waits.started().size() > started);
+		assertThat(waits.started().subList(started, waits.started().size())).as("the databases waited for")
 			.containsExactly(behind);
 		assertThat(read).as("held while %s is behind", behind).isNotDone();
 
