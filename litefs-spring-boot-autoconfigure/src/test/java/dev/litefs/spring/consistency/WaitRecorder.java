@@ -9,9 +9,12 @@ import io.micrometer.common.KeyValue;
 
 /**
  * Records every wait for a {@code __txid} cookie as an {@code ObservationHandler} of the
- * waits is told it, once it ended: its outcome and the databases waited for.
+ * waits is told it: the databases waited for once it started, and once it ended, its
+ * outcome too.
  */
 final class WaitRecorder implements ObservationHandler<Observation.Context> {
+
+	private final List<String> started = new CopyOnWriteArrayList<>();
 
 	private final List<Waited> waits = new CopyOnWriteArrayList<>();
 
@@ -21,10 +24,24 @@ final class WaitRecorder implements ObservationHandler<Observation.Context> {
 	}
 
 	@Override
+	public void onStart(Observation.Context context) {
+		this.started.add(databases(context));
+	}
+
+	@Override
 	public void onStop(Observation.Context context) {
-		KeyValue db = context.getHighCardinalityKeyValue("db");
-		this.waits.add(new Waited((db != null) ? db.getValue() : "",
+		this.waits.add(new Waited(databases(context),
 				WaitOutcome.ofId(context.getLowCardinalityKeyValue("outcome").getValue())));
+	}
+
+	private static String databases(Observation.Context context) {
+		KeyValue db = context.getHighCardinalityKeyValue("db");
+		return (db != null) ? db.getValue() : "";
+	}
+
+	/** The waits started so far, ended or not, the first first: the databases of each, comma-separated. */
+	List<String> started() {
+		return List.copyOf(this.started);
 	}
 
 	/** The waits ended so far, the first first. */
@@ -38,6 +55,7 @@ final class WaitRecorder implements ObservationHandler<Observation.Context> {
 	}
 
 	void clear() {
+		this.started.clear();
 		this.waits.clear();
 	}
 
