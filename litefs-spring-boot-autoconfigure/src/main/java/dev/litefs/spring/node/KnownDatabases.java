@@ -101,6 +101,16 @@ final class KnownDatabases {
 		}
 	}
 
+	/** How many waits are pending on the databases other than the main one. */
+	int waiting() {
+		int waiting = 0;
+		for (Tracked tracked : this.others.values()) {
+			PositionWaiters waiters = tracked.waiters.get();
+			waiting += (waiters != null) ? waiters.size() : 0;
+		}
+		return waiting;
+	}
+
 	/** Ends every wait, and every wait to come. */
 	void stop() {
 		this.stopped = true;

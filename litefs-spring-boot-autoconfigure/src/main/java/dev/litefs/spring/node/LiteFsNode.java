@@ -267,11 +267,11 @@ public class LiteFsNode implements SmartLifecycle {
 	}
 
 	/**
-	 * How many {@link #await waits} are pending.
+	 * How many {@link #await waits} are pending, for every database.
 	 * @return the number of waiters
 	 */
 	public int waiting() {
-		return this.waiters.size();
+		return this.waiters.size() + this.databases.waiting();
 	}
 
 	/** Whether the waiters' fallback poll of {@code <db>-pos} is scheduled (for tests). */

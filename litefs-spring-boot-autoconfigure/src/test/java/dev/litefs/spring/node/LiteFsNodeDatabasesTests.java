@@ -195,8 +195,11 @@ class LiteFsNodeDatabasesTests {
 			.isTrue();
 
 		CompletableFuture<Boolean> pending = this.node.await("b.db", 2, Duration.ofSeconds(30));
+		CompletableFuture<Boolean> main = this.node.await(6, Duration.ofSeconds(30));
+		assertThat(this.node.waiting()).as("the waits of every database").isEqualTo(2);
 		this.node.stop();
 		assertThat(pending.get(10, TimeUnit.SECONDS)).isFalse();
+		assertThat(main.get(10, TimeUnit.SECONDS)).isFalse();
 	}
 
 	@Test
