@@ -54,7 +54,7 @@ class PublicApiTests {
 			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
-			types("internal", "AnnotatedClassFilter", "PrimaryRequests", "ProblemResponses",
+			types("internal", "AnnotatedClassFilter", "CauseChain", "PrimaryRequests", "ProblemResponses",
 					"RequestPathPatterns", "SqliteFaults", "SqliteFiles"),
 			types("jdbc", "BrokenMountEviction", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
 					"VirtualThreadCarriersCheck"),

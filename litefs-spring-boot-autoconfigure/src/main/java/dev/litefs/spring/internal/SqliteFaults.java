@@ -50,15 +50,7 @@ public final class SqliteFaults {
 	 * @return the SQLite error, or {@code null} when there is none
 	 */
 	public static @Nullable SQLException find(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && isSqlite(sql)) {
-				return sql;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return null;
+		return (SQLException) CauseChain.find(ex, (cause) -> cause instanceof SQLException sql && isSqlite(sql));
 	}
 
 	/**

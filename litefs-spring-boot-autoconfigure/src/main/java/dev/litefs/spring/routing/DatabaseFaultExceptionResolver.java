@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.litefs.spring.internal.CauseChain;
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.SqliteFaults;
 import dev.litefs.spring.node.LiteFsNode;
@@ -69,10 +70,10 @@ public class DatabaseFaultExceptionResolver implements HandlerExceptionResolver,
 	@Override
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
-		if (FailureCauses.find(ex, NotPrimaryException.class) != null) {
+		if (CauseChain.find(ex, NotPrimaryException.class) != null) {
 			return null;
 		}
-		if (FailureCauses.find(ex, SQLException.class) != null && !response.isCommitted()) {
+		if (CauseChain.find(ex, SQLException.class) != null && !response.isCommitted()) {
 			NodeState state = this.node.refresh();
 			if (!state.isDatabaseAvailable()) {
 				return databaseUnavailable(request, response, state);

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.litefs.spring.internal.CauseChain;
 import dev.litefs.spring.internal.PrimaryRequests;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
@@ -75,7 +76,7 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
 		NodeState state;
-		if (FailureCauses.find(ex, NotPrimaryException.class) != null) {
+		if (CauseChain.find(ex, NotPrimaryException.class) != null) {
 			state = this.node.state();
 		}
 		else {

@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.halt.LiteFsHaltException;
+import dev.litefs.spring.internal.CauseChain;
 import dev.litefs.spring.internal.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -67,7 +68,7 @@ public class SessionWriteFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
-			LiteFsHaltException failure = haltFailure(ex);
+			LiteFsHaltException failure = CauseChain.find(ex, LiteFsHaltException.class);
 			if (failure == null || response.isCommitted()) {
 				throw ex;
 			}
@@ -98,15 +99,6 @@ public class SessionWriteFilter extends OncePerRequestFilter {
 		problem.setProperty("reason", failure.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 		response.reset();
 		ProblemResponses.write(request, response, problem, this.retryAfter);
-	}
-
-	private static @Nullable LiteFsHaltException haltFailure(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof LiteFsHaltException failure) {
-				return failure;
-			}
-		}
-		return null;
 	}
 
 	private record Exchange(SessionWriteFilter filter, HttpServletRequest request, HttpServletResponse response) {
