@@ -31,6 +31,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the HALT lock), answers {@code 503 Session change not saved} as a problem detail with
  * {@code Retry-After}, instead of the container's error: nothing of the change was
  * written.</li>
+ * <li>when that happens after the response was committed, leaves the answer as it was
+ * sent and logs one WARN naming the request and the cause.</li>
  * </ul>
  *
  * @since 0.3.0
@@ -69,10 +71,15 @@ public class SessionWriteFilter extends OncePerRequestFilter {
 		}
 		catch (IOException | ServletException | RuntimeException ex) {
 			LiteFsHaltException failure = CauseChain.find(ex, LiteFsHaltException.class);
-			if (failure == null || response.isCommitted()) {
+			if (failure == null) {
 				throw ex;
 			}
-			answer(request, response, failure);
+			if (response.isCommitted()) {
+				sentAlready(request, response, failure);
+			}
+			else {
+				answer(request, response, failure);
+			}
 		}
 		finally {
 			current.remove();
@@ -85,6 +92,18 @@ public class SessionWriteFilter extends OncePerRequestFilter {
 		if (exchange != null && exchange.filter.consistency != null && !exchange.response.isCommitted()) {
 			exchange.filter.consistency.addTxidCookie(exchange.request, exchange.response);
 		}
+	}
+
+	/**
+	 * The answer went out before the session change failed (something committed the
+	 * response past Spring Session's wrapper): it stays as it was sent, complete, since the
+	 * request's own work is done and a cut-off answer would have the client repeat it. Only
+	 * the session change is lost, which the log says.
+	 */
+	private void sentAlready(HttpServletRequest request, HttpServletResponse response, LiteFsHaltException failure) {
+		logger.warn("{} {}: session change not saved after the response was sent (status {}), so the client "
+				+ "was not told: {} ({})", request.getMethod(), request.getRequestURI(), response.getStatus(),
+				failure.getMessage(), failure.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
 	private void answer(HttpServletRequest request, HttpServletResponse response, LiteFsHaltException failure)
