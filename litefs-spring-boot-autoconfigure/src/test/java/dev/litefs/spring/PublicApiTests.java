@@ -55,7 +55,7 @@ class PublicApiTests {
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "CauseChain", "PrimaryRequests", "ProblemResponses",
-					"RequestPathPatterns", "SqliteFaults", "SqliteFiles"),
+					"RequestPathPatterns", "SessionStoreWrites", "SqliteFaults", "SqliteFiles"),
 			types("jdbc", "BrokenMountEviction", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
 					"VirtualThreadCarriersCheck"),
 			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",

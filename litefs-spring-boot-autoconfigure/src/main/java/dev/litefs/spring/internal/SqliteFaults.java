@@ -88,6 +88,17 @@ public final class SqliteFaults {
 	}
 
 	/**
+	 * Whether a SQLite error is what SQLite answers a write on a replica:
+	 * {@code SQLITE_READONLY} or, in WAL mode, {@code SQLITE_IOERR}.
+	 * @param ex the error
+	 * @return whether it may be a replica's refusal
+	 */
+	public static boolean isWriteRefusal(SQLException ex) {
+		int code = code(ex);
+		return code == READONLY || code == IOERR;
+	}
+
+	/**
 	 * Whether a SQLite error left its connection unusable: an I/O error other than a
 	 * refused write ({@code SQLITE_IOERR_LOCK}, {@code SQLITE_IOERR_READ}, ...) or
 	 * {@code SQLITE_CANTOPEN}. A write a LiteFS replica refused in WAL mode is

@@ -87,7 +87,7 @@ public class DatabaseFaultExceptionResolver implements HandlerExceptionResolver,
 			// whatever SQLite said, LiteFS went away under the statement: the change did not commit
 			return DatabaseLossMark.lostDuring(request, this.node) ? mountFault(request, response, sqlite) : null;
 		}
-		if (FailureCauses.isWriteRefusal(sqlite) && !this.node.refresh().isPrimary()) {
+		if (SqliteFaults.isWriteRefusal(sqlite) && !this.node.refresh().isPrimary()) {
 			// a replica's refusal: the routing's to answer
 			return null;
 		}

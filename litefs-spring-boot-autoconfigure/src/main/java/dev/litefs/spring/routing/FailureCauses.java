@@ -11,7 +11,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Reads what a request failed of, for the exception resolvers: the SQLite error behind a
- * failure, and whether that error is SQLite refusing a write.
+ * failure.
  */
 final class FailureCauses {
 
@@ -34,17 +34,6 @@ final class FailureCauses {
 			return (original != null) ? SqliteFaults.find(original) : null;
 		}
 		return sqlite;
-	}
-
-	/**
-	 * Whether a SQLite error is what SQLite answers a write on a replica:
-	 * {@code SQLITE_READONLY} or, in WAL mode, {@code SQLITE_IOERR}.
-	 * @param sqlite the error
-	 * @return whether it may be a replica's refusal
-	 */
-	static boolean isWriteRefusal(SQLException sqlite) {
-		int code = SqliteFaults.code(sqlite);
-		return code == SqliteFaults.READONLY || code == SqliteFaults.IOERR;
 	}
 
 	/** Spring's transactions, only touched when they are on the class path. */
