@@ -56,8 +56,8 @@ class PublicApiTests {
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "CauseChain", "PrimaryRequests", "ProblemResponses",
 					"RequestPathPatterns", "SessionStoreWrites", "SqliteFaults", "SqliteFiles"),
-			types("jdbc", "BrokenMountEviction", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
-					"VirtualThreadCarriersCheck"),
+			types("jdbc", "BrokenMountEviction", "DatabaseNotReplicatedException", "PoolEvictionOnRecovery",
+					"UnavailableDatabaseGuard", "VirtualThreadCarriersCheck"),
 			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),
 			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException", "LiteFsInfo",

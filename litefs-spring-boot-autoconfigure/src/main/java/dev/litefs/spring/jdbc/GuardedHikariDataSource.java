@@ -24,6 +24,8 @@ final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final LiteFsNode node;
 
+	private final DatabaseFileCheck fileCheck;
+
 	/**
 	 * The connections lent, some perhaps returned already (Hikari lends a new proxy each
 	 * time). Pruned of returned ones as it grows.
@@ -33,9 +35,10 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	/** The connections lent when the mount went away, and not returned then. */
 	private volatile List<Connection> lentOnLostMount = List.of();
 
-	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node) {
+	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, DatabaseFileCheck fileCheck) {
 		configured.copyStateTo(this);
 		this.node = node;
+		this.fileCheck = fileCheck;
 	}
 
 	/**
@@ -44,10 +47,12 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * second pool.
 	 * @param dataSource a DataSource bean, bound and initialised
 	 * @param node this node
+	 * @param fileCheck the check that the database file exists on a replica
 	 * @return the guarded pool, or {@code null} for any other DataSource: a subclass of
 	 * Hikari's, or a pool already started or closed
 	 */
-	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node) {
+	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node,
+			DatabaseFileCheck fileCheck) {
 		if (dataSource.getClass() != HikariDataSource.class) {
 			return null;
 		}
@@ -55,7 +60,7 @@ final class GuardedHikariDataSource extends HikariDataSource {
 		if (configured.isRunning() || configured.isClosed()) {
 			return null;
 		}
-		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node);
+		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, fileCheck);
 		configured.close();
 		return copy;
 	}
@@ -63,6 +68,7 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		UnavailableDatabaseGuard.check(this.node);
+		this.fileCheck.check(this.node);
 		Connection connection = super.getConnection();
 		this.lent.add(connection);
 		if (this.lent.size() > 2 * getMaximumPoolSize()) {

@@ -38,8 +38,13 @@ import org.springframework.util.ClassUtils;
  * <li>any other is proxied, as Spring proxies a bean for {@code @Transactional}: a
  * subclass proxy (an interface proxy for a final class).</li>
  * </ul>
- * Only {@code getConnection} is checked; while the database is available it costs one
- * volatile read more.
+ * On a node that takes no writes (a replica), a connection to a SQLite file that does not
+ * exist yet is refused too, with a {@link DatabaseNotReplicatedException}: the database has
+ * not replicated to this node, and SQLite would create an empty file in its place. Over
+ * HTTP it is answered {@code 503 Database not replicated yet}.
+ * <p>
+ * Only {@code getConnection} is checked; while the database is available, and once its
+ * file has been seen, it costs two volatile reads more.
  */
 public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
 
@@ -65,11 +70,13 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			return bean;
 		}
 		LiteFsNode node = this.node.getIfAvailable();
-		if (node == null || !onTheMount((DataSource) bean, node)) {
+		Path file = (node != null) ? fileOnTheMount((DataSource) bean, node) : null;
+		if (file == null) {
 			return bean;
 		}
+		DatabaseFileCheck fileCheck = new DatabaseFileCheck(file);
 		if (HIKARI_PRESENT) {
-			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node);
+			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, fileCheck);
 			if (copy != null) {
 				this.copies.put(bean, copy);
 				return copy;
@@ -77,7 +84,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 		}
 		ProxyFactory proxy = new ProxyFactory(bean);
 		proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
-		proxy.addAdvice(new ConnectionCheck(node));
+		proxy.addAdvice(new ConnectionCheck(node, fileCheck));
 		return proxy.getProxy(bean.getClass().getClassLoader());
 	}
 
@@ -119,17 +126,26 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 
 	/** Whether a DataSource opens a SQLite file on the LiteFS mount: others are left alone. */
 	static boolean onTheMount(DataSource dataSource, LiteFsNode node) {
+		return fileOnTheMount(dataSource, node) != null;
+	}
+
+	private static @Nullable Path fileOnTheMount(DataSource dataSource, LiteFsNode node) {
 		Path file = SqliteFiles.file(dataSource);
-		return file != null && file.toAbsolutePath().normalize().startsWith(node.mount().dir().toAbsolutePath().normalize());
+		if (file == null) {
+			return null;
+		}
+		Path absolute = file.toAbsolutePath().normalize();
+		return absolute.startsWith(node.mount().dir().toAbsolutePath().normalize()) ? absolute : null;
 	}
 
 	/** Asks the node before {@code getConnection} asks the pool. */
-	private record ConnectionCheck(LiteFsNode node) implements MethodInterceptor {
+	private record ConnectionCheck(LiteFsNode node, DatabaseFileCheck fileCheck) implements MethodInterceptor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 			if (invocation.getMethod().getName().equals("getConnection")) {
 				check(this.node);
+				this.fileCheck.check(this.node);
 			}
 			return invocation.proceed();
 		}
