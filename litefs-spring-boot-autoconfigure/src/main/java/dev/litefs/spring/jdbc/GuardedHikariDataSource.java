@@ -2,7 +2,7 @@ package dev.litefs.spring.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,8 +32,14 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 */
 	private final Set<Connection> lent = ConcurrentHashMap.newKeySet();
 
-	/** The connections lent when the mount went away, and not returned then. */
-	private volatile List<Connection> lentOnLostMount = List.of();
+	/**
+	 * The connections lent when the mount went away and not returned then, and those lent
+	 * while it was away (a borrower that passed the guard just before the loss was seen).
+	 */
+	private final Set<Connection> lentOnLostMount = ConcurrentHashMap.newKeySet();
+
+	/** Between {@link #mountLost()} and {@link #mountBack()}. */
+	private volatile boolean lost;
 
 	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, DatabaseFileCheck fileCheck) {
 		configured.copyStateTo(this);
@@ -71,6 +77,10 @@ final class GuardedHikariDataSource extends HikariDataSource {
 		this.fileCheck.check(this.node);
 		Connection connection = super.getConnection();
 		this.lent.add(connection);
+		// read after the add: either mountLost() sees this connection in 'lent', or this sees 'lost'
+		if (this.lost) {
+			this.lentOnLostMount.add(connection);
+		}
 		if (this.lent.size() > 2 * getMaximumPoolSize()) {
 			this.lent.removeIf(GuardedHikariDataSource::isReturned);
 		}
@@ -78,15 +88,21 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	}
 
 	/**
-	 * Notes the connections lent now and not returned: the mount under them went away.
+	 * Notes the connections lent now and not returned, and from now on those lent until
+	 * {@link #mountBack()}: the mount under them went away.
 	 */
 	void mountLost() {
-		this.lentOnLostMount = this.lent.stream().filter((connection) -> !isReturned(connection)).toList();
+		this.lost = true;
+		for (Connection connection : this.lent) {
+			if (!isReturned(connection)) {
+				this.lentOnLostMount.add(connection);
+			}
+		}
 	}
 
 	/**
-	 * Evicts, at once, every connection lent before the mount went away and still not
-	 * returned. Such a connection can stay stuck in SQLite for seconds after LiteFS died
+	 * Evicts, at once, every connection lent before the mount went away, or while it was
+	 * away, and still not returned. Such a connection can stay stuck in SQLite for seconds after LiteFS died
 	 * under it, since SQLite takes a failed lock on a broken mount's {@code -shm} for a
 	 * busy one and tries again (about 10 s before {@code SQLITE_PROTOCOL} in WAL mode):
 	 * evicted, it no longer counts against the pool's size, so that the pool opens new
@@ -95,10 +111,11 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * @return how many connections were evicted
 	 */
 	int mountBack() {
-		List<Connection> stale = this.lentOnLostMount;
-		this.lentOnLostMount = List.of();
+		this.lost = false;
 		int evicted = 0;
-		for (Connection connection : stale) {
+		for (Iterator<Connection> stale = this.lentOnLostMount.iterator(); stale.hasNext();) {
+			Connection connection = stale.next();
+			stale.remove();
 			if (!isReturned(connection)) {
 				evictConnection(connection);
 				evicted++;
