@@ -11,6 +11,7 @@ import dev.litefs.spring.node.LiteFsInfo;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.NodeState;
+import dev.litefs.spring.node.Position;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -18,7 +19,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * {@code /actuator/litefs}: this node as LiteFS sees it (role, primary, position, lag,
+ * {@code /actuator/litefs}: this node as LiteFS sees it (role, primary, the main
+ * database's position, each known database's position under {@code databases}, lag,
  * problems, last role change), what LiteFS's own API says when it answers, and one
  * section per {@link LiteFsEndpointContributor}.
  * <p>
@@ -66,6 +68,7 @@ public class LiteFsEndpoint {
 		body.put("txid", state.position().txidHex());
 		body.put("checksum", state.position().checksumHex());
 		body.put("lagMillis", state.lag().toMillis());
+		body.put("databases", databases(state));
 		body.put("problems", state.problems());
 		body.put("writeHold", state.writeHold());
 		body.put("readAt", state.readAt().toString());
@@ -81,6 +84,20 @@ public class LiteFsEndpoint {
 			body.put(name, contributor.describe());
 		}
 		return OperationResponseBody.of(body);
+	}
+
+	/** Each known database, the main one first: its position and whether this node serves it. */
+	private Map<String, Object> databases(NodeState state) {
+		Map<String, Object> databases = new LinkedHashMap<>();
+		for (String db : this.node.databases()) {
+			Position position = this.node.mount().database().equals(db) ? state.position() : this.node.position(db);
+			Map<String, Object> section = new LinkedHashMap<>();
+			section.put("txid", position.txidHex());
+			section.put("checksum", position.checksumHex());
+			section.put("served", this.node.servesDatabase(db));
+			databases.put(db, section);
+		}
+		return databases;
 	}
 
 	private static Map<String, @Nullable Object> roleChange(LiteFsRoleChangedEvent event) {

@@ -1,6 +1,8 @@
 package dev.litefs.spring.actuate;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.litefs.spring.node.EventStreamStatus;
 import dev.litefs.spring.node.LiteFsApi;
@@ -18,8 +20,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * The {@code litefs} health component.
  * <ul>
  * <li>{@code UP} on a primary or standalone node, and on a replica whose lag is within
- * the maximum, with details {@code role}, {@code primary}, {@code txid},
- * {@code lagMillis}.</li>
+ * the maximum, with details {@code role}, {@code primary}, {@code txid} (the main
+ * database's), {@code databases} (each known database's TXID, when there is more than
+ * one) and {@code lagMillis}.</li>
  * <li>{@code OUT_OF_SERVICE} on a replica that lags more, or a node that knows no
  * primary: it should receive no traffic, yet it is alive and catches up by itself (the
  * default HTTP status of the health endpoint for it is 503).</li>
@@ -90,9 +93,13 @@ public class LiteFsHealthIndicator implements HealthIndicator {
 			health.withDetail("writeHold", state.writeHold());
 		}
 		this.node.eventStream().map(this::events).ifPresent((events) -> health.withDetail("events", events));
-		return health.withDetail("txid", state.position().txidHex())
-			.withDetail("lagMillis", state.lag().toMillis())
-			.build();
+		health.withDetail("txid", state.position().txidHex());
+		if (this.node.databases().size() > 1) {
+			Map<String, String> txids = new LinkedHashMap<>();
+			this.node.databases().forEach((db) -> txids.put(db, this.node.position(db).txidHex()));
+			health.withDetail("databases", txids);
+		}
+		return health.withDetail("lagMillis", state.lag().toMillis()).build();
 	}
 
 	/**

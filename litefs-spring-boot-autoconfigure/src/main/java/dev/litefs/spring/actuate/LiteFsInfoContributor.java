@@ -11,8 +11,8 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 
 /**
- * Adds {@code litefs} to {@code /actuator/info}: this node's role, its hostname and the
- * primary's.
+ * Adds {@code litefs} to {@code /actuator/info}: this node's role, its hostname, the
+ * primary's, and the names of its known databases.
  */
 public class LiteFsInfoContributor implements InfoContributor {
 
@@ -33,6 +33,7 @@ public class LiteFsInfoContributor implements InfoContributor {
 		litefs.put("role", state.role().id());
 		litefs.put("hostname", state.hostname());
 		litefs.put("primary", state.primary());
+		litefs.put("databases", this.node.databases());
 		builder.withDetail("litefs", litefs);
 	}
 

@@ -18,10 +18,10 @@ import org.springframework.context.ApplicationListener;
 /**
  * This node's LiteFS metrics:
  * <ul>
- * <li>{@code litefs.txid}: the TXID of the last transaction applied to the
- * database;</li>
+ * <li>{@code litefs.txid}: the TXID of the last transaction applied to a database, one
+ * gauge per known database (tag {@code db}), registered as each becomes known;</li>
  * <li>{@code litefs.lag}: the replication lag, in the registry's base time unit
- * (seconds for Prometheus);</li>
+ * (seconds for Prometheus): the node's, as LiteFS has one for all its databases;</li>
  * <li>{@code litefs.primary}: 1 while this node takes writes (primary or standalone), 0
  * otherwise;</li>
  * <li>{@code litefs.role.changes}: a counter of changes of role or primary, tagged with
@@ -47,9 +47,11 @@ public class LiteFsMetrics implements MeterBinder, ApplicationListener<LiteFsRol
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("litefs.txid", this.node, (node) -> node.state().position().txid())
-			.description("TXID of the last transaction applied to the LiteFS database")
-			.register(registry);
+		// a database learnt between the two is registered twice: the registry keeps one gauge
+		this.node.addDatabaseListener((db) -> txid(registry, db));
+		for (String db : this.node.databases()) {
+			txid(registry, db);
+		}
 		TimeGauge.builder("litefs.lag", this.node, TimeUnit.MILLISECONDS, (node) -> node.state().lag().toMillis())
 			.description("How far this node's database is behind the primary's")
 			.register(registry);
@@ -67,6 +69,13 @@ public class LiteFsMetrics implements MeterBinder, ApplicationListener<LiteFsRol
 		for (MeterRegistry registry : this.registries) {
 			roleChanges(registry, event.getRole()).increment();
 		}
+	}
+
+	private void txid(MeterRegistry registry, String db) {
+		Gauge.builder("litefs.txid", this.node, (node) -> node.position(db).txid())
+			.description("TXID of the last transaction applied to the LiteFS database")
+			.tag("db", db)
+			.register(registry);
 	}
 
 	private static Counter roleChanges(MeterRegistry registry, NodeRole role) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.NodeRole;
@@ -20,15 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a block while this node holds LiteFS's HALT lock on its database, so that a
- * replica may write locally for a moment: for the rare write that cannot travel to the
+ * Runs a block while this node holds LiteFS's HALT lock on a database (the main one, or
+ * any other of the mount by name), so that a replica may write locally for a moment: for the rare write that cannot travel to the
  * primary as a request (a job on a replica, a one-off repair). LiteFS halts the
  * primary's writes for as long as the lock is held, makes the replica catch up, and
  * ships each of its commits to the primary.
  * <p>
  * On the primary or a standalone node the block simply runs. On a replica:
  * <ul>
- * <li>one thread of the JVM holds the lock at a time; the others wait, first come first
+ * <li>one thread of the JVM holds a database's lock at a time; the others wait, first come first
  * served, at most {@code litefs.halt.wait-timeout}; a block that calls in again while
  * holding it simply runs;</li>
  * <li>the lock is taken through the process's one channel to {@code <db>-lock} (LiteFS
@@ -108,21 +109,58 @@ public class LiteFsHalt {
 	 * run), or the block held it past {@code litefs.halt.max-hold}
 	 */
 	public <T extends @Nullable Object, E extends Throwable> T call(HaltedBlock<T, E> block) throws E {
+		return call(this.node.mount().database(), block);
+	}
+
+	/**
+	 * Runs a block that writes to another database of the mount, under that database's
+	 * HALT lock on a replica. Each database has its own lock: a block that writes two
+	 * databases on a replica nests two calls.
+	 * @param db the database file name inside the mount
+	 * @param block the work
+	 * @throws LiteFsHaltException when the lock could not be taken (the block did not
+	 * run), or the block held it past {@code litefs.halt.max-hold}
+	 * @throws IllegalArgumentException if the name is not a database name
+	 * @since 0.3.0
+	 */
+	public void run(String db, Runnable block) {
+		call(db, () -> {
+			block.run();
+			return null;
+		});
+	}
+
+	/**
+	 * Runs a block that writes to another database of the mount, under that database's
+	 * HALT lock on a replica, and returns its result.
+	 * @param <T> the result's type
+	 * @param <E> what the block may throw
+	 * @param db the database file name inside the mount
+	 * @param block the work
+	 * @return what the block returned
+	 * @throws E what the block threw, the lock released
+	 * @throws LiteFsHaltException when the lock could not be taken (the block did not
+	 * run), or the block held it past {@code litefs.halt.max-hold}
+	 * @throws IllegalArgumentException if the name is not a database name
+	 * @since 0.3.0
+	 */
+	public <T extends @Nullable Object, E extends Throwable> T call(String db, HaltedBlock<T, E> block) throws E {
+		Path lockFile = lockFile(db);
 		NodeState state = this.node.state();
 		if (state.role().acceptsWrites()) {
 			return block.run();
 		}
 		if (state.role() == NodeRole.UNKNOWN || state.primary() == null) {
-			throw new LiteFsHaltException(Reason.NO_PRIMARY, "No halted write on " + database()
+			throw new LiteFsHaltException(Reason.NO_PRIMARY, "No halted write on " + db
 					+ ": this node knows no primary to halt (" + state.role().id() + ")", null);
 		}
-		HaltLockFile file = HaltLockFile.of(lockFile());
+		HaltLockFile file = HaltLockFile.of(lockFile);
 		if (file.isHeldByCurrentThread()) {
 			return block.run();
 		}
-		take(file, state.primary());
+		take(db, file, state.primary());
 		try {
-			return hold(file, block);
+			return hold(db, file, block);
 		}
 		finally {
 			file.exit();
@@ -134,7 +172,22 @@ public class LiteFsHalt {
 	 * @return its path on the mount
 	 */
 	public Path lockFile() {
-		return this.node.mount().dir().resolve(this.node.mount().database() + "-lock");
+		return lockFile(this.node.mount().database());
+	}
+
+	/**
+	 * The file whose lock is the HALT lock of any database of the mount.
+	 * @param db the database file name inside the mount
+	 * @return {@code <db>-lock} on the mount
+	 * @throws IllegalArgumentException if the name is not a database name
+	 * @since 0.3.0
+	 */
+	public Path lockFile(String db) {
+		String problem = LiteFsMount.databaseNameProblem(db);
+		if (problem != null) {
+			throw new IllegalArgumentException(problem);
+		}
+		return this.node.mount().dir().resolve(db + "-lock");
 	}
 
 	/**
@@ -146,7 +199,7 @@ public class LiteFsHalt {
 	}
 
 	/** Makes this thread the JVM's one holder, then takes LiteFS's lock. */
-	private void take(HaltLockFile file, String primary) {
+	private void take(String db, HaltLockFile file, String primary) {
 		Observation observation = Observation.start(ACQUIRE_OBSERVATION, this.observations);
 		boolean entered;
 		try {
@@ -155,10 +208,10 @@ public class LiteFsHalt {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw failed(observation, "failed", new LiteFsHaltException(Reason.FAILED,
-					"Interrupted while waiting for the HALT lock of " + database(), ex));
+					"Interrupted while waiting for the HALT lock of " + db, ex));
 		}
 		if (!entered) {
-			throw failed(observation, "busy", new LiteFsHaltException(Reason.BUSY, "The HALT lock of " + database()
+			throw failed(observation, "busy", new LiteFsHaltException(Reason.BUSY, "The HALT lock of " + db
 					+ " stayed held by another thread of this process for " + this.waitTimeout
 					+ " (litefs.halt.wait-timeout)", null));
 		}
@@ -168,7 +221,7 @@ public class LiteFsHalt {
 		catch (IOException ex) {
 			file.exit();
 			throw failed(observation, "failed", new LiteFsHaltException(Reason.FAILED,
-					"Could not open " + file.path() + " to take the HALT lock of " + database() + ": " + ex, ex));
+					"Could not open " + file.path() + " to take the HALT lock of " + db + ": " + ex, ex));
 		}
 		long start = System.nanoTime();
 		try {
@@ -178,12 +231,12 @@ public class LiteFsHalt {
 			// the JVM closed the channel: nothing is held, the next holder opens it again
 			file.exit();
 			throw failed(observation, "failed", new LiteFsHaltException(Reason.FAILED,
-					"Interrupted while LiteFS was taking the HALT lock of " + database(), ex));
+					"Interrupted while LiteFS was taking the HALT lock of " + db, ex));
 		}
 		catch (IOException ex) {
 			file.exit();
 			throw failed(observation, "refused", new LiteFsHaltException(Reason.REFUSED,
-					"LiteFS refused the HALT lock of " + database() + " after "
+					"LiteFS refused the HALT lock of " + db + " after "
 							+ Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (" + ex.getMessage()
 							+ "): primary " + primary + " did not halt its writes in time (LiteFS waits about 10 s) "
 							+ "or could not be reached",
@@ -192,15 +245,15 @@ public class LiteFsHalt {
 		stop(observation, "acquired", null);
 	}
 
-	private <T extends @Nullable Object, E extends Throwable> T hold(HaltLockFile file, HaltedBlock<T, E> block)
-			throws E {
+	private <T extends @Nullable Object, E extends Throwable> T hold(String db, HaltLockFile file,
+			HaltedBlock<T, E> block) throws E {
 		Observation observation = Observation.start(HOLD_OBSERVATION, this.observations);
 		AtomicBoolean exceeded = new AtomicBoolean();
 		ScheduledFuture<?> bound = this.watchdog.schedule(() -> {
 			exceeded.set(true);
 			file.release();
 			logger.warn("Released the HALT lock of {} after litefs.halt.max-hold ({}): the block still runs, its "
-					+ "writes from now on are refused", database(), this.maxHold);
+					+ "writes from now on are refused", db, this.maxHold);
 		}, this.maxHold);
 		T result;
 		try {
@@ -209,13 +262,13 @@ public class LiteFsHalt {
 		catch (Throwable ex) {
 			release(file, bound, observation, exceeded.get() ? "hold-exceeded" : "threw", ex);
 			if (exceeded.get()) {
-				throw holdExceeded(ex);
+				throw holdExceeded(db, ex);
 			}
 			throw ex;
 		}
 		release(file, bound, observation, exceeded.get() ? "hold-exceeded" : "released", null);
 		if (exceeded.get()) {
-			throw holdExceeded(null);
+			throw holdExceeded(db, null);
 		}
 		return result;
 	}
@@ -235,8 +288,8 @@ public class LiteFsHalt {
 		observation.lowCardinalityKeyValue("outcome", outcome).stop();
 	}
 
-	private LiteFsHaltException holdExceeded(@Nullable Throwable cause) {
-		return new LiteFsHaltException(Reason.HOLD_EXCEEDED, "The block held the HALT lock of " + database()
+	private LiteFsHaltException holdExceeded(String db, @Nullable Throwable cause) {
+		return new LiteFsHaltException(Reason.HOLD_EXCEEDED, "The block held the HALT lock of " + db
 				+ " past litefs.halt.max-hold (" + this.maxHold + "): the lock was released then, and its writes "
 				+ "after that instant were refused", cause);
 	}
@@ -244,10 +297,6 @@ public class LiteFsHalt {
 	private static LiteFsHaltException failed(Observation observation, String outcome, LiteFsHaltException ex) {
 		stop(observation, outcome, ex);
 		return ex;
-	}
-
-	private String database() {
-		return this.node.mount().database();
 	}
 
 }

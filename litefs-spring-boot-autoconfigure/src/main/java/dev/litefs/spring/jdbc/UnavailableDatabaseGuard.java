@@ -74,6 +74,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 		if (file == null) {
 			return bean;
 		}
+		node.mount().databaseName(SqliteFiles.file((DataSource) bean)).ifPresent(node::addDatabase);
 		DatabaseFileCheck fileCheck = new DatabaseFileCheck(file);
 		if (HIKARI_PRESENT) {
 			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, fileCheck);

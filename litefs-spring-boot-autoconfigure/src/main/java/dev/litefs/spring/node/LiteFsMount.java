@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The files LiteFS serves in its FUSE mount directory for one database, read and
- * parsed exactly as LiteFS writes them.
+ * The files LiteFS serves in its FUSE mount directory, read and parsed exactly as LiteFS
+ * writes them: for its main database ({@code litefs.database}, the no-argument forms)
+ * and for any other database on the mount (the forms that take its name).
  * <p>
  * Every read goes to the file system; {@link LiteFsNode} caches what it needs.
  *
@@ -30,6 +34,13 @@ public final class LiteFsMount {
 
 	/** LiteFS's {@code .primary} holds a hostname: at most 255 bytes. */
 	static final int MAX_HOSTNAME_LENGTH = 255;
+
+	/** The suffix of a database's position file. */
+	private static final String POSITION_SUFFIX = "-pos";
+
+	/** The files LiteFS and SQLite keep beside a database: never a database's name. */
+	private static final List<String> RESERVED_SUFFIXES = List.of(POSITION_SUFFIX, "-lock", "-journal", "-wal",
+			"-shm");
 
 	/** More than any well-formed LiteFS file holds: reads stop here. */
 	private static final int READ_LIMIT = 1024;
@@ -69,7 +80,17 @@ public final class LiteFsMount {
 	 * @return {@code <dir>/<database>}
 	 */
 	public Path databaseFile() {
-		return this.dir.resolve(this.database);
+		return databaseFile(this.database);
+	}
+
+	/**
+	 * The file of any database on the mount.
+	 * @param db the database file name inside the mount
+	 * @return {@code <dir>/<db>}
+	 * @since 0.3.0
+	 */
+	public Path databaseFile(String db) {
+		return this.dir.resolve(db);
 	}
 
 	/**
@@ -77,7 +98,69 @@ public final class LiteFsMount {
 	 * @return {@code <dir>/<database>-pos}
 	 */
 	public Path positionFile() {
-		return this.dir.resolve(this.database + "-pos");
+		return positionFile(this.database);
+	}
+
+	/**
+	 * The replication position file of any database on the mount.
+	 * @param db the database file name inside the mount
+	 * @return {@code <dir>/<db>-pos}
+	 * @since 0.3.0
+	 */
+	public Path positionFile(String db) {
+		return this.dir.resolve(db + POSITION_SUFFIX);
+	}
+
+	/**
+	 * The name of the database a file is, when it is one of this mount's: a file directly
+	 * in the mount directory (LiteFS serves no subdirectory) with a valid database name.
+	 * @param file a SQLite file, e.g. the one a DataSource opens
+	 * @return its name inside the mount, or empty when it is not a database of the mount
+	 * @since 0.3.0
+	 */
+	public Optional<String> databaseName(@Nullable Path file) {
+		if (file == null) {
+			return Optional.empty();
+		}
+		Path absolute = file.toAbsolutePath().normalize();
+		Path parent = absolute.getParent();
+		Path name = absolute.getFileName();
+		if (parent == null || name == null || !parent.equals(this.dir.toAbsolutePath().normalize())
+				|| databaseNameProblem(name.toString()) != null) {
+			return Optional.empty();
+		}
+		return Optional.of(name.toString());
+	}
+
+	/**
+	 * Why a name cannot be a database of the mount, as LiteFS names them: a file name
+	 * inside the mount directory (no {@code /}, no control characters), not one of the files LiteFS or SQLite
+	 * keep beside a database ({@code -pos}, {@code -lock}, {@code -journal}, {@code -wal},
+	 * {@code -shm}).
+	 * @param db the name
+	 * @return the reason, or {@code null} when the name is a valid database name
+	 * @since 0.3.0
+	 */
+	public static @Nullable String databaseNameProblem(@Nullable String db) {
+		if (db == null || db.isBlank()) {
+			return "a database name is a file name inside the mount, not empty";
+		}
+		if (db.indexOf('/') >= 0) {
+			return "database name '" + db + "' is a file name inside the mount: it has no '/'";
+		}
+		if (db.chars().anyMatch((c) -> c < 0x20 || c == 0x7f)) {
+			return "database name '" + db.replaceAll("\\p{Cntrl}", "?") + "' has control characters";
+		}
+		if (db.equals(".") || db.equals("..")) {
+			return "database name '" + db + "' is not a file name";
+		}
+		for (String suffix : RESERVED_SUFFIXES) {
+			if (db.endsWith(suffix)) {
+				return "database name '" + db + "' ends with '" + suffix + "', which names a file LiteFS or SQLite "
+						+ "keeps beside a database";
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -119,7 +202,18 @@ public final class LiteFsMount {
 	 * @throws LiteFsFileException if the file is not {@code %016x/%016x\n}
 	 */
 	public Optional<Position> readPosition() {
-		Path file = positionFile();
+		return readPosition(this.database);
+	}
+
+	/**
+	 * Reads any database's position from {@code <db>-pos}.
+	 * @param db the database file name inside the mount
+	 * @return the position, or empty when the file is absent
+	 * @throws LiteFsFileException if the file is not {@code %016x/%016x\n}
+	 * @since 0.3.0
+	 */
+	public Optional<Position> readPosition(String db) {
+		Path file = positionFile(db);
 		return read(file).map((content) -> parsePosition(file, content));
 	}
 

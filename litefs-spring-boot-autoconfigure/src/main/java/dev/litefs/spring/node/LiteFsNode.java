@@ -3,12 +3,17 @@ package dev.litefs.spring.node;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -19,16 +24,21 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * This node as LiteFS sees it: its role, the primary, the database's position and the
- * replication lag. It is the one reader of LiteFS in the application.
+ * This node as LiteFS sees it: its role, the primary, the position of each known database
+ * and the replication lag. It is the one reader of LiteFS in the application.
  * <p>
  * Its source, once started, is LiteFS's {@code GET /events} stream whenever the API
  * answers: {@code init} and {@code primaryChange} events publish a change of role at
  * once (confirmed against the files, read again on the spot), {@code tx} events of this
- * node's database move its position and release those who {@link #await wait} for it.
+ * node's main database ({@code litefs.database}) move its position and release those who
+ * {@link #await wait} for it.
+ * The other known databases ({@link #databases()}) are tracked alike: a {@code tx} event of
+ * any database moves its {@link #position(String) position} and releases its waiters,
+ * and a {@code tx} event of a database the node did not know makes it known.
  * The files are the fallback and the check: read again on every (re)connect; every poll
- * interval while the stream is down; and, while it is up, every poll interval too, to
- * catch a stream that stalls (LiteFS sends no heartbeat): when {@code <db>-pos} shows a
+ * interval while the stream is down (every known database's {@code <db>-pos}); and, while
+ * it is up, every poll interval too (the main database's only), to catch a stream that
+ * stalls (LiteFS sends no heartbeat): when {@code <db>-pos} shows a
  * TXID that no event announced within a poll interval, or the files show a change of
  * role no event announced, the stream is dropped and opened again.
  * <p>
@@ -68,6 +78,9 @@ public class LiteFsNode implements SmartLifecycle {
 
 	private final PositionWaiters waiters;
 
+	/** The databases besides the main one. */
+	private final KnownDatabases databases;
+
 	private final MountReader reader;
 
 	private final @Nullable LiteFsEventStream stream;
@@ -78,6 +91,8 @@ public class LiteFsNode implements SmartLifecycle {
 	private final boolean ownScheduler;
 
 	private final List<WriteHold> writeHolds = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<String>> databaseListeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Held while the state changes, so that changes apply and are published in order. A
@@ -164,6 +179,8 @@ public class LiteFsNode implements SmartLifecycle {
 		this.stream = (api != null) ? new LiteFsEventStream(api, new StreamHandler(), clock, this.scheduler) : null;
 		this.waiters = new PositionWaiters(this::currentPosition, this::isStreaming, waitPollInterval,
 				this.scheduler);
+		this.databases = new KnownDatabases(mount.database(), (db) -> new PositionWaiters(() -> currentPosition(db),
+				this::isStreaming, waitPollInterval, this.scheduler));
 		// asked only if the files leave the role open: a replica's or a plain directory's
 		// first reading makes no call
 		this.reader = new MountReader(mount, hostname, clock);
@@ -350,16 +367,240 @@ public class LiteFsNode implements SmartLifecycle {
 	 * database
 	 */
 	public Position recordedPosition() {
-		Optional<Position> position = this.mount.readPosition();
+		return recordedPosition(this.mount.database());
+	}
+
+	/**
+	 * Reads the position LiteFS has recorded for a database, to confirm a write, as
+	 * {@link #recordedPosition()} does for the main database.
+	 * @param db the database file name inside the mount
+	 * @return the position
+	 * @throws LiteFsFileException if the position cannot be read
+	 * @throws IllegalArgumentException if the name is not a database name
+	 * @since 0.3.0
+	 */
+	public Position recordedPosition(String db) {
+		checkName(db);
+		Optional<Position> position = this.mount.readPosition(db);
 		if (position.isPresent()) {
 			return position.get();
 		}
-		boolean nothingRecorded = this.mount.isLiteFsMount() ? !Files.exists(this.mount.databaseFile())
+		boolean nothingRecorded = this.mount.isLiteFsMount() ? !Files.exists(this.mount.databaseFile(db))
 				: state().role() == NodeRole.STANDALONE;
 		if (nothingRecorded) {
 			return Position.ZERO;
 		}
-		throw new LiteFsFileException(this.mount.positionFile(), "is missing: LiteFS is not serving the database");
+		throw new LiteFsFileException(this.mount.positionFile(db), "is missing: LiteFS is not serving the database");
+	}
+
+	/**
+	 * The known databases: the main one ({@code litefs.database}) first, then the others in
+	 * the order this node learnt them (declared in {@code litefs.databases}, found as a
+	 * DataSource on the mount, {@link #addDatabase added}, or announced by a {@code tx}
+	 * event of LiteFS).
+	 * @return an unmodifiable snapshot of their names
+	 * @since 0.3.0
+	 */
+	public Set<String> databases() {
+		return this.databases.names();
+	}
+
+	/**
+	 * Makes a database known: its position is tracked from LiteFS's events and files from
+	 * now on. Adding a known database does nothing.
+	 * @param db the database file name inside the mount
+	 * @throws IllegalArgumentException if the name is not a database name (see
+	 * {@link LiteFsMount#databaseNameProblem(String)})
+	 * @since 0.3.0
+	 */
+	public void addDatabase(String db) {
+		if (!this.databases.isMain(db)) {
+			track(db);
+		}
+	}
+
+	/**
+	 * Whether LiteFS serves a database on this node now: its {@code <db>-pos} reads a TXID
+	 * above zero (on a plain directory: its file exists). Read from the mount on the spot.
+	 * A database a replica does not replicate (LiteFS's {@code lease.databases} filter), or
+	 * that has not reached it yet, is not served, even where something opened it there:
+	 * LiteFS then keeps an empty local file whose position stays zero.
+	 * @param db the database file name inside the mount
+	 * @return whether it is served; {@code false} for a name that is not a database name
+	 * @since 0.3.0
+	 */
+	public boolean servesDatabase(String db) {
+		if (LiteFsMount.databaseNameProblem(db) != null) {
+			return false;
+		}
+		if (!this.state.mounted()) {
+			return Files.exists(this.mount.databaseFile(db));
+		}
+		try {
+			return this.mount.readPosition(db).map((position) -> position.txid() > 0).orElse(false);
+		}
+		catch (LiteFsFileException ex) {
+			logger.debug("Position of {} unavailable: {}", db, ex.getMessage());
+			return false;
+		}
+	}
+
+	/**
+	 * The latest known position of a database (from events and files), as
+	 * {@link NodeState#position()} is for the main database.
+	 * @param db the database file name inside the mount
+	 * @return the position, or {@link Position#ZERO} when the database is not known
+	 * @since 0.3.0
+	 */
+	public Position position(String db) {
+		if (this.databases.isMain(db)) {
+			return this.state.position();
+		}
+		KnownDatabases.Tracked tracked = this.databases.get(db);
+		return (tracked != null) ? tracked.position() : Position.ZERO;
+	}
+
+	/**
+	 * The latest known position of every known database.
+	 * @return an unmodifiable snapshot, sorted by name
+	 * @since 0.3.0
+	 */
+	public Map<String, Position> positions() {
+		Map<String, Position> positions = new TreeMap<>();
+		positions.put(this.mount.database(), this.state.position());
+		for (KnownDatabases.Tracked tracked : this.databases.others()) {
+			positions.put(tracked.name(), tracked.position());
+		}
+		return Collections.unmodifiableMap(positions);
+	}
+
+	/**
+	 * Reads a database's position from {@code <db>-pos} now, as {@link #currentPosition()}
+	 * does for the main database.
+	 * @param db the database file name inside the mount
+	 * @return the position; {@link Position#ZERO} when the file is missing or malformed
+	 * @throws IllegalArgumentException if the name is not a database name
+	 * @since 0.3.0
+	 */
+	public Position currentPosition(String db) {
+		checkName(db);
+		try {
+			return this.mount.readPosition(db).orElse(Position.ZERO);
+		}
+		catch (LiteFsFileException ex) {
+			logger.debug("Position unavailable: {}", ex.getMessage());
+			return Position.ZERO;
+		}
+	}
+
+	/**
+	 * Reads a database's {@code <db>-pos} now and moves its known position forward to it,
+	 * as {@link #catchUp()} does for the main database; the database becomes known.
+	 * @param db the database file name inside the mount
+	 * @return the latest known position
+	 * @throws IllegalArgumentException if the name is not a database name
+	 * @since 0.3.0
+	 */
+	public Position catchUp(String db) {
+		if (this.databases.isMain(db)) {
+			return catchUp().position();
+		}
+		KnownDatabases.Tracked tracked = track(db);
+		tracked.advance(currentPosition(db));
+		return tracked.position();
+	}
+
+	/**
+	 * Waits, without holding a thread, until a database reaches a TXID, as
+	 * {@link #await(long, Duration)} does for the main database; the database becomes
+	 * known.
+	 * @param db the database file name inside the mount
+	 * @param txid the TXID to reach
+	 * @param timeout the longest to wait
+	 * @return a future completed with {@code true} once the TXID is reached, or with
+	 * {@code false} when the timeout passed first or the node stopped
+	 * @throws IllegalArgumentException if the name is not a database name
+	 * @since 0.3.0
+	 */
+	public CompletableFuture<Boolean> await(String db, long txid, Duration timeout) {
+		if (this.databases.isMain(db)) {
+			return await(txid, timeout);
+		}
+		KnownDatabases.Tracked tracked = track(db);
+		return tracked.waiters().await(txid, timeout, tracked::position);
+	}
+
+	/** Makes a database other than the main one known; its position is read at once. */
+	private KnownDatabases.Tracked track(String db) {
+		KnownDatabases.Added added = this.databases.add(db);
+		if (added.isNew()) {
+			logger.info("LiteFS node {}: tracking database {}", this.hostname, db);
+			added.database().advance(currentPosition(db));
+			learnt(db);
+		}
+		return added.database();
+	}
+
+	/** Reads every other known database's {@code <db>-pos}: while the stream is down, and on (re)connect. */
+	private void readOthers() {
+		for (KnownDatabases.Tracked tracked : this.databases.others()) {
+			try {
+				tracked.read(this.mount.readPosition(tracked.name()).orElse(Position.ZERO));
+			}
+			catch (LiteFsFileException ex) {
+				logger.debug("Position unavailable: {}", ex.getMessage());
+			}
+		}
+	}
+
+	/** A {@code tx} event of a database other than the main one: it becomes known if it was not. */
+	private void advanceOther(String db, Position position) {
+		KnownDatabases.Tracked tracked = this.databases.get(db);
+		if (tracked == null) {
+			if (LiteFsMount.databaseNameProblem(db) != null) {
+				return;
+			}
+			KnownDatabases.Added added = this.databases.add(db);
+			tracked = added.database();
+			tracked.advance(position);
+			if (added.isNew()) {
+				logger.info("LiteFS node {}: database {} learnt from a tx event, at TXID {}", this.hostname, db,
+						position.txidHex());
+				learnt(db);
+			}
+			return;
+		}
+		tracked.advance(position);
+	}
+
+	/**
+	 * Calls a listener with the name of each database that becomes known from now on (not
+	 * those known already: see {@link #databases()}), on the thread that learnt it (the
+	 * event stream's, or the caller of {@link #addDatabase(String)}): for what follows
+	 * each database, such as its metrics. It must return quickly and not throw.
+	 * @param listener the listener
+	 * @since 0.3.0
+	 */
+	public void addDatabaseListener(Consumer<String> listener) {
+		this.databaseListeners.add(listener);
+	}
+
+	private void learnt(String db) {
+		for (Consumer<String> listener : this.databaseListeners) {
+			try {
+				listener.accept(db);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A listener of the databases of LiteFS node {} failed on {}", this.hostname, db, ex);
+			}
+		}
+	}
+
+	private static void checkName(String db) {
+		String problem = LiteFsMount.databaseNameProblem(db);
+		if (problem != null) {
+			throw new IllegalArgumentException(problem);
+		}
 	}
 
 	/**
@@ -428,6 +669,7 @@ public class LiteFsNode implements SmartLifecycle {
 			this.stream.stop();
 		}
 		this.waiters.stop();
+		this.databases.stop();
 		if (this.ownScheduler) {
 			this.scheduler.close();
 		}
@@ -456,6 +698,7 @@ public class LiteFsNode implements SmartLifecycle {
 			}
 			else {
 				refresh();
+				readOthers();
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -539,6 +782,7 @@ public class LiteFsNode implements SmartLifecycle {
 			this.changes.unlock();
 		}
 		this.waiters.release(current.position());
+		readOthers();
 	}
 
 	/** The first hold's reason; every hold is asked, as one may count what it sees. */
@@ -563,8 +807,16 @@ public class LiteFsNode implements SmartLifecycle {
 			switch (event.type()) {
 				case INIT, PRIMARY_CHANGE -> roleEvent(event.isPrimary());
 				case TX -> {
-					if (LiteFsNode.this.mount.database().equals(event.database()) && event.position() != null) {
-						advance(event.position());
+					String db = event.database();
+					Position position = event.position();
+					if (db == null || position == null) {
+						return;
+					}
+					if (LiteFsNode.this.databases.isMain(db)) {
+						advance(position);
+					}
+					else {
+						advanceOther(db, position);
 					}
 				}
 			}
@@ -573,6 +825,7 @@ public class LiteFsNode implements SmartLifecycle {
 		@Override
 		public void disconnected() {
 			LiteFsNode.this.waiters.wakePoller();
+			LiteFsNode.this.databases.wakePollers();
 		}
 
 	}

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everyone waiting for the database to reach a TXID, released by whoever learns of a new
+ * Everyone waiting for one database to reach a TXID, released by whoever learns of a new
  * position first: a {@code tx} event, or a reading of the files. No thread is held per
  * waiter: each is a future, completed {@code true} when released and {@code false} at
  * its deadline.

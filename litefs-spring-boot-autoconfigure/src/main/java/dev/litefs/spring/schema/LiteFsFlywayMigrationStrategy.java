@@ -1,22 +1,24 @@
 package dev.litefs.spring.schema;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
+import org.aopalliance.intercept.MethodInterceptor;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.framework.ProxyFactory;
+
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.EventListener;
 
 /**
  * Runs Flyway the LiteFS way: migrations are applied on the primary only, a replica
@@ -44,18 +46,27 @@ import org.springframework.context.event.EventListener;
  * ({@code PromotionMigrator}). All migrations in the JVM run one at a time: Flyway takes
  * no lock on SQLite, and two application contexts may share a database. The last run is
  * kept in {@link #lastRun()}.
+ * <p>
+ * Several databases: each Flyway bean is a schema of its own, on the database its
+ * DataSource opens. A replica waits for each, following that database's position; a
+ * promotion migrates each, holding writes until all have. Spring Boot's own Flyway comes
+ * here through its initializer; an application's own {@code Flyway} beans (Spring Boot's
+ * auto-configuration backs off then) whose DataSource is a SQLite file on the mount are
+ * handed to {@link #primaryOnly(Flyway)} by the auto-configuration, so that however they
+ * are run ({@code @Bean(initMethod = "migrate")}, a {@code FlywayMigrationInitializer},
+ * a call of their own) {@code migrate()} follows these rules. The last run of each
+ * database is kept in {@link #lastRuns()}.
  *
  * @since 0.2.0
  */
-public class LiteFsFlywayMigrationStrategy
-		implements FlywayMigrationStrategy, ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware,
-		DisposableBean {
+public class LiteFsFlywayMigrationStrategy implements FlywayMigrationStrategy, FollowsSchemaRules {
 
-	private final SchemaStartup startup;
+	private final LiteFsNode node;
 
-	private final PrimaryMigrator migrator;
+	private final SchemaRules rules;
 
-	private final PromotionMigrator promotions;
+	/** Each Flyway migrated, by identity (not a proxy of it); guarded by itself. */
+	private final Map<Flyway, FlywayMeans> flyways = new IdentityHashMap<>();
 
 	/**
 	 * Creates a strategy.
@@ -69,64 +80,110 @@ public class LiteFsFlywayMigrationStrategy
 	 */
 	public LiteFsFlywayMigrationStrategy(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
 			boolean failOnReplicaTimeout, LiteFsScheduler scheduler) {
-		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
-		this.migrator = new PrimaryMigrator(node);
-		this.promotions = new PromotionMigrator(node, scheduler);
+		this.node = node;
+		this.rules = new SchemaRules(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
 	}
 
 	@Override
-	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
-		this.startup.publishReadinessWith(publisher);
+	public SchemaRules schemaRules() {
+		return this.rules;
 	}
 
 	/**
-	 * Answers Spring Boot's readiness at the end of startup with {@code REFUSING_TRAFFIC}
-	 * while this replica's schema is missing.
-	 * @param event a change of readiness
-	 */
-	@EventListener
-	public void onReadinessChange(AvailabilityChangeEvent<ReadinessState> event) {
-		this.startup.onReadinessChange(event.getState());
-	}
-
-	/**
-	 * The last run: the startup's, or a promotion's that applied migrations.
+	 * The last run of any database: the startup's, or a promotion's that applied
+	 * migrations.
 	 * @return the run, or empty before startup ran Flyway
 	 */
 	public Optional<MigrationRun> lastRun() {
-		return this.migrator.lastRun();
+		return this.rules.lastRun();
+	}
+
+	/**
+	 * The last run of each database a Flyway migrates.
+	 * @return the runs by database name, sorted by name
+	 * @since 0.3.0
+	 */
+	public Map<String, MigrationRun> lastRuns() {
+		return this.rules.lastRuns();
 	}
 
 	@Override
 	public void migrate(Flyway flyway) {
-		try {
-			this.startup.run(new FlywayMeans(flyway));
+		means(flyway).start();
+	}
+
+	/**
+	 * A Flyway whose {@code migrate()} follows these rules, for a Flyway on a database of
+	 * the mount: a proxy of it, every other method left to it. {@code migrate()} answers
+	 * what Flyway did on a node that migrated, and an empty result (nothing executed)
+	 * where it did not migrate.
+	 * @param flyway a Flyway
+	 * @return the proxy, or {@code flyway} itself when its DataSource opens no database
+	 * of the mount or it is such a proxy already
+	 * @since 0.3.0
+	 */
+	public Flyway primaryOnly(Flyway flyway) {
+		if (AopProxyUtils.getSingletonTarget(flyway) != null
+				|| SchemaDatabases.onMount(this.node, flyway.getConfiguration().getDataSource()) == null) {
+			return flyway;
 		}
-		finally {
-			// from now on promotions are the promotion migrator's; during the wait, the wait's
-			this.promotions.takeOver(() -> this.migrator.migrate(flyway, Trigger.PROMOTION));
+		ProxyFactory proxy = new ProxyFactory(flyway);
+		proxy.setProxyTargetClass(true);
+		proxy.addAdvice((MethodInterceptor) (invocation) -> {
+			if (invocation.getMethod().getName().equals("migrate") && invocation.getArguments().length == 0) {
+				return means(flyway).start();
+			}
+			return invocation.proceed();
+		});
+		return (Flyway) proxy.getProxy(flyway.getClass().getClassLoader());
+	}
+
+	private FlywayMeans means(Flyway flyway) {
+		Flyway target = (AopProxyUtils.getSingletonTarget(flyway) instanceof Flyway proxied) ? proxied : flyway;
+		synchronized (this.flyways) {
+			return this.flyways.computeIfAbsent(target, FlywayMeans::new);
 		}
 	}
 
-	/** On a promotion after startup, the promotion migrator migrates. */
-	@Override
-	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		this.promotions.onRoleChange(event);
-	}
-
-	@Override
-	public void destroy() {
-		this.promotions.stop();
-		this.startup.stop();
-	}
-
-	/** Flyway as the start-up policy sees it. */
+	/** A Flyway as the start-up policy sees it: the schema of its database. */
 	private final class FlywayMeans implements SchemaStartup.SchemaMeans {
 
 		private final Flyway flyway;
 
+		private final String database;
+
+		private final PrimaryMigrator migrator;
+
+		private volatile @Nullable MigrateResult result;
+
 		FlywayMeans(Flyway flyway) {
 			this.flyway = flyway;
+			this.database = SchemaDatabases.of(LiteFsFlywayMigrationStrategy.this.node,
+					flyway.getConfiguration().getDataSource());
+			this.migrator = new PrimaryMigrator(LiteFsFlywayMigrationStrategy.this.node, this.database);
+		}
+
+		/** Migrates or waits, as the rules say; then promotions migrate this Flyway. */
+		MigrateResult start() {
+			this.result = null;
+			LiteFsFlywayMigrationStrategy.this.rules.start(this.flyway, this, () -> apply(Trigger.PROMOTION));
+			MigrateResult result = this.result;
+			return (result != null) ? result : notMigrated();
+		}
+
+		/** What {@code migrate()} answers on a node that did not migrate. */
+		private MigrateResult notMigrated() {
+			MigrateResult result = new MigrateResult();
+			result.success = true;
+			result.migrations = new ArrayList<>();
+			result.warnings = new ArrayList<>();
+			result.database = this.database;
+			MigrationRun run = LiteFsFlywayMigrationStrategy.this.rules.lastRuns().get(this.database);
+			if (run != null) {
+				result.initialSchemaVersion = run.schemaVersion();
+				result.targetSchemaVersion = run.schemaVersion();
+			}
+			return result;
 		}
 
 		@Override
@@ -135,8 +192,18 @@ public class LiteFsFlywayMigrationStrategy
 		}
 
 		@Override
+		public String database() {
+			return this.database;
+		}
+
+		@Override
 		public void apply(Trigger trigger) {
-			LiteFsFlywayMigrationStrategy.this.migrator.migrate(this.flyway, trigger);
+			try {
+				this.result = this.migrator.migrate(this.flyway, trigger);
+			}
+			finally {
+				this.migrator.lastRun().ifPresent((run) -> record(run));
+			}
 		}
 
 		@Override
@@ -146,7 +213,7 @@ public class LiteFsFlywayMigrationStrategy
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsFlywayMigrationStrategy.this.migrator.record(run);
+			LiteFsFlywayMigrationStrategy.this.rules.record(this.database, run);
 		}
 
 	}

@@ -16,7 +16,6 @@ import javax.sql.DataSource;
 
 import dev.litefs.spring.internal.SqliteFiles;
 import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
 import org.hibernate.boot.Metadata;
@@ -36,14 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.EventListener;
 
 /**
  * Hibernate's {@code ddl-auto} ({@code create}, {@code create-drop}, {@code update}) the
@@ -60,8 +52,7 @@ import org.springframework.context.event.EventListener;
  *
  * @since 0.3.0
  */
-public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
-		ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware, DisposableBean {
+public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer, FollowsSchemaRules {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsHibernateSchema.class);
 
@@ -76,11 +67,7 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 
 	private final DataSource dataSource;
 
-	private final SchemaStartup startup;
-
-	private final PromotionMigrator promotions;
-
-	private volatile @Nullable MigrationRun lastRun;
+	private final SchemaRules rules;
 
 	/**
 	 * Creates the customizer.
@@ -97,23 +84,12 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 			Duration replicaTimeout, boolean failOnReplicaTimeout, LiteFsScheduler scheduler) {
 		this.node = node;
 		this.dataSource = dataSource;
-		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
-		this.promotions = new PromotionMigrator(node, scheduler);
+		this.rules = new SchemaRules(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
 	}
 
 	@Override
-	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
-		this.startup.publishReadinessWith(publisher);
-	}
-
-	/**
-	 * Answers Spring Boot's readiness at the end of startup with {@code REFUSING_TRAFFIC}
-	 * while this replica's entity tables are missing.
-	 * @param event a change of readiness
-	 */
-	@EventListener
-	public void onReadinessChange(AvailabilityChangeEvent<ReadinessState> event) {
-		this.startup.onReadinessChange(event.getState());
+	public SchemaRules schemaRules() {
+		return this.rules;
 	}
 
 	/**
@@ -121,7 +97,7 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 	 * @return the run, or empty when none was
 	 */
 	public Optional<MigrationRun> lastRun() {
-		return Optional.ofNullable(this.lastRun);
+		return this.rules.lastRun();
 	}
 
 	/**
@@ -161,17 +137,6 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 		return action != null && CHANGING.contains(action.toString().trim().toLowerCase(Locale.ROOT));
 	}
 
-	/** On a promotion after startup, the promotion migrator runs Hibernate's update. */
-	@Override
-	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		this.promotions.onRoleChange(event);
-	}
-
-	@Override
-	public void destroy() {
-		this.promotions.stop();
-		this.startup.stop();
-	}
 
 	/** Runs while Hibernate builds the session factory, before its own schema action. */
 	private final class EntityTablesIntegrator implements Integrator {
@@ -186,13 +151,13 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 		public void integrate(Metadata metadata, BootstrapContext bootstrapContext,
 				SessionFactoryImplementor sessionFactory) {
 			Entities entities = new Entities(metadata, bootstrapContext.getServiceRegistry());
-			try {
-				if (this.waits) {
-					LiteFsHibernateSchema.this.startup.run(entities);
-				}
+			Runnable promotion = () -> entities.apply(Trigger.PROMOTION);
+			if (this.waits) {
+				LiteFsHibernateSchema.this.rules.start(LiteFsHibernateSchema.this, entities, promotion);
 			}
-			finally {
-				LiteFsHibernateSchema.this.promotions.takeOver(() -> entities.apply(Trigger.PROMOTION));
+			else {
+				// on the primary Hibernate's own action applies the schema
+				LiteFsHibernateSchema.this.rules.promoteWith(LiteFsHibernateSchema.this, promotion);
 			}
 		}
 
@@ -213,6 +178,11 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 		@Override
 		public String name() {
 			return "Hibernate";
+		}
+
+		@Override
+		public String database() {
+			return SchemaDatabases.of(LiteFsHibernateSchema.this.node, LiteFsHibernateSchema.this.dataSource);
 		}
 
 		/** Runs Hibernate's update, unless this node is no longer primary. */
@@ -260,7 +230,7 @@ public class LiteFsHibernateSchema implements HibernatePropertiesCustomizer,
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsHibernateSchema.this.lastRun = run;
+			LiteFsHibernateSchema.this.rules.record(database(), run);
 		}
 
 	}

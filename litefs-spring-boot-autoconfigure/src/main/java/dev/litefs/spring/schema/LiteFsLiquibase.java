@@ -1,24 +1,16 @@
 package dev.litefs.spring.schema;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
 import liquibase.integration.spring.SpringLiquibase;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.EventListener;
 
 /**
  * Runs Spring Boot's Liquibase ({@link SpringLiquibase}) the LiteFS way, as
@@ -35,18 +27,13 @@ import org.springframework.context.event.EventListener;
  *
  * @since 0.3.0
  */
-public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware,
-		DisposableBean {
+public class LiteFsLiquibase implements FollowsSchemaRules {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsLiquibase.class);
 
 	private final LiteFsNode node;
 
-	private final SchemaStartup startup;
-
-	private final PromotionMigrator promotions;
-
-	private volatile @Nullable MigrationRun lastRun;
+	private final SchemaRules rules;
 
 	/**
 	 * Creates the Liquibase runner.
@@ -61,23 +48,12 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 	public LiteFsLiquibase(LiteFsNode node, ReplicaMode replicaMode, Duration replicaTimeout,
 			boolean failOnReplicaTimeout, LiteFsScheduler scheduler) {
 		this.node = node;
-		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
-		this.promotions = new PromotionMigrator(node, scheduler);
+		this.rules = new SchemaRules(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
 	}
 
 	@Override
-	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
-		this.startup.publishReadinessWith(publisher);
-	}
-
-	/**
-	 * Answers Spring Boot's readiness at the end of startup with {@code REFUSING_TRAFFIC}
-	 * while this replica's schema is missing.
-	 * @param event a change of readiness
-	 */
-	@EventListener
-	public void onReadinessChange(AvailabilityChangeEvent<ReadinessState> event) {
-		this.startup.onReadinessChange(event.getState());
+	public SchemaRules schemaRules() {
+		return this.rules;
 	}
 
 	/**
@@ -85,36 +61,35 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 	 * @return the run, or empty before Liquibase was initialized
 	 */
 	public Optional<MigrationRun> lastRun() {
-		return Optional.ofNullable(this.lastRun);
+		return this.rules.lastRun();
 	}
 
 	/**
-	 * Applies the start-up policy to Spring Boot's Liquibase before it initializes, and
-	 * turns its own run off.
-	 * @param liquibase Spring Boot's Liquibase, not initialized yet
+	 * The last run of each database a Liquibase changelog is applied to.
+	 * @return the runs by database name, sorted by name
+	 */
+	public Map<String, MigrationRun> lastRuns() {
+		return this.rules.lastRuns();
+	}
+
+	/**
+	 * Applies the start-up policy to a Liquibase before it initializes, and turns its own
+	 * run off: Spring Boot's, and each {@code SpringLiquibase} bean of the application, on
+	 * the database its DataSource opens. One whose DataSource is a SQLite file outside the
+	 * mount (which LiteFS does not replicate) is left alone.
+	 * @param liquibase a Liquibase, not initialized yet
 	 */
 	public void migrate(SpringLiquibase liquibase) {
+		if (SchemaDatabases.offMount(this.node, liquibase.getDataSource())) {
+			return;
+		}
 		Changelog changelog = new Changelog(liquibase);
 		try {
-			this.startup.run(changelog);
+			this.rules.start(liquibase, changelog, () -> changelog.apply(Trigger.PROMOTION));
 		}
 		finally {
 			liquibase.setShouldRun(false);
-			// from now on promotions are the promotion migrator's; during the wait, the wait's
-			this.promotions.takeOver(() -> changelog.apply(Trigger.PROMOTION));
 		}
-	}
-
-	/** On a promotion after startup, the promotion migrator runs the changelog. */
-	@Override
-	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		this.promotions.onRoleChange(event);
-	}
-
-	@Override
-	public void destroy() {
-		this.promotions.stop();
-		this.startup.stop();
 	}
 
 	/** The changelog as the start-up policy sees it. */
@@ -122,13 +97,21 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 
 		private final SpringLiquibase liquibase;
 
+		private final String database;
+
 		Changelog(SpringLiquibase liquibase) {
 			this.liquibase = liquibase;
+			this.database = SchemaDatabases.of(LiteFsLiquibase.this.node, liquibase.getDataSource());
 		}
 
 		@Override
 		public String name() {
 			return "Liquibase";
+		}
+
+		@Override
+		public String database() {
+			return this.database;
 		}
 
 		/** Runs the changelog, unless this node is no longer primary. */
@@ -145,8 +128,8 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 				finally {
 					this.liquibase.setShouldRun(false);
 				}
-				logger.info("LiteFS primary {}: ran the Liquibase changelog {}", LiteFsLiquibase.this.node.hostname(),
-						this.liquibase.getChangeLog());
+				logger.info("LiteFS primary {}: ran the Liquibase changelog {} on {}",
+						LiteFsLiquibase.this.node.hostname(), this.liquibase.getChangeLog(), this.database);
 				return 0;
 			});
 		}
@@ -158,7 +141,7 @@ public class LiteFsLiquibase implements ApplicationListener<LiteFsRoleChangedEve
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsLiquibase.this.lastRun = run;
+			LiteFsLiquibase.this.rules.record(this.database, run);
 		}
 
 	}

@@ -17,7 +17,6 @@ import javax.sql.DataSource;
 
 import dev.litefs.spring.internal.SqliteFiles;
 import dev.litefs.spring.node.LiteFsNode;
-import dev.litefs.spring.node.LiteFsRoleChangedEvent;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.schema.MigrationRun.Trigger;
 import org.jspecify.annotations.Nullable;
@@ -25,16 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.EventListener;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.io.support.ResourcePatternResolver;
@@ -54,7 +46,7 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  * @since 0.3.0
  */
 public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScriptDatabaseInitializer
-		implements ApplicationListener<LiteFsRoleChangedEvent>, ApplicationEventPublisherAware, DisposableBean {
+		implements FollowsSchemaRules {
 
 	private static final Logger logger = LoggerFactory.getLogger(LiteFsScriptDatabaseInitializer.class);
 
@@ -62,15 +54,11 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 
 	private final DatabaseInitializationSettings settings;
 
-	private final SchemaStartup startup;
+	private final SchemaRules rules;
 
 	private final LiteFsNode node;
 
-	private final PromotionMigrator promotions;
-
 	private volatile @Nullable ResourceLoader resourceLoader;
-
-	private volatile @Nullable MigrationRun lastRun;
 
 	private @Nullable Set<String> expected;
 
@@ -91,8 +79,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 		super(dataSource, settings);
 		this.settings = settings;
 		this.node = node;
-		this.startup = new SchemaStartup(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
-		this.promotions = new PromotionMigrator(node, scheduler);
+		this.rules = new SchemaRules(node, replicaMode, replicaTimeout, failOnReplicaTimeout, scheduler);
 	}
 
 	@Override
@@ -102,18 +89,8 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 	}
 
 	@Override
-	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
-		this.startup.publishReadinessWith(publisher);
-	}
-
-	/**
-	 * Answers Spring Boot's readiness at the end of startup with {@code REFUSING_TRAFFIC}
-	 * while this replica's schema is missing.
-	 * @param event a change of readiness
-	 */
-	@EventListener
-	public void onReadinessChange(AvailabilityChangeEvent<ReadinessState> event) {
-		this.startup.onReadinessChange(event.getState());
+	public SchemaRules schemaRules() {
+		return this.rules;
 	}
 
 	/**
@@ -121,7 +98,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 	 * @return the run, or empty before startup
 	 */
 	public Optional<MigrationRun> lastRun() {
-		return Optional.ofNullable(this.lastRun);
+		return this.rules.lastRun();
 	}
 
 	@Override
@@ -130,34 +107,12 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 			return super.initializeDatabase();
 		}
 		Scripts means = new Scripts();
-		try {
-			this.startup.run(means);
-		}
-		finally {
-			// from now on promotions are the promotion migrator's; during the wait, the wait's
-			this.promotions.takeOver(() -> {
-				if (this.node.state().role().acceptsWrites()) {
-					means.apply(Trigger.PROMOTION);
-				}
-			});
-		}
+		this.rules.start(this, means, () -> {
+			if (this.node.state().role().acceptsWrites()) {
+				means.apply(Trigger.PROMOTION);
+			}
+		});
 		return means.applied;
-	}
-
-	/**
-	 * On a promotion after startup, the scripts run again on this node, its writes held
-	 * meanwhile.
-	 * @param event a change of role
-	 */
-	@Override
-	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
-		this.promotions.onRoleChange(event);
-	}
-
-	@Override
-	public void destroy() {
-		this.promotions.stop();
-		this.startup.stop();
 	}
 
 	/**
@@ -216,6 +171,11 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 		}
 
 		@Override
+		public String database() {
+			return SchemaDatabases.of(LiteFsScriptDatabaseInitializer.this.node, getDataSource());
+		}
+
+		@Override
 		public void apply(Trigger trigger) {
 			SchemaStartup.applyKept(this, trigger, () -> {
 				this.applied = LiteFsScriptDatabaseInitializer.super.initializeDatabase();
@@ -247,7 +207,7 @@ public class LiteFsScriptDatabaseInitializer extends ApplicationDataSourceScript
 
 		@Override
 		public void record(MigrationRun run) {
-			LiteFsScriptDatabaseInitializer.this.lastRun = run;
+			LiteFsScriptDatabaseInitializer.this.rules.record(database(), run);
 		}
 
 	}

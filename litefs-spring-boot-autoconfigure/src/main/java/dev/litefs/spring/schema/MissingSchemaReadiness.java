@@ -1,5 +1,7 @@
 package dev.litefs.spring.schema;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
@@ -8,7 +10,6 @@ import java.util.function.Supplier;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.Position;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,9 @@ import org.springframework.context.ApplicationEventPublisher;
  * until the missing migrations have replicated (or a promotion applied them), then
  * {@link ReadinessState#ACCEPTING_TRAFFIC} by itself. Liveness is left alone: the node
  * is healthy, only not ready to serve. The schema is compared again on the
- * {@link LiteFsScheduler} whenever the node's position has moved, checked every poll
- * interval.
+ * {@link LiteFsScheduler} whenever the position of its database has moved, checked every
+ * poll interval. Each means and database whose schema is missing counts: traffic is
+ * accepted again once all of them are complete.
  */
 final class MissingSchemaReadiness {
 
@@ -36,13 +38,14 @@ final class MissingSchemaReadiness {
 
 	private final ApplicationEventPublisher publisher;
 
-	/** Whether the schema is still missing; guarded by {@code this}. */
-	private boolean missing;
+	/** How many schemas are still missing; guarded by {@code this}. */
+	private int missing;
 
 	/** Whether Spring Boot declared the application ready; guarded by {@code this}. */
 	private boolean ready;
 
-	private volatile @Nullable ScheduledFuture<?> watch;
+	/** The watches of the schemas still missing; guarded by {@code this}. */
+	private final List<ScheduledFuture<?>> watches = new ArrayList<>();
 
 	MissingSchemaReadiness(LiteFsNode node, LiteFsScheduler scheduler, ApplicationEventPublisher publisher) {
 		this.node = node;
@@ -52,18 +55,19 @@ final class MissingSchemaReadiness {
 
 	/**
 	 * Refuses traffic until {@code check} finds the schema complete, then calls
-	 * {@code replicated} and accepts traffic again.
+	 * {@code replicated} and accepts traffic again, once no other schema is missing.
+	 * @param db the database of the schema, whose position is watched
 	 * @param checked the position the schema was last compared at
 	 * @param check compares the schema
 	 * @param replicated told the complete result, once
 	 */
-	synchronized void refuseUntilComplete(Position checked, Supplier<ReplicaSchemaCheck.Result> check,
+	synchronized void refuseUntilComplete(String db, Position checked, Supplier<ReplicaSchemaCheck.Result> check,
 			Consumer<ReplicaSchemaCheck.Result> replicated) {
-		this.missing = true;
-		Watch watch = new Watch(checked, check, replicated);
+		this.missing++;
+		Watch watch = new Watch(db, checked, check, replicated);
 		try {
-			this.watch = this.scheduler.scheduleWithFixedDelay(watch, this.node.pollInterval(),
-					this.node.pollInterval());
+			this.watches.add(this.scheduler.scheduleWithFixedDelay(watch, this.node.pollInterval(),
+					this.node.pollInterval()));
 		}
 		catch (RejectedExecutionException ex) {
 			// the context closes
@@ -83,7 +87,7 @@ final class MissingSchemaReadiness {
 		}
 		synchronized (this) {
 			this.ready = true;
-			if (!this.missing) {
+			if (this.missing == 0) {
 				return;
 			}
 		}
@@ -95,15 +99,14 @@ final class MissingSchemaReadiness {
 		}
 	}
 
-	void stop() {
-		ScheduledFuture<?> watch = this.watch;
-		if (watch != null) {
+	synchronized void stop() {
+		for (ScheduledFuture<?> watch : this.watches) {
 			watch.cancel(false);
 		}
 	}
 
 	private synchronized void refuseIfMissing() {
-		if (this.missing) {
+		if (this.missing > 0) {
 			logger.info("LiteFS node {}: readiness OUT_OF_SERVICE until the missing migrations have replicated",
 					this.node.hostname());
 			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
@@ -111,9 +114,11 @@ final class MissingSchemaReadiness {
 	}
 
 	private synchronized void complete() {
-		this.missing = false;
-		stop();
-		if (this.ready) {
+		this.missing--;
+		if (this.missing == 0) {
+			stop();
+		}
+		if (this.missing == 0 && this.ready) {
 			logger.info("LiteFS node {}: the schema is complete; readiness UP", this.node.hostname());
 			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
 		}
@@ -121,6 +126,8 @@ final class MissingSchemaReadiness {
 
 	/** One look at the schema, when the position has moved since the last. */
 	private final class Watch implements Runnable {
+
+		private final String db;
 
 		private final Supplier<ReplicaSchemaCheck.Result> check;
 
@@ -130,8 +137,9 @@ final class MissingSchemaReadiness {
 
 		private boolean done;
 
-		Watch(Position checked, Supplier<ReplicaSchemaCheck.Result> check,
+		Watch(String db, Position checked, Supplier<ReplicaSchemaCheck.Result> check,
 				Consumer<ReplicaSchemaCheck.Result> replicated) {
+			this.db = db;
 			this.checked = checked;
 			this.check = check;
 			this.replicated = replicated;
@@ -139,7 +147,7 @@ final class MissingSchemaReadiness {
 
 		@Override
 		public void run() {
-			Position position = MissingSchemaReadiness.this.node.state().position();
+			Position position = MissingSchemaReadiness.this.node.position(this.db);
 			if (this.done || position.equals(this.checked)) {
 				return;
 			}

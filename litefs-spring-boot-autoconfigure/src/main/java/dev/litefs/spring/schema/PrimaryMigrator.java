@@ -34,10 +34,22 @@ final class PrimaryMigrator {
 
 	private final LiteFsNode node;
 
+	private final String database;
+
 	private volatile @Nullable MigrationRun lastRun;
 
 	PrimaryMigrator(LiteFsNode node) {
+		this(node, node.mount().database());
+	}
+
+	/**
+	 * A migrator of the Flyway of a database.
+	 * @param node this node
+	 * @param database the database, as logs name it
+	 */
+	PrimaryMigrator(LiteFsNode node, String database) {
 		this.node = node;
+		this.database = database;
 	}
 
 	Optional<MigrationRun> lastRun() {
@@ -53,26 +65,27 @@ final class PrimaryMigrator {
 	 * Applies the pending migrations, unless this node is no longer primary. At startup
 	 * it calls {@code migrate()} even with none pending, as Spring Boot does (validation,
 	 * baseline on migrate); after a promotion it does nothing then.
+	 * @return what Flyway answered, or {@code null} when it was not asked to migrate
 	 * @throws RuntimeException what Flyway threw, the run kept as failed
 	 */
-	void migrate(Flyway flyway, Trigger trigger) {
+	@Nullable MigrateResult migrate(Flyway flyway, Trigger trigger) {
 		migrationLock.lock();
 		Instant startedAt = Instant.now();
 		long start = System.nanoTime();
 		try {
 			if (!this.node.state().role().acceptsWrites()) {
-				return;
+				return null;
 			}
 			if (trigger == Trigger.PROMOTION) {
 				MigrationInfoService info = flyway.info();
 				int pending = info.pending().length;
 				if (pending == 0) {
-					logger.info("LiteFS primary {}: promoted, no migrations pending (schema version {})",
-							this.node.hostname(), SchemaVersions.shown(SchemaVersions.current(info)));
-					return;
+					logger.info("LiteFS primary {}: promoted, no migrations pending in {} (schema version {})",
+							this.node.hostname(), this.database, SchemaVersions.shown(SchemaVersions.current(info)));
+					return null;
 				}
-				logger.info("LiteFS primary {}: applying {} migration{}", this.node.hostname(), pending,
-						(pending != 1) ? "s" : "");
+				logger.info("LiteFS primary {}: applying {} migration{} to {}", this.node.hostname(), pending,
+						(pending != 1) ? "s" : "", this.database);
 			}
 			// at startup one scan of the migrations, not two: Flyway's info() costs about as much as migrate()
 			MigrateResult result = flyway.migrate();
@@ -83,6 +96,7 @@ final class PrimaryMigrator {
 			}
 			this.lastRun = new MigrationRun(trigger, Outcome.MIGRATED, startedAt, SchemaVersions.since(start),
 					result.migrationsExecuted, List.of(), version, null);
+			return result;
 		}
 		catch (RuntimeException ex) {
 			this.lastRun = new MigrationRun(trigger, Outcome.FAILED, startedAt, SchemaVersions.since(start), 0,
@@ -96,12 +110,12 @@ final class PrimaryMigrator {
 
 	private void logStartupMigration(int applied, @Nullable String version) {
 		if (applied == 0) {
-			logger.info("LiteFS primary {}: no migrations pending (schema version {})", this.node.hostname(),
-					SchemaVersions.shown(version));
+			logger.info("LiteFS primary {}: no migrations pending in {} (schema version {})", this.node.hostname(),
+					this.database, SchemaVersions.shown(version));
 		}
 		else {
-			logger.info("LiteFS primary {}: applied {} migration{} (schema version {})", this.node.hostname(), applied,
-					(applied != 1) ? "s" : "", SchemaVersions.shown(version));
+			logger.info("LiteFS primary {}: applied {} migration{} to {} (schema version {})", this.node.hostname(),
+					applied, (applied != 1) ? "s" : "", this.database, SchemaVersions.shown(version));
 		}
 	}
 

@@ -28,8 +28,8 @@ import static dev.litefs.spring.schema.SchemaVersions.since;
  * The start-up policy of every means by which an application gets its schema (Flyway,
  * {@code spring.sql.init}): on a primary or standalone node the means applies it; a
  * replica, or a node whose role is not known yet, never writes. In
- * {@link ReplicaMode#WAIT} the replica waits on the node for the replication position to
- * move (a {@code tx} event, or a poll interval passing), compares the schema again
+ * {@link ReplicaMode#WAIT} the replica waits on the node for the replication position of
+ * the means' database to move (a {@code tx} event, or a poll interval passing), compares the schema again
  * whenever it moved, and returns when nothing is missing, or at the time-out with a
  * warning (or a {@link ReplicaSchemaTimeoutException}), then refusing traffic until the
  * schema is complete ({@link MissingSchemaReadiness}); if the node is promoted meanwhile,
@@ -90,8 +90,8 @@ final class SchemaStartup {
 			means.apply(Trigger.STARTUP);
 		}
 		else if (this.replicaMode == ReplicaMode.SKIP) {
-			logger.info("{}: not waiting for the schema of {} (litefs.schema.replica-mode=skip); the primary ({}) "
-					+ "applies it", describe(state), means.name(), primary(state));
+			logger.info("{}: not waiting for the schema of {} in {} (litefs.schema.replica-mode=skip); the primary ({}) "
+					+ "applies it", describe(state), means.name(), means.database(), primary(state));
 			means.record(new MigrationRun(Trigger.STARTUP, Outcome.SKIPPED, Instant.now(), Duration.ZERO, 0,
 					List.of(), null, null));
 		}
@@ -105,18 +105,20 @@ final class SchemaStartup {
 		long start = System.nanoTime();
 		// the node's stream and polling, before the context starts its lifecycle beans
 		this.node.start();
+		String db = means.database();
+		this.node.addDatabase(db);
 		NodeState state = initial;
-		Position checked = state.position();
+		Position checked = this.node.position(db);
 		ReplicaSchemaCheck.Result check = means.check();
 		boolean waiting = !check.complete();
 		if (waiting) {
-			logger.info("{}: waiting up to {} for the primary ({}) to replicate the schema of {}: {}",
-					describe(state), format(this.replicaTimeout), primary(state), means.name(), check.describe());
+			logger.info("{}: waiting up to {} for the primary ({}) to replicate the schema of {} in {}: {}",
+					describe(state), format(this.replicaTimeout), primary(state), means.name(), db, check.describe());
 		}
 		while (!check.complete()) {
 			Duration remaining = this.replicaTimeout.minus(since(start));
 			if (remaining.isNegative() || remaining.isZero()
-					|| !awaitMove(checked, min(remaining, this.node.pollInterval()))) {
+					|| !awaitMove(db, checked, min(remaining, this.node.pollInterval()))) {
 				timedOut(means, state, checked, check, startedAt, start);
 				return;
 			}
@@ -125,13 +127,14 @@ final class SchemaStartup {
 				means.apply(Trigger.PROMOTION);
 				return;
 			}
-			if (!state.position().equals(checked)) {
-				checked = state.position();
+			Position position = this.node.position(db);
+			if (!position.equals(checked)) {
+				checked = position;
 				check = means.check();
 			}
 		}
 		Duration took = since(start);
-		logger.info("{}: schema of {} replicated (version {}){}", describe(state), means.name(),
+		logger.info("{}: schema of {} in {} replicated (version {}){}", describe(state), means.name(), db,
 				shown(check.version()), waiting ? " after " + format(took) : "");
 		means.record(new MigrationRun(Trigger.STARTUP, Outcome.REPLICATED, startedAt, took, 0, List.of(),
 				check.version(), null));
@@ -141,8 +144,9 @@ final class SchemaStartup {
 			Instant startedAt, long start) {
 		means.record(new MigrationRun(Trigger.STARTUP, Outcome.TIMED_OUT, startedAt, since(start), 0,
 				check.missing(), check.version(), check.error()));
-		String message = "%s: the schema of %s has not replicated from the primary (%s) within %s (litefs.schema.replica-timeout): %s"
-			.formatted(describe(state), means.name(), primary(state), format(this.replicaTimeout), check.describe());
+		String message = "%s: the schema of %s in %s has not replicated from the primary (%s) within %s (litefs.schema.replica-timeout): %s"
+			.formatted(describe(state), means.name(), means.database(), primary(state), format(this.replicaTimeout),
+					check.describe());
 		if (this.failOnReplicaTimeout) {
 			throw new ReplicaSchemaTimeoutException(
 					message + "; failing startup as litefs.schema.replica-fail-on-timeout=true", primary(state),
@@ -151,7 +155,7 @@ final class SchemaStartup {
 		logger.warn("{}; starting anyway, not ready until it has", message);
 		MissingSchemaReadiness readiness = this.readiness;
 		if (readiness != null) {
-			readiness.refuseUntilComplete(checked, means::check,
+			readiness.refuseUntilComplete(means.database(), checked, means::check,
 					(replicated) -> means.record(new MigrationRun(Trigger.STARTUP, Outcome.REPLICATED, startedAt,
 							since(start), 0, List.of(), replicated.version(), null)));
 		}
@@ -167,12 +171,13 @@ final class SchemaStartup {
 	}
 
 	/**
-	 * Waits on the node until the position passes the one checked, or the time passes.
+	 * Waits on the node until the database's position passes the one checked, or the
+	 * time passes.
 	 * @return {@code false} when interrupted
 	 */
-	private boolean awaitMove(Position checked, Duration atMost) {
+	private boolean awaitMove(String db, Position checked, Duration atMost) {
 		try {
-			this.node.await(checked.txid() + 1, atMost).get();
+			this.node.await(db, checked.txid() + 1, atMost).get();
 			return true;
 		}
 		catch (InterruptedException ex) {
@@ -219,6 +224,12 @@ final class SchemaStartup {
 
 		/** How logs name it, e.g. {@code Flyway}. */
 		String name();
+
+		/**
+		 * The database of the mount it applies the schema to, whose position a replica
+		 * follows: the main one unless its DataSource opens another on the mount.
+		 */
+		String database();
 
 		/** Applies the schema on a node that takes writes. */
 		void apply(Trigger trigger);

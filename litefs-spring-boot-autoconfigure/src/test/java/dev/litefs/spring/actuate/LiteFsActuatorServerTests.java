@@ -91,7 +91,7 @@ class LiteFsActuatorServerTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
 				(type) -> assertThat(type).startsWith("text/plain"));
-		assertThat(response.body()).contains("litefs_txid 11.0", "litefs_primary 1.0", "litefs_lag_seconds 0.0");
+		assertThat(response.body()).contains("litefs_txid{db=\"app.db\"} 11.0", "litefs_primary 1.0", "litefs_lag_seconds 0.0");
 	}
 
 }

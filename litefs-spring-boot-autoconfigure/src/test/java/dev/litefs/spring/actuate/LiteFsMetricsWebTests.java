@@ -100,7 +100,7 @@ class LiteFsMetricsWebTests {
 			assertThat(mvc.get().uri("/actuator/prometheus")).hasStatusOk()
 				.bodyText()
 				.contains("# HELP litefs_txid TXID of the last transaction applied to the LiteFS database")
-				.contains("# TYPE litefs_txid gauge", "litefs_txid 42.0")
+				.contains("# TYPE litefs_txid gauge", "litefs_txid{db=\"app.db\"} 42.0")
 				.contains("# TYPE litefs_lag_seconds gauge", "litefs_lag_seconds 2.5")
 				.contains("litefs_primary 0.0")
 				.contains("# TYPE litefs_role_changes_total counter", "litefs_role_changes_total{role=\"primary\"} 0.0");
@@ -108,7 +108,7 @@ class LiteFsMetricsWebTests {
 			context.getBean(LiteFsNode.class).refresh();
 			assertThat(mvc.get().uri("/actuator/prometheus")).hasStatusOk()
 				.bodyText()
-				.contains("litefs_txid 43.0", "litefs_lag_seconds 0.0", "litefs_primary 1.0",
+				.contains("litefs_txid{db=\"app.db\"} 43.0", "litefs_lag_seconds 0.0", "litefs_primary 1.0",
 						"litefs_role_changes_total{role=\"primary\"} 1.0");
 		});
 	}

@@ -11,7 +11,8 @@ import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.TestNode;
 import jakarta.persistence.EntityManagerFactory;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -34,20 +35,23 @@ class RealHibernateDdlTests {
 			"spring.jpa.hibernate.ddl-auto=update",
 			"spring.jpa.open-in-view=false", "testapp.plays-litefs=false", "litefs.routing.strategy=reject" };
 
-	@Test
-	void theReplicaWaitsForTheEntityTablesWhichOnlyThePrimaryCreatesAndAPromotedReplicaUpdatesThem(
+	/** The replica's checks read the file over connections of their own: in both journal modes. */
+	@ParameterizedTest
+	@ValueSource(strings = { "DELETE", "WAL" })
+	void theReplicaWaitsForTheEntityTablesWhichOnlyThePrimaryCreatesAndAPromotedReplicaUpdatesThem(String journalMode,
 			CapturedOutput output) throws Exception {
 		try (LiteFsCluster cluster = LiteFsCluster.builder().nodes(2).start()) {
+			String mode = "spring.datasource.hikari.data-source-properties.journal_mode=" + journalMode;
 			LiteFsCluster.Node nodeB = cluster.node(1);
 			CompletableFuture<TestNode> replicaStarting = CompletableFuture
-				.supplyAsync(() -> node(nodeB, Post.Entities.class, "litefs.schema.replica-timeout=60s"));
+				.supplyAsync(() -> node(nodeB, Post.Entities.class, mode, "litefs.schema.replica-timeout=60s"));
 			try {
 				// Hibernate has built its mapping (and looked at the database, if it does) when the wait starts
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> output.toString().contains("LiteFS replica node-b: waiting up to 60s"));
 				assertThat(replicaStarting).as("the replica waits for the entity tables").isNotDone();
 				assertThat(nodeB.mountDir().resolve("app.db")).as("the replica created no database").doesNotExist();
-				try (TestNode primary = node(cluster.primary(), Post.Entities.class);
+				try (TestNode primary = node(cluster.primary(), Post.Entities.class, mode);
 						TestNode replica = replicaStarting.get(60, TimeUnit.SECONDS)) {
 					assertThat(replica.bean(EntityManagerFactory.class).getProperties())
 						.as("the replica's schema action").containsEntry("hibernate.hbm2ddl.auto", "none");
@@ -59,13 +63,15 @@ class RealHibernateDdlTests {
 					assertThat(primary.postJson("/posts", "{\"title\":\"on the primary\"}").statusCode()).isEqualTo(201);
 					cluster.awaitReplicated("app.db", Duration.ofSeconds(15));
 					assertThat(replica.get("/posts/count").body()).isEqualTo("1");
+					assertThat(FlywayFixtures.journalMode(cluster.primary().mountDir().resolve("app.db")))
+						.isEqualToIgnoringCase(journalMode);
 				}
 			}
 			finally {
 				replicaStarting.cancel(true);
 			}
 
-			try (TestNode node = node(nodeB, Tag.Entities.class, "litefs.schema.replica-mode=skip")) {
+			try (TestNode node = node(nodeB, Tag.Entities.class, mode, "litefs.schema.replica-mode=skip")) {
 				await().atMost(Duration.ofSeconds(15))
 					.until(() -> node.node().eventStream().orElseThrow().connected());
 				assertThat(FlywayFixtures.tables(nodeB.mountDir().resolve("app.db")))

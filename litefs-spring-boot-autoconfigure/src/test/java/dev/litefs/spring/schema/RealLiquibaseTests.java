@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 import dev.litefs.spring.test.cluster.LiteFsCluster;
 import dev.litefs.spring.test.cluster.RealLiteFs;
 import dev.litefs.spring.testapp.TestNode;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,19 +25,22 @@ class RealLiquibaseTests {
 	private static final String[] LIQUIBASE = { "spring.liquibase.enabled=true", "testapp.plays-litefs=false",
 			"litefs.routing.strategy=reject" };
 
-	@Test
-	void theReplicaWaitsForTheChangelogWhichOnlyThePrimaryRunsAndAPromotedReplicaRunsWhatIsPending()
+	/** The replica's checks read the file over connections of their own: in both journal modes. */
+	@ParameterizedTest
+	@ValueSource(strings = { "DELETE", "WAL" })
+	void theReplicaWaitsForTheChangelogWhichOnlyThePrimaryRunsAndAPromotedReplicaRunsWhatIsPending(String journalMode)
 			throws Exception {
 		try (LiteFsCluster cluster = LiteFsCluster.builder().nodes(2).start()) {
+			String mode = "spring.datasource.hikari.data-source-properties.journal_mode=" + journalMode;
 			LiteFsCluster.Node nodeA = cluster.primary();
 			LiteFsCluster.Node nodeB = cluster.node(1);
 			CompletableFuture<TestNode> replicaStarting = CompletableFuture
-				.supplyAsync(() -> node(nodeB, "liquibase/posts.sql", "litefs.schema.replica-timeout=60s"));
+				.supplyAsync(() -> node(nodeB, "liquibase/posts.sql", mode, "litefs.schema.replica-timeout=60s"));
 			try {
 				TimeUnit.SECONDS.sleep(1);
 				assertThat(replicaStarting).as("the replica waits for the changelog").isNotDone();
 				assertThat(nodeB.mountDir().resolve("app.db")).as("the replica created no database").doesNotExist();
-				try (TestNode primary = node(nodeA, "liquibase/posts.sql");
+				try (TestNode primary = node(nodeA, "liquibase/posts.sql", mode);
 						TestNode replica = replicaStarting.get(60, TimeUnit.SECONDS)) {
 					assertThat(primary.bean(LiteFsLiquibase.class).lastRun()).hasValueSatisfying(
 							(run) -> assertThat(run.outcome()).isEqualTo(MigrationRun.Outcome.MIGRATED));
@@ -49,13 +53,15 @@ class RealLiquibaseTests {
 					assertThat(primary.get("/posts/count").body()).isEqualTo("1");
 					assertThat(replica.get("/posts/count").body()).as("the changelog ran once, on the primary")
 						.isEqualTo("1");
+					assertThat(FlywayFixtures.journalMode(nodeA.mountDir().resolve("app.db")))
+						.isEqualToIgnoringCase(journalMode);
 				}
 			}
 			finally {
 				replicaStarting.cancel(true);
 			}
 
-			try (TestNode node = node(nodeB, "liquibase/posts-and-tags.yaml", "litefs.schema.replica-mode=skip")) {
+			try (TestNode node = node(nodeB, "liquibase/posts-and-tags.yaml", mode, "litefs.schema.replica-mode=skip")) {
 				await().atMost(Duration.ofSeconds(15))
 					.until(() -> node.node().eventStream().orElseThrow().connected());
 				assertThat(FlywayFixtures.tables(nodeB.mountDir().resolve("app.db"))).as("a replica runs no change set").doesNotContain("tags");

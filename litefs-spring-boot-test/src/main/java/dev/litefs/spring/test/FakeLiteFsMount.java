@@ -9,10 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A directory that holds the files a LiteFS FUSE mount serves, byte for byte, so that
- * tests can play primary, replica, replication and fail-over without LiteFS.
+ * tests can play primary, replica, replication and fail-over without LiteFS, for the main
+ * database ({@code litefs.database}) and for any other database on the mount (the methods
+ * that take a database name).
  * <p>
  * Every write replaces the file atomically, so a reader never sees half of it:
  * <pre class="code">
@@ -76,7 +79,7 @@ public final class FakeLiteFsMount {
 	 */
 	public static FakeLiteFsMount replicaOf(Path dir, String primary) {
 		FakeLiteFsMount mount = new FakeLiteFsMount(dir, DEFAULT_DATABASE).becomeReplicaOf(primary).lag(Duration.ZERO);
-		return mount.write(mount.database + "-pos", positionLine(1, checksum(1)));
+		return mount.write(mount.database + "-pos", positionLine(1, checksumOf(1)));
 	}
 
 	/**
@@ -133,7 +136,21 @@ public final class FakeLiteFsMount {
 	public FakeLiteFsMount stopLiteFs() {
 		delete(PRIMARY_FILE);
 		delete(LAG_FILE);
-		return delete(this.database + "-pos");
+		delete(this.database + "-pos");
+		try (Stream<Path> files = Files.list(this.dir)) {
+			files.filter((file) -> file.getFileName().toString().endsWith("-pos")).forEach((file) -> {
+				try {
+					Files.deleteIfExists(file);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return this;
 	}
 
 	/**
@@ -142,11 +159,7 @@ public final class FakeLiteFsMount {
 	 * @return this mount
 	 */
 	public FakeLiteFsMount txid(long txid) {
-		return position(txid, checksum(txid));
-	}
-
-	private static long checksum(long txid) {
-		return Long.rotateLeft(txid * 0x9E3779B97F4A7C15L, 17);
+		return position(txid, checksumOf(txid));
 	}
 
 	private static String positionLine(long txid, long checksum) {
@@ -181,6 +194,65 @@ public final class FakeLiteFsMount {
 			}
 		}
 		return this;
+	}
+
+	/**
+	 * Sets another database's TXID (and a checksum derived from it) in {@code <db>-pos},
+	 * and creates its (empty) database file if it has none: LiteFS serves a database's
+	 * file with its position.
+	 * @param db the database file name inside the mount
+	 * @param txid the transaction ID
+	 * @return this mount
+	 * @since 0.3.0
+	 */
+	public FakeLiteFsMount txid(String db, long txid) {
+		return position(db, txid, checksumOf(txid));
+	}
+
+	/**
+	 * Writes another database's position to {@code <db>-pos} as {@code %016x/%016x\n}, and
+	 * creates its (empty) database file if it has none.
+	 * @param db the database file name inside the mount
+	 * @param txid the transaction ID
+	 * @param checksum the post-apply checksum
+	 * @return this mount
+	 * @since 0.3.0
+	 */
+	public FakeLiteFsMount position(String db, long txid, long checksum) {
+		try {
+			if (!Files.exists(this.dir.resolve(db))) {
+				Files.createFile(this.dir.resolve(db));
+			}
+		}
+		catch (FileAlreadyExistsException ex) {
+			// created meanwhile
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return write(db + "-pos", String.format("%016x/%016x\n", txid, checksum));
+	}
+
+	/**
+	 * Removes another database from the mount: its file and its {@code <db>-pos}, as on a
+	 * replica that does not replicate it.
+	 * @param db the database file name inside the mount
+	 * @return this mount
+	 * @since 0.3.0
+	 */
+	public FakeLiteFsMount removeDatabase(String db) {
+		delete(db + "-pos");
+		return delete(db);
+	}
+
+	/**
+	 * The checksum {@link #txid(long)} writes for a TXID.
+	 * @param txid the transaction ID
+	 * @return the checksum
+	 * @since 0.3.0
+	 */
+	public static long checksumOf(long txid) {
+		return Long.rotateLeft(txid * 0x9E3779B97F4A7C15L, 17);
 	}
 
 	/**

@@ -47,9 +47,11 @@ public final class LiteFsNodeAutoConfiguration {
 		}
 		assertCanBeAFolder(mountDir);
 		LiteFsApi api = new LiteFsApi(properties.getApiUrl(), properties.getApiTimeout());
-		return new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()), hostname(properties, environment),
-				api, properties.getPollInterval(), properties.getWaitPollInterval(), events,
-				scheduler);
+		LiteFsNode node = new LiteFsNode(new LiteFsMount(mountDir, properties.getDatabase()),
+				hostname(properties, environment), api, properties.getPollInterval(), properties.getWaitPollInterval(),
+				events, scheduler);
+		properties.getDatabases().forEach(node::addDatabase);
+		return node;
 	}
 
 	/**

@@ -3,8 +3,11 @@ package dev.litefs.spring.node.autoconfigure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.litefs.spring.node.Hostnames;
+import dev.litefs.spring.node.LiteFsMount;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -38,6 +41,14 @@ public class LiteFsProperties implements Validator {
 	 * control characters.
 	 */
 	private String database = "app.db";
+
+	/**
+	 * Other databases on the mount the node tracks besides 'litefs.database' (file names
+	 * inside the mount directory): their TXIDs are shown by the actuator and waited for
+	 * per database. DataSources on the mount and databases LiteFS announces are tracked
+	 * without being listed here.
+	 */
+	private List<String> databases = new ArrayList<>();
 
 	/**
 	 * This node's LiteFS hostname ('lease.hostname' in litefs.yml). Defaults to the
@@ -93,6 +104,14 @@ public class LiteFsProperties implements Validator {
 
 	public void setDatabase(String database) {
 		this.database = database;
+	}
+
+	public List<String> getDatabases() {
+		return this.databases;
+	}
+
+	public void setDatabases(List<String> databases) {
+		this.databases = databases;
 	}
 
 	public @Nullable String getHostname() {
@@ -160,6 +179,12 @@ public class LiteFsProperties implements Validator {
 			// it ends the JDBC URL, where a query string would change what SQLite opens
 			errors.rejectValue("database", "query",
 					"must be a plain file name: a '?' would make the rest a query string of the JDBC URL");
+		}
+		for (int i = 0; i < this.databases.size(); i++) {
+			String problem = LiteFsMount.databaseNameProblem(this.databases.get(i));
+			if (problem != null) {
+				errors.rejectValue("databases[" + i + "]", "name", problem);
+			}
 		}
 		if (this.hostname != null && !this.hostname.isEmpty()) {
 			String problem = Hostnames.problem(this.hostname);

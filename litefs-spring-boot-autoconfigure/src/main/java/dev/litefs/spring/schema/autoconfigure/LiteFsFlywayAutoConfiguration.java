@@ -8,6 +8,8 @@ import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -22,7 +24,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Auto-configuration of Flyway on a LiteFS cluster: the {@link FlywayMigrationStrategy}
  * through which Spring Boot's Flyway initializer migrates on the primary only, lets
- * replicas wait for the primary's schema, and migrates again on promotion.
+ * replicas wait for the primary's schema, and migrates again on promotion; and the same
+ * rules for each {@code Flyway} bean of the application on a database of the mount
+ * (several databases: Spring Boot's Flyway auto-configuration backs off then), however
+ * it is run.
  * <p>
  * Registered only when Spring Boot configures Flyway (so never with
  * {@code spring.flyway.enabled=false}) and the application does not define its own
@@ -49,6 +54,23 @@ public final class LiteFsFlywayAutoConfiguration {
 			LiteFsSchemaProperties settings = deprecated.over(schema);
 			return new LiteFsFlywayMigrationStrategy(node, settings.getReplicaMode(), settings.getReplicaTimeout(),
 					settings.isReplicaFailOnTimeout(), scheduler);
+		}
+
+		/**
+		 * Makes each {@code Flyway} bean on a database of the mount primary-only
+		 * ({@link LiteFsFlywayMigrationStrategy#primaryOnly(Flyway)}) before its
+		 * initialization, so that an {@code initMethod = "migrate"} runs through it too.
+		 */
+		@Bean
+		static BeanPostProcessor liteFsFlywayPostProcessor(ObjectProvider<LiteFsFlywayMigrationStrategy> strategy) {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					return (bean instanceof Flyway flyway) ? strategy.getObject().primaryOnly(flyway) : bean;
+				}
+
+			};
 		}
 
 	}

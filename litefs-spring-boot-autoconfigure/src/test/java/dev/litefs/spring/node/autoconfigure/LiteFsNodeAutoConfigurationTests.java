@@ -9,6 +9,7 @@ import java.time.Duration;
 import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
+import dev.litefs.spring.node.Position;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import dev.litefs.spring.testapp.ExceptionText;
 import org.junit.jupiter.api.Nested;
@@ -104,6 +105,22 @@ class LiteFsAutoConfigurationTests {
 				});
 		}
 
+		@Test
+		void theDatabasesPropertyMakesEachKnownToTheNode() {
+			FakeLiteFsMount.replicaOf(LiteFsAutoConfigurationTests.this.dir, "node-a")
+				.txid(3)
+				.txid("tenant-1.db", 7);
+			contextRunner()
+				.withPropertyValues("litefs.mount-dir=" + LiteFsAutoConfigurationTests.this.dir,
+						"litefs.databases=tenant-1.db,cache.db")
+				.run((context) -> {
+					LiteFsNode node = context.getBean(LiteFsNode.class);
+					assertThat(node.databases()).containsExactly("app.db", "tenant-1.db", "cache.db");
+					assertThat(node.position("tenant-1.db").txid()).isEqualTo(7);
+					assertThat(node.position("cache.db")).as("not on the mount yet").isEqualTo(Position.ZERO);
+				});
+		}
+
 		@ParameterizedTest
 		@CsvSource(delimiter = '|', textBlock = """
 				litefs.database=data/app.db     | litefs.database     | not a path
@@ -111,6 +128,9 @@ class LiteFsAutoConfigurationTests {
 				litefs.database=app.db?journal_mode=off | litefs.database | plain file name
 				litefs.database=..              | litefs.database     | not a path
 				litefs.database=.               | litefs.database     | not a path
+				litefs.databases=data/b.db      | litefs.databases[0] | has no '/'
+				litefs.databases=b.db,b.db-wal  | litefs.databases[1] | ends with '-wal'
+				litefs.databases=b.db,,c.db     | litefs.databases    | not empty
 				litefs.hostname=node a          | litefs.hostname     | not a usable hostname
 				litefs.hostname=node-a:8080     | litefs.hostname     | not a usable hostname
 				litefs.hostname=node_b          | litefs.hostname     | not a usable hostname

@@ -186,7 +186,7 @@ class LiteFsFlywayAutoConfigurationTests {
 					assertThat(run.schemaVersion()).isEqualTo("3");
 					assertThat(run.error()).isNull();
 				});
-				assertThat(output).contains("LiteFS primary node-b: applied 3 migrations (schema version 3)");
+				assertThat(output).contains("LiteFS primary node-b: applied 3 migrations to app.db (schema version 3)");
 			});
 		}
 
@@ -209,7 +209,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				assertThat(lastRun(context).outcome()).isEqualTo(Outcome.MIGRATED);
 				assertThat(lastRun(context).applied()).isZero();
 				assertThat(lastRun(context).schemaVersion()).isEqualTo("3");
-				assertThat(output).contains("LiteFS primary node-b: no migrations pending (schema version 3)");
+				assertThat(output).contains("LiteFS primary node-b: no migrations pending in app.db (schema version 3)");
 			});
 		}
 
@@ -241,7 +241,7 @@ class LiteFsFlywayAutoConfigurationTests {
 					assertThat(run.missing()).isEqualTo(ALL_VERSIONS);
 					assertThat(run.applied()).isZero();
 				});
-				assertThat(output).contains("LiteFS replica node-b: the schema of Flyway has not replicated from the primary "
+				assertThat(output).contains("LiteFS replica node-b: the schema of Flyway in app.db has not replicated from the primary "
 						+ "(node-a) within 300ms (litefs.schema.replica-timeout): missing migrations 1, 2, 3; "
 						+ "starting anyway");
 			});
@@ -588,7 +588,7 @@ class LiteFsFlywayAutoConfigurationTests {
 				.isInstanceOf(ReplicaSchemaTimeoutException.class);
 			// Spring Boot's failure report, from the starter's analyzer: no stack trace to read
 			assertThat(output).contains("APPLICATION FAILED TO START")
-				.contains("the schema of Flyway has not replicated from the primary (node-a) within 300ms")
+				.contains("the schema of Flyway in app.db has not replicated from the primary (node-a) within 300ms")
 				.contains("LiteFS on this node is connected to the primary (node-a")
 				.contains("raise litefs.schema.replica-timeout (now PT0.3S)")
 				.contains("set litefs.schema.replica-fail-on-timeout=false");

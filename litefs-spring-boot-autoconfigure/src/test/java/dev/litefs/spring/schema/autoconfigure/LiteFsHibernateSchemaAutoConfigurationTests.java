@@ -2,7 +2,6 @@ package dev.litefs.spring.schema.autoconfigure;
 
 import java.nio.file.Path;
 
-import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.schema.LiteFsHibernateSchema;
 import dev.litefs.spring.schema.MigrationRun.Outcome;
 import dev.litefs.spring.schema.posts.Post;
@@ -10,9 +9,7 @@ import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static dev.litefs.spring.schema.FlywayFixtures.tables;
@@ -32,15 +29,10 @@ class LiteFsHibernateSchemaAutoConfigurationTests {
 	}
 
 	private ApplicationContextRunner contextRunner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsNodeAutoConfiguration.class, DataSourceAutoConfiguration.class,
-					LiteFsHibernateSchemaAutoConfiguration.class, HibernateJpaAutoConfiguration.class))
+		return FakeMountContexts
+			.on(mountDir(), LiteFsHibernateSchemaAutoConfiguration.class, HibernateJpaAutoConfiguration.class)
 			.withUserConfiguration(Post.Entities.class)
-			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
-					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=50ms",
-					"litefs.schema.replica-timeout=300ms",
-					"spring.datasource.url=jdbc:sqlite:" + mountDir().resolve(FakeLiteFsMount.DEFAULT_DATABASE),
-					"spring.jpa.hibernate.ddl-auto=update");
+			.withPropertyValues("spring.jpa.hibernate.ddl-auto=update");
 	}
 
 	@Test

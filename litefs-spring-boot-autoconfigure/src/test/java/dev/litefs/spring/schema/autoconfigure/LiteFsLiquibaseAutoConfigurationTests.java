@@ -1,21 +1,25 @@
 package dev.litefs.spring.schema.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
-import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.schema.LiteFsLiquibase;
 import dev.litefs.spring.schema.MigrationRun.Outcome;
+import dev.litefs.spring.schema.MigrationRun.Trigger;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import liquibase.exception.ChangeLogParseException;
 import liquibase.integration.spring.SpringLiquibase;
+import org.sqlite.SQLiteDataSource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static dev.litefs.spring.schema.FlywayFixtures.tables;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,17 +38,12 @@ class LiteFsLiquibaseAutoConfigurationTests {
 	}
 
 	private Path database() {
-		return mountDir().resolve(FakeLiteFsMount.DEFAULT_DATABASE);
+		return FakeMountContexts.database(mountDir());
 	}
 
 	private ApplicationContextRunner contextRunner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsNodeAutoConfiguration.class, DataSourceAutoConfiguration.class,
-					LiquibaseAutoConfiguration.class, LiteFsLiquibaseAutoConfiguration.class))
-			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
-					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=50ms",
-					"litefs.schema.replica-timeout=300ms", "spring.datasource.url=jdbc:sqlite:" + database(),
-					"spring.liquibase.change-log=classpath:liquibase/posts.sql");
+		return FakeMountContexts.on(mountDir(), LiquibaseAutoConfiguration.class, LiteFsLiquibaseAutoConfiguration.class)
+			.withPropertyValues("spring.liquibase.change-log=classpath:liquibase/posts.sql");
 	}
 
 	@Test
@@ -108,6 +107,66 @@ class LiteFsLiquibaseAutoConfigurationTests {
 		FakeLiteFsMount.primary(mountDir());
 		contextRunner().withClassLoader(new FilteredClassLoader(SpringLiquibase.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LiteFsLiquibase.class));
+	}
+
+
+	@Test
+	void eachLiquibaseBeanRunsItsChangelogOnItsOwnDatabaseOnThePrimary() {
+		FakeLiteFsMount.primary(mountDir());
+		contextRunner().withUserConfiguration(TwoDatabases.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(tables(database())).contains("posts").doesNotContain("tags");
+			assertThat(tables(mountDir().resolve("tags.db"))).contains("tags").doesNotContain("posts");
+			assertThat(context.getBean(LiteFsLiquibase.class).lastRuns()).containsOnlyKeys("app.db", "tags.db")
+				.allSatisfy((db, run) -> assertThat(run.outcome()).isEqualTo(Outcome.MIGRATED));
+		});
+	}
+
+	@Test
+	void aReplicaWaitsForEachLiquibaseBeanAndAPromotionRunsEach() {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(mountDir(), "node-a");
+		contextRunner().withUserConfiguration(TwoDatabases.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			LiteFsLiquibase liquibase = context.getBean(LiteFsLiquibase.class);
+			assertThat(liquibase.lastRuns()).containsOnlyKeys("app.db", "tags.db")
+				.allSatisfy((db, run) -> assertThat(run.outcome()).isEqualTo(Outcome.TIMED_OUT));
+			assertThat(liquibase.lastRuns().get("tags.db").missing()).containsExactly("tags");
+			assertThat(database()).doesNotExist();
+			assertThat(mountDir().resolve("tags.db")).doesNotExist();
+
+			mount.becomePrimary();
+
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> liquibase.lastRuns().values().stream().filter((run) -> run.trigger() == Trigger.PROMOTION).count() == 2);
+			assertThat(tables(database())).contains("posts");
+			assertThat(tables(mountDir().resolve("tags.db"))).contains("tags");
+		});
+	}
+
+	/** Two databases of the mount, each with its Liquibase; Spring Boot's backs off. */
+	@Configuration(proxyBeanMethods = false)
+	static class TwoDatabases {
+
+		@Bean
+		SpringLiquibase posts(@Value("${litefs.mount-dir}") Path mountDir) {
+			return liquibase(mountDir.resolve("app.db"), "classpath:liquibase/posts.sql");
+		}
+
+		@Bean
+		SpringLiquibase tags(@Value("${litefs.mount-dir}") Path mountDir) {
+			return liquibase(mountDir.resolve("tags.db"), "classpath:liquibase/tags.sql");
+		}
+
+		private static SpringLiquibase liquibase(Path database, String changelog) {
+			SQLiteDataSource dataSource = new SQLiteDataSource();
+			dataSource.setUrl("jdbc:sqlite:" + database);
+			SpringLiquibase liquibase = new SpringLiquibase();
+			liquibase.setDataSource(dataSource);
+			liquibase.setChangeLog(changelog);
+			return liquibase;
+		}
+
 	}
 
 }

@@ -2,16 +2,13 @@ package dev.litefs.spring.schema.autoconfigure;
 
 import java.nio.file.Path;
 
-import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.schema.LiteFsScriptDatabaseInitializer;
 import dev.litefs.spring.schema.MigrationRun.Outcome;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -32,17 +29,13 @@ class LiteFsSqlInitAutoConfigurationTests {
 	}
 
 	private Path database() {
-		return mountDir().resolve(FakeLiteFsMount.DEFAULT_DATABASE);
+		return FakeMountContexts.database(mountDir());
 	}
 
 	private ApplicationContextRunner contextRunner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LiteFsNodeAutoConfiguration.class, DataSourceAutoConfiguration.class,
-					DataSourceInitializationAutoConfiguration.class, LiteFsSqlInitAutoConfiguration.class))
-			.withPropertyValues("litefs.mount-dir=" + mountDir(), "litefs.hostname=node-b",
-					"litefs.api-url=http://127.0.0.1:1", "litefs.poll-interval=50ms",
-					"litefs.schema.replica-timeout=300ms", "spring.datasource.url=jdbc:sqlite:" + database(),
-					"spring.sql.init.mode=always", "spring.sql.init.schema-locations=classpath:sql-init/schema.sql",
+		return FakeMountContexts
+			.on(mountDir(), DataSourceInitializationAutoConfiguration.class, LiteFsSqlInitAutoConfiguration.class)
+			.withPropertyValues("spring.sql.init.mode=always", "spring.sql.init.schema-locations=classpath:sql-init/schema.sql",
 					"spring.sql.init.data-locations=classpath:sql-init/data.sql");
 	}
 

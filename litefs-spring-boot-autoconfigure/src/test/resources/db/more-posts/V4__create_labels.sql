@@ -1,0 +1,4 @@
+CREATE TABLE labels (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE colors (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL
+);

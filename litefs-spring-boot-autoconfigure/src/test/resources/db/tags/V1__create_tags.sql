@@ -1,0 +1,4 @@
+CREATE TABLE tags (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL
+);

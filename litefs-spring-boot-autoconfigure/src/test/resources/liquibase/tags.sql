@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset litefs:tags
+CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
