@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Tells a write of Spring Session's own repository that SQLite refused (on a replica,
  * with the starter's session support off) from a write of the application: the
- * repository's code is on the stack of the failure. Routing such a request to the
+ * repository's code ({@code org.springframework.session.jdbc}) is on the stack of the
+ * failure. Routing such a request to the
  * primary cannot help, since Spring Session writes the session again on this node as the
  * request ends.
  *
@@ -15,7 +16,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SessionStoreWrites {
 
-	private static final String SPRING_SESSION = "org.springframework.session.";
+	/**
+	 * Spring Session's JDBC repository: not its filter, which is on the stack of every
+	 * request of the application, its own writes included.
+	 */
+	private static final String SPRING_SESSION = "org.springframework.session.jdbc.";
 
 	private SessionStoreWrites() {
 	}
