@@ -41,7 +41,7 @@ public final class Bench {
 
 	/** The parts, as {@code --parts} names them, in the order they run. */
 	static final List<String> PARTS = java.util.stream.Stream
-		.of(List.of("node"), ClusterPart.PARTS, List.of("halt", "startup", "sessions"))
+		.of(List.of("node"), ClusterPart.PARTS, List.of("halt", "startup", "sessions", "tenants"))
 		.flatMap(List::stream)
 		.toList();
 
@@ -95,6 +95,9 @@ public final class Bench {
 		}
 		if (bench.runs("sessions")) {
 			new SessionsPart(bench).run();
+		}
+		if (bench.runs("tenants")) {
+			new TenantsPart(bench).run();
 		}
 		String document = "# Benchmark results\n\n"
 				+ String.format(Locale.ROOT, "`benchmarks/run.sh%s%s` at commit `%s` on %s UTC, %s, Java %s, %d cores; "
@@ -170,7 +173,7 @@ public final class Bench {
 	}
 
 	/** The load average over 1, 5 and 15 minutes. */
-	private static String loadAverage() throws java.io.IOException {
+	static String loadAverage() throws java.io.IOException {
 		return String.join(", ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
 	}
 

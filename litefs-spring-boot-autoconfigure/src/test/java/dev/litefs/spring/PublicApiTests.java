@@ -56,8 +56,9 @@ class PublicApiTests {
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "CauseChain", "PrimaryRequests", "ProblemResponses",
 					"RequestPathPatterns", "SessionStoreWrites", "SqliteFaults", "SqliteFiles"),
-			types("jdbc", "BrokenMountEviction", "DatabaseNotReplicatedException", "PoolEvictionOnRecovery",
-					"UnavailableDatabaseGuard", "VirtualThreadCarriersCheck"),
+			types("jdbc", "BrokenMountEviction", "DatabaseNotReplicatedException", "DatabaseWrites",
+					"DatabaseWrites.Scope", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
+					"VirtualThreadCarriersCheck"),
 			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),
 			types("node", "EventStreamStatus", "Hostnames", "LiteFsApi", "LiteFsFileException", "LiteFsInfo",

@@ -63,7 +63,7 @@ final class WriteConfirmingResponse extends HttpServletResponseWrapper {
 	}
 
 	private boolean beforeCommit(int status) {
-		if (!this.confirmed && PrimaryRequests.isEnsured(this.request) && !isCommitted()) {
+		if (!this.confirmed && !isCommitted() && this.confirmation.applies(this.request)) {
 			this.committing.lock();
 			try {
 				if (!this.confirmed) {
@@ -256,6 +256,15 @@ final class WriteConfirmingResponse extends HttpServletResponseWrapper {
 		 * when the confirmation answered instead
 		 */
 		boolean beforeCommit(HttpServletRequest request, HttpServletResponse response, int status);
+
+		/**
+		 * Whether a request's write is to be confirmed.
+		 * @param request the request
+		 * @return {@code true} when it ensured the primary
+		 */
+		default boolean applies(HttpServletRequest request) {
+			return PrimaryRequests.isEnsured(request);
+		}
 
 	}
 

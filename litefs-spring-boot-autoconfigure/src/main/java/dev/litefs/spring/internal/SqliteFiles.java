@@ -31,7 +31,17 @@ public final class SqliteFiles {
 	 */
 	public static @Nullable Path file(DataSource dataSource) {
 		String url = url(dataSource);
-		if (url == null || !url.startsWith(PREFIX) || url.contains("mode=memory")) {
+		return (url != null) ? file(url) : null;
+	}
+
+	/**
+	 * The database file of a JDBC URL.
+	 * @param url the URL
+	 * @return the file, or {@code null} when the URL is not one of a SQLite file (another
+	 * database, an in-memory one)
+	 */
+	public static @Nullable Path file(String url) {
+		if (!url.startsWith(PREFIX) || url.contains("mode=memory")) {
 			return null;
 		}
 		String path = url.substring(PREFIX.length());
@@ -48,7 +58,13 @@ public final class SqliteFiles {
 		return Path.of(path);
 	}
 
-	private static @Nullable String url(DataSource dataSource) {
+	/**
+	 * The JDBC URL a DataSource tells without connecting.
+	 * @param dataSource the DataSource
+	 * @return its URL, or {@code null} when it does not tell one (a routing DataSource,
+	 * a proxy)
+	 */
+	public static @Nullable String url(DataSource dataSource) {
 		BeanWrapper properties = PropertyAccessorFactory.forBeanPropertyAccess(dataSource);
 		for (String name : new String[] { "jdbcUrl", "url" }) {
 			if (properties.isReadableProperty(name) && properties.getPropertyValue(name) instanceof String url) {

@@ -26,6 +26,8 @@ final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final DatabaseFileCheck fileCheck;
 
+	private final @Nullable DatabaseWrites writes;
+
 	/**
 	 * The connections lent, some perhaps returned already (Hikari lends a new proxy each
 	 * time). Pruned of returned ones as it grows.
@@ -41,10 +43,12 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	/** Between {@link #mountLost()} and {@link #mountBack()}. */
 	private volatile boolean lost;
 
-	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, DatabaseFileCheck fileCheck) {
+	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, DatabaseFileCheck fileCheck,
+			@Nullable DatabaseWrites writes) {
 		configured.copyStateTo(this);
 		this.node = node;
 		this.fileCheck = fileCheck;
+		this.writes = writes;
 	}
 
 	/**
@@ -54,11 +58,13 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * @param dataSource a DataSource bean, bound and initialised
 	 * @param node this node
 	 * @param fileCheck the check that the database file exists on a replica
+	 * @param writes the record of writes that watches each connection lent, or
+	 * {@code null} for none
 	 * @return the guarded pool, or {@code null} for any other DataSource: a subclass of
 	 * Hikari's, or a pool already started or closed
 	 */
 	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node,
-			DatabaseFileCheck fileCheck) {
+			DatabaseFileCheck fileCheck, @Nullable DatabaseWrites writes) {
 		if (dataSource.getClass() != HikariDataSource.class) {
 			return null;
 		}
@@ -66,7 +72,7 @@ final class GuardedHikariDataSource extends HikariDataSource {
 		if (configured.isRunning() || configured.isClosed()) {
 			return null;
 		}
-		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, fileCheck);
+		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, fileCheck, writes);
 		configured.close();
 		return copy;
 	}
@@ -76,6 +82,9 @@ final class GuardedHikariDataSource extends HikariDataSource {
 		UnavailableDatabaseGuard.check(this.node);
 		this.fileCheck.check(this.node);
 		Connection connection = super.getConnection();
+		if (this.writes != null) {
+			this.writes.watch(connection);
+		}
 		this.lent.add(connection);
 		// read after the add: either mountLost() sees this connection in 'lent', or this sees 'lost'
 		if (this.lost) {

@@ -2,9 +2,11 @@ package dev.litefs.spring.jdbc;
 
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -30,7 +32,8 @@ import org.springframework.util.ClassUtils;
  * <p>
  * Every {@link DataSource} bean that opens a SQLite file on the mount (its JDBC URL
  * tells; another database, or one whose URL is not readable, is left alone) is guarded,
- * and stays of its class for whoever casts it:
+ * its database made known to the node ({@link LiteFsNode#addDatabase}), and stays of its
+ * class for whoever casts it:
  * <ul>
  * <li>a plain {@code HikariDataSource} not yet started (Spring Boot's pool, or one of the
  * application's own) is replaced by a {@link GuardedHikariDataSource} holding the same
@@ -45,6 +48,12 @@ import org.springframework.util.ClassUtils;
  * <p>
  * Only {@code getConnection} is checked; while the database is available, and once its
  * file has been seen, it costs two volatile reads more.
+ * <p>
+ * Given {@link DatabaseWrites}, the same wrapping has each connection handed out
+ * {@linkplain DatabaseWrites#watch watched} for the commits that write a database on the
+ * mount; so is each DataSource bean that does not tell its URL (a routing DataSource
+ * over per-tenant pools, whose connections are told apart one by one), proxied as above
+ * when its class is not final.
  */
 public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcessor {
 
@@ -52,6 +61,8 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			UnavailableDatabaseGuard.class.getClassLoader());
 
 	private final ObjectProvider<LiteFsNode> node;
+
+	private final Supplier<@Nullable DatabaseWrites> writes;
 
 	/** The guarded copies of Hikari pools, by the bean each replaced, to close with it. */
 	private final Map<Object, AutoCloseable> copies = new ConcurrentHashMap<>();
@@ -62,6 +73,18 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 	 */
 	public UnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node) {
 		this.node = node;
+		this.writes = () -> null;
+	}
+
+	/**
+	 * Creates the guard, which also has connections watched for writes.
+	 * @param node this node, looked up when a DataSource bean is guarded
+	 * @param writes the record of writes, looked up then too
+	 * @since 0.3.0
+	 */
+	public UnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node, ObjectProvider<DatabaseWrites> writes) {
+		this.node = node;
+		this.writes = writes::getIfAvailable;
 	}
 
 	@Override
@@ -70,22 +93,36 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			return bean;
 		}
 		LiteFsNode node = this.node.getIfAvailable();
-		Path file = (node != null) ? fileOnTheMount((DataSource) bean, node) : null;
-		if (file == null) {
+		if (node == null) {
 			return bean;
+		}
+		DatabaseWrites writes = this.writes.get();
+		Path file = fileOnTheMount((DataSource) bean, node);
+		if (file == null) {
+			boolean unknownUrl = SqliteFiles.url((DataSource) bean) == null;
+			if (writes == null || !unknownUrl || Modifier.isFinal(bean.getClass().getModifiers())) {
+				return bean;
+			}
+			// its connections may be SQLite files on the mount: each is watched, none checked
+			return proxy(bean, new ConnectionCheck(null, null, writes));
 		}
 		node.mount().databaseName(SqliteFiles.file((DataSource) bean)).ifPresent(node::addDatabase);
 		DatabaseFileCheck fileCheck = new DatabaseFileCheck(file);
 		if (HIKARI_PRESENT) {
-			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, fileCheck);
+			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, fileCheck,
+					writes);
 			if (copy != null) {
 				this.copies.put(bean, copy);
 				return copy;
 			}
 		}
+		return proxy(bean, new ConnectionCheck(node, fileCheck, writes));
+	}
+
+	private static Object proxy(Object bean, ConnectionCheck check) {
 		ProxyFactory proxy = new ProxyFactory(bean);
 		proxy.setProxyTargetClass(!Modifier.isFinal(bean.getClass().getModifiers()));
-		proxy.addAdvice(new ConnectionCheck(node, fileCheck));
+		proxy.addAdvice(check);
 		return proxy.getProxy(bean.getClass().getClassLoader());
 	}
 
@@ -139,16 +176,30 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 		return absolute.startsWith(node.mount().dir().toAbsolutePath().normalize()) ? absolute : null;
 	}
 
-	/** Asks the node before {@code getConnection} asks the pool. */
-	private record ConnectionCheck(LiteFsNode node, DatabaseFileCheck fileCheck) implements MethodInterceptor {
+	/**
+	 * Asks the node (when given) before {@code getConnection} asks the pool, refusing a
+	 * database file not replicated yet, and has the connection watched for writes (when
+	 * given).
+	 */
+	private record ConnectionCheck(@Nullable LiteFsNode node, @Nullable DatabaseFileCheck fileCheck,
+			@Nullable DatabaseWrites writes) implements MethodInterceptor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-			if (invocation.getMethod().getName().equals("getConnection")) {
-				check(this.node);
-				this.fileCheck.check(this.node);
+			if (!invocation.getMethod().getName().equals("getConnection")) {
+				return invocation.proceed();
 			}
-			return invocation.proceed();
+			if (this.node != null) {
+				check(this.node);
+				if (this.fileCheck != null) {
+					this.fileCheck.check(this.node);
+				}
+			}
+			Object connection = invocation.proceed();
+			if (this.writes != null && connection instanceof Connection borrowed) {
+				this.writes.watch(borrowed);
+			}
+			return connection;
 		}
 
 	}

@@ -3,7 +3,6 @@ package dev.litefs.spring.consistency;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.litefs.spring.internal.PrimaryRequests;
@@ -13,8 +12,6 @@ import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.routing.PrimaryRouter;
 import dev.litefs.spring.routing.TestRouters;
 import dev.litefs.spring.test.FakeLiteFsMount;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -47,27 +44,13 @@ class ConsistencyFilterTests {
 	@TempDir
 	Path dir;
 
-	private final List<WaitOutcome> waits = new CopyOnWriteArrayList<>();
+	private final WaitRecorder waits = new WaitRecorder();
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
-	/** Each wait's outcome, as an ObservationHandler of the waits is told it. */
 	@BeforeEach
 	void recordWaits() {
-		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
-
-			@Override
-			public boolean supportsContext(Observation.Context context) {
-				return ConsistencyFilter.OBSERVATION.equals(context.getName());
-			}
-
-			@Override
-			public void onStop(Observation.Context context) {
-				ConsistencyFilterTests.this.waits
-					.add(WaitOutcome.ofId(context.getLowCardinalityKeyValue("outcome").getValue()));
-			}
-
-		});
+		this.observations.observationConfig().observationHandler(this.waits);
 	}
 
 	private @Nullable LiteFsNode node;
@@ -105,7 +88,7 @@ class ConsistencyFilterTests {
 		assertThat(this.chain.calls).isEqualTo(1);
 		assertThat(request.isAsyncStarted()).isFalse();
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement().asString().startsWith(DELETED);
-		assertThat(this.waits).isEmpty();
+		assertThat(this.waits.outcomes()).isEmpty();
 	}
 
 	@Test
@@ -131,7 +114,7 @@ class ConsistencyFilterTests {
 		request.setDispatcherType(DispatcherType.ASYNC);
 		filter.doFilter(request, async.getResponse(), this.chain);
 		assertThat(this.chain.calls).as("proceeded on the ASYNC dispatch").isEqualTo(1);
-		assertThat(this.waits).containsExactly(WaitOutcome.CAUGHT_UP);
+		assertThat(this.waits.outcomes()).containsExactly(WaitOutcome.CAUGHT_UP);
 		assertThat(this.observations).hasObservationWithNameEqualTo(ConsistencyFilter.OBSERVATION)
 			.that()
 			.hasLowCardinalityKeyValue("outcome", "caught-up")
@@ -148,7 +131,7 @@ class ConsistencyFilterTests {
 		assertThat(response.getContentAsString()).contains("Replica behind your last write")
 			.contains("\"txid\":\"0000000000000009\"");
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement().asString().startsWith(DELETED);
-		assertThat(this.waits).containsExactly(WaitOutcome.TIMED_OUT);
+		assertThat(this.waits.outcomes()).containsExactly(WaitOutcome.TIMED_OUT);
 		assertThat(this.observations).hasObservationWithNameEqualTo(ConsistencyFilter.OBSERVATION)
 			.that()
 			.hasLowCardinalityKeyValue("outcome", "timed-out");
@@ -164,7 +147,7 @@ class ConsistencyFilterTests {
 		assertThat(response.getStatus()).isEqualTo(503);
 		assertThat(response.getContentAsString()).contains("Not the primary").contains("node-a");
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement().asString().startsWith(DELETED);
-		assertThat(this.waits).containsExactly(WaitOutcome.TIMED_OUT);
+		assertThat(this.waits.outcomes()).containsExactly(WaitOutcome.TIMED_OUT);
 	}
 
 	@Test
@@ -201,7 +184,7 @@ class ConsistencyFilterTests {
 		assertThat(this.chain.calls).isEqualTo(1);
 		assertThat(request.isAsyncStarted()).isFalse();
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).isEmpty();
-		assertThat(this.waits).isEmpty();
+		assertThat(this.waits.outcomes()).isEmpty();
 	}
 
 	private ConsistencyFilter filter(LiteFsNode node, ConsistencyFilter.Settings settings,

@@ -75,27 +75,25 @@ class UnavailableDatabaseGuardTests {
 	@Test
 	void connectionsStillLentSinceLiteFsWentAwayNoLongerHoldThePoolOnceItIsBack() {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
-		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
-				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=2000")
-			.run((context) -> {
-				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-				LiteFsNode node = context.getBean(LiteFsNode.class);
-				Connection first = dataSource.getConnection();
-				Connection second = dataSource.getConnection();
+		poolOfTwo().run((context) -> {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			LiteFsNode node = context.getBean(LiteFsNode.class);
+			Connection first = dataSource.getConnection();
+			Connection second = dataSource.getConnection();
 
-				mount.stopLiteFs();
-				node.refresh();
-				mount.becomeReplicaOf("node-a").txid(3);
-				node.refresh();
+			mount.stopLiteFs();
+			node.refresh();
+			mount.becomeReplicaOf("node-a").txid(3);
+			node.refresh();
 
-				// the whole pool was lent: without the eviction this waits 2 s and fails
-				try (Connection connection = dataSource.getConnection()) {
-					assertThat(connection.isValid(1)).isTrue();
-				}
-				first.close();
-				second.close();
-				assertThat(dataSource.getHikariPoolMXBean().getActiveConnections()).isZero();
-			});
+			// the whole pool was lent: without the eviction this waits 2 s and fails
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+			first.close();
+			second.close();
+			assertThat(dataSource.getHikariPoolMXBean().getActiveConnections()).isZero();
+		});
 	}
 
 	/**
@@ -107,37 +105,35 @@ class UnavailableDatabaseGuardTests {
 	@ValueSource(booleans = { false, true })
 	void connectionsLentWhenOrWhileTheRoleWentUnknownNoLongerHoldThePoolOnceLiteFsIsBack(boolean lentWhileUnknown) {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
-		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
-				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=2000")
-			.run((context) -> {
-				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-				LiteFsNode node = context.getBean(LiteFsNode.class);
-				List<Connection> lent = new ArrayList<>();
-				if (!lentWhileUnknown) {
-					lent.add(dataSource.getConnection());
-					lent.add(dataSource.getConnection());
-				}
+		poolOfTwo().run((context) -> {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			LiteFsNode node = context.getBean(LiteFsNode.class);
+			List<Connection> lent = new ArrayList<>();
+			if (!lentWhileUnknown) {
+				lent.add(dataSource.getConnection());
+				lent.add(dataSource.getConnection());
+			}
 
-				mount.write(FakeLiteFsMount.PRIMARY_FILE, "node_a\n");
-				assertThat(node.refresh().role()).isEqualTo(NodeRole.UNKNOWN);
-				if (lentWhileUnknown) {
-					assertThat(node.state().isDatabaseAvailable()).isTrue();
-					lent.add(dataSource.getConnection());
-					lent.add(dataSource.getConnection());
-				}
-				mount.stopLiteFs();
-				assertThat(node.refresh().isDatabaseAvailable()).isFalse();
-				mount.becomeReplicaOf("node-a").txid(3);
-				assertThat(node.refresh().role()).isEqualTo(NodeRole.REPLICA);
+			mount.write(FakeLiteFsMount.PRIMARY_FILE, "node_a\n");
+			assertThat(node.refresh().role()).isEqualTo(NodeRole.UNKNOWN);
+			if (lentWhileUnknown) {
+				assertThat(node.state().isDatabaseAvailable()).isTrue();
+				lent.add(dataSource.getConnection());
+				lent.add(dataSource.getConnection());
+			}
+			mount.stopLiteFs();
+			assertThat(node.refresh().isDatabaseAvailable()).isFalse();
+			mount.becomeReplicaOf("node-a").txid(3);
+			assertThat(node.refresh().role()).isEqualTo(NodeRole.REPLICA);
 
-				// the whole pool was lent: without the eviction this waits 2 s and fails
-				try (Connection connection = dataSource.getConnection()) {
-					assertThat(connection.isValid(1)).isTrue();
-				}
-				for (Connection connection : lent) {
-					connection.close();
-				}
-			});
+			// the whole pool was lent: without the eviction this waits 2 s and fails
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+			for (Connection connection : lent) {
+				connection.close();
+			}
+		});
 	}
 
 	@Test
@@ -245,6 +241,12 @@ class UnavailableDatabaseGuardTests {
 					assertThat(connection.isValid(1)).isTrue();
 				}
 			});
+	}
+
+	/** A pool of two connections on the mount's database, which waits 2 s for one. */
+	private ApplicationContextRunner poolOfTwo() {
+		return runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
+				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=2000");
 	}
 
 	private ApplicationContextRunner runner() {

@@ -4,6 +4,8 @@ import java.util.EnumSet;
 
 import dev.litefs.spring.consistency.ConsistencyFilter;
 import dev.litefs.spring.internal.RequestPathPatterns;
+import dev.litefs.spring.jdbc.DatabaseWrites;
+import dev.litefs.spring.jdbc.autoconfigure.LiteFsJdbcAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.routing.autoconfigure.LiteFsRoutingAutoConfiguration;
@@ -31,7 +33,8 @@ import org.springframework.web.servlet.DispatcherServlet;
  *
  * @since 0.2.0
  */
-@AutoConfiguration(after = { LiteFsNodeAutoConfiguration.class, LiteFsRoutingAutoConfiguration.class })
+@AutoConfiguration(after = { LiteFsNodeAutoConfiguration.class, LiteFsRoutingAutoConfiguration.class,
+		LiteFsJdbcAutoConfiguration.class })
 @ConditionalOnBean(LiteFsNode.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
@@ -47,12 +50,13 @@ public final class LiteFsConsistencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConsistencyFilter consistencyFilter(LiteFsNode node, ObjectProvider<PrimaryRouter> router,
-			LiteFsConsistencyProperties consistency, ObjectProvider<ObservationRegistry> observations) {
+			LiteFsConsistencyProperties consistency, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<DatabaseWrites> writes) {
 		ConsistencyFilter.Settings settings = new ConsistencyFilter.Settings(consistency.isEnabled(),
 				consistency.getTimeout(), consistency.getOnTimeout(), consistency.getCookieMaxAge(),
 				consistency.isCookieSecure(), new RequestPathPatterns(consistency.getExclude()));
 		return new ConsistencyFilter(node, router.getIfAvailable(), settings,
-				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), writes.getIfAvailable());
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.litefs.spring.jdbc.autoconfigure;
 
 import javax.sql.DataSource;
 
+import dev.litefs.spring.jdbc.DatabaseWrites;
 import dev.litefs.spring.jdbc.PoolEvictionOnRecovery;
 import dev.litefs.spring.jdbc.UnavailableDatabaseGuard;
 import dev.litefs.spring.jdbc.VirtualThreadCarriersCheck;
@@ -21,8 +22,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the application's {@link DataSource} on a LiteFS mount: no
- * connection is asked of the pool while LiteFS is down, and Hikari's connections to a
- * mount that went away are evicted once it is back.
+ * connection is asked of the pool while LiteFS is down, Hikari's connections to a
+ * mount that went away are evicted once it is back, and each connection's commits tell
+ * which databases a request wrote.
  *
  * @since 0.2.0
  */
@@ -35,8 +37,19 @@ public final class LiteFsJdbcAutoConfiguration {
 	/** No connection is asked of the pool while LiteFS is down or restarting. */
 	@Bean
 	@ConditionalOnMissingBean
-	static UnavailableDatabaseGuard liteFsUnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node) {
-		return new UnavailableDatabaseGuard(node);
+	static UnavailableDatabaseGuard liteFsUnavailableDatabaseGuard(ObjectProvider<LiteFsNode> node,
+			ObjectProvider<DatabaseWrites> writes) {
+		return new UnavailableDatabaseGuard(node, writes);
+	}
+
+	/**
+	 * Which databases on the mount the current request wrote, told by each connection's
+	 * commits: the {@code __txid} cookie's entries.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	DatabaseWrites liteFsDatabaseWrites(LiteFsNode node) {
+		return new DatabaseWrites(node);
 	}
 
 	/** Hikari's connections to a LiteFS mount that went away are evicted once it is back. */

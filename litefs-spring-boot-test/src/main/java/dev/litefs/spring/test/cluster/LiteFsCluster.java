@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *     cluster.node(1).start();
  * }
  * </pre>
+ * A replica can replicate only some databases, as LiteFS's {@code lease.databases} lets
+ * it ({@link Builder#databaseFilter}): the others never appear on its mount.
  * A cluster never leaves a mount or a process behind: {@link #close()} stops every node
  * and lifts its mount, a shutdown hook does the same when the JVM exits without
  * closing it, and every new cluster first sweeps what clusters of dead JVMs left under
@@ -121,7 +123,8 @@ public final class LiteFsCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every running replica has the primary's TXID of a database.
+	 * Waits until every running replica that replicates a database (see
+	 * {@link Node#replicates(String)}) has the primary's TXID of it.
 	 * @param database the database file name, e.g. {@code app.db}
 	 * @param timeout the longest wait
 	 * @return the TXID they reached
@@ -129,7 +132,7 @@ public final class LiteFsCluster implements AutoCloseable {
 	public long awaitReplicated(String database, Duration timeout) {
 		long txid = this.primary.txid(database);
 		for (Node replica : replicas()) {
-			if (replica.isRunning()) {
+			if (replica.isRunning() && replica.replicates(database)) {
 				replica.awaitTxid(database, txid, timeout);
 			}
 		}
@@ -140,10 +143,16 @@ public final class LiteFsCluster implements AutoCloseable {
 	 * Makes another node the primary, as a static lease can only: every node is stopped,
 	 * its lease rewritten to name the new primary, and started again, the primary first.
 	 * @param newPrimary the node to promote
+	 * @throws IllegalArgumentException when the node is not of this cluster, or has a
+	 * {@linkplain Builder#databaseFilter database filter} (LiteFS refuses one on a candidate)
 	 */
 	public void promote(Node newPrimary) {
 		if (!this.nodes.contains(newPrimary)) {
 			throw new IllegalArgumentException(newPrimary + " is not a node of this cluster");
+		}
+		if (!newPrimary.databaseFilter().isEmpty()) {
+			throw new IllegalArgumentException(newPrimary + " replicates only " + newPrimary.databaseFilter()
+					+ ": LiteFS refuses lease.databases on a candidate, so it cannot become the primary");
 		}
 		this.nodes.forEach(Node::stop);
 		this.primary = newPrimary;
@@ -185,6 +194,8 @@ public final class LiteFsCluster implements AutoCloseable {
 		private int primary;
 
 		private final Map<String, NodeLayout.Proxy> proxies = new LinkedHashMap<>();
+
+		private final Map<Integer, List<String>> databaseFilters = new LinkedHashMap<>();
 
 		private Builder() {
 		}
@@ -254,19 +265,64 @@ public final class LiteFsCluster implements AutoCloseable {
 		}
 
 		/**
+		 * Lets a replica replicate only some databases, as LiteFS's {@code lease.databases}
+		 * does ({@code databases: ["a.db", "c.db"]} in its {@code litefs.yml}): the primary
+		 * streams it those alone, matched by exact file name (LiteFS takes no patterns).
+		 * On that replica another database has no file, no {@code -pos} and no {@code tx}
+		 * event; an application that opens it read-write there gets an empty local
+		 * database (size 0, position 0) that never fills. LiteFS refuses the filter on a
+		 * candidate, so the node must not be the primary.
+		 * @param node the replica's index, from 0
+		 * @param databases the database file names it replicates, e.g. {@code app.db};
+		 * none to replicate every database again
+		 * @return this builder
+		 * @throws IllegalArgumentException when there is no such node, or a name is blank
+		 * or holds a {@code /}, {@code ,}, {@code "} or {@code \}
+		 */
+		public Builder databaseFilter(int node, String... databases) {
+			if (node < 0 || node >= this.hostnames.size()) {
+				throw new IllegalArgumentException("No node " + node + " among " + this.hostnames);
+			}
+			for (String database : databases) {
+				if (database == null || database.isBlank() || database.chars().anyMatch((c) -> "/,\"\\".indexOf(c) >= 0)) {
+					throw new IllegalArgumentException("Not a database file name for lease.databases: '" + database + "'");
+				}
+			}
+			if (databases.length == 0) {
+				this.databaseFilters.remove(node);
+			}
+			else {
+				this.databaseFilters.put(node, List.of(databases));
+			}
+			return this;
+		}
+
+		/**
 		 * Starts every node, the primary first, and waits until each replica's
 		 * {@code .primary} names it.
 		 * @return the running cluster
-		 * @throws IllegalStateException when no LiteFS binary is found, or a node does not
-		 * come up within 30 s (the message holds the end of its log)
+		 * @throws IllegalStateException when no LiteFS binary is found, a node does not come
+		 * up within 30 s (the message holds the end of its log), or the primary has a
+		 * {@linkplain #databaseFilter database filter}
 		 */
 		public LiteFsCluster start() {
+			this.databaseFilters.keySet().forEach((node) -> {
+				if (node >= this.hostnames.size()) {
+					throw new IllegalStateException("A database filter names node " + node + ", but the nodes are " + this.hostnames);
+				}
+				if (node == this.primary) {
+					throw new IllegalStateException("Node " + node + " (" + this.hostnames.get(node) + ") is the primary; LiteFS "
+							+ "refuses lease.databases on a candidate: put the database filter on a replica");
+				}
+			});
 			LiteFsBinary binary = LiteFsBinary.find()
 				.orElseThrow(() -> new IllegalStateException(RealLiteFsCondition.missingBinaryMessage()));
 			Path root = ClusterFolders.next();
 			LiteFsCluster cluster = new LiteFsCluster(binary, root);
-			for (String hostname : this.hostnames) {
-				cluster.nodes.add(cluster.new Node(NodeLayout.of(hostname, root, this.proxies.get(hostname))));
+			for (int i = 0; i < this.hostnames.size(); i++) {
+				String hostname = this.hostnames.get(i);
+				cluster.nodes.add(cluster.new Node(NodeLayout.of(hostname, root, this.proxies.get(hostname),
+						this.databaseFilters.getOrDefault(i, List.of()))));
 			}
 			cluster.primary = cluster.nodes.get(this.primary);
 			open.add(cluster);
@@ -351,6 +407,25 @@ public final class LiteFsCluster implements AutoCloseable {
 				throw new IllegalStateException(hostname() + " has no LiteFS proxy; see LiteFsCluster.Builder.proxy");
 			}
 			return URI.create("http://127.0.0.1:" + proxy.port());
+		}
+
+		/**
+		 * The only databases this node replicates, as {@link Builder#databaseFilter} set
+		 * them ({@code lease.databases}).
+		 * @return the database file names, or an empty list when it replicates every one
+		 */
+		public List<String> databaseFilter() {
+			return this.layout.databases();
+		}
+
+		/**
+		 * Whether this node has a database when the primary has it: the primary has every
+		 * database, a replica those its {@linkplain #databaseFilter() filter} names, or all.
+		 * @param database the database file name
+		 * @return whether LiteFS replicates it to this node
+		 */
+		public boolean replicates(String database) {
+			return isPrimary() || databaseFilter().isEmpty() || databaseFilter().contains(database);
 		}
 
 		/**

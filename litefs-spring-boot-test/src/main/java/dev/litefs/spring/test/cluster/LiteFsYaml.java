@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A node's {@code litefs.yml}: its mount, data folder and API on loopback, a static lease
- * that names the cluster's primary, and LiteFS's proxy when the node has one.
+ * that names the cluster's primary (with the replica's {@code databases} filter when it has
+ * one), and LiteFS's proxy when the node has one.
  */
 final class LiteFsYaml {
 
@@ -37,6 +38,9 @@ final class LiteFsYaml {
 				  candidate: %b
 				""".formatted(node.hostname(), clusterRoot, primary.hostname(), node.mountDir(), node.dataDir(),
 				node.httpPort(), primary.hostname(), primary.apiUrl(), node.equals(primary));
+		if (!node.databases().isEmpty()) {
+			yaml += "  databases: " + node.databases().stream().map((db) -> "\"" + db + "\"").toList() + "\n";
+		}
 		NodeLayout.Proxy proxy = node.proxy();
 		if (proxy != null) {
 			yaml += """

@@ -6,19 +6,37 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a node of a cluster keeps its files and listens: its folder (its
- * {@code litefs.yml}, mount, data and log), the port of its LiteFS API, and LiteFS's proxy
- * on it, if any.
+ * {@code litefs.yml}, mount, data and log), the port of its LiteFS API, LiteFS's proxy
+ * on it, if any, and the databases it replicates, if not all.
  *
  * @param hostname its LiteFS hostname ({@code lease.hostname})
  * @param folder its folder under the cluster's
  * @param httpPort the port of its LiteFS HTTP API on 127.0.0.1
  * @param proxy LiteFS's proxy on the node, or {@code null}
+ * @param databases the only databases it replicates ({@code lease.databases}); empty for
+ * every database
  */
-record NodeLayout(String hostname, Path folder, int httpPort, Proxy proxy) {
+record NodeLayout(String hostname, Path folder, int httpPort, Proxy proxy, List<String> databases) {
+
+	NodeLayout {
+		databases = List.copyOf(databases);
+	}
+
+	/**
+	 * A layout of a node that replicates every database.
+	 * @param hostname its LiteFS hostname
+	 * @param folder its folder
+	 * @param httpPort the port of its LiteFS API
+	 * @param proxy LiteFS's proxy on the node, or {@code null}
+	 */
+	NodeLayout(String hostname, Path folder, int httpPort, Proxy proxy) {
+		this(hostname, folder, httpPort, proxy, List.of());
+	}
 
 	/** The lowest port {@link #freePort()} picks. */
 	private static final int LOWEST_PORT = 20000;
@@ -31,10 +49,11 @@ record NodeLayout(String hostname, Path folder, int httpPort, Proxy proxy) {
 	 * @param hostname its hostname, which names its folder
 	 * @param clusterRoot the cluster's folder
 	 * @param proxy LiteFS's proxy on the node, or {@code null}
+	 * @param databases the only databases it replicates; empty for every database
 	 * @return the layout
 	 */
-	static NodeLayout of(String hostname, Path clusterRoot, Proxy proxy) {
-		return new NodeLayout(hostname, clusterRoot.resolve(hostname), freePort(), proxy);
+	static NodeLayout of(String hostname, Path clusterRoot, Proxy proxy, List<String> databases) {
+		return new NodeLayout(hostname, clusterRoot.resolve(hostname), freePort(), proxy, databases);
 	}
 
 	Path mountDir() {

@@ -1,14 +1,15 @@
 package dev.litefs.spring.test.cluster;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A node's {@code litefs.yml}: the static lease that names the primary, and LiteFS's
- * proxy where the builder put one.
+ * A node's {@code litefs.yml}: the static lease that names the primary, a replica's
+ * database filter, and LiteFS's proxy where the builder put one.
  */
 class LiteFsYamlTests {
 
@@ -54,6 +55,20 @@ class LiteFsYamlTests {
 				  target: "127.0.0.1:8080"
 				  db: "app.db"
 				""").contains("dir: \"/tmp/clusters/cluster-1-1/node-b/mount\"");
+	}
+
+	@Test
+	void aFilteredReplicaListsItsDatabasesInItsLease() {
+		NodeLayout replica = new NodeLayout("node-c", ROOT.resolve("node-c"), 20204, null, List.of("app.db", "c.db"));
+
+		assertThat(LiteFsYaml.render(replica, this.primary, ROOT)).endsWith("""
+				lease:
+				  type: "static"
+				  hostname: "node-a"
+				  advertise-url: "http://127.0.0.1:20202"
+				  candidate: false
+				  databases: ["app.db", "c.db"]
+				""");
 	}
 
 }
