@@ -1,5 +1,6 @@
 package dev.litefs.sample;
 
+import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -7,6 +8,9 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -17,6 +21,23 @@ import org.springframework.security.web.SecurityFilterChain;
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+
+	/**
+	 * The demo user of {@code spring.security.user.*}, as Spring Boot would make it, but
+	 * not a {@code UserDetailsPasswordService}: Spring Security would otherwise re-hash its
+	 * password with BCrypt after the first sign-in, and every HTTP Basic write would then
+	 * spend about 100 ms of CPU checking it. A password from a property is plain text
+	 * anyway; bring your own {@code UserDetailsService} for real users.
+	 */
+	@Bean
+	UserDetailsService users(SecurityProperties properties) {
+		SecurityProperties.User user = properties.getUser();
+		InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(User.withUsername(user.getName())
+			.password("{noop}" + user.getPassword())
+			.roles(user.getRoles().toArray(String[]::new))
+			.build());
+		return users::loadUserByUsername;
+	}
 
 	@Bean
 	@Order(1)

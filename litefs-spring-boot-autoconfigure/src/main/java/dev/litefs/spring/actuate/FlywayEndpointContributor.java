@@ -3,6 +3,7 @@ package dev.litefs.spring.actuate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.schema.MigrationRun;
@@ -10,8 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code flyway} section of {@code /actuator/litefs}: what the last Flyway run on
- * this node did ({@link LiteFsFlywayMigrationStrategy#lastRun()}), or {@code null}
- * before startup ran Flyway.
+ * this node did ({@link LiteFsFlywayMigrationStrategy#lastRun()}) and, where Flyway
+ * migrates several databases, the last run of each
+ * ({@link LiteFsFlywayMigrationStrategy#lastRuns()}); {@code null} before startup ran
+ * Flyway.
  */
 public final class FlywayEndpointContributor implements LiteFsEndpointContributor {
 
@@ -28,7 +31,19 @@ public final class FlywayEndpointContributor implements LiteFsEndpointContributo
 
 	@Override
 	public @Nullable Object describe() {
-		return this.strategy.lastRun().map((run) -> Map.of("lastRun", describe(run))).orElse(null);
+		Optional<MigrationRun> lastRun = this.strategy.lastRun();
+		if (lastRun.isEmpty()) {
+			return null;
+		}
+		Map<String, Object> section = new LinkedHashMap<>();
+		section.put("lastRun", describe(lastRun.get()));
+		Map<String, MigrationRun> runs = this.strategy.lastRuns();
+		if (runs.size() > 1) {
+			Map<String, Object> databases = new LinkedHashMap<>();
+			runs.forEach((database, run) -> databases.put(database, describe(run)));
+			section.put("databases", databases);
+		}
+		return section;
 	}
 
 	private static Map<String, @Nullable Object> describe(MigrationRun run) {

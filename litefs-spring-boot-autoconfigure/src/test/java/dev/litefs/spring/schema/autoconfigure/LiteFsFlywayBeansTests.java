@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.litefs.spring.actuate.LiteFsEndpoint;
+import dev.litefs.spring.actuate.autoconfigure.LiteFsActuatorAutoConfiguration;
 import dev.litefs.spring.schema.LiteFsFlywayMigrationStrategy;
 import dev.litefs.spring.schema.MigrationRun;
 import dev.litefs.spring.schema.MigrationRun.Outcome;
@@ -14,6 +16,7 @@ import dev.litefs.spring.schema.MigrationRun.Trigger;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +29,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -80,6 +84,26 @@ class LiteFsFlywayBeansTests {
 			assertThat(again.migrationsExecuted).isZero();
 			assertThat(again.initialSchemaVersion).as("what Flyway answered on the primary").isEqualTo("1");
 		});
+	}
+
+	@Test
+	void theEndpointShowsTheLastRunOfEachDatabase() {
+		FakeLiteFsMount.primary(mountDir());
+		contextRunner().withConfiguration(AutoConfigurations.of(LiteFsActuatorAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=litefs")
+			.run((context) -> {
+				Map<String, ?> body = context.getBean(LiteFsEndpoint.class).litefs();
+				assertThat(body).extractingByKey("flyway")
+					.asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+					.containsKey("lastRun")
+					.extractingByKey("databases")
+					.asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+					.containsOnlyKeys("app.db", "tags.db")
+					.extractingByKey("tags.db")
+					.asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
+					.containsEntry("outcome", "migrated")
+					.containsEntry("schemaVersion", "1");
+			});
 	}
 
 	@Test
