@@ -54,9 +54,10 @@ class PublicApiTests {
 			types("halt", "HaltedBlock", "LiteFsHalt", "LiteFsHaltException", "LiteFsHaltException.Reason"),
 			types("halt.autoconfigure", "LiteFsHaltAutoConfiguration", "LiteFsHaltProperties"),
 			// not API: shared by more than one feature
-			types("internal", "AnnotatedClassFilter", "PrimaryRequests", "ProblemResponses",
-					"RequestPathPatterns", "SqliteFaults", "SqliteFiles"),
-			types("jdbc", "BrokenMountEviction", "DatabaseWrites", "DatabaseWrites.Scope", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
+			types("internal", "AnnotatedClassFilter", "CauseChain", "PrimaryRequests", "ProblemResponses",
+					"RequestPathPatterns", "SessionStoreWrites", "SqliteFaults", "SqliteFiles"),
+			types("jdbc", "BrokenMountEviction", "DatabaseNotReplicatedException", "DatabaseWrites",
+					"DatabaseWrites.Scope", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
 					"VirtualThreadCarriersCheck"),
 			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",
 					"LiteFsJdbcAutoConfiguration"),

@@ -82,6 +82,18 @@ public final class ProblemResponses {
 			response.sendError(problem.getStatus(), problem.getDetail());
 			return;
 		}
+		writeJson(response, problem);
+	}
+
+	/**
+	 * Writes a problem detail as {@code application/problem+json} whatever the client
+	 * accepts: for an answer that no error page can render (the error dispatch would fail
+	 * as the request did).
+	 * @param response the response, not yet committed
+	 * @param problem the problem detail
+	 * @throws IOException if the response cannot be written
+	 */
+	public static void writeJson(HttpServletResponse response, ProblemDetail problem) throws IOException {
 		response.setStatus(problem.getStatus());
 		ServletServerHttpResponse output = new ServletServerHttpResponse(response);
 		converter.write(problem, MediaType.APPLICATION_PROBLEM_JSON, output);

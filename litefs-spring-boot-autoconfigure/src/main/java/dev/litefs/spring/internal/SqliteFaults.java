@@ -50,15 +50,7 @@ public final class SqliteFaults {
 	 * @return the SQLite error, or {@code null} when there is none
 	 */
 	public static @Nullable SQLException find(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && isSqlite(sql)) {
-				return sql;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return null;
+		return (SQLException) CauseChain.find(ex, (cause) -> cause instanceof SQLException sql && isSqlite(sql));
 	}
 
 	/**
@@ -93,6 +85,17 @@ public final class SqliteFaults {
 	public static boolean isMountFault(SQLException ex) {
 		int code = code(ex);
 		return code == BUSY || code == PROTOCOL || code == CANTOPEN || code == IOERR;
+	}
+
+	/**
+	 * Whether a SQLite error is what SQLite answers a write on a replica:
+	 * {@code SQLITE_READONLY} or, in WAL mode, {@code SQLITE_IOERR}.
+	 * @param ex the error
+	 * @return whether it may be a replica's refusal
+	 */
+	public static boolean isWriteRefusal(SQLException ex) {
+		int code = code(ex);
+		return code == READONLY || code == IOERR;
 	}
 
 	/**

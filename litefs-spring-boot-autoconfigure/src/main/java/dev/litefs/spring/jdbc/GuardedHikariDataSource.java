@@ -2,7 +2,7 @@ package dev.litefs.spring.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +24,8 @@ final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final LiteFsNode node;
 
+	private final DatabaseFileCheck fileCheck;
+
 	private final @Nullable DatabaseWrites writes;
 
 	/**
@@ -32,12 +34,20 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 */
 	private final Set<Connection> lent = ConcurrentHashMap.newKeySet();
 
-	/** The connections lent when the mount went away, and not returned then. */
-	private volatile List<Connection> lentOnLostMount = List.of();
+	/**
+	 * The connections lent when the mount went away and not returned then, and those lent
+	 * while it was away (a borrower that passed the guard just before the loss was seen).
+	 */
+	private final Set<Connection> lentOnLostMount = ConcurrentHashMap.newKeySet();
 
-	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, @Nullable DatabaseWrites writes) {
+	/** Between {@link #mountLost()} and {@link #mountBack()}. */
+	private volatile boolean lost;
+
+	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, DatabaseFileCheck fileCheck,
+			@Nullable DatabaseWrites writes) {
 		configured.copyStateTo(this);
 		this.node = node;
+		this.fileCheck = fileCheck;
 		this.writes = writes;
 	}
 
@@ -47,13 +57,14 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * second pool.
 	 * @param dataSource a DataSource bean, bound and initialised
 	 * @param node this node
+	 * @param fileCheck the check that the database file exists on a replica
 	 * @param writes the record of writes that watches each connection lent, or
 	 * {@code null} for none
 	 * @return the guarded pool, or {@code null} for any other DataSource: a subclass of
 	 * Hikari's, or a pool already started or closed
 	 */
 	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node,
-			@Nullable DatabaseWrites writes) {
+			DatabaseFileCheck fileCheck, @Nullable DatabaseWrites writes) {
 		if (dataSource.getClass() != HikariDataSource.class) {
 			return null;
 		}
@@ -61,7 +72,7 @@ final class GuardedHikariDataSource extends HikariDataSource {
 		if (configured.isRunning() || configured.isClosed()) {
 			return null;
 		}
-		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, writes);
+		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, fileCheck, writes);
 		configured.close();
 		return copy;
 	}
@@ -69,11 +80,16 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		UnavailableDatabaseGuard.check(this.node);
+		this.fileCheck.check(this.node);
 		Connection connection = super.getConnection();
 		if (this.writes != null) {
 			this.writes.watch(connection);
 		}
 		this.lent.add(connection);
+		// read after the add: either mountLost() sees this connection in 'lent', or this sees 'lost'
+		if (this.lost) {
+			this.lentOnLostMount.add(connection);
+		}
 		if (this.lent.size() > 2 * getMaximumPoolSize()) {
 			this.lent.removeIf(GuardedHikariDataSource::isReturned);
 		}
@@ -81,15 +97,21 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	}
 
 	/**
-	 * Notes the connections lent now and not returned: the mount under them went away.
+	 * Notes the connections lent now and not returned, and from now on those lent until
+	 * {@link #mountBack()}: the mount under them went away.
 	 */
 	void mountLost() {
-		this.lentOnLostMount = this.lent.stream().filter((connection) -> !isReturned(connection)).toList();
+		this.lost = true;
+		for (Connection connection : this.lent) {
+			if (!isReturned(connection)) {
+				this.lentOnLostMount.add(connection);
+			}
+		}
 	}
 
 	/**
-	 * Evicts, at once, every connection lent before the mount went away and still not
-	 * returned. Such a connection can stay stuck in SQLite for seconds after LiteFS died
+	 * Evicts, at once, every connection lent before the mount went away, or while it was
+	 * away, and still not returned. Such a connection can stay stuck in SQLite for seconds after LiteFS died
 	 * under it, since SQLite takes a failed lock on a broken mount's {@code -shm} for a
 	 * busy one and tries again (about 10 s before {@code SQLITE_PROTOCOL} in WAL mode):
 	 * evicted, it no longer counts against the pool's size, so that the pool opens new
@@ -98,10 +120,11 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * @return how many connections were evicted
 	 */
 	int mountBack() {
-		List<Connection> stale = this.lentOnLostMount;
-		this.lentOnLostMount = List.of();
+		this.lost = false;
 		int evicted = 0;
-		for (Connection connection : stale) {
+		for (Iterator<Connection> stale = this.lentOnLostMount.iterator(); stale.hasNext();) {
+			Connection connection = stale.next();
+			stale.remove();
 			if (!isReturned(connection)) {
 				evictConnection(connection);
 				evicted++;

@@ -56,13 +56,16 @@ public class PoolEvictionOnRecovery implements ApplicationListener<LiteFsRoleCha
 	@Override
 	public void onApplicationEvent(LiteFsRoleChangedEvent event) {
 		NodeState previous = event.getPreviousState();
-		if (previous.isDatabaseAvailable() && !event.getState().isDatabaseAvailable()) {
+		NodeState current = event.getState();
+		// an unknown role too: LiteFS stopping can show as unreadable files on a mount still listed, and the
+		// event of the mount's loss then comes never (the role stays unknown), only that of its return
+		boolean wasUp = previous.isDatabaseAvailable() && previous.role() != NodeRole.UNKNOWN;
+		if (wasUp && (!current.isDatabaseAvailable() || current.role() == NodeRole.UNKNOWN)) {
 			guardedPools().forEach(GuardedHikariDataSource::mountLost);
 			return;
 		}
-		// after an unknown role too: LiteFS stopping can show as unreadable files on a mount still listed
 		boolean recovered = !previous.isDatabaseAvailable() || previous.role() == NodeRole.UNKNOWN;
-		if (recovered && event.getState().isDatabaseAvailable()) {
+		if (recovered && current.isDatabaseAvailable() && current.role() != NodeRole.UNKNOWN) {
 			guardedPools().forEach((pool) -> {
 				int evicted = pool.mountBack();
 				if (evicted > 0) {

@@ -2,6 +2,7 @@ package dev.litefs.spring.routing;
 
 import java.sql.SQLException;
 
+import dev.litefs.spring.internal.CauseChain;
 import dev.litefs.spring.internal.SqliteFaults;
 import org.jspecify.annotations.Nullable;
 
@@ -9,8 +10,8 @@ import org.springframework.transaction.TransactionSystemException;
 import org.springframework.util.ClassUtils;
 
 /**
- * Reads what a request failed of, for the exception resolvers: a cause of a type, the
- * SQLite error behind a failure, and whether that error is SQLite refusing a write.
+ * Reads what a request failed of, for the exception resolvers: the SQLite error behind a
+ * failure.
  */
 final class FailureCauses {
 
@@ -18,25 +19,6 @@ final class FailureCauses {
 			"org.springframework.transaction.TransactionSystemException", FailureCauses.class.getClassLoader());
 
 	private FailureCauses() {
-	}
-
-	/**
-	 * The first cause of a type, the failure itself included.
-	 * @param <T> the type
-	 * @param ex the failure
-	 * @param type the type
-	 * @return the cause, or {@code null} when none is of that type
-	 */
-	static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
-				return type.cast(cause);
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	/**
@@ -54,22 +36,11 @@ final class FailureCauses {
 		return sqlite;
 	}
 
-	/**
-	 * Whether a SQLite error is what SQLite answers a write on a replica:
-	 * {@code SQLITE_READONLY} or, in WAL mode, {@code SQLITE_IOERR}.
-	 * @param sqlite the error
-	 * @return whether it may be a replica's refusal
-	 */
-	static boolean isWriteRefusal(SQLException sqlite) {
-		int code = SqliteFaults.code(sqlite);
-		return code == SqliteFaults.READONLY || code == SqliteFaults.IOERR;
-	}
-
 	/** Spring's transactions, only touched when they are on the class path. */
 	private static final class RolledBack {
 
 		static @Nullable Throwable applicationException(Throwable ex) {
-			TransactionSystemException failed = find(ex, TransactionSystemException.class);
+			TransactionSystemException failed = CauseChain.find(ex, TransactionSystemException.class);
 			return (failed != null) ? failed.getApplicationException() : null;
 		}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import dev.litefs.spring.halt.LiteFsHaltException;
+import dev.litefs.spring.internal.CauseChain;
 import dev.litefs.spring.internal.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -49,7 +50,7 @@ public class HaltFailureExceptionResolver implements HandlerExceptionResolver, O
 	@Override
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
-		LiteFsHaltException failure = FailureCauses.find(ex, LiteFsHaltException.class);
+		LiteFsHaltException failure = CauseChain.find(ex, LiteFsHaltException.class);
 		if (failure == null || response.isCommitted()) {
 			return null;
 		}

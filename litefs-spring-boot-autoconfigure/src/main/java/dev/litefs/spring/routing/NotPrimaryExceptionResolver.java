@@ -7,7 +7,10 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.litefs.spring.internal.CauseChain;
 import dev.litefs.spring.internal.PrimaryRequests;
+import dev.litefs.spring.internal.SessionStoreWrites;
+import dev.litefs.spring.internal.SqliteFaults;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import dev.litefs.spring.routing.forward.PrimaryForwarder;
@@ -34,7 +37,8 @@ import org.springframework.web.servlet.ModelAndView;
  * database is available. It logs a warning naming the handler to annotate, once per
  * handler.</li>
  * </ul>
- * The same error on the primary, or while LiteFS is down, is a fault, which
+ * A write of Spring Session's own repository refused on a replica is passed on: routing
+ * cannot help it, and the session write filter answers it. The same error on the primary, or while LiteFS is down, is a fault, which
  * {@link DatabaseFaultExceptionResolver} answers. A response already committed cannot be
  * changed and is left alone. A forwarded answer cut short after part of it reached the
  * client fails the request, so that the connection is aborted and the cut answer never
@@ -75,18 +79,24 @@ public class NotPrimaryExceptionResolver implements HandlerExceptionResolver, Or
 	public @Nullable ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response,
 			@Nullable Object handler, Exception ex) {
 		NodeState state;
-		if (FailureCauses.find(ex, NotPrimaryException.class) != null) {
+		if (CauseChain.find(ex, NotPrimaryException.class) != null) {
 			state = this.node.state();
 		}
 		else {
 			SQLException sqlite = FailureCauses.sqliteError(ex);
-			if (sqlite == null || !FailureCauses.isWriteRefusal(sqlite)) {
+			if (sqlite == null || !SqliteFaults.isWriteRefusal(sqlite)) {
 				return null;
 			}
 			// SQLite's word is fresher than the last reading of the mount
 			state = this.node.refresh();
 			if (state.isPrimary() || !state.isDatabaseAvailable()) {
 				return null;
+			}
+			if (SessionStoreWrites.refusedWrite(ex) != null) {
+				// Spring Session's own repository (litefs.session.enabled=false) wrote the session here: it
+				// writes it again as the request ends, wherever the answer came from. The session write
+				// filter outside Spring Session's answers it, with the raw response.
+				throw (ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
 			}
 			warnOnce(request, handler, state, sqlite);
 			PrimaryRequests.markRefusedWrite(request);

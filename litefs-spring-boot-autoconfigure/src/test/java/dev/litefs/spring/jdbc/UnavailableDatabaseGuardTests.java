@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
@@ -12,10 +14,13 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.litefs.spring.jdbc.autoconfigure.LiteFsJdbcAutoConfiguration;
 import dev.litefs.spring.node.LiteFsNode;
+import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.test.FakeLiteFsMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sqlite.SQLiteDataSource;
 
 import org.springframework.aop.support.AopUtils;
@@ -70,27 +75,65 @@ class UnavailableDatabaseGuardTests {
 	@Test
 	void connectionsStillLentSinceLiteFsWentAwayNoLongerHoldThePoolOnceItIsBack() {
 		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
-		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
-				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=2000")
-			.run((context) -> {
-				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-				LiteFsNode node = context.getBean(LiteFsNode.class);
-				Connection first = dataSource.getConnection();
-				Connection second = dataSource.getConnection();
+		poolOfTwo().run((context) -> {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			LiteFsNode node = context.getBean(LiteFsNode.class);
+			Connection first = dataSource.getConnection();
+			Connection second = dataSource.getConnection();
 
-				mount.stopLiteFs();
-				node.refresh();
-				mount.becomeReplicaOf("node-a").txid(3);
-				node.refresh();
+			mount.stopLiteFs();
+			node.refresh();
+			mount.becomeReplicaOf("node-a").txid(3);
+			node.refresh();
 
-				// the whole pool was lent: without the eviction this waits 2 s and fails
-				try (Connection connection = dataSource.getConnection()) {
-					assertThat(connection.isValid(1)).isTrue();
-				}
-				first.close();
-				second.close();
-				assertThat(dataSource.getHikariPoolMXBean().getActiveConnections()).isZero();
-			});
+			// the whole pool was lent: without the eviction this waits 2 s and fails
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+			first.close();
+			second.close();
+			assertThat(dataSource.getHikariPoolMXBean().getActiveConnections()).isZero();
+		});
+	}
+
+	/**
+	 * LiteFS stopping can first show as an unknown role on a mount still listed (its files
+	 * unreadable), and only then as no mount: the connections lent then, or while the role
+	 * is unknown (the database still looks available), are evicted once LiteFS is back too.
+	 */
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void connectionsLentWhenOrWhileTheRoleWentUnknownNoLongerHoldThePoolOnceLiteFsIsBack(boolean lentWhileUnknown) {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
+		poolOfTwo().run((context) -> {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			LiteFsNode node = context.getBean(LiteFsNode.class);
+			List<Connection> lent = new ArrayList<>();
+			if (!lentWhileUnknown) {
+				lent.add(dataSource.getConnection());
+				lent.add(dataSource.getConnection());
+			}
+
+			mount.write(FakeLiteFsMount.PRIMARY_FILE, "node_a\n");
+			assertThat(node.refresh().role()).isEqualTo(NodeRole.UNKNOWN);
+			if (lentWhileUnknown) {
+				assertThat(node.state().isDatabaseAvailable()).isTrue();
+				lent.add(dataSource.getConnection());
+				lent.add(dataSource.getConnection());
+			}
+			mount.stopLiteFs();
+			assertThat(node.refresh().isDatabaseAvailable()).isFalse();
+			mount.becomeReplicaOf("node-a").txid(3);
+			assertThat(node.refresh().role()).isEqualTo(NodeRole.REPLICA);
+
+			// the whole pool was lent: without the eviction this waits 2 s and fails
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+			for (Connection connection : lent) {
+				connection.close();
+			}
+		});
 	}
 
 	@Test
@@ -150,6 +193,40 @@ class UnavailableDatabaseGuardTests {
 		}
 	}
 
+	/**
+	 * On a replica before the database replicated, SQLite would create an empty file in
+	 * its place (Spring Session JDBC opens a connection while its repository is built).
+	 */
+	@Test
+	void onAReplicaAConnectionToADatabaseNotReplicatedYetIsRefusedAndCreatesNoFile() {
+		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
+		Path sessions = this.dir.resolve("sessions.db");
+		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + sessions).run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+
+			assertThatExceptionOfType(DatabaseNotReplicatedException.class).isThrownBy(dataSource::getConnection)
+				.withMessageContaining("The LiteFS database sessions.db has not replicated to replica node node-b yet");
+			assertThat(sessions).as("no empty database created on the replica").doesNotExist();
+
+			mount.withDatabase("sessions.db").txid(7);
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+		});
+	}
+
+	@Test
+	void onThePrimaryAConnectionMayCreateTheDatabase() {
+		FakeLiteFsMount.primary(this.dir);
+		Path sessions = this.dir.resolve("sessions.db");
+		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + sessions).run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+			assertThat(sessions).exists();
+		});
+	}
+
 	@Test
 	void aDataSourceOfAnotherDatabaseIsLeftAlone(@TempDir Path elsewhere) {
 		// LiteFS has not mounted yet: this node's database is unavailable, the other one is not
@@ -164,6 +241,12 @@ class UnavailableDatabaseGuardTests {
 					assertThat(connection.isValid(1)).isTrue();
 				}
 			});
+	}
+
+	/** A pool of two connections on the mount's database, which waits 2 s for one. */
+	private ApplicationContextRunner poolOfTwo() {
+		return runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + this.dir.resolve("app.db"),
+				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=2000");
 	}
 
 	private ApplicationContextRunner runner() {

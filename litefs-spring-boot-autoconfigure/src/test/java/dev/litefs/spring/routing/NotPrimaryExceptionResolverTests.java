@@ -19,6 +19,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.servlet.ModelAndView;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Unit tests of {@link NotPrimaryExceptionResolver}: what it routes, and what it leaves
@@ -69,6 +70,32 @@ class NotPrimaryExceptionResolverTests {
 	void aWriteRefusedInWalModeIsRoutedToo() {
 		assertThat(resolve(sqlite("SQLITE_IOERR_WRITE", 10))).isNotNull();
 		assertThat(this.response.getStatus()).isEqualTo(503);
+	}
+
+	/**
+	 * Every request of an application with Spring Session passes through its filter, so
+	 * that the filter is on the stack of the application's own refused write: routed.
+	 * Only a write of Spring Session's repository is passed on, for the session write
+	 * filter to answer.
+	 */
+	@Test
+	void aWriteRefusedUnderSpringSessionsFilterIsRoutedAndOneOfItsRepositoryIsPassedOn() {
+		SQLException applications = sqlite("SQLITE_READONLY", 8);
+		applications.setStackTrace(new StackTraceElement[] {
+				new StackTraceElement("dev.example.PostRepository", "create", null, 1),
+				new StackTraceElement("org.springframework.session.web.http.SessionRepositoryFilter",
+						"doFilterInternal", null, 1) });
+		assertThat(resolve(new DataAccessResourceFailureException("insert", applications))).isNotNull();
+		assertThat(this.response.getStatus()).isEqualTo(503);
+
+		SQLException sessions = sqlite("SQLITE_READONLY", 8);
+		sessions.setStackTrace(new StackTraceElement[] {
+				new StackTraceElement("org.springframework.session.jdbc.JdbcIndexedSessionRepository", "save", null,
+						1),
+				new StackTraceElement("org.springframework.session.web.http.SessionRepositoryFilter",
+						"doFilterInternal", null, 1) });
+		DataAccessResourceFailureException sessionWrite = new DataAccessResourceFailureException("update", sessions);
+		assertThatException().isThrownBy(() -> resolve(sessionWrite)).isSameAs(sessionWrite);
 	}
 
 	@Test

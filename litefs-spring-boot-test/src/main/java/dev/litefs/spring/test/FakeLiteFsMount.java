@@ -71,13 +71,15 @@ public final class FakeLiteFsMount {
 
 	/**
 	 * A mount in which this node is a synced replica of another: {@code .primary}
-	 * names it, a lag of zero, TXID 1.
+	 * names it, a lag of zero, TXID 1, and no database file yet (as before the database
+	 * first replicated; {@link #txid(long)} brings it).
 	 * @param dir the directory to use
 	 * @param primary the primary's hostname
 	 * @return the mount
 	 */
 	public static FakeLiteFsMount replicaOf(Path dir, String primary) {
-		return new FakeLiteFsMount(dir, DEFAULT_DATABASE).becomeReplicaOf(primary).lag(Duration.ZERO).txid(1);
+		FakeLiteFsMount mount = new FakeLiteFsMount(dir, DEFAULT_DATABASE).becomeReplicaOf(primary).lag(Duration.ZERO);
+		return mount.write(mount.database + "-pos", positionLine(1, checksumOf(1)));
 	}
 
 	/**
@@ -160,14 +162,38 @@ public final class FakeLiteFsMount {
 		return position(txid, checksumOf(txid));
 	}
 
+	private static String positionLine(long txid, long checksum) {
+		return String.format("%016x/%016x\n", txid, checksum);
+	}
+
 	/**
-	 * Writes a position to {@code <db>-pos} as {@code %016x/%016x\n}.
+	 * Writes a position to {@code <db>-pos} as {@code %016x/%016x\n}. On a replica, the
+	 * database file is there too, as LiteFS has it once the database replicated: an empty
+	 * one (which SQLite takes for an empty database) if none was written.
 	 * @param txid the transaction ID
 	 * @param checksum the post-apply checksum
 	 * @return this mount
 	 */
 	public FakeLiteFsMount position(long txid, long checksum) {
-		return write(this.database + "-pos", String.format("%016x/%016x\n", txid, checksum));
+		write(this.database + "-pos", positionLine(txid, checksum));
+		return withReplicatedFile();
+	}
+
+	/** A replica given a position has its database's file, as on LiteFS. */
+	private FakeLiteFsMount withReplicatedFile() {
+		Path file = this.dir.resolve(this.database);
+		if (Files.exists(this.dir.resolve(PRIMARY_FILE)) && !Files.exists(file)) {
+			try {
+				Files.createFile(file);
+			}
+			catch (FileAlreadyExistsException ex) {
+				// written meanwhile: as good
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		return this;
 	}
 
 	/**

@@ -10,6 +10,8 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
+import dev.litefs.spring.internal.CauseChain;
+
 /**
  * What an exchange with the primary that failed before it answered comes to, whichever
  * HTTP client reported it: the primary unreachable, no answer in time, or another
@@ -27,21 +29,22 @@ final class ExchangeFailures {
 	 * {@link ForwardResult#FAILED}
 	 */
 	static ForwardResult classify(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException
-					|| cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException
-					|| cause instanceof NoRouteToHostException || isConnectTimeout(cause)) {
-				return ForwardResult.UNREACHABLE;
-			}
-			if (cause instanceof HttpTimeoutException || cause instanceof SocketTimeoutException
-					|| cause instanceof TimeoutException) {
-				return ForwardResult.TIMEOUT;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
+		Throwable cause = CauseChain.find(failure, (each) -> isUnreachable(each) || isTimeout(each));
+		if (cause == null) {
+			return ForwardResult.FAILED;
 		}
-		return ForwardResult.FAILED;
+		return isUnreachable(cause) ? ForwardResult.UNREACHABLE : ForwardResult.TIMEOUT;
+	}
+
+	private static boolean isUnreachable(Throwable cause) {
+		return cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException
+				|| cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException
+				|| cause instanceof NoRouteToHostException || isConnectTimeout(cause);
+	}
+
+	private static boolean isTimeout(Throwable cause) {
+		return cause instanceof HttpTimeoutException || cause instanceof SocketTimeoutException
+				|| cause instanceof TimeoutException;
 	}
 
 	/**

@@ -89,12 +89,39 @@ public final class LiteFsSessionAutoConfiguration {
 				ObjectProvider<SessionProperties> sessionProperties) {
 			SessionWriteFilter filter = new SessionWriteFilter(node.hostname(), consistency.getIfAvailable(),
 					routing.getIfAvailable(LiteFsRoutingProperties::new).getRetryAfter());
-			FilterRegistrationBean<SessionWriteFilter> registration = new FilterRegistrationBean<>(filter);
-			SessionProperties properties = sessionProperties.getIfAvailable(SessionProperties::new);
-			registration.setOrder(properties.getServlet().getFilterOrder() - 1);
-			return registration;
+			return outsideSpringSession(filter, sessionProperties);
 		}
 
+	}
+
+	/**
+	 * Spring Session JDBC left as Boot configures it ({@code litefs.session.enabled=false}):
+	 * its writes on a replica, which SQLite refuses, are answered by a clear {@code 503}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcIndexedSessionRepository.class)
+	@ConditionalOnBean(JdbcIndexedSessionRepository.class)
+	@ConditionalOnBooleanProperty(name = "litefs.session.enabled", havingValue = false)
+	static final class UnmanagedJdbcSessionsConfiguration {
+
+		/** Just outside Spring Session's filter, which writes the session as the request ends. */
+		@Bean
+		@ConditionalOnMissingBean(name = "liteFsSessionWriteFilter")
+		FilterRegistrationBean<SessionWriteFilter> liteFsSessionWriteFilter(LiteFsNode node,
+				ObjectProvider<LiteFsRoutingProperties> routing, ObjectProvider<SessionProperties> sessionProperties) {
+			SessionWriteFilter filter = new SessionWriteFilter(node,
+					routing.getIfAvailable(LiteFsRoutingProperties::new).getRetryAfter());
+			return outsideSpringSession(filter, sessionProperties);
+		}
+
+	}
+
+	static FilterRegistrationBean<SessionWriteFilter> outsideSpringSession(SessionWriteFilter filter,
+			ObjectProvider<SessionProperties> sessionProperties) {
+		FilterRegistrationBean<SessionWriteFilter> registration = new FilterRegistrationBean<>(filter);
+		SessionProperties properties = sessionProperties.getIfAvailable(SessionProperties::new);
+		registration.setOrder(properties.getServlet().getFilterOrder() - 1);
+		return registration;
 	}
 
 	/** Container sessions on a node of a cluster: they do not follow users. */

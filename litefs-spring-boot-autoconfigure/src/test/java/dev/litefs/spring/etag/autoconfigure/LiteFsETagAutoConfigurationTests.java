@@ -1,8 +1,10 @@
 package dev.litefs.spring.etag.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.litefs.spring.consistency.autoconfigure.LiteFsConsistencyAutoConfiguration;
+import dev.litefs.spring.etag.TxidETag;
 import dev.litefs.spring.etag.TxidETagInterceptor;
 import dev.litefs.spring.node.autoconfigure.LiteFsNodeAutoConfiguration;
 import dev.litefs.spring.testapp.ExceptionText;
@@ -14,7 +16,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +60,50 @@ class LiteFsETagAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(ExceptionText.of(context.getStartupFailure())).contains(message);
 		});
+	}
+
+	@Test
+	void theInterceptorRunsOnlyWhenAHandlerIsMarkedOrAPathIsConfigured() {
+		WebApplicationContextRunner mvc = webContextRunner().withConfiguration(AutoConfigurations
+			.of(DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class));
+		mvc.withUserConfiguration(PlainController.class)
+			.run((context) -> assertThat(interceptorsOf(context, "/plain")).as("nothing uses it")
+				.noneMatch(TxidETagInterceptor.class::isInstance));
+		mvc.withUserConfiguration(PlainController.class, MarkedController.class)
+			.run((context) -> assertThat(interceptorsOf(context, "/plain")).as("a marked handler")
+				.anyMatch(TxidETagInterceptor.class::isInstance));
+		mvc.withUserConfiguration(PlainController.class)
+			.withPropertyValues("litefs.etag.paths=/plain")
+			.run((context) -> assertThat(interceptorsOf(context, "/plain")).as("a path")
+				.anyMatch(TxidETagInterceptor.class::isInstance));
+	}
+
+	private static List<HandlerInterceptor> interceptorsOf(ApplicationContext context, String path) throws Exception {
+		HandlerExecutionChain chain = context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class)
+			.getHandler(new MockHttpServletRequest("GET", path));
+		assertThat(chain).isNotNull();
+		return chain.getInterceptorList();
+	}
+
+	@RestController
+	static class PlainController {
+
+		@GetMapping("/plain")
+		String plain() {
+			return "plain";
+		}
+
+	}
+
+	@RestController
+	static class MarkedController {
+
+		@TxidETag
+		@GetMapping("/marked")
+		String marked() {
+			return "marked";
+		}
+
 	}
 
 }

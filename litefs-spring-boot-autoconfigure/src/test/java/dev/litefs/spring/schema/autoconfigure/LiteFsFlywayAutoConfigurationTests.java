@@ -251,7 +251,7 @@ class LiteFsFlywayAutoConfigurationTests {
 
 		@Test
 		void replicaChecksTheDatabaseOfFlywaysOwnDataSourceNotTheMountsFile() {
-			FakeLiteFsMount.replicaOf(mountDir(), "node-a").txid(3);
+			FakeLiteFsMount.replicaOf(mountDir(), "node-a");
 			Path flywayDatabase = migrate(LiteFsFlywayAutoConfigurationTests.this.tempDir.resolve("flyway.db"), "3");
 			contextRunner().withPropertyValues("spring.flyway.url=jdbc:sqlite:" + flywayDatabase).run((context) -> {
 				assertThat(context).hasNotFailed();
