@@ -10,9 +10,12 @@ import java.util.function.Supplier;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.LiteFsScheduler;
 import dev.litefs.spring.node.Position;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
@@ -77,8 +80,9 @@ final class MissingSchemaReadiness {
 	/**
 	 * Told each readiness change: Spring Boot's own {@code ACCEPTING_TRAFFIC} at the
 	 * end of startup is answered with {@code REFUSING_TRAFFIC} while the schema is
-	 * missing. Published from the scheduler, after Spring Boot's availability has
-	 * recorded the change being told, whatever the order of the listeners.
+	 * missing. Published from the scheduler, so as not to run inside the publication of
+	 * Spring Boot's change; should Spring Boot's record take its change after the
+	 * refusal, the next watch refuses again.
 	 * @param state the new readiness
 	 */
 	void onReadinessChange(ReadinessState state) {
@@ -111,6 +115,31 @@ final class MissingSchemaReadiness {
 					this.node.hostname());
 			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
 		}
+	}
+
+	/**
+	 * Refuses traffic again where Spring Boot's record says ready while a schema is
+	 * missing: the refusal is published from the scheduler while Spring Boot's own
+	 * {@code ACCEPTING_TRAFFIC} may still be on its way to that record, and the later of
+	 * the two wins there. Asked at every watch, so a refusal overtaken is made again
+	 * within a poll interval.
+	 */
+	private synchronized void refuseAgainIfOvertaken() {
+		if (this.missing == 0 || !this.ready) {
+			return;
+		}
+		ApplicationAvailability availability = availability();
+		if (availability != null && availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
+			logger.debug("LiteFS node {}: readiness was recorded ready while a schema is missing: refusing again",
+					this.node.hostname());
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+		}
+	}
+
+	/** Spring Boot's record of the application's availability, where the publisher is the context. */
+	private @Nullable ApplicationAvailability availability() {
+		return (this.publisher instanceof BeanFactory beans)
+				? beans.getBeanProvider(ApplicationAvailability.class).getIfAvailable() : null;
 	}
 
 	private synchronized void complete() {
@@ -147,6 +176,7 @@ final class MissingSchemaReadiness {
 
 		@Override
 		public void run() {
+			refuseAgainIfOvertaken();
 			Position position = MissingSchemaReadiness.this.node.position(this.db);
 			if (this.done || position.equals(this.checked)) {
 				return;
