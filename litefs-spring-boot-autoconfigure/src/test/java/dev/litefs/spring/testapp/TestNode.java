@@ -119,9 +119,8 @@ public final class TestNode implements AutoCloseable {
 				"spring.datasource.hikari.data-source-properties.busy_timeout=10000", "logging.level.root=WARN",
 				"logging.level.dev.litefs=INFO", "spring.flyway.enabled=false",
 				"spring.liquibase.enabled=false",
-				// Spring Session JDBC only where a test asks for it (WITH_SPRING_SESSION): the test databases have
-				// none of its tables (its start-up connection on a replica before replication no longer creates
-				// an empty file: the guard refuses it)
+				// Spring Session JDBC only where a test asks for it (WITH_SPRING_SESSION): building its repository
+				// opens a connection, which on a replica before the database has replicated creates an empty file
 				"spring.autoconfigure.exclude=" + HIBERNATE_JPA + ","
 						+ "org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionAutoConfiguration"));
 		if (Boolean.getBoolean("litefs.test.virtual-threads")) {
