@@ -56,7 +56,7 @@ class PublicApiTests {
 			// not API: shared by more than one feature
 			types("internal", "AnnotatedClassFilter", "CauseChain", "PrimaryRequests", "ProblemResponses",
 					"RequestPathPatterns", "SessionStoreWrites", "SqliteFaults", "SqliteFiles"),
-			types("jdbc", "BrokenMountEviction", "DatabaseNotReplicatedException", "DatabaseWrites",
+			types("jdbc", "BrokenMountEviction", "DatabaseWrites",
 					"DatabaseWrites.Scope", "PoolEvictionOnRecovery", "UnavailableDatabaseGuard",
 					"VirtualThreadCarriersCheck"),
 			types("jdbc.autoconfigure", "LiteFsDataSourceEnvironmentPostProcessor",

@@ -24,8 +24,6 @@ final class GuardedHikariDataSource extends HikariDataSource {
 
 	private final LiteFsNode node;
 
-	private final DatabaseFileCheck fileCheck;
-
 	private final @Nullable DatabaseWrites writes;
 
 	/**
@@ -43,11 +41,9 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	/** Between {@link #mountLost()} and {@link #mountBack()}. */
 	private volatile boolean lost;
 
-	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, DatabaseFileCheck fileCheck,
-			@Nullable DatabaseWrites writes) {
+	private GuardedHikariDataSource(HikariDataSource configured, LiteFsNode node, @Nullable DatabaseWrites writes) {
 		configured.copyStateTo(this);
 		this.node = node;
-		this.fileCheck = fileCheck;
 		this.writes = writes;
 	}
 
@@ -57,14 +53,13 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	 * second pool.
 	 * @param dataSource a DataSource bean, bound and initialised
 	 * @param node this node
-	 * @param fileCheck the check that the database file exists on a replica
 	 * @param writes the record of writes that watches each connection lent, or
 	 * {@code null} for none
 	 * @return the guarded pool, or {@code null} for any other DataSource: a subclass of
 	 * Hikari's, or a pool already started or closed
 	 */
 	static @Nullable GuardedHikariDataSource copyOf(DataSource dataSource, LiteFsNode node,
-			DatabaseFileCheck fileCheck, @Nullable DatabaseWrites writes) {
+			@Nullable DatabaseWrites writes) {
 		if (dataSource.getClass() != HikariDataSource.class) {
 			return null;
 		}
@@ -72,7 +67,7 @@ final class GuardedHikariDataSource extends HikariDataSource {
 		if (configured.isRunning() || configured.isClosed()) {
 			return null;
 		}
-		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, fileCheck, writes);
+		GuardedHikariDataSource copy = new GuardedHikariDataSource(configured, node, writes);
 		configured.close();
 		return copy;
 	}
@@ -80,7 +75,6 @@ final class GuardedHikariDataSource extends HikariDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		UnavailableDatabaseGuard.check(this.node);
-		this.fileCheck.check(this.node);
 		Connection connection = super.getConnection();
 		if (this.writes != null) {
 			this.writes.watch(connection);

@@ -41,13 +41,8 @@ import org.springframework.util.ClassUtils;
  * <li>any other is proxied, as Spring proxies a bean for {@code @Transactional}: a
  * subclass proxy (an interface proxy for a final class).</li>
  * </ul>
- * On a node that takes no writes (a replica), a connection to a SQLite file that does not
- * exist yet is refused too, with a {@link DatabaseNotReplicatedException}: the database has
- * not replicated to this node, and SQLite would create an empty file in its place. Over
- * HTTP it is answered {@code 503 Database not replicated yet}.
- * <p>
- * Only {@code getConnection} is checked; while the database is available, and once its
- * file has been seen, it costs two volatile reads more.
+ * Only {@code getConnection} is checked; while the database is available it costs one
+ * volatile read more.
  * <p>
  * Given {@link DatabaseWrites}, the same wrapping has each connection handed out
  * {@linkplain DatabaseWrites#watch watched} for the commits that write a database on the
@@ -104,19 +99,17 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 				return bean;
 			}
 			// its connections may be SQLite files on the mount: each is watched, none checked
-			return proxy(bean, new ConnectionCheck(null, null, writes));
+			return proxy(bean, new ConnectionCheck(null, writes));
 		}
 		node.mount().databaseName(SqliteFiles.file((DataSource) bean)).ifPresent(node::addDatabase);
-		DatabaseFileCheck fileCheck = new DatabaseFileCheck(file);
 		if (HIKARI_PRESENT) {
-			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, fileCheck,
-					writes);
+			GuardedHikariDataSource copy = GuardedHikariDataSource.copyOf((DataSource) bean, node, writes);
 			if (copy != null) {
 				this.copies.put(bean, copy);
 				return copy;
 			}
 		}
-		return proxy(bean, new ConnectionCheck(node, fileCheck, writes));
+		return proxy(bean, new ConnectionCheck(node, writes));
 	}
 
 	private static Object proxy(Object bean, ConnectionCheck check) {
@@ -177,12 +170,11 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 	}
 
 	/**
-	 * Asks the node (when given) before {@code getConnection} asks the pool, refusing a
-	 * database file not replicated yet, and has the connection watched for writes (when
-	 * given).
+	 * Asks the node (when given) before {@code getConnection} asks the pool, and has the
+	 * connection watched for writes (when given).
 	 */
-	private record ConnectionCheck(@Nullable LiteFsNode node, @Nullable DatabaseFileCheck fileCheck,
-			@Nullable DatabaseWrites writes) implements MethodInterceptor {
+	private record ConnectionCheck(@Nullable LiteFsNode node, @Nullable DatabaseWrites writes)
+			implements MethodInterceptor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
@@ -191,9 +183,6 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			}
 			if (this.node != null) {
 				check(this.node);
-				if (this.fileCheck != null) {
-					this.fileCheck.check(this.node);
-				}
 			}
 			Object connection = invocation.proceed();
 			if (this.writes != null && connection instanceof Connection borrowed) {

@@ -7,7 +7,6 @@ import java.util.Objects;
 import dev.litefs.spring.internal.CauseChain;
 import dev.litefs.spring.internal.ProblemResponses;
 import dev.litefs.spring.internal.SqliteFaults;
-import dev.litefs.spring.jdbc.DatabaseNotReplicatedException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeState;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,9 +25,6 @@ import org.springframework.web.servlet.ModelAndView;
  * Answers a request during which the database failed under the application, rather than
  * the application's SQL:
  * <ul>
- * <li>a connection refused on a replica whose database has not replicated yet
- * ({@link DatabaseNotReplicatedException}): {@code 503 Database not replicated yet} with
- * {@code Retry-After};</li>
  * <li>any SQL error while LiteFS is down or restarting under the application (the mount
  * unreadable, or no longer a LiteFS mount), a read as well as a write:
  * {@code 503 Database unavailable} with {@code Retry-After};</li>
@@ -77,10 +73,6 @@ public class DatabaseFaultExceptionResolver implements HandlerExceptionResolver,
 		if (CauseChain.find(ex, NotPrimaryException.class) != null) {
 			return null;
 		}
-		DatabaseNotReplicatedException notReplicated = CauseChain.find(ex, DatabaseNotReplicatedException.class);
-		if (notReplicated != null && !response.isCommitted()) {
-			return notReplicated(request, response, notReplicated);
-		}
 		if (CauseChain.find(ex, SQLException.class) != null && !response.isCommitted()) {
 			NodeState state = this.node.refresh();
 			if (!state.isDatabaseAvailable()) {
@@ -100,18 +92,6 @@ public class DatabaseFaultExceptionResolver implements HandlerExceptionResolver,
 			return null;
 		}
 		return mountFault(request, response, sqlite);
-	}
-
-	/** A replica before its database replicated: no connection, which would create an empty file. */
-	private ModelAndView notReplicated(HttpServletRequest request, HttpServletResponse response,
-			DatabaseNotReplicatedException ex) {
-		logger.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), ex.getMessage());
-		ProblemDetail problem = ProblemResponses.problem(request, HttpStatus.SERVICE_UNAVAILABLE,
-				"Database not replicated yet", "The LiteFS database " + ex.getDatabase() + " has not replicated to node "
-						+ ex.getHostname() + " yet. Retry shortly.");
-		problem.setProperty("node", ex.getHostname());
-		problem.setProperty("database", ex.getDatabase());
-		return ProblemAnswers.answer(request, response, problem, this.retryAfter);
 	}
 
 	/** LiteFS is down or restarting under the application: any SQLite error then says so. */

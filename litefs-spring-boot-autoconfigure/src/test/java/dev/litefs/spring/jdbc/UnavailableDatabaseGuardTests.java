@@ -193,40 +193,6 @@ class UnavailableDatabaseGuardTests {
 		}
 	}
 
-	/**
-	 * On a replica before the database replicated, SQLite would create an empty file in
-	 * its place (Spring Session JDBC opens a connection while its repository is built).
-	 */
-	@Test
-	void onAReplicaAConnectionToADatabaseNotReplicatedYetIsRefusedAndCreatesNoFile() {
-		FakeLiteFsMount mount = FakeLiteFsMount.replicaOf(this.dir, "node-a").txid(3);
-		Path sessions = this.dir.resolve("sessions.db");
-		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + sessions).run((context) -> {
-			DataSource dataSource = context.getBean(DataSource.class);
-
-			assertThatExceptionOfType(DatabaseNotReplicatedException.class).isThrownBy(dataSource::getConnection)
-				.withMessageContaining("The LiteFS database sessions.db has not replicated to replica node node-b yet");
-			assertThat(sessions).as("no empty database created on the replica").doesNotExist();
-
-			mount.withDatabase("sessions.db").txid(7);
-			try (Connection connection = dataSource.getConnection()) {
-				assertThat(connection.isValid(1)).isTrue();
-			}
-		});
-	}
-
-	@Test
-	void onThePrimaryAConnectionMayCreateTheDatabase() {
-		FakeLiteFsMount.primary(this.dir);
-		Path sessions = this.dir.resolve("sessions.db");
-		runner().withPropertyValues("spring.datasource.url=jdbc:sqlite:" + sessions).run((context) -> {
-			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
-				assertThat(connection.isValid(1)).isTrue();
-			}
-			assertThat(sessions).exists();
-		});
-	}
-
 	@Test
 	void aDataSourceOfAnotherDatabaseIsLeftAlone(@TempDir Path elsewhere) {
 		// LiteFS has not mounted yet: this node's database is unavailable, the other one is not

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 
-import dev.litefs.spring.jdbc.DatabaseNotReplicatedException;
 import dev.litefs.spring.node.LiteFsNode;
 import dev.litefs.spring.node.NodeRole;
 import dev.litefs.spring.test.FakeLiteFsMount;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -45,18 +43,6 @@ class DatabaseFaultExceptionResolverTests {
 		this.mount = FakeLiteFsMount.primary(this.dir).txid(3);
 		this.resolver = new DatabaseFaultExceptionResolver(NotPrimaryExceptionResolverTests.node(this.dir, "node-a"),
 				Duration.ofSeconds(2));
-	}
-
-	@Test
-	void aConnectionRefusedBeforeTheDatabaseReplicatedIsA503NamingIt() throws Exception {
-		ModelAndView answer = resolve(new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
-				new DatabaseNotReplicatedException("sessions.db", "node-b", "replica")));
-		assertThat(answer).isNotNull();
-		assertThat(this.response.getStatus()).isEqualTo(503);
-		assertThat(this.response.getHeader("Retry-After")).isEqualTo("2");
-		assertThat(this.response.getContentAsString()).contains("\"title\":\"Database not replicated yet\"")
-			.contains("\"database\":\"sessions.db\"")
-			.contains("\"node\":\"node-b\"");
 	}
 
 	@Test
