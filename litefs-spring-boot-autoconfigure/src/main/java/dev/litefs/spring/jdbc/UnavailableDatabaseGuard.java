@@ -92,8 +92,7 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 			return bean;
 		}
 		DatabaseWrites writes = this.writes.get();
-		Path file = fileOnTheMount((DataSource) bean, node);
-		if (file == null) {
+		if (!onTheMount((DataSource) bean, node)) {
 			boolean unknownUrl = SqliteFiles.url((DataSource) bean) == null;
 			if (writes == null || !unknownUrl || Modifier.isFinal(bean.getClass().getModifiers())) {
 				return bean;
@@ -157,16 +156,9 @@ public class UnavailableDatabaseGuard implements DestructionAwareBeanPostProcess
 
 	/** Whether a DataSource opens a SQLite file on the LiteFS mount: others are left alone. */
 	static boolean onTheMount(DataSource dataSource, LiteFsNode node) {
-		return fileOnTheMount(dataSource, node) != null;
-	}
-
-	private static @Nullable Path fileOnTheMount(DataSource dataSource, LiteFsNode node) {
 		Path file = SqliteFiles.file(dataSource);
-		if (file == null) {
-			return null;
-		}
-		Path absolute = file.toAbsolutePath().normalize();
-		return absolute.startsWith(node.mount().dir().toAbsolutePath().normalize()) ? absolute : null;
+		return file != null
+				&& file.toAbsolutePath().normalize().startsWith(node.mount().dir().toAbsolutePath().normalize());
 	}
 
 	/**

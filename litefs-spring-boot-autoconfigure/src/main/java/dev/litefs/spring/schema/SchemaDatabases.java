@@ -1,11 +1,9 @@
 package dev.litefs.spring.schema;
 
-import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
 import dev.litefs.spring.internal.SqliteFiles;
-import dev.litefs.spring.node.LiteFsMount;
 import dev.litefs.spring.node.LiteFsNode;
 import org.jspecify.annotations.Nullable;
 
@@ -27,16 +25,7 @@ final class SchemaDatabases {
 	 * does not tell its URL)
 	 */
 	static @Nullable String onMount(LiteFsNode node, @Nullable DataSource dataSource) {
-		Path file = (dataSource != null) ? SqliteFiles.file(dataSource) : null;
-		if (file == null) {
-			return null;
-		}
-		Path absolute = file.toAbsolutePath().normalize();
-		if (!node.mount().dir().toAbsolutePath().normalize().equals(absolute.getParent())) {
-			return null;
-		}
-		String db = absolute.getFileName().toString();
-		return (LiteFsMount.databaseNameProblem(db) == null) ? db : null;
+		return (dataSource != null) ? node.mount().databaseName(SqliteFiles.file(dataSource)).orElse(null) : null;
 	}
 
 	/**
